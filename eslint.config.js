@@ -1,0 +1,54 @@
+// ESLint flat config. Two project rules matter most (see README "Development"):
+// only @kumo/keyspace and the queue connection factory may import ioredis, and only
+// @kumo/config (and the test harness) may read process.env.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const ioredisMessage =
+  'Only @kumo/keyspace and the queue connection factory (packages/queues/src/connection.ts) may import ioredis: every Redis write goes through the key package.';
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.turbo/**', '**/.data/**', 'test/bench/results/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-console': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'ioredis', message: ioredisMessage }],
+          patterns: [
+            { group: ['ioredis/*'], message: ioredisMessage },
+            { group: ['@kumo/*/src', '@kumo/*/src/*', '@kumo/*/dist/*'], message: 'Import a package through its public entry point.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through @kumo/config (loadConfig), never process.env directly.' },
+      ],
+    },
+  },
+  {
+    // The two places allowed to talk to ioredis directly.
+    files: ['packages/keyspace/src/**/*.ts', 'packages/queues/src/connection.ts', 'packages/queues/src/connection.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Configuration is read once, here; the test harness and scripts set up child environments.
+    files: ['packages/config/src/**/*.ts', 'test/**/*.{ts,mjs,js}', 'packages/local-redis/src/**/*.ts', '**/*.test.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Command-line programs print to their terminal on purpose.
+    files: ['apps/cli/src/**/*.ts', 'test/bench/**/*.{ts,mjs}', 'test/scripts/**/*.{ts,mjs}'],
+    rules: { 'no-console': 'off' },
+  },
+);

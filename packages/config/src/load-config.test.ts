@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, renderConfigTable } from './index.js';
+
+describe('loadConfig', () => {
+  it('applies defaults for local use', () => {
+    const config = loadConfig({});
+    expect(config.API_PORT).toBe(3000);
+    expect(config.KUMO_PREFIX).toBe('kumo');
+    expect(config.CRAWL_ALLOW_HOSTS).toEqual([]);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('parses lists, numbers and booleans from strings', () => {
+    const config = loadConfig({ API_KEYS: 'a, b,,c', API_PORT: '8080', KUMO_ALLOW_EVICTION: 'true' });
+    expect(config.API_KEYS).toEqual(['a', 'b', 'c']);
+    expect(config.API_PORT).toBe(8080);
+    expect(config.KUMO_ALLOW_EVICTION).toBe(true);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ API_PORT: '' }).API_PORT).toBe(3000);
+  });
+
+  it('names every bad variable in one error', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ API_PORT: 'eighty', REDIS_URL: 'http://x', CRAWL_MAX_REDIRECTS: '99' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const error = caught as ConfigError;
+    expect(error.code).toBe('KUMO_CONFIG_INVALID');
+    expect(error.issues.map((issue) => issue.variable).sort()).toEqual(['API_PORT', 'CRAWL_MAX_REDIRECTS', 'REDIS_URL']);
+    expect(error.message).toMatch(/API_PORT: expected an integer/);
+    expect(error.message).toMatch(/REDIS_URL: expected a redis:\/\//);
+  });
+
+  it('requires credentials in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS: required/);
+  });
+
+  it('renders a table row for every variable', () => {
+    const table = renderConfigTable();
+    expect(table).toContain('| `REDIS_URL` |');
+    expect(table).toContain('| `CRAWL_ALLOW_HOSTS` |');
+  });
+});

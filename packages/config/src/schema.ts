@@ -1,0 +1,142 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { envBool, envInt, envList, envPort } from './env-types.js';
+
+const cores = availableParallelism();
+
+/**
+ * Every setting of every kumo app, one field per environment variable.
+ * The README's configuration table is generated from this schema (`npm run docs:generate`), and a test
+ * fails when the two differ. Defaults suit local use; `npm start` fills in the rest.
+ */
+export const configSchema = z.object({
+  // --- Runtime
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('development')
+    .describe('Runtime mode; `production` requires `API_KEYS` and board credentials'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level'),
+  LOG_FORMAT: z
+    .enum(['auto', 'json', 'pretty'])
+    .default('auto')
+    .describe('`json` (one object per line), `pretty` (for a terminal), or `auto`: pretty on a TTY outside production'),
+
+  // --- Redis
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: 'expected a redis:// or rediss:// URL' })
+    .optional()
+    .describe('The Redis to use (`redis://` or `rediss://`, with password if any); unset: embedded local Redis'),
+  REDIS_CLUSTER_NODES: envList()
+    .optional()
+    .describe('Comma-separated `host:port` seed nodes of a Redis Cluster; when set, kumo uses the cluster'),
+  KUMO_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'expected 1-32 letters, digits, _ or -' })
+    .default('kumo')
+    .describe('First segment of every Redis key kumo writes'),
+  KUMO_ALLOW_EVICTION: envBool()
+    .default(false)
+    .describe('Start even when Redis `maxmemory-policy` is not `noeviction` (BullMQ can lose jobs)'),
+  KUMO_DATA_DIR: z.string().default('.data').describe('Where `npm start` keeps the embedded Redis data'),
+
+  // --- Retention (seconds)
+  RESULT_TTL_S: envInt(60, 90 * 86400)
+    .default(7 * 86400)
+    .describe('How long crawl records, result streams and reports live'),
+  TMP_TTL_S: envInt(10, 7 * 86400)
+    .default(86400)
+    .describe('How long intermediate data of a running crawl may live (page texts, seen-sets)'),
+  CACHE_TTL_S: envInt(10, 30 * 86400)
+    .default(86400)
+    .describe('How long re-computable results live (analyses by content hash)'),
+  ROBOTS_CACHE_TTL_S: envInt(10, 7 * 86400).default(3600).describe('How long a fetched robots.txt is cached'),
+  QUEUE_KEEP_COMPLETED_S: envInt(0, 30 * 86400)
+    .default(3600)
+    .describe('Completed jobs are removed after this age'),
+  QUEUE_KEEP_COMPLETED_COUNT: envInt(0, 1_000_000)
+    .default(1000)
+    .describe('…or beyond this many completed jobs per queue'),
+  QUEUE_KEEP_FAILED_S: envInt(0, 90 * 86400)
+    .default(7 * 86400)
+    .describe('Failed jobs are removed after this age'),
+  QUEUE_KEEP_FAILED_COUNT: envInt(0, 1_000_000)
+    .default(5000)
+    .describe('…or beyond this many failed jobs per queue'),
+
+  // --- API
+  API_HOST: z.string().default('127.0.0.1').describe('Interface the API listens on (`0.0.0.0` in containers)'),
+  API_PORT: envPort().default(3000).describe("The API's TCP port"),
+  API_PROCESSES: envInt(1, 256).default(cores).describe('API processes (one per core by default)'),
+  API_KEYS: envList()
+    .optional()
+    .describe('Comma-separated API keys; in local mode a generated key, printed at start'),
+  API_BODY_LIMIT_BYTES: envInt(1024, 10 * 1024 * 1024).default(100 * 1024).describe('Largest accepted request body'),
+  API_RATE_LIMIT_PER_MINUTE: envInt(1, 1_000_000)
+    .default(1200)
+    .describe('Requests per API key per minute, shared by all API processes'),
+  API_MAX_RUNNING_CRAWLS: envInt(1, 100_000)
+    .default(100)
+    .describe('Admission control: queued or running crawls above this answer 429'),
+  API_MAX_QUEUE_BACKLOG: envInt(1, 10_000_000)
+    .default(50_000)
+    .describe('Admission control: waiting crawl jobs above this answer 429'),
+  METRICS_TOKEN: z.string().min(16).optional().describe('When set, `/metrics` requires `Authorization: Bearer <token>`'),
+  BOARD_USER: z.string().min(1).optional().describe('Basic-auth user for `/admin/queues`; in local mode generated, printed at start'),
+  BOARD_PASSWORD: z
+    .string()
+    .min(8)
+    .optional()
+    .describe('Basic-auth password for `/admin/queues`; in local mode generated, printed at start'),
+  SSE_HEARTBEAT_MS: envInt(1000, 300_000).default(15_000).describe('Interval of SSE comment heartbeats'),
+
+  // --- Workers
+  WORKER_PROCESSES: envInt(1, 256).default(cores).describe('Processes per worker app'),
+  CRAWL_CONCURRENCY: envInt(1, 1000).default(20).describe('Crawl jobs in flight per crawl-worker process'),
+  ANALYZE_CONCURRENCY: envInt(1, 16).default(1).describe('Analyze jobs per analysis-worker process (CPU-bound)'),
+  WORKER_LOCK_DURATION_MS: envInt(1000, 600_000)
+    .default(15_000)
+    .describe('BullMQ job lock; a job of a dead process is retried after about this long'),
+  WORKER_STALLED_INTERVAL_MS: envInt(500, 600_000).default(5000).describe('How often BullMQ checks for stalled jobs'),
+  SHUTDOWN_TIMEOUT_MS: envInt(100, 600_000)
+    .default(20_000)
+    .describe('Graceful shutdown: how long active jobs and requests may take to finish'),
+  CRAWL_WORKER_METRICS_PORT: envPort()
+    .default(9101)
+    .describe("Port of the crawl-worker supervisor's aggregated `/metrics` (0: off)"),
+  ANALYSIS_WORKER_METRICS_PORT: envPort()
+    .default(9102)
+    .describe("Port of the analysis-worker supervisor's aggregated `/metrics` (0: off)"),
+
+  // --- Crawling
+  CRAWL_ALLOW_HOSTS: envList()
+    .default([])
+    .describe('Hosts, IPs or CIDR ranges that may be fetched although not public (e.g. `127.0.0.1`)'),
+  CRAWL_USER_AGENT: z
+    .string()
+    .min(1)
+    .default('kumo/0.1 (+https://github.com/kumo-crawler/kumo/blob/main/docs/crawler.md)')
+    .describe('User-Agent sent with every request, with a contact URL'),
+  CRAWL_CONNECT_TIMEOUT_MS: envInt(100, 120_000).default(10_000).describe('Connect timeout per request'),
+  CRAWL_HEADERS_TIMEOUT_MS: envInt(100, 300_000).default(15_000).describe('Time to receive response headers'),
+  CRAWL_BODY_TIMEOUT_MS: envInt(100, 600_000).default(30_000).describe('Longest pause while receiving the body'),
+  CRAWL_MAX_BODY_BYTES: envInt(1024, 256 * 1024 * 1024)
+    .default(5 * 1024 * 1024)
+    .describe('Largest body read; larger pages are cut off and skipped (`too-large`)'),
+  CRAWL_MAX_REDIRECTS: envInt(0, 20).default(5).describe('Redirect hops followed per page'),
+  CRAWL_ATTEMPTS: envInt(1, 20).default(3).describe('Attempts per page for transient errors (timeouts, 5xx, resets)'),
+  CRAWL_RETRY_BACKOFF_MS: envInt(0, 600_000).default(1000).describe('First retry delay; doubles each attempt'),
+  CRAWL_HOST_CONCURRENCY: envInt(1, 1000).default(4).describe('Requests in flight per host across all workers'),
+  CRAWL_HOST_DELAY_MS: envInt(0, 600_000)
+    .default(100)
+    .describe('Minimum delay between request starts per host across all workers (robots `Crawl-delay` may raise it)'),
+
+  // --- Local mode (npm start)
+  SAMPLE_SITE_PORT: envPort().default(0).describe('Port of the bundled sample site served by `npm start` (0: any free port)'),
+});
+
+export type Config = Readonly<z.output<typeof configSchema>>;
+export type ConfigInput = Partial<Record<keyof z.input<typeof configSchema>, string>>;

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+export const termSchema = z.object({
+  /** Base (dictionary) form. */
+  term: z.string(),
+  /** Reading in katakana (empty for words without one, e.g. Latin script). */
+  reading: z.string(),
+  /** IPADIC top-level part of speech: 名詞, 動詞 or 形容詞. */
+  pos: z.string(),
+  count: z.int(),
+});
+export type Term = z.infer<typeof termSchema>;
+
+export const phraseCountSchema = z.object({ phrase: z.string(), count: z.int() });
+export type PhraseCount = z.infer<typeof phraseCountSchema>;
+
+/** The analysis of one page. */
+export const analysisSchema = z.object({
+  tokens: z.int(),
+  terms: z.array(termSchema),
+  phrases: z.array(phraseCountSchema),
+});
+export type Analysis = z.infer<typeof analysisSchema>;

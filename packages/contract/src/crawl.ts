@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { crawlRequestSchema } from './crawl-request.js';
+import { pageResultSchema } from './page-result.js';
+import { analysisSchema } from './analysis.js';
+
+export const crawlStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+export type CrawlStatus = z.infer<typeof crawlStatusSchema>;
+export const TERMINAL_CRAWL_STATUSES: readonly CrawlStatus[] = ['completed', 'failed', 'cancelled'];
+
+export const crawlCountsSchema = z.object({
+  discovered: z.int(),
+  fetched: z.int(),
+  failed: z.int(),
+  skipped: z.int(),
+  analyzed: z.int(),
+});
+export type CrawlCounts = z.infer<typeof crawlCountsSchema>;
+
+export const crawlSchema = z.object({
+  id: z.string(),
+  status: crawlStatusSchema,
+  request: crawlRequestSchema,
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().optional(),
+  finishedAt: z.iso.datetime().optional(),
+  counts: crawlCountsSchema,
+});
+export type Crawl = z.infer<typeof crawlSchema>;
+
+export const crawlCreatedSchema = z.object({
+  id: z.string(),
+  status: crawlStatusSchema,
+  links: z.object({ self: z.string(), events: z.string(), pages: z.string(), report: z.string() }),
+});
+export type CrawlCreated = z.infer<typeof crawlCreatedSchema>;
+
+export const pagesPageSchema = z.object({
+  items: z.array(pageResultSchema),
+  nextCursor: z.string().nullable(),
+});
+export type PagesPage = z.infer<typeof pagesPageSchema>;
+
+/** Data of the `analysis` server-sent event. */
+export const analysisEventSchema = z.object({ url: z.string(), analysis: analysisSchema });
+export type AnalysisEvent = z.infer<typeof analysisEventSchema>;
+
+/** Data of the `done` server-sent event. */
+export const doneEventSchema = z.object({ status: crawlStatusSchema, counts: crawlCountsSchema });
+export type DoneEvent = z.infer<typeof doneEventSchema>;
+
+/** The kinds of event a crawl's result stream holds, in the order of the contract. */
+export const CRAWL_EVENT_TYPES = ['page', 'analysis', 'progress', 'done'] as const;
+export type CrawlEventType = (typeof CRAWL_EVENT_TYPES)[number];

@@ -1,0 +1,51 @@
+export {
+  CRAWL_REQUEST_LIMITS,
+  crawlRequestSchema,
+  crawlScopeSchema,
+  type CrawlRequest,
+  type CrawlRequestInput,
+  type CrawlScope,
+} from './crawl-request.js';
+export {
+  pageResultSchema,
+  pageStatusSchema,
+  pageErrorSchema,
+  pageTimingsSchema,
+  type PageResult,
+  type PageStatus,
+  type PageError,
+  type PageTimings,
+} from './page-result.js';
+export { analysisSchema, termSchema, phraseCountSchema, type Analysis, type Term, type PhraseCount } from './analysis.js';
+export {
+  reportSchema,
+  keywordSchema,
+  reportPhraseSchema,
+  cooccurrenceSchema,
+  variationSchema,
+  type Report,
+  type Keyword,
+  type ReportPhrase,
+  type Cooccurrence,
+  type Variation,
+} from './report.js';
+export {
+  crawlSchema,
+  crawlStatusSchema,
+  crawlCountsSchema,
+  crawlCreatedSchema,
+  pagesPageSchema,
+  analysisEventSchema,
+  doneEventSchema,
+  CRAWL_EVENT_TYPES,
+  TERMINAL_CRAWL_STATUSES,
+  type Crawl,
+  type CrawlStatus,
+  type CrawlCounts,
+  type CrawlCreated,
+  type PagesPage,
+  type AnalysisEvent,
+  type DoneEvent,
+  type CrawlEventType,
+} from './crawl.js';
+export { problemSchema, type Problem } from './problem.js';

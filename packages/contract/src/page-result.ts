@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { analysisSchema } from './analysis.js';
+
+export const pageStatusSchema = z.enum(['fetched', 'failed', 'skipped']);
+export type PageStatus = z.infer<typeof pageStatusSchema>;
+
+export const pageErrorSchema = z.object({ code: z.string(), message: z.string() });
+export type PageError = z.infer<typeof pageErrorSchema>;
+
+export const pageTimingsSchema = z.object({
+  fetchMs: z.number().optional(),
+  parseMs: z.number().optional(),
+  analyzeMs: z.number().optional(),
+});
+export type PageTimings = z.infer<typeof pageTimingsSchema>;
+
+/** One crawled URL: fetched, failed or skipped. `analysis` is attached once the page is analysed. */
+export const pageResultSchema = z.object({
+  url: z.string(),
+  finalUrl: z.string(),
+  depth: z.int(),
+  status: pageStatusSchema,
+  httpStatus: z.int().optional(),
+  contentType: z.string().optional(),
+  /** WHATWG label of the encoding the page was actually decoded with. */
+  charset: z.string().optional(),
+  title: z.string().optional(),
+  lang: z.string().optional(),
+  bytes: z.int().optional(),
+  textLength: z.int().optional(),
+  /** Number of followable links found on the page. */
+  links: z.int().optional(),
+  /** Why the page was skipped: robots, content-type, too-large, out-of-scope, cancelled, max-pages, … */
+  reason: z.string().optional(),
+  error: pageErrorSchema.optional(),
+  timings: pageTimingsSchema,
+  analysis: analysisSchema.optional(),
+});
+export type PageResult = z.infer<typeof pageResultSchema>;

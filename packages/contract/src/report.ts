@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+export const keywordSchema = z.object({
+  term: z.string(),
+  reading: z.string(),
+  score: z.number(),
+  tf: z.int(),
+  df: z.int(),
+});
+export type Keyword = z.infer<typeof keywordSchema>;
+
+export const reportPhraseSchema = z.object({ phrase: z.string(), count: z.int(), df: z.int() });
+export type ReportPhrase = z.infer<typeof reportPhraseSchema>;
+
+export const cooccurrenceSchema = z.object({ a: z.string(), b: z.string(), weight: z.number() });
+export type Cooccurrence = z.infer<typeof cooccurrenceSchema>;
+
+export const variationSchema = z.object({
+  term: z.string(),
+  forms: z.object({ base: z.string(), katakana: z.string(), hiragana: z.string(), romaji: z.string() }),
+  combos: z.array(z.string()),
+});
+export type Variation = z.infer<typeof variationSchema>;
+
+/** The crawl's report, built by the aggregate job once every page is done. */
+export const reportSchema = z.object({
+  id: z.string(),
+  pages: z.object({ fetched: z.int(), failed: z.int() }),
+  keywords: z.array(keywordSchema),
+  phrases: z.array(reportPhraseSchema),
+  cooccurrence: z.array(cooccurrenceSchema),
+  variations: z.array(variationSchema),
+});
+export type Report = z.infer<typeof reportSchema>;

@@ -1,0 +1,1 @@
+export { KumoError, isKumoError, type ErrorKind, type KumoErrorOptions } from './kumo-error.js';
