@@ -31,7 +31,11 @@ describe('loadConfig', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     const error = caught as ConfigError;
     expect(error.code).toBe('KUMO_CONFIG_INVALID');
-    expect(error.issues.map((issue) => issue.variable).sort()).toEqual(['API_PORT', 'CRAWL_MAX_REDIRECTS', 'REDIS_URL']);
+    expect(error.issues.map((issue) => issue.variable).sort()).toEqual([
+      'API_PORT',
+      'CRAWL_MAX_REDIRECTS',
+      'REDIS_URL',
+    ]);
     expect(error.message).toMatch(/API_PORT: expected an integer/);
     expect(error.message).toMatch(/REDIS_URL: expected a redis:\/\//);
   });

@@ -53,7 +53,9 @@ export const configSchema = z.object({
   CACHE_TTL_S: envInt(10, 30 * 86400)
     .default(86400)
     .describe('How long re-computable results live (analyses by content hash)'),
-  ROBOTS_CACHE_TTL_S: envInt(10, 7 * 86400).default(3600).describe('How long a fetched robots.txt is cached'),
+  ROBOTS_CACHE_TTL_S: envInt(10, 7 * 86400)
+    .default(3600)
+    .describe('How long a fetched robots.txt is cached'),
   QUEUE_KEEP_COMPLETED_S: envInt(0, 30 * 86400)
     .default(3600)
     .describe('Completed jobs are removed after this age'),
@@ -63,18 +65,16 @@ export const configSchema = z.object({
   QUEUE_KEEP_FAILED_S: envInt(0, 90 * 86400)
     .default(7 * 86400)
     .describe('Failed jobs are removed after this age'),
-  QUEUE_KEEP_FAILED_COUNT: envInt(0, 1_000_000)
-    .default(5000)
-    .describe('…or beyond this many failed jobs per queue'),
+  QUEUE_KEEP_FAILED_COUNT: envInt(0, 1_000_000).default(5000).describe('…or beyond this many failed jobs per queue'),
 
   // --- API
   API_HOST: z.string().default('127.0.0.1').describe('Interface the API listens on (`0.0.0.0` in containers)'),
   API_PORT: envPort().default(3000).describe("The API's TCP port"),
   API_PROCESSES: envInt(1, 256).default(cores).describe('API processes (one per core by default)'),
-  API_KEYS: envList()
-    .optional()
-    .describe('Comma-separated API keys; in local mode a generated key, printed at start'),
-  API_BODY_LIMIT_BYTES: envInt(1024, 10 * 1024 * 1024).default(100 * 1024).describe('Largest accepted request body'),
+  API_KEYS: envList().optional().describe('Comma-separated API keys; in local mode a generated key, printed at start'),
+  API_BODY_LIMIT_BYTES: envInt(1024, 10 * 1024 * 1024)
+    .default(100 * 1024)
+    .describe('Largest accepted request body'),
   API_RATE_LIMIT_PER_MINUTE: envInt(1, 1_000_000)
     .default(1200)
     .describe('Requests per API key per minute, shared by all API processes'),
@@ -84,8 +84,16 @@ export const configSchema = z.object({
   API_MAX_QUEUE_BACKLOG: envInt(1, 10_000_000)
     .default(50_000)
     .describe('Admission control: waiting crawl jobs above this answer 429'),
-  METRICS_TOKEN: z.string().min(16).optional().describe('When set, `/metrics` requires `Authorization: Bearer <token>`'),
-  BOARD_USER: z.string().min(1).optional().describe('Basic-auth user for `/admin/queues`; in local mode generated, printed at start'),
+  METRICS_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('When set, `/metrics` requires `Authorization: Bearer <token>`'),
+  BOARD_USER: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Basic-auth user for `/admin/queues`; in local mode generated, printed at start'),
   BOARD_PASSWORD: z
     .string()
     .min(8)
@@ -135,7 +143,9 @@ export const configSchema = z.object({
     .describe('Minimum delay between request starts per host across all workers (robots `Crawl-delay` may raise it)'),
 
   // --- Local mode (npm start)
-  SAMPLE_SITE_PORT: envPort().default(0).describe('Port of the bundled sample site served by `npm start` (0: any free port)'),
+  SAMPLE_SITE_PORT: envPort()
+    .default(0)
+    .describe('Port of the bundled sample site served by `npm start` (0: any free port)'),
 });
 
 export type Config = Readonly<z.output<typeof configSchema>>;

@@ -16,7 +16,14 @@ export {
   type PageError,
   type PageTimings,
 } from './page-result.js';
-export { analysisSchema, termSchema, phraseCountSchema, type Analysis, type Term, type PhraseCount } from './analysis.js';
+export {
+  analysisSchema,
+  termSchema,
+  phraseCountSchema,
+  type Analysis,
+  type Term,
+  type PhraseCount,
+} from './analysis.js';
 export {
   reportSchema,
   keywordSchema,

@@ -31,6 +31,8 @@ export class KumoError extends Error {
 export function isKumoError(error: unknown): error is KumoError {
   return (
     error instanceof KumoError ||
-    (error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && (error as KumoError).code.startsWith('KUMO_'))
+    (error instanceof Error &&
+      typeof (error as { code?: unknown }).code === 'string' &&
+      (error as KumoError).code.startsWith('KUMO_'))
   );
 }

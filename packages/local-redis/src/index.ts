@@ -1,1 +1,11 @@
-export {};
+export {
+  startEmbeddedRedis,
+  findRedisServer,
+  DEFAULT_REDIS_CONF,
+  type RedisHandle,
+  type EmbeddedRedisOptions,
+} from './embedded-redis.js';
+export { provisionRedis, type ProvisionOptions } from './provision.js';
+export { waitForPing, pingOnce } from './ping.js';
+export { freePort } from './free-port.js';
+export { RedisUnavailableError, RedisStartError } from './errors.js';

@@ -1,1 +1,14 @@
-export {};
+export { createLogger, REDACTED_PATHS, type Logger, type LoggerSettings } from './logger.js';
+export {
+  createMetrics,
+  STAGE_BUCKETS,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type AppMetrics,
+  type MetricsSettings,
+} from './metrics.js';
+export { StageTimer, JobTimer, type StageContext } from './stage-timer.js';
+export { onDiagnostics } from './diagnostics.js';
+export { startClusterMetricsServer, type ClusterMetricsServer } from './cluster-metrics.js';
