@@ -1,1 +1,64 @@
-export {};
+export { createCrawler, type Crawler } from './crawler.js';
+export {
+  CRAWLER_DEFAULTS,
+  DEFAULT_USER_AGENT,
+  resolveCrawlerOptions,
+  type CrawlerOptions,
+  type ResolvedCrawlerOptions,
+} from './options.js';
+export { crawlPage, type CrawlPageInput, type CrawlPageDeps, type CrawlPageOutcome } from './crawl-page.js';
+export {
+  fetchPage,
+  type FetchPageOptions,
+  type FetchPageResult,
+  type FetchedPage,
+  type SkippedFetch,
+} from './fetch-page.js';
+export {
+  AddressPolicy,
+  classifyAddress,
+  isIpLiteral,
+  type AddressCategory,
+  type AddressVerdict,
+} from './address-policy.js';
+export {
+  createSafeAgent,
+  createSafeLookup,
+  type SafeAgentOptions,
+  type HostLookup,
+  type ResolvedAddress,
+} from './safe-agent.js';
+export { decodeHtml, detectEncoding, type DecodedText, type EncodingSource } from './decode.js';
+export { canonicalEncoding } from './charset-label.js';
+export { prescanMetaCharset } from './meta-prescan.js';
+export { extractPage, type ExtractedPage } from './extract.js';
+export { normalizeUrl, tryNormalizeUrl } from './normalize-url.js';
+export { isInScope, isInScopeOfAny, siteOf } from './scope.js';
+export { RobotsPolicy, RobotsRules, robotsAgentToken, type RobotsPolicyOptions, type RobotsState } from './robots.js';
+export { MemoryRobotsStore, type RobotsStore } from './robots-store.js';
+export { parseRetryAfter } from './retry-after.js';
+export { parseContentType, type ContentType } from './content-type.js';
+export { fetchChannel, blockedChannel, type FetchEvent, type BlockedEvent } from './channels.js';
+export {
+  CRAWLER_ERROR_CODES,
+  CrawlerError,
+  CrawlerOptionsError,
+  FetchTimeoutError,
+  TooLargeError,
+  BlockedAddressError,
+  DnsError,
+  ConnectionError,
+  TlsError,
+  HttpStatusError,
+  TooManyRedirectsError,
+  RedirectLoopError,
+  BadRedirectError,
+  BadUrlError,
+  UnsupportedSchemeError,
+  DecodeError,
+  RobotsUnavailableError,
+  FetchAbortedError,
+  UnexpectedCrawlerError,
+  type CrawlerErrorCode,
+  type CrawlerErrorOptions,
+} from './errors.js';

@@ -1,0 +1,82 @@
+import {
+  ConnectionError,
+  CrawlerError,
+  DecodeError,
+  DnsError,
+  FetchTimeoutError,
+  TlsError,
+  UnexpectedCrawlerError,
+} from './errors.js';
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_HTTP_PARSER',
+  'HPE_INVALID_CONSTANT',
+]);
+// "No such host" will not change on a retry; resolver trouble might.
+const DNS_PERMANENT_CODES = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL']);
+const DNS_TRANSIENT_CODES = new Set(['EAI_AGAIN', 'ESERVFAIL', 'ETIMEOUT', 'EAI_SYSTEM']);
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The first kumo crawler error in the `cause` chain: undici sometimes wraps what our connector threw. */
+function findCrawlerError(error: unknown): CrawlerError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
+    if (current instanceof CrawlerError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Turns whatever undici, node:net, node:dns, node:tls or node:zlib threw into a coded crawler error, so that a
+ * worker branches on `code` and `kind` only.
+ */
+export function toCrawlerError(error: unknown, url: string): CrawlerError {
+  const known = findCrawlerError(error);
+  if (known !== undefined) {
+    known.url ??= url;
+    return known;
+  }
+  const code = codeOf(error);
+  const message = messageOf(error);
+  const options = { cause: error, url };
+  if (code === undefined) return new UnexpectedCrawlerError(message, options);
+  if (TIMEOUT_CODES.has(code)) return new FetchTimeoutError(`${message} (${code})`, options);
+  if (DNS_PERMANENT_CODES.has(code)) return new DnsError(`Cannot resolve host: ${message}`, options);
+  if (DNS_TRANSIENT_CODES.has(code)) {
+    return new DnsError(`Resolver failure: ${message}`, { ...options, kind: 'transient' });
+  }
+  if (CONNECTION_CODES.has(code)) return new ConnectionError(`${message} (${code})`, options);
+  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.includes('CERT') || code.includes('SIGNED')) {
+    return new TlsError(`${message} (${code})`, options);
+  }
+  if (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code === 'ERR_ZLIB_INITIALIZATION_FAILED') {
+    return new DecodeError(`Corrupt compressed body: ${message}`, options);
+  }
+  return new UnexpectedCrawlerError(`${message} (${code})`, options);
+}

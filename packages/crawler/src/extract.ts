@@ -1,0 +1,218 @@
+import { load } from 'cheerio';
+import { tryNormalizeUrl } from './normalize-url.js';
+import { appendTextNode, finishText, type TextBuffer } from './visible-text.js';
+
+/** What a page yields to the crawler and the analyser. */
+export interface ExtractedPage {
+  /** `<title>`, trimmed and whitespace-collapsed; undefined when missing or empty. */
+  title?: string;
+  /** `html[lang]` (or `xml:lang`), else `<meta http-equiv="content-language">`. */
+  lang?: string;
+  /** Visible text: one line per block, whitespace collapsed within lines, no blank lines. */
+  text: string;
+  /** Absolute, normalised, de-duplicated http(s) links from a, area, frame and iframe, in document order. */
+  links: string[];
+  /** `<meta name="robots" content="nofollow">` (or `none`): the page's links must not be followed. */
+  nofollow: boolean;
+  /** The URL relative links were resolved against (`<base href>` or the page URL). */
+  baseUrl: string;
+}
+
+/** A domhandler node, reduced to what we read (cheerio does not re-export domhandler's types). */
+interface DomNode {
+  type: string;
+  name?: string;
+  data?: string;
+  attribs?: Record<string, string>;
+  children?: DomNode[];
+}
+
+// Their text is not visible (or, for raw-text elements like iframe and noframes, is unparsed markup).
+const HIDDEN = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'head',
+  'title',
+  'iframe',
+  'noframes',
+  'noembed',
+  'object',
+  'svg',
+  'math',
+  'xml',
+]);
+const BLOCKS = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'br',
+  'caption',
+  'center',
+  'dd',
+  'details',
+  'dialog',
+  'dir',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'frame',
+  'frameset',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'html',
+  'legend',
+  'li',
+  'listing',
+  'main',
+  'menu',
+  'nav',
+  'ol',
+  'option',
+  'p',
+  'plaintext',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'xmp',
+  'select',
+  'textarea',
+]);
+const PREFORMATTED = new Set(['pre', 'listing', 'plaintext', 'xmp', 'textarea']);
+const LINK_ATTRIBUTE: Record<string, string> = { a: 'href', area: 'href', frame: 'src', iframe: 'src' };
+const IGNORED_SCHEMES = /^\s*(?:mailto|javascript|data|tel|vbscript|about|file|ftp|news):/i;
+
+function collapse(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
+function textContent(node: DomNode): string {
+  if (node.type === 'text') return node.data ?? '';
+  return (node.children ?? []).map(textContent).join('');
+}
+
+function resolveBase(href: string | undefined, pageUrl: string): string {
+  if (href === undefined || href.trim() === '') return pageUrl;
+  try {
+    const base = new URL(href.trim(), pageUrl);
+    return base.protocol === 'http:' || base.protocol === 'https:' ? base.href : pageUrl;
+  } catch {
+    return pageUrl;
+  }
+}
+
+/**
+ * Parses HTML (parse5 through cheerio, so broken markup, framesets and MS Word exports come out as browsers see
+ * them) and collects title, language, visible text, links and the robots meta in a single walk of the tree.
+ * Scripting is treated as disabled: `<noscript>` fallbacks are parsed, so their links count (their text does not).
+ */
+export function extractPage(html: string, pageUrl: string): ExtractedPage {
+  const $ = load(html, { scriptingEnabled: false });
+  const root = $.root()[0] as unknown as DomNode;
+  const rawLinks: string[] = [];
+  const text: TextBuffer = { parts: [], hidden: 0, preformatted: 0 };
+  let title: string | undefined;
+  let lang: string | undefined;
+  let contentLanguage: string | undefined;
+  let baseHref: string | undefined;
+  let nofollow = false;
+
+  // Iterative walk: deeply nested broken HTML (thousands of unclosed <font>) must not overflow the stack.
+  const stack: { node: DomNode; exit: boolean }[] = [{ node: root, exit: false }];
+  while (stack.length > 0) {
+    const { node, exit } = stack.pop()!;
+    if (node.type === 'text') {
+      appendTextNode(text, node.data ?? '');
+      continue;
+    }
+    const name = node.name;
+    const isElement = name !== undefined && (node.type === 'tag' || node.type === 'script' || node.type === 'style');
+    if (exit) {
+      if (isElement) {
+        if (HIDDEN.has(name)) text.hidden -= 1;
+        if (PREFORMATTED.has(name)) text.preformatted -= 1;
+        if (BLOCKS.has(name)) text.parts.push('\n');
+      }
+      continue;
+    }
+    if (isElement) {
+      const attribs = node.attribs ?? {};
+      const linkAttribute = LINK_ATTRIBUTE[name];
+      if (linkAttribute !== undefined && attribs[linkAttribute] !== undefined) rawLinks.push(attribs[linkAttribute]);
+      switch (name) {
+        case 'html':
+          lang ??= collapse(attribs.lang ?? attribs['xml:lang'] ?? '') || undefined;
+          break;
+        case 'title':
+          if (title === undefined) title = collapse(textContent(node)) || undefined;
+          break;
+        case 'base':
+          if (baseHref === undefined && attribs.href !== undefined) baseHref = attribs.href;
+          break;
+        case 'meta': {
+          const metaName = (attribs.name ?? '').trim().toLowerCase();
+          const content = (attribs.content ?? '').toLowerCase();
+          if (
+            metaName === 'robots' &&
+            content.split(/[\s,]+/).some((token) => token === 'nofollow' || token === 'none')
+          ) {
+            nofollow = true;
+          }
+          if ((attribs['http-equiv'] ?? '').trim().toLowerCase() === 'content-language') {
+            contentLanguage ??= collapse((attribs.content ?? '').split(',')[0] ?? '') || undefined;
+          }
+          break;
+        }
+      }
+      if (HIDDEN.has(name)) text.hidden += 1;
+      if (PREFORMATTED.has(name)) text.preformatted += 1;
+      if (BLOCKS.has(name)) text.parts.push('\n');
+      stack.push({ node, exit: true });
+    }
+    const children = node.children ?? [];
+    for (let i = children.length - 1; i >= 0; i -= 1) stack.push({ node: children[i]!, exit: false });
+  }
+
+  const baseUrl = resolveBase(baseHref, pageUrl);
+  const links: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of rawLinks) {
+    const value = raw.trim();
+    if (value === '' || value.startsWith('#') || IGNORED_SCHEMES.test(value)) continue;
+    const normalized = tryNormalizeUrl(value, baseUrl);
+    if (normalized === undefined || seen.has(normalized)) continue;
+    seen.add(normalized);
+    links.push(normalized);
+  }
+  return {
+    ...(title === undefined ? {} : { title }),
+    ...((lang ?? contentLanguage) === undefined ? {} : { lang: lang ?? contentLanguage }),
+    text: finishText(text),
+    links,
+    nofollow,
+    baseUrl,
+  };
+}

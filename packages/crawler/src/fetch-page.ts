@@ -1,0 +1,280 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { type AddressPolicy, isIpLiteral } from './address-policy.js';
+import { readBody } from './body-reader.js';
+import { publishBlocked, publishFetch } from './channels.js';
+import { parseContentType, isHtmlMime, looksLikeHtml, HTML_SNIFF_BYTES, type ContentType } from './content-type.js';
+import { toCrawlerError } from './error-mapping.js';
+import {
+  BadRedirectError,
+  BadUrlError,
+  BlockedAddressError,
+  FetchAbortedError,
+  FetchTimeoutError,
+  HttpStatusError,
+  RedirectLoopError,
+  TooLargeError,
+  TooManyRedirectsError,
+  UnsupportedSchemeError,
+} from './errors.js';
+import { CRAWLER_DEFAULTS } from './options.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** Options of one {@link fetchPage} call. */
+export interface FetchPageOptions {
+  /** The dispatcher requests go through; use the crawler's safe agent. */
+  dispatcher: Dispatcher;
+  /** Checked against literal IPs of every hop before a request is made. */
+  policy: AddressPolicy;
+  /** @defaultValue the crawler's default User-Agent */
+  userAgent?: string;
+  /** @defaultValue 5242880 */
+  maxBodyBytes?: number;
+  /** @defaultValue 5 */
+  maxRedirects?: number;
+  /** @defaultValue 15000 */
+  headersTimeoutMs?: number;
+  /** @defaultValue 30000 */
+  bodyTimeoutMs?: number;
+  /** Deadline of the whole fetch, redirects included. @defaultValue 60000 */
+  requestTimeoutMs?: number;
+  /** `html` reads only HTML (other types are skipped without downloading them); `any` reads anything. @defaultValue 'html' */
+  accept?: 'html' | 'any';
+  /** What to do with a body over the cap. @defaultValue 'error' */
+  onTooLarge?: 'error' | 'truncate';
+  /**
+   * Asked before each request with the hop's URL (hop 0 is the first URL); a returned string stops the fetch
+   * and becomes the skip reason (robots, out-of-scope…). A thrown error fails the fetch.
+   */
+  beforeHop?: (url: URL, hop: number) => Promise<string | undefined> | string | undefined;
+  /** Aborts the fetch (e.g. the crawl was cancelled) with `KUMO_CRAWLER_ABORTED`. */
+  signal?: AbortSignal;
+  /** Reported on `kumo:crawler:fetch`. @defaultValue 'page' */
+  purpose?: 'page' | 'robots';
+}
+
+interface FetchOutcomeBase {
+  /** The URL asked for, as given. */
+  url: string;
+  /** The last hop's URL (fragment dropped). */
+  finalUrl: string;
+  /** Every redirect hop followed, in order, after the first URL. */
+  redirects: string[];
+  /** Bytes received on the wire for the final response. */
+  bytes: number;
+  httpStatus?: number;
+  /** The raw `Content-Type` header of the final response. */
+  contentTypeHeader?: string;
+  contentType?: ContentType;
+}
+
+export interface FetchedPage extends FetchOutcomeBase {
+  status: 'fetched';
+  httpStatus: number;
+  headers: IncomingHttpHeaders;
+  /** The body after Content-Encoding was undone. */
+  body: Buffer;
+  /** Only with `onTooLarge: 'truncate'`: the body was cut at the cap. */
+  truncated: boolean;
+}
+
+export interface SkippedFetch extends FetchOutcomeBase {
+  status: 'skipped';
+  /** `content-type`, or what `beforeHop` returned. */
+  reason: string;
+}
+
+export type FetchPageResult = FetchedPage | SkippedFetch;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseUrl(raw: string | URL, base?: URL): URL {
+  try {
+    return new URL(raw, base);
+  } catch (error) {
+    throw new BadUrlError(`Not a valid URL: ${String(raw).slice(0, 200)}`, { cause: error, url: String(raw) });
+  }
+}
+
+/** The checks a URL must pass before any request is made for it: scheme, then literal IPs against the policy. */
+function checkHop(url: URL, policy: AddressPolicy): void {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UnsupportedSchemeError(url.protocol, { url: url.href });
+  }
+  if (url.hostname.length === 0) throw new BadUrlError(`URL has no host: ${url.href}`, { url: url.href });
+  if (isIpLiteral(url.hostname)) {
+    const verdict = policy.check(url.hostname, url.hostname);
+    if (!verdict.allowed) {
+      throw new BlockedAddressError(url.hostname, url.hostname, verdict.category, { url: url.href });
+    }
+  }
+}
+
+/** Stops a response body for good; the 'error' undici emits for a destroyed body is expected, not a failure. */
+function abandon(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
+  // Small leftovers are drained so the keep-alive connection can be reused; big ones close it.
+  await body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+}
+
+/**
+ * Fetches one URL: manual redirects (each hop re-checked), decompression, a streaming size cap and the HTML
+ * content-type filter. Returns `fetched` or `skipped`; throws a {@link CrawlerError} for everything that failed
+ * (its `url` is the hop that failed, its `kind` says whether a retry may help).
+ */
+export async function fetchPage(url: string, options: FetchPageOptions): Promise<FetchPageResult> {
+  const maxRedirects = options.maxRedirects ?? CRAWLER_DEFAULTS.maxRedirects;
+  const requestTimeoutMs = options.requestTimeoutMs ?? CRAWLER_DEFAULTS.requestTimeoutMs;
+  // Parsed before the deadline timer exists, so a bad URL leaves nothing behind.
+  let current = parseUrl(url);
+  current.hash = '';
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new FetchTimeoutError(`Fetch took longer than ${requestTimeoutMs} ms`)),
+    requestTimeoutMs,
+  );
+  const onCallerAbort = (): void => controller.abort(new FetchAbortedError());
+  if (options.signal?.aborted) onCallerAbort();
+  else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+
+  const redirects: string[] = [];
+  const visited = new Set<string>();
+  try {
+    for (let hop = 0; ; hop += 1) {
+      checkHop(current, options.policy);
+      const reason = await options.beforeHop?.(current, hop);
+      if (reason !== undefined) {
+        return { status: 'skipped', reason, url, finalUrl: current.href, redirects, bytes: 0 };
+      }
+      visited.add(current.href);
+      const next = await requestOnce(current, controller.signal, options);
+      if (next.kind === 'done') return { ...next.result, url, redirects };
+      if (redirects.length >= maxRedirects) throw new TooManyRedirectsError(maxRedirects, { url: current.href });
+      const target = parseUrl(next.location, current);
+      target.hash = '';
+      if (visited.has(target.href)) throw new RedirectLoopError(target.href, { url: current.href });
+      redirects.push(target.href);
+      current = target;
+    }
+  } catch (error) {
+    const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
+    const crawlerError = toCrawlerError(reason, current.href);
+    if (crawlerError instanceof BlockedAddressError) {
+      publishBlocked({
+        url: crawlerError.url ?? current.href,
+        host: crawlerError.host,
+        address: crawlerError.address,
+        category: crawlerError.category,
+      });
+    }
+    throw crawlerError;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
+
+type HopOutcome =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'done'; result: Omit<FetchedPage, 'url' | 'redirects'> | Omit<SkippedFetch, 'url' | 'redirects'> };
+
+async function requestOnce(url: URL, signal: AbortSignal, options: FetchPageOptions): Promise<HopOutcome> {
+  const started = performance.now();
+  let status = 0;
+  let bytes = 0;
+  let errorCode: string | undefined;
+  try {
+    const response = await options.dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers: {
+        'user-agent': options.userAgent ?? CRAWLER_DEFAULTS.userAgent,
+        accept: options.accept === 'any' ? '*/*' : 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
+        'accept-encoding': 'gzip, deflate, br',
+      },
+      signal,
+      headersTimeout: options.headersTimeoutMs ?? CRAWLER_DEFAULTS.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs ?? CRAWLER_DEFAULTS.bodyTimeoutMs,
+    });
+    status = response.statusCode;
+    const { headers, body } = response;
+
+    if (REDIRECT_STATUSES.has(status)) {
+      await discard(body);
+      const location = headerValue(headers, 'location');
+      if (location === undefined || location.trim() === '') {
+        throw new BadRedirectError(`HTTP ${status} without a Location header`, { url: url.href });
+      }
+      return { kind: 'redirect', location: location.trim() };
+    }
+    if (status >= 400) {
+      await discard(body);
+      const retryAfterMs =
+        status === 429 || status === 503 ? parseRetryAfter(headerValue(headers, 'retry-after')) : undefined;
+      throw new HttpStatusError(status, retryAfterMs, { url: url.href });
+    }
+
+    const contentTypeHeader = headerValue(headers, 'content-type');
+    const contentType = parseContentType(contentTypeHeader);
+    const base = { finalUrl: url.href, httpStatus: status, contentTypeHeader, contentType };
+    const wantsHtml = (options.accept ?? 'html') === 'html';
+    if (wantsHtml && contentType !== undefined && !isHtmlMime(contentType.mime)) {
+      // Skipped types are not downloaded: destroying the body closes the connection mid-transfer.
+      abandon(body);
+      return { kind: 'done', result: { ...base, status: 'skipped', reason: 'content-type', bytes: 0 } };
+    }
+
+    const maxBytes = options.maxBodyBytes ?? CRAWLER_DEFAULTS.maxBodyBytes;
+    const onTooLarge = options.onTooLarge ?? 'error';
+    const declaredLength = Number(headerValue(headers, 'content-length'));
+    if (onTooLarge === 'error' && Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+      abandon(body);
+      throw new TooLargeError(maxBytes, { url: url.href });
+    }
+    let read;
+    try {
+      read = await readBody(body, {
+        maxBytes,
+        contentEncoding: headerValue(headers, 'content-encoding'),
+        onTooLarge,
+        ...(wantsHtml && contentType === undefined
+          ? { accept: looksLikeHtml, acceptAfterBytes: HTML_SNIFF_BYTES }
+          : {}),
+      });
+    } catch (error) {
+      abandon(body);
+      throw error;
+    }
+    bytes = read.rawBytes;
+    if (read.rejected) {
+      return { kind: 'done', result: { ...base, status: 'skipped', reason: 'content-type', bytes } };
+    }
+    return {
+      kind: 'done',
+      result: { ...base, status: 'fetched', headers, body: read.body, bytes, truncated: read.truncated },
+    };
+  } catch (error) {
+    const crawlerError = toCrawlerError(signal.aborted ? signal.reason : error, url.href);
+    errorCode = crawlerError.code;
+    throw crawlerError;
+  } finally {
+    publishFetch({
+      url: url.href,
+      status,
+      ms: performance.now() - started,
+      bytes,
+      purpose: options.purpose ?? 'page',
+      ...(errorCode === undefined ? {} : { error: errorCode }),
+    });
+  }
+}

@@ -1,0 +1,113 @@
+import type { Dispatcher } from 'undici';
+import { CrawlerOptionsError } from './errors.js';
+import type { RobotsStore } from './robots-store.js';
+import type { HostLookup } from './safe-agent.js';
+
+/** Options of {@link createCrawler}. The apps fill them from `@kumo/config` (`CRAWL_*`). */
+export interface CrawlerOptions {
+  /**
+   * `User-Agent` sent with every request; its first product token (`kumo` in `kumo/0.1 (+url)`) is the name
+   * matched against robots.txt groups.
+   * @defaultValue `'kumo/0.1 (+https://github.com/kumo-crawler/kumo/blob/main/docs/crawler.md)'`
+   */
+  userAgent?: string;
+  /** Time to resolve and connect (TLS included). @defaultValue 10000 */
+  connectTimeoutMs?: number;
+  /** Time from sending the request to receiving all response headers. @defaultValue 15000 */
+  headersTimeoutMs?: number;
+  /** Longest pause between two body chunks. @defaultValue 30000 */
+  bodyTimeoutMs?: number;
+  /** Deadline for one whole fetch, redirects and body included (stops slow-drip servers). @defaultValue 60000 */
+  requestTimeoutMs?: number;
+  /** Largest body read, counted on the wire and again after decompression. @defaultValue 5242880 (5 MiB) */
+  maxBodyBytes?: number;
+  /** Redirect hops followed per fetch; 0 treats any redirect as too many. @defaultValue 5 */
+  maxRedirects?: number;
+  /** Hosts, IPs and CIDR ranges that may be fetched although not public (e.g. `127.0.0.1`). @defaultValue [] */
+  allowHosts?: readonly string[];
+  /** Keep-alive connections per origin in the shared agent. @defaultValue 8 */
+  connectionsPerOrigin?: number;
+  /**
+   * Resolves host names for the safe agent (every returned address is checked). Tests use it to make
+   * `evil.test` resolve to 127.0.0.1. @defaultValue `dns.lookup(host, { all: true })`
+   */
+  lookup?: HostLookup;
+  /**
+   * The dispatcher to fetch with instead of a new safe agent. It is not closed by `close()`. It must enforce the
+   * address policy itself (build it with `createSafeAgent`): the crawler only checks literal IPs in URLs.
+   * @defaultValue a new agent from `createSafeAgent`
+   */
+  dispatcher?: Dispatcher;
+  /** Shared robots.txt cache (the worker backs it with Redis). @defaultValue a new `MemoryRobotsStore` */
+  robotsStore?: RobotsStore;
+  /** Origins whose parsed robots.txt stays in this process. @defaultValue 1000 */
+  robotsCacheSize?: number;
+  /** How long a parsed robots.txt stays in this process before the store is asked again. @defaultValue 600000 */
+  robotsCacheTtlMs?: number;
+  /** How long an unreachable robots.txt (5xx, network error) disallows its origin here. @defaultValue 60000 */
+  robotsErrorTtlMs?: number;
+  /** Largest robots.txt read; longer files are truncated (Google reads 500 KiB). @defaultValue 512000 */
+  robotsMaxBytes?: number;
+}
+
+export type ResolvedCrawlerOptions = Required<Omit<CrawlerOptions, 'lookup' | 'dispatcher' | 'robotsStore'>> &
+  Pick<CrawlerOptions, 'lookup' | 'dispatcher' | 'robotsStore'>;
+
+export const DEFAULT_USER_AGENT = 'kumo/0.1 (+https://github.com/kumo-crawler/kumo/blob/main/docs/crawler.md)';
+
+export const CRAWLER_DEFAULTS = {
+  userAgent: DEFAULT_USER_AGENT,
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 15_000,
+  bodyTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  maxBodyBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+  allowHosts: [] as readonly string[],
+  connectionsPerOrigin: 8,
+  robotsCacheSize: 1000,
+  robotsCacheTtlMs: 600_000,
+  robotsErrorTtlMs: 60_000,
+  robotsMaxBytes: 512_000,
+} as const satisfies ResolvedCrawlerOptions;
+
+function integer(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    const what = min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`;
+    throw new CrawlerOptionsError(`${name} must be ${what} (got ${String(value)})`);
+  }
+  return value;
+}
+
+/** Applies defaults and validates every option, failing with a sentence naming the bad one. */
+export function resolveCrawlerOptions(options: CrawlerOptions = {}): ResolvedCrawlerOptions {
+  const merged = { ...CRAWLER_DEFAULTS, ...definedOnly(options) };
+  if (typeof merged.userAgent !== 'string' || merged.userAgent.trim().length === 0 || /[\r\n]/.test(merged.userAgent)) {
+    throw new CrawlerOptionsError('userAgent must be a non-empty single-line string');
+  }
+  if (!Array.isArray(merged.allowHosts) || merged.allowHosts.some((entry) => typeof entry !== 'string')) {
+    throw new CrawlerOptionsError('allowHosts must be an array of strings');
+  }
+  if (merged.lookup !== undefined && typeof merged.lookup !== 'function') {
+    throw new CrawlerOptionsError('lookup must be a function (hostname) => Promise<addresses>');
+  }
+  return {
+    ...merged,
+    connectTimeoutMs: integer('connectTimeoutMs', merged.connectTimeoutMs, 1),
+    headersTimeoutMs: integer('headersTimeoutMs', merged.headersTimeoutMs, 1),
+    bodyTimeoutMs: integer('bodyTimeoutMs', merged.bodyTimeoutMs, 1),
+    requestTimeoutMs: integer('requestTimeoutMs', merged.requestTimeoutMs, 1),
+    maxBodyBytes: integer('maxBodyBytes', merged.maxBodyBytes, 1),
+    maxRedirects: integer('maxRedirects', merged.maxRedirects, 0),
+    connectionsPerOrigin: integer('connectionsPerOrigin', merged.connectionsPerOrigin, 1),
+    robotsCacheSize: integer('robotsCacheSize', merged.robotsCacheSize, 1),
+    robotsCacheTtlMs: integer('robotsCacheTtlMs', merged.robotsCacheTtlMs, 0),
+    robotsErrorTtlMs: integer('robotsErrorTtlMs', merged.robotsErrorTtlMs, 0),
+    robotsMaxBytes: integer('robotsMaxBytes', merged.robotsMaxBytes, 1),
+  };
+}
+
+// `{ maxRedirects: undefined }` means "use the default", as it does for undici's options.
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
