@@ -1,1 +1,14 @@
-export {};
+export {
+  loadTokenizer,
+  defaultDictionaryPath,
+  type JapaneseTokenizer,
+  type Token,
+  type TokenizeOptions,
+} from './tokenizer.js';
+export { analyzeText, DEFAULT_MAX_TERMS, DEFAULT_MAX_PHRASES, type AnalyzeOptions } from './analyze-page.js';
+export { ReportBuilder, type ReportBuilderOptions } from './report-builder.js';
+export { splitIntoChunks, DEFAULT_MAX_CHUNK_CHARS, MIN_MAX_CHUNK_CHARS } from './chunk-text.js';
+export { LIGHT_VERBS, LIGHT_ADJECTIVES } from './content-words.js';
+export { ENGLISH_STOP_WORDS } from './english-stop-words.js';
+export { TOKENIZE_CHANNEL, DICTIONARY_CHANNEL, type TokenizeEvent, type DictionaryLoadEvent } from './diagnostics.js';
+export { DictionaryError, AnalyzerOptionError, ReportPhaseError } from './errors.js';

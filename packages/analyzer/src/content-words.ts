@@ -1,0 +1,110 @@
+import { isKana, toKatakana } from 'wanakana';
+import { ENGLISH_STOP_WORDS } from './english-stop-words.js';
+import type { Token } from './tokenizer.js';
+
+/**
+ * Verbs so common and so empty of meaning that they would top every page: する, ある, いる, なる, できる and the
+ * passive/potential auxiliaries れる, られる (which IPADIC files as 動詞/接尾, already excluded, but an unknown
+ * analysis can still surface them), plus their kanji spellings 為る, 有る, 居る, 成る, 出来る.
+ */
+export const LIGHT_VERBS: ReadonlySet<string> = new Set([
+  'する',
+  'ある',
+  'いる',
+  'なる',
+  'できる',
+  'れる',
+  'られる',
+  '為る',
+  '有る',
+  '居る',
+  '成る',
+  '出来る',
+]);
+
+/** Adjectives as empty as the light verbs: ない in 「〜がない」 (and 無い) is IPADIC 形容詞/自立. */
+export const LIGHT_ADJECTIVES: ReadonlySet<string> = new Set(['ない', '無い']);
+
+/** Noun sub-classes (pos_detail_1) that never are content words on their own. */
+const EXCLUDED_NOUN_CLASSES: ReadonlySet<string> = new Set(['非自立', '代名詞', '数', '接尾']);
+/** Verb and adjective sub-classes that are grammar, not content (〜ている's いる, 〜られる, 〜っぽい). */
+const EXCLUDED_PREDICATE_CLASSES: ReadonlySet<string> = new Set(['非自立', '接尾']);
+
+const LETTER = /\p{L}/u;
+const LATIN_LETTER = /\p{Script=Latin}/u;
+const SINGLE_KANA_NOUN = /^[\p{Script=Hiragana}ー]$/u;
+
+/** A word worth counting, normalised. */
+export interface ContentWord {
+  term: string;
+  reading: string;
+  pos: string;
+}
+
+export function contentWordOf(token: Token): ContentWord | undefined {
+  const { pos } = token;
+  if (pos === '名詞') {
+    if (EXCLUDED_NOUN_CLASSES.has(token.pos_detail_1)) return undefined;
+  } else if (pos === '動詞' || pos === '形容詞') {
+    if (EXCLUDED_PREDICATE_CLASSES.has(token.pos_detail_1)) return undefined;
+  } else {
+    return undefined;
+  }
+  const term = termOf(token);
+  if (!isCountable(term)) return undefined;
+  if (pos === '名詞' && SINGLE_KANA_NOUN.test(term)) return undefined;
+  if (pos === '動詞' && LIGHT_VERBS.has(term)) return undefined;
+  if (pos === '形容詞' && LIGHT_ADJECTIVES.has(term)) return undefined;
+  return { term, reading: readingOf(token), pos };
+}
+
+/**
+ * The counted form of a word: the base form (the surface when kuromoji has none), NFKC-normalised so that
+ * half-width katakana and full-width Latin meet their usual forms, and lower-cased (which only affects Latin).
+ */
+export function termOf(token: Token): string {
+  const base = token.basic_form === '*' || token.basic_form === '' ? token.surface_form : token.basic_form;
+  return normalizeWord(base);
+}
+
+/** NFKC, then lower case: the one normalisation of terms and phrases. */
+export function normalizeWord(word: string): string {
+  const normalized = word.normalize('NFKC');
+  return LATIN_LETTER.test(normalized) ? normalized.toLowerCase() : normalized;
+}
+
+/** False for terms without any letter (symbols, punctuation, digits) and for English stop words. */
+export function isCountable(term: string): boolean {
+  return LETTER.test(term) && !ENGLISH_STOP_WORDS.has(term);
+}
+
+/**
+ * The katakana reading of the token's base form. kuromoji reads the surface (走っ → ハシッ), so for a conjugated
+ * verb or adjective the surface's kana ending is swapped for the base form's (ハシッ → ハシル). Unknown words get
+ * their surface in katakana when it is kana, else ''.
+ */
+export function readingOf(token: Token): string {
+  const reading = token.reading;
+  if (reading === undefined || reading === '' || reading === '*') {
+    const surface = token.surface_form.normalize('NFKC');
+    return isKana(surface) ? toKatakana(surface) : '';
+  }
+  if (token.pos === '動詞' || token.pos === '形容詞') return baseReading(token, reading);
+  return reading;
+}
+
+function baseReading(token: Token, reading: string): string {
+  const surface = token.surface_form;
+  const base = token.basic_form;
+  if (base === surface || base === '*') return reading;
+  // 来る conjugates its stem (来ない: コ, 来ます: キ); its base reading is always クル.
+  if (token.conjugated_type.startsWith('カ変')) return base === '来る' || base === 'くる' ? 'クル' : reading;
+  let shared = 0;
+  while (shared < surface.length && shared < base.length && surface[shared] === base[shared]) shared++;
+  const surfaceTail = surface.slice(shared);
+  const baseTail = base.slice(shared);
+  if ((surfaceTail !== '' && !isKana(surfaceTail)) || !isKana(baseTail)) return reading;
+  const surfaceTailReading = toKatakana(surfaceTail);
+  if (!reading.endsWith(surfaceTailReading)) return reading;
+  return reading.slice(0, reading.length - surfaceTailReading.length) + toKatakana(baseTail);
+}
