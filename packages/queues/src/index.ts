@@ -1,1 +1,46 @@
-export {};
+export {
+  createRedisConnection,
+  createKeyStore,
+  waitUntilReady,
+  type ConnectionConfig,
+  type ConnectionRole,
+  type RedisConnectionOptions,
+  type KeyStoreHandle,
+} from './connection.js';
+export {
+  QUEUE_NAMES,
+  type QueueName,
+  type CrawlJobData,
+  type CrawlJobResult,
+  type AnalyzeJobData,
+  type AnalyzeJobResult,
+  type AggregateJobData,
+  type AggregateJobResult,
+} from './names.js';
+export { crawlJobId, analyzeJobId, aggregateJobId } from './job-ids.js';
+export {
+  defaultJobOptions,
+  crawlJobOptions,
+  analyzeJobOptions,
+  aggregateJobOptions,
+  ANALYZE_ATTEMPTS,
+  AGGREGATE_ATTEMPTS,
+  type JobOptionsConfig,
+} from './job-options.js';
+export { KumoQueues, COUNTED_STATES, type CountedState, type QueuesConfig, type ChildJobData } from './queues.js';
+export {
+  createKumoWorker,
+  type KumoWorkerOptions,
+  type KumoProcessor,
+  type WorkerConfig,
+  type JobDone,
+  type JobOutcome,
+  type StageTimer,
+  type WorkerLogger,
+  type WorkerEvent,
+} from './worker.js';
+export { retryTransient, isTransientRedisError, type RetryOptions } from './transient-retry.js';
+export { RedisConfigError, QueueUnavailableError } from './errors.js';
+// Re-exported so that apps need not import bullmq themselves.
+export { DelayedError, UnrecoverableError, WaitingChildrenError } from 'bullmq';
+export type { Job, Worker, Queue, JobsOptions, ParentOptions } from 'bullmq';

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStores, request } from './__fixtures__/crawl.js';
+import { startTestRedis } from './__fixtures__/redis.js';
+import { newCrawlId } from './crawl-id.js';
+
+let redis: Awaited<ReturnType<typeof startTestRedis>>;
+let one: ReturnType<typeof openStores>;
+let two: ReturnType<typeof openStores>;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  one = openStores(redis.url);
+  two = openStores(redis.url, one.prefix); // a second worker: own connection, same key space
+});
+
+afterAll(async () => {
+  await one.store.close();
+  await two.store.close();
+  await redis.stop();
+});
+
+const urls = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `http://site/${from + i}`);
+
+/** Both workers offer their 1,000 URLs in interleaved batches of 25, all in flight at once. */
+async function race(id: string, maxPages: number) {
+  const batches = (list: string[]) =>
+    Array.from({ length: list.length / 25 }, (_, i) => list.slice(i * 25, i * 25 + 25));
+  const offered = [batches(urls(0, 1000)), batches(urls(500, 1500))];
+  const results = await Promise.all([
+    ...offered[0]!.map((batch) => one.crawls.admitUrls(id, batch, maxPages)),
+    ...offered[1]!.map((batch) => two.crawls.admitUrls(id, batch, maxPages)),
+  ]);
+  return results.flat();
+}
+
+describe('admitUrls', () => {
+  it('keeps order and skips what was seen, within one call and across calls', async () => {
+    const id = newCrawlId();
+    await one.crawls.createCrawl({ id, owner: 'o', request, createdAt: new Date() });
+    expect(await one.crawls.admitUrls(id, ['http://b/', 'http://a/', 'http://b/', 'http://c/'], 10)).toEqual([
+      'http://b/',
+      'http://a/',
+      'http://c/',
+    ]);
+    expect(await two.crawls.admitUrls(id, ['http://c/', 'http://d/', 'http://a/'], 10)).toEqual(['http://d/']);
+    expect(await one.crawls.admitUrls(id, [], 10)).toEqual([]);
+    expect((await one.crawls.counts(id))!.discovered).toBe(4);
+  });
+
+  it.each([
+    ['a budget above the 1,500 distinct URLs admits each exactly once', 5000, 1500],
+    ['a budget below them admits exactly the budget', 1200, 1200],
+  ])('two workers racing over overlapping URLs: %s', async (_what, maxPages, expected) => {
+    const id = newCrawlId();
+    await one.crawls.createCrawl({ id, owner: 'o', request, createdAt: new Date() });
+    const admitted = await race(id, maxPages);
+    expect(admitted).toHaveLength(expected);
+    expect(new Set(admitted).size).toBe(expected);
+    for (const url of admitted) expect(url).toMatch(/^http:\/\/site\/\d+$/);
+    expect((await one.crawls.counts(id))!.discovered).toBe(expected);
+    expect(await one.store.sCard(one.crawls.keys.seen(id))).toBe(expected);
+  });
+
+  it('admits nothing once the budget is spent', async () => {
+    const id = newCrawlId();
+    await one.crawls.createCrawl({ id, owner: 'o', request, createdAt: new Date() });
+    expect(await one.crawls.admitUrls(id, urls(0, 3), 2)).toEqual(urls(0, 2));
+    expect(await two.crawls.admitUrls(id, urls(5, 9), 2)).toEqual([]);
+  });
+});

@@ -1,0 +1,17 @@
+--[[
+  Takes a page text: returns it and deletes it, and forgets its page key.
+
+  KEYS[1]  tmp:{b}:text:<id>:<page>
+  KEYS[2]  tmp:{b}:texts:<id>
+  ARGV[1]  TTL of KEYS[1] (ms; unused: the key is deleted)
+  ARGV[2]  TTL of KEYS[2] (ms)
+  ARGV[3]  page key
+
+  Returns: the text, or nil when there is none (already taken or expired).
+]]
+local text = redis.call('GET', KEYS[1])
+redis.call('DEL', KEYS[1])
+if redis.call('SREM', KEYS[2], ARGV[3]) == 1 and redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+end
+return text

@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRedis } from './__fixtures__/redis.js';
+import { KeySpace, type KumoKey } from './key-space.js';
+import { KeyStore } from './key-store.js';
+import { PURPOSES } from './purposes.js';
+import { loadScript } from './script.js';
+import type { Ttl } from './ttl.js';
+
+let redis: Awaited<ReturnType<typeof startTestRedis>>;
+let client: Redis;
+let raw: Redis;
+let store: KeyStore;
+const space = new KeySpace({ prefix: `t${randomUUID().slice(0, 8)}` });
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  client = new Redis(redis.url);
+  raw = new Redis(redis.url);
+  store = new KeyStore(client, space);
+});
+
+afterAll(async () => {
+  await store.close();
+  raw.disconnect();
+  await redis.stop();
+});
+
+const unique = () => randomUUID().slice(0, 8);
+
+describe('every write sets a TTL with the write', () => {
+  const writes: [string, (key: KumoKey) => Promise<unknown>][] = [
+    ['set', (key) => store.set(key, 'v', 60_000)],
+    ['setNx', (key) => store.setNx(key, 'v', 60_000)],
+    ['hSet', (key) => store.hSet(key, { a: 1, b: 'x' }, 60_000)],
+    ['hIncrBy', (key) => store.hIncrBy(key, 'n', 2, 60_000)],
+    ['sAdd', (key) => store.sAdd(key, ['a', 'b'], 60_000)],
+    ['xAdd', (key) => store.xAdd(key, { type: 'x' }, 60_000)],
+    ['incrBy', (key) => store.incrBy(key, 3, 60_000)],
+    ['cacheAside', (key) => store.cacheAside(key, 60_000, async () => ({ a: 1 }))],
+  ];
+
+  it.each(writes)('%s', async (_name, write) => {
+    const key = space.key('cache', 'w', unique());
+    await write(key);
+    const ttl = await raw.pttl(key);
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it("'default' uses the purpose's default TTL", async () => {
+    const key = space.key('lock', unique());
+    await store.set(key, 'v', 'default');
+    const ttl = await raw.pttl(key);
+    expect(ttl).toBeGreaterThan(PURPOSES.lock.defaultTtlMs - 5000);
+    expect(ttl).toBeLessThanOrEqual(PURPOSES.lock.defaultTtlMs);
+  });
+
+  it('a later write refreshes the TTL', async () => {
+    const key = space.key('cache', unique());
+    await store.hSet(key, { a: 1 }, 1000);
+    await store.hIncrBy(key, 'a', 1, 60_000);
+    expect(await raw.pttl(key)).toBeGreaterThan(50_000);
+  });
+});
+
+describe('a bad TTL throws TtlError before anything reaches Redis', () => {
+  const bad: [string, unknown][] = [
+    ['missing', undefined],
+    ['zero', 0],
+    ['negative', -5],
+    ['fractional', 1.5],
+    ['NaN', Number.NaN],
+    ['infinite', Number.POSITIVE_INFINITY],
+    ['over the purpose maximum', PURPOSES.lock.maxTtlMs + 1],
+    ['a string other than default', 'forever'],
+  ];
+  const writes: [string, (key: KumoKey, ttl: Ttl) => Promise<unknown>][] = [
+    ['set', (key, ttl) => store.set(key, 'v', ttl)],
+    ['hSet', (key, ttl) => store.hSet(key, { a: 1 }, ttl)],
+    ['sAdd', (key, ttl) => store.sAdd(key, ['a'], ttl)],
+    ['xAdd', (key, ttl) => store.xAdd(key, { a: '1' }, ttl)],
+    ['incrBy', (key, ttl) => store.incrBy(key, 1, ttl)],
+    ['cacheAside', (key, ttl) => store.cacheAside(key, ttl, async () => 1)],
+  ];
+  const cases = bad.flatMap(([what, ttl]) => writes.map(([name, write]) => [name, what, ttl, write] as const));
+
+  it.each(cases)('%s with a TTL %s', async (_name, _what, ttl, write) => {
+    const key = space.key('lock', unique());
+    const monitor = await raw.monitor();
+    const seen: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => seen.push(args.join(' ')));
+    try {
+      await expect(write(key, ttl as Ttl)).rejects.toMatchObject({ code: 'KUMO_KEYSPACE_TTL' });
+      // A marker through the same client: once MONITOR shows it, anything sent before it was shown too.
+      const marker = space.key('lock', `marker-${unique()}`);
+      await store.get(marker);
+      await waitFor(() => seen.some((line) => line.includes(marker)));
+      expect(seen.filter((line) => line.includes(key))).toEqual([]);
+      expect(await raw.exists(key)).toBe(0);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
+  it('refuses keys that are not of a registered purpose', async () => {
+    await expect(store.set('kumo-other:x' as KumoKey, 'v', 1000)).rejects.toMatchObject({ code: 'KUMO_KEYSPACE_TTL' });
+  });
+});
+
+describe('structures', () => {
+  it('strings: get, set, setNx, getDel, del; missing keys read as null', async () => {
+    const key = space.key('cache', unique());
+    expect(await store.get(key)).toBeNull();
+    expect(await store.setNx(key, 'first', 10_000)).toBe(true);
+    expect(await store.setNx(key, 'second', 10_000)).toBe(false);
+    expect(await store.get(key)).toBe('first');
+    expect(await store.getDel(key)).toBe('first');
+    expect(await store.getDel(key)).toBeNull();
+    await store.set(key, 'again', 10_000);
+    expect(await store.del(key, space.key('cache', 'absent'))).toBe(1);
+  });
+
+  it('del removes keys of different tags one by one', async () => {
+    const a = space.crawlKey('tmp', 'c-one', 'seen');
+    const b = space.crawlKey('tmp', 'c-two-different', 'seen');
+    await store.sAdd(a, ['x'], 10_000);
+    await store.sAdd(b, ['x'], 10_000);
+    expect(await store.del(a, b)).toBe(2);
+  });
+
+  it('hashes: hSet, hGet, hmGet, hGetAll, hIncrBy', async () => {
+    const key = space.key('result', unique());
+    expect(await store.hGetAll(key)).toEqual({});
+    await store.hSet(key, { a: 1, b: 'two' }, 10_000);
+    expect(await store.hGet(key, 'b')).toBe('two');
+    expect(await store.hmGet(key, ['a', 'zz', 'b'])).toEqual(['1', null, 'two']);
+    expect(await store.hIncrBy(key, 'a', 4, 10_000)).toBe(5);
+    expect(await store.hGetAll(key)).toEqual({ a: '5', b: 'two' });
+  });
+
+  it('sets: sAdd returns only the new members, in order', async () => {
+    const key = space.key('tmp', unique());
+    expect(await store.sAdd(key, ['a', 'b', 'a'], 10_000)).toEqual(['a', 'b']);
+    expect(await store.sAdd(key, ['c', 'b', 'd'], 10_000)).toEqual(['c', 'd']);
+    expect(await store.sAdd(key, [], 10_000)).toEqual([]);
+    expect(await store.sIsMember(key, 'c')).toBe(true);
+    expect(await store.sIsMember(key, 'z')).toBe(false);
+    expect(await store.sCard(key)).toBe(4);
+    expect((await store.sMembers(key)).sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('streams: xAdd, xRange with exclusive start and count, xGet, xLen, MAXLEN ~', async () => {
+    const key = space.key('result', unique());
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await store.xAdd(key, { n: String(i) }, 10_000));
+    expect(await store.xLen(key)).toBe(5);
+    expect((await store.xRange(key)).map((e) => e.fields.n)).toEqual(['0', '1', '2', '3', '4']);
+    expect((await store.xRange(key, { after: ids[1]!, count: 2 })).map((e) => e.id)).toEqual([ids[2], ids[3]]);
+    expect(await store.xRange(key, { after: ids[4]! })).toEqual([]);
+    expect(await store.xGet(key, [ids[3]!, '1-1', ids[0]!])).toEqual([
+      { id: ids[3], fields: { n: '3' } },
+      null,
+      { id: ids[0], fields: { n: '0' } },
+    ]);
+    expect(await store.xRange(space.key('result', 'absent'))).toEqual([]);
+
+    const trimmed = space.key('result', unique());
+    for (let i = 0; i < 500; i++) await store.xAdd(trimmed, { n: String(i) }, 10_000, { maxLen: 16 });
+    expect(await store.xLen(trimmed)).toBeLessThan(500);
+  });
+
+  it('counters: incrBy and getCount (0 when missing)', async () => {
+    const key = space.key('ratelimit', unique());
+    expect(await store.getCount(key)).toBe(0);
+    expect(await store.incrBy(key, 2, 10_000)).toBe(2);
+    expect(await store.incrBy(key, 3, 10_000)).toBe(5);
+    expect(await store.getCount(key)).toBe(5);
+  });
+
+  it('cacheAside computes on a miss and parses on a hit', async () => {
+    const key = space.key('cache', unique());
+    let computed = 0;
+    const compute = async () => {
+      computed++;
+      return { value: 42, list: ['a'] };
+    };
+    expect(await store.cacheAside(key, 10_000, compute)).toEqual({ value: 42, list: ['a'] });
+    expect(await store.cacheAside(key, 10_000, compute)).toEqual({ value: 42, list: ['a'] });
+    expect(computed).toBe(1);
+  });
+
+  it('ping and info', async () => {
+    expect(await store.ping()).toBe('PONG');
+    expect(await store.info('server')).toMatch(/redis_version:/);
+  });
+});
+
+describe('scripts', () => {
+  const echo = loadScript(new URL('./__fixtures__/echo-ttls-2.lua', import.meta.url));
+
+  it('passes the TTLs as the first ARGVs, then the args', async () => {
+    const script = store.defineScript(echo);
+    const a = space.crawlKey('result', 'cx', 'a');
+    const b = space.crawlKey('tmp', 'cx', 'b');
+    const reply = await script({
+      keys: [
+        { key: a, ttl: 5000 },
+        { key: b, ttl: 'default' },
+      ],
+      args: ['x', 7],
+    });
+    expect(reply).toEqual([a, b, '5000', String(PURPOSES.tmp.defaultTtlMs), 'x', '7']);
+    expect(await raw.pttl(a)).toBeGreaterThan(0);
+    expect(await raw.pttl(b)).toBeGreaterThan(0);
+  });
+
+  it('reloads the script when the server forgot it (NOSCRIPT)', async () => {
+    const script = store.defineScript(echo);
+    const keys = [
+      { key: space.crawlKey('result', 'cy', 'a'), ttl: 1000 },
+      { key: space.crawlKey('result', 'cy', 'b'), ttl: 1000 },
+    ];
+    await script({ keys });
+    await raw.script('FLUSH');
+    expect(await script({ keys })).toHaveLength(4);
+  });
+
+  it.each([
+    ['keys of different crawls', ['c-one', 'c-two-different']],
+    ['a key without tag', null],
+  ])('refuses %s with CrossSlotError before sending', async (_what, crawls) => {
+    const script = store.defineScript(echo);
+    const first = space.crawlKey('result', 'c-one', 'a');
+    const second = crawls ? space.crawlKey('result', crawls[1]!, 'b') : space.key('result', 'untagged');
+    await expect(
+      script({
+        keys: [
+          { key: first, ttl: 1000 },
+          { key: second, ttl: 1000 },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'KUMO_KEYSPACE_CROSS_SLOT' });
+    expect(await raw.exists(first, second)).toBe(0);
+  });
+
+  it('validates TTLs of every key and the key count', async () => {
+    const script = store.defineScript(echo);
+    const a = space.crawlKey('result', 'cz', 'a');
+    const b = space.crawlKey('result', 'cz', 'b');
+    await expect(
+      script({
+        keys: [
+          { key: a, ttl: 1000 },
+          { key: b, ttl: 0 },
+        ],
+      }),
+    ).rejects.toMatchObject({
+      code: 'KUMO_KEYSPACE_TTL',
+    });
+    await expect(script({ keys: [{ key: a, ttl: 1000 }] })).rejects.toMatchObject({
+      code: 'KUMO_KEYSPACE_INVALID_KEY',
+    });
+  });
+
+  it('wraps a Lua error reply in ScriptError', async () => {
+    const script = store.defineScript({ name: 'boom', keys: 1, lua: "return redis.error_reply('boom')" });
+    await expect(script({ keys: [{ key: space.key('lock', 'x'), ttl: 1000 }] })).rejects.toMatchObject({
+      code: 'KUMO_KEYSPACE_SCRIPT',
+    });
+  });
+});
+
+describe('BlockingReader', () => {
+  it('returns new entries of the streams it blocks on', async () => {
+    const reader = await store.duplicate();
+    try {
+      expect(reader.clientId).toBeGreaterThan(0);
+      const a = space.crawlKey('result', 'cr', 'events');
+      const wake = space.bucketWakeKey(space.crawlBucket('cr'));
+      const first = await store.xAdd(a, { n: '1' }, 10_000);
+      const pending = reader.readStreams(
+        [
+          { key: a, afterId: first },
+          { key: wake, afterId: '$' },
+        ],
+        { blockMs: 10_000 },
+      );
+      await store.xAdd(a, { n: '2' }, 10_000);
+      const batches = await pending;
+      expect(batches).toHaveLength(1);
+      expect(batches[0]!.key).toBe(a);
+      expect(batches[0]!.entries.map((e) => e.fields.n)).toEqual(['2']);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('resolves [] when the block time passes, and when closed while blocked', async () => {
+    const reader = await store.duplicate();
+    const key = space.crawlKey('result', 'cq', 'events');
+    expect(await reader.readStreams([{ key, afterId: '$' }], { blockMs: 20 })).toEqual([]);
+    const pending = reader.readStreams([{ key, afterId: '$' }], { blockMs: 0 });
+    reader.close();
+    expect(await pending).toEqual([]);
+  });
+
+  it('refuses streams with different hash tags', async () => {
+    const reader = await store.duplicate();
+    try {
+      const entries = [
+        { key: space.crawlKey('result', 'c-one', 'events'), afterId: '0' },
+        { key: space.crawlKey('result', 'c-two-different', 'events'), afterId: '0' },
+      ];
+      await expect(reader.readStreams(entries, { blockMs: 10 })).rejects.toMatchObject({
+        code: 'KUMO_KEYSPACE_CROSS_SLOT',
+      });
+    } finally {
+      reader.close();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!condition()) throw new Error('condition not reached');
+}

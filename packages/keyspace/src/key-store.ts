@@ -1,0 +1,276 @@
+import type { Cluster, Redis } from 'ioredis';
+import { BlockingReader } from './blocking-reader.js';
+import { tagOf, type KeySpace, type KumoKey } from './key-space.js';
+import type { RedisClient } from './redis-client.js';
+import { bindScript, loadScript, type KumoScript, type ScriptDefinition } from './script.js';
+import { toEntries, type StreamEntry } from './stream-entry.js';
+import { resolveTtl, type Ttl } from './ttl.js';
+
+/** Options of `xAdd`. */
+export interface XAddOptions {
+  /** Trim the stream to about this many entries (`MAXLEN ~`). Default: no trimming. */
+  maxLen?: number;
+}
+
+/** Options of `xRange`. */
+export interface XRangeOptions {
+  /** Exclusive start: entries after this id. Default: from the first entry. */
+  after?: string;
+  /** Inclusive end. Default `+` (the last entry). */
+  end?: string;
+  /** Most entries returned. Default: all (use a count on anything that can be large). */
+  count?: number;
+}
+
+/** How `cacheAside` stores a value. Default: JSON. */
+export interface CacheCodec<T> {
+  serialize(value: T): string;
+  parse(text: string): T;
+}
+
+const jsonCodec: CacheCodec<unknown> = {
+  serialize: (value) => JSON.stringify(value),
+  parse: (text) => JSON.parse(text) as unknown,
+};
+
+type MultiResult = [error: Error | null, result: unknown][] | null;
+
+function unwrap(results: MultiResult): unknown[] {
+  if (!results) throw new Error('Redis transaction was discarded');
+  return results.map(([error, result]) => {
+    if (error) throw error;
+    return result;
+  });
+}
+
+/** True when one multi-key command may carry all these keys (one key, or one shared hash tag). */
+function sharesOneTag(keys: readonly string[]): boolean {
+  const first = tagOf(keys[0]!);
+  return keys.length === 1 || (first !== null && keys.every((key) => tagOf(key) === first));
+}
+
+const saddMembers = loadScript(new URL('./commands/sadd-members-1.lua', import.meta.url));
+
+/**
+ * The only way to write a kumo key. Every write takes a required TTL and sets it in the same command (SET … PX)
+ * or the same MULTI / Lua script, so no key outlives its purpose; a bad TTL throws `TtlError` before anything is
+ * sent. Reads tolerate missing keys (null, empty or 0).
+ */
+export class KeyStore {
+  private readonly saddMembers: KumoScript;
+
+  constructor(
+    private readonly client: RedisClient,
+    /** The key builder whose prefix and purposes this store enforces. */
+    readonly keySpace: KeySpace,
+  ) {
+    this.saddMembers = bindScript(client, keySpace, saddMembers);
+  }
+
+  // --- strings
+
+  async get(key: KumoKey): Promise<string | null> {
+    return this.client.get(key);
+  }
+
+  async set(key: KumoKey, value: string, ttl: Ttl): Promise<void> {
+    const ms = resolveTtl(this.keySpace, key, ttl);
+    await this.client.set(key, value, 'PX', ms);
+  }
+
+  /** SET NX PX: true when the key was created, false when it existed (and was left alone). */
+  async setNx(key: KumoKey, value: string, ttl: Ttl): Promise<boolean> {
+    const ms = resolveTtl(this.keySpace, key, ttl);
+    return (await this.client.set(key, value, 'PX', ms, 'NX')) === 'OK';
+  }
+
+  /** GETDEL: the value, removed in the same step (one consumer wins). */
+  async getDel(key: KumoKey): Promise<string | null> {
+    return (await this.client.call('GETDEL', key)) as string | null;
+  }
+
+  /** Deletes keys; returns how many existed. Keys with different tags are deleted one by one (cluster-safe). */
+  async del(...keys: KumoKey[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    if (sharesOneTag(keys)) return this.client.del(...keys);
+    let removed = 0;
+    for (const key of keys) removed += await this.client.del(key);
+    return removed;
+  }
+
+  // --- hashes
+
+  async hGet(key: KumoKey, field: string): Promise<string | null> {
+    return this.client.hget(key, field);
+  }
+
+  /** All fields; `{}` for a missing key. */
+  async hGetAll(key: KumoKey): Promise<Record<string, string>> {
+    return this.client.hgetall(key);
+  }
+
+  async hmGet(key: KumoKey, fields: readonly string[]): Promise<(string | null)[]> {
+    if (fields.length === 0) return [];
+    return this.client.hmget(key, ...fields);
+  }
+
+  /** Sets fields and the hash's TTL in one MULTI. */
+  async hSet(key: KumoKey, fields: Readonly<Record<string, string | number>>, ttl: Ttl): Promise<void> {
+    const ms = resolveTtl(this.keySpace, key, ttl);
+    const flat = Object.entries(fields).flatMap(([field, value]) => [field, String(value)]);
+    if (flat.length === 0) return;
+    unwrap(
+      await this.client
+        .multi()
+        .hset(key, ...flat)
+        .pexpire(key, ms)
+        .exec(),
+    );
+  }
+
+  /** HINCRBY and the hash's TTL in one MULTI; the new value. */
+  async hIncrBy(key: KumoKey, field: string, by: number, ttl: Ttl): Promise<number> {
+    const ms = resolveTtl(this.keySpace, key, ttl);
+    const [value] = unwrap(await this.client.multi().hincrby(key, field, by).pexpire(key, ms).exec());
+    return Number(value);
+  }
+
+  // --- sets
+
+  /** Adds members and sets the TTL in one script; returns the members that were new, in argument order. */
+  async sAdd(key: KumoKey, members: readonly string[], ttl: Ttl): Promise<string[]> {
+    resolveTtl(this.keySpace, key, ttl);
+    if (members.length === 0) return [];
+    return (await this.saddMembers({ keys: [{ key, ttl }], args: members })) as string[];
+  }
+
+  async sIsMember(key: KumoKey, member: string): Promise<boolean> {
+    return (await this.client.sismember(key, member)) === 1;
+  }
+
+  async sCard(key: KumoKey): Promise<number> {
+    return this.client.scard(key);
+  }
+
+  async sMembers(key: KumoKey): Promise<string[]> {
+    return this.client.smembers(key);
+  }
+
+  // --- streams
+
+  /** XADD (optionally `MAXLEN ~ n`) and the stream's TTL in one MULTI; the new entry id. */
+  async xAdd(
+    key: KumoKey,
+    fields: Readonly<Record<string, string>>,
+    ttl: Ttl,
+    options: XAddOptions = {},
+  ): Promise<string> {
+    const ms = resolveTtl(this.keySpace, key, ttl);
+    const trim = options.maxLen === undefined ? [] : ['MAXLEN', '~', String(options.maxLen)];
+    const flat = Object.entries(fields).flat();
+    const [id] = unwrap(
+      await this.client
+        .multi()
+        .call('XADD', key, ...trim, '*', ...flat)
+        .pexpire(key, ms)
+        .exec(),
+    );
+    return String(id);
+  }
+
+  /** Entries in id order, after `after` (exclusive) up to `end`; `[]` for a missing stream. */
+  async xRange(key: KumoKey, options: XRangeOptions = {}): Promise<StreamEntry[]> {
+    const start = options.after === undefined ? '-' : `(${options.after}`;
+    const count = options.count === undefined ? [] : ['COUNT', options.count];
+    return toEntries(await this.client.call('XRANGE', key, start, options.end ?? '+', ...count));
+  }
+
+  /** The entries with these ids (one pipeline, one slot); null where an id is not (or no longer) in the stream. */
+  async xGet(key: KumoKey, ids: readonly string[]): Promise<(StreamEntry | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const id of ids) pipeline.call('XRANGE', key, id, id, 'COUNT', 1);
+    const replies = unwrap(await pipeline.exec());
+    return replies.map((reply) => toEntries(reply)[0] ?? null);
+  }
+
+  async xLen(key: KumoKey): Promise<number> {
+    return this.client.xlen(key);
+  }
+
+  // --- counters
+
+  /** INCRBY and the TTL in one MULTI; the new value. */
+  async incrBy(key: KumoKey, by: number, ttl: Ttl): Promise<number> {
+    const ms = resolveTtl(this.keySpace, key, ttl);
+    const [value] = unwrap(await this.client.multi().incrby(key, by).pexpire(key, ms).exec());
+    return Number(value);
+  }
+
+  /** A counter's value; 0 when missing. */
+  async getCount(key: KumoKey): Promise<number> {
+    return Number((await this.client.get(key)) ?? 0);
+  }
+
+  // --- helpers
+
+  /** Remaining TTL in ms; -2 when the key is missing, -1 when it has none (which the audit reports). */
+  async pttl(key: KumoKey): Promise<number> {
+    return this.client.pttl(key);
+  }
+
+  /**
+   * Cache-aside: a hit returns the parsed value; a miss computes it, stores it with `ttl` and returns it.
+   * Two processes missing at once both compute (no lock): acceptable for re-computable values.
+   */
+  async cacheAside<T>(key: KumoKey, ttl: Ttl, compute: () => Promise<T>, codec?: CacheCodec<T>): Promise<T> {
+    resolveTtl(this.keySpace, key, ttl);
+    const { serialize, parse } = codec ?? (jsonCodec as CacheCodec<T>);
+    const hit = await this.get(key);
+    if (hit !== null) return parse(hit);
+    const value = await compute();
+    await this.set(key, serialize(value), ttl);
+    return value;
+  }
+
+  /**
+   * Binds a Lua script. Lua convention (at the top of each `.lua` file): KEYS as declared, ARGV[1…n] the TTLs of
+   * KEYS[1…n] in ms, then the caller's args; the script PEXPIREs every key it writes.
+   */
+  defineScript(definition: ScriptDefinition): KumoScript {
+    return bindScript(this.client, this.keySpace, definition);
+  }
+
+  /** A blocking reader on its own duplicated connection (close it when done). */
+  async duplicate(): Promise<BlockingReader> {
+    let clientId: number | null = null;
+    let connection: RedisClient;
+    if (this.client.isCluster) {
+      const nodes = (this.client as Cluster).duplicate();
+      // Connected before the first XREAD, so a `$` cursor means "from now", not "from whenever it connects".
+      await nodes.call('PING');
+      connection = nodes;
+    } else {
+      const node = (this.client as Redis).duplicate();
+      clientId = Number(await node.client('ID'));
+      connection = node;
+    }
+    return new BlockingReader(connection, clientId);
+  }
+
+  async ping(): Promise<string> {
+    if (this.client.isCluster) return String(await this.client.call('PING'));
+    return (this.client as Redis).ping();
+  }
+
+  /** INFO text of one section (`server`, `memory`, …) of the node the client talks to. */
+  async info(section: string): Promise<string> {
+    return this.client.info(section);
+  }
+
+  /** Closes the connection after pending replies arrive. */
+  async close(): Promise<void> {
+    if (this.client.status === 'end') return;
+    await this.client.quit();
+  }
+}

@@ -1,0 +1,43 @@
+/** The three queues of a crawl flow. */
+export const QUEUE_NAMES = { crawl: 'crawl', analyze: 'analyze', aggregate: 'aggregate' } as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/** A `crawl` job: fetch one admitted URL. */
+export interface CrawlJobData {
+  crawlId: string;
+  /** The normalised URL, as admitted into the seen-set. */
+  url: string;
+  /** Link depth: seeds are 0. */
+  depth: number;
+}
+
+/** What a crawl job returns (kept small: BullMQ stores it). */
+export interface CrawlJobResult {
+  status: 'fetched' | 'failed' | 'skipped';
+  /** Links admitted from this page (crawl children added). */
+  links: number;
+}
+
+/** An `analyze` job: analyse the stored text of one page. */
+export interface AnalyzeJobData {
+  crawlId: string;
+  url: string;
+  /** Which `tmp` text to take (`CrawlStore.takePageText`). */
+  pageKey: string;
+}
+
+export interface AnalyzeJobResult {
+  tokens: number;
+  /** True when the analysis came from the content-hash cache. */
+  cached: boolean;
+}
+
+/** The root `aggregate` job of a crawl (job id = crawl id). */
+export interface AggregateJobData {
+  crawlId: string;
+}
+
+export interface AggregateJobResult {
+  status: 'completed' | 'failed' | 'cancelled';
+  pages: number;
+}

@@ -1,0 +1,78 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { describe, expect, it } from 'vitest';
+import { isTransientRedisError, retryTransient } from './transient-retry.js';
+
+const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+describe('isTransientRedisError', () => {
+  it.each([
+    [new Error('MOVED 3999 127.0.0.1:6381'), true],
+    [new Error('CLUSTERDOWN The cluster is down'), true],
+    [new Error('TRYAGAIN Multiple keys request during rehashing of slot'), true],
+    [new Error('LOADING Redis is loading the dataset in memory'), true],
+    [new Error('Connection is closed.'), true],
+    [new Error('connect ECONNREFUSED 127.0.0.1:6379'), true],
+    [named('MaxRetriesPerRequestError', 'Reached the max retries per request limit'), true],
+    [new Error('ERR wrong number of arguments'), false],
+    [new Error('Custom Ids cannot be integers'), false],
+    ['MOVED as a string', false],
+  ])('%s → %s', (error, expected) => {
+    expect(isTransientRedisError(error)).toBe(expected);
+  });
+});
+
+describe('retryTransient', () => {
+  it('retries transient errors until the operation succeeds, publishing each retry', async () => {
+    const retries: unknown[] = [];
+    const listener = (message: unknown) => retries.push(message);
+    subscribe('kumo:queues:retry', listener);
+    let calls = 0;
+    try {
+      const result = await retryTransient(
+        async () => {
+          calls++;
+          if (calls < 3) throw new Error('CLUSTERDOWN The cluster is down');
+          return 'added';
+        },
+        { operation: 'test', baseDelayMs: 0 },
+      );
+      expect(result).toBe('added');
+      expect(calls).toBe(3);
+      expect(retries).toEqual([
+        expect.objectContaining({ operation: 'test', attempt: 1 }),
+        expect.objectContaining({ operation: 'test', attempt: 2 }),
+      ]);
+    } finally {
+      unsubscribe('kumo:queues:retry', listener);
+    }
+  });
+
+  it('passes other errors through at once', async () => {
+    let calls = 0;
+    const failure = new Error('ERR syntax error');
+    await expect(
+      retryTransient(
+        async () => {
+          calls++;
+          throw failure;
+        },
+        { operation: 'test', baseDelayMs: 0 },
+      ),
+    ).rejects.toBe(failure);
+    expect(calls).toBe(1);
+  });
+
+  it('gives up after the attempts with QueueUnavailableError carrying the last error', async () => {
+    let calls = 0;
+    const last = new Error('TRYAGAIN again');
+    const error = await retryTransient(
+      async () => {
+        calls++;
+        throw last;
+      },
+      { operation: 'addChildren(crawl)', attempts: 4, baseDelayMs: 0 },
+    ).catch((caught: unknown) => caught);
+    expect(calls).toBe(4);
+    expect(error).toMatchObject({ code: 'KUMO_QUEUES_UNAVAILABLE', kind: 'transient', cause: last });
+  });
+});
