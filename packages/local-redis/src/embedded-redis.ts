@@ -90,7 +90,8 @@ async function startOnce(
     'yes',
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a terminal's Ctrl-C reaches the launcher, which stops Redis last, after the apps.
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const collect = (chunk: Buffer) => {
     if (output.length < 8192) output += chunk.toString();

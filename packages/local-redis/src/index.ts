@@ -5,6 +5,13 @@ export {
   type RedisHandle,
   type EmbeddedRedisOptions,
 } from './embedded-redis.js';
+export {
+  startRedisCluster,
+  parseClusterNodes,
+  type RedisClusterOptions,
+  type RedisClusterHandle,
+  type ClusterNodeInfo,
+} from './redis-cluster.js';
 export { provisionRedis, type ProvisionOptions } from './provision.js';
 export { waitForPing, pingOnce } from './ping.js';
 export { freePort } from './free-port.js';

@@ -1,0 +1,81 @@
+import { loadConfig } from '@kumo/config';
+import { type KeyspaceAudit, type RedisClient, auditExitCode, auditKeyspace, formatAuditTable } from '@kumo/keyspace';
+import { createRedisConnection } from '@kumo/queues';
+import { Command } from 'commander';
+import { type CliIo, writeJson } from '../cli-io.js';
+import { KeysAuditFailedError, RedisUnreachableError } from '../errors.js';
+
+/** How long `keys audit` waits for Redis before giving up (exit 2). */
+export const REDIS_CONNECT_TIMEOUT_MS = 10_000;
+
+interface AuditCommandOptions {
+  json?: boolean;
+  prefix?: string;
+}
+
+/**
+ * `kumo keys audit`: SCANs every key under the prefix, directly in Redis (REDIS_URL or REDIS_CLUSTER_NODES, read
+ * with @kumo/config like the services), and exits non-zero when a kumo key lacks a TTL or has an unknown purpose.
+ * Meant for CI and for operators; it only reads.
+ */
+function auditCommand(io: CliIo): Command {
+  return new Command('audit')
+    .description('audit the Redis keys under KUMO_PREFIX: sizes per purpose, keys without TTL, unknown keys, queues')
+    .option('--json', 'print the audit as JSON')
+    .option('--prefix <prefix>', 'key prefix to audit (default KUMO_PREFIX, else kumo)')
+    .action(async (options: AuditCommandOptions) => {
+      const config = loadConfig(io.env);
+      // The `api` role fails fast instead of retrying for minutes when Redis is down.
+      const client = createRedisConnection(config, { role: 'api', name: 'kumo:cli-audit' });
+      client.on('error', () => {}); // reported through connected() below
+      try {
+        await connected(client, REDIS_CONNECT_TIMEOUT_MS);
+        const audit = await auditKeyspace(client, { prefix: options.prefix ?? config.KUMO_PREFIX });
+        if (options.json) writeJson(io.stdout, audit);
+        else io.stdout.write(`${formatAuditTable(audit)}\n`);
+        if (auditExitCode(audit) !== 0) throw new KeysAuditFailedError(describeFindings(audit));
+      } finally {
+        client.disconnect();
+      }
+    });
+}
+
+/**
+ * Resolves when the connection is ready. Unlike a service, a CLI should not sit through ioredis's reconnection loop:
+ * the first connection error (or the timeout) ends the wait with RedisUnreachableError.
+ */
+function connected(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const fail = (reason: string, cause?: unknown) => {
+      cleanup();
+      reject(new RedisUnreachableError(`cannot reach Redis: ${reason}`, { cause }));
+    };
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: unknown) => fail(error instanceof Error ? error.message : String(error), error);
+    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      client.removeListener('ready', onReady);
+      client.removeListener('error', onError);
+    };
+    client.once('ready', onReady);
+    client.once('error', onError);
+  });
+}
+
+/** One sentence of what failed the audit, for the error line. */
+function describeFindings(audit: KeyspaceAudit): string {
+  const withoutTtl = audit.purposes.reduce((sum, purpose) => sum + purpose.withoutTtl.count, 0);
+  const parts = [];
+  if (withoutTtl > 0) parts.push(`${withoutTtl} key(s) without a TTL`);
+  if (audit.unknown.count > 0) parts.push(`${audit.unknown.count} key(s) with an unknown purpose`);
+  return `${parts.join(' and ')} under ${audit.prefix}: (listed above)`;
+}
+
+export function keysCommand(io: CliIo): Command {
+  return new Command('keys').description("inspect kumo's Redis keys").addCommand(auditCommand(io));
+}

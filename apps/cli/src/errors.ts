@@ -1,0 +1,100 @@
+import { KumoError } from '@kumo/errors';
+
+/**
+ * Exit codes of the `kumo` binary. Scripts branch on them:
+ * 1 — the request was refused (a 4xx problem, a bad argument, a crawl that ended failed or cancelled);
+ * 2 — the API could not answer (5xx, unreachable, a dropped event stream that never came back).
+ */
+export const EXIT_CODES = { ok: 0, refused: 1, unavailable: 2 } as const;
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/** Every error the CLI reports carries the exit code it ends the process with. */
+export abstract class CliError extends KumoError {
+  abstract readonly exitCode: ExitCode;
+}
+
+/** One item of a problem's `errors` member: which field, and what is wrong with it. */
+export interface ProblemFieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * The API answered with an RFC 9457 problem. `code` is the API's own code (e.g. `KUMO_API_VALIDATION`), so
+ * scripts see the same code the server logged; 4xx exits 1, 5xx exits 2.
+ */
+export class ApiProblemError extends CliError {
+  readonly status: number;
+  readonly detail: string;
+  readonly fieldErrors: readonly ProblemFieldError[];
+  readonly exitCode: ExitCode;
+
+  constructor(code: string, status: number, detail: string, fieldErrors: readonly ProblemFieldError[] = []) {
+    super(code, detail, { kind: status >= 500 ? 'transient' : 'permanent' });
+    this.status = status;
+    this.detail = detail;
+    this.fieldErrors = fieldErrors;
+    this.exitCode = status >= 500 ? EXIT_CODES.unavailable : EXIT_CODES.refused;
+  }
+}
+
+/** The API could not be reached at all (connection refused, DNS, reset before an answer). */
+export class ApiUnreachableError extends CliError {
+  readonly exitCode = EXIT_CODES.unavailable;
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('KUMO_CLI_API_UNREACHABLE', message, { ...options, kind: 'transient' });
+  }
+}
+
+/** The API answered something that is neither the documented shape nor a problem (e.g. a proxy's HTML page). */
+export class ApiBadResponseError extends CliError {
+  readonly status: number;
+  readonly exitCode: ExitCode;
+  constructor(status: number, message: string, options: { cause?: unknown } = {}) {
+    super('KUMO_CLI_BAD_RESPONSE', message, { ...options, kind: status >= 500 ? 'transient' : 'permanent' });
+    this.status = status;
+    this.exitCode = status >= 400 && status < 500 ? EXIT_CODES.refused : EXIT_CODES.unavailable;
+  }
+}
+
+/** The event stream dropped and did not come back within the reconnection budget. */
+export class EventStreamLostError extends CliError {
+  readonly exitCode = EXIT_CODES.unavailable;
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('KUMO_CLI_STREAM_LOST', message, { ...options, kind: 'transient' });
+  }
+}
+
+/** A command-line argument or CLI environment variable is invalid. */
+export class CliUsageError extends CliError {
+  readonly exitCode = EXIT_CODES.refused;
+  constructor(message: string) {
+    super('KUMO_CLI_USAGE', message);
+  }
+}
+
+/** The crawl ended, but not `completed` (failed or cancelled): there is no report to show. */
+export class CrawlNotCompletedError extends CliError {
+  readonly exitCode = EXIT_CODES.refused;
+  readonly status: string;
+  constructor(id: string, status: string) {
+    super('KUMO_CLI_CRAWL_NOT_COMPLETED', `crawl ${id} ended ${status}`);
+    this.status = status;
+  }
+}
+
+/** `kumo keys audit` found kumo keys without a TTL or with an unknown purpose (exit 1, for CI). */
+export class KeysAuditFailedError extends CliError {
+  readonly exitCode = EXIT_CODES.refused;
+  constructor(message: string) {
+    super('KUMO_CLI_KEYS_AUDIT_FAILED', message);
+  }
+}
+
+/** `kumo keys audit` could not reach Redis. */
+export class RedisUnreachableError extends CliError {
+  readonly exitCode = EXIT_CODES.unavailable;
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('KUMO_CLI_REDIS_UNREACHABLE', message, { ...options, kind: 'transient' });
+  }
+}

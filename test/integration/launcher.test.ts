@@ -1,0 +1,140 @@
+import { freePort } from '@kumo/local-redis';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { descendantPids, isRunning, runCommand, runKumo, runShell } from '../helpers/cli-run.js';
+import { testEnv, uniquePrefix } from '../helpers/env.js';
+import { type AppProcess, startApp } from '../helpers/processes.js';
+
+const redisUrl = inject('redisUrl');
+const prefixes: string[] = [];
+let launcher: AppProcess | undefined;
+
+/** `npm start`'s process with its own prefix and API port, JSON logs; unset credentials so it generates them. */
+async function startLauncher(overrides: Record<string, string> = {}) {
+  const prefix = uniquePrefix('launch');
+  prefixes.push(prefix);
+  const apiPort = await freePort();
+  const env = testEnv({
+    redisUrl,
+    prefix,
+    overrides: { API_PORT: String(apiPort), SAMPLE_SITE_PORT: '0', ...overrides },
+  });
+  const app = startApp('launcher', env);
+  launcher = app;
+  return { app, env, apiPort, prefix };
+}
+
+/** The banner's lines (the launcher prints it as plain text between its JSON log lines). */
+async function banner(launcher: AppProcess): Promise<string[]> {
+  await launcher.waitForLog((line) => line.msg === 'Press Ctrl-C to stop.', { timeoutMs: 120_000 });
+  return launcher.lines.filter((line) => !('level' in line)).map((line) => String(line.msg));
+}
+
+const bannerValue = (lines: string[], label: string) =>
+  lines
+    .find((line) => line.trimStart().startsWith(label))
+    ?.trimStart()
+    .slice(label.length)
+    .trim()
+    .split(/\s+/)[0] ?? '';
+
+afterEach(async () => {
+  await launcher?.stop('SIGKILL');
+  launcher = undefined;
+});
+
+afterAll(async () => {
+  const env = { PATH: process.env.PATH ?? '' };
+  for (const prefix of prefixes) {
+    const keys = await runCommand('redis-cli', ['-u', redisUrl, '--scan', '--pattern', `${prefix}:*`], { env });
+    const names = keys.stdout.split('\n').filter(Boolean);
+    if (names.length > 0) await runCommand('redis-cli', ['-u', redisUrl, 'DEL', ...names], { env });
+  }
+});
+
+describe('npm start (apps/launcher)', () => {
+  it('prints a banner whose commands crawl the sample site to done, and stops everything on SIGTERM with exit 0', async () => {
+    const { app, env, apiPort } = await startLauncher();
+    const lines = await banner(app);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    expect(bannerValue(lines, 'API ')).toBe(apiUrl);
+    const apiKey = bannerValue(lines, 'API key');
+    expect(apiKey).toMatch(/^kumo_/);
+    expect(lines.some((line) => line.includes(`${apiUrl}/admin/queues`))).toBe(true);
+    expect(lines.some((line) => line.includes(`${apiUrl}/docs`))).toBe(true);
+
+    // The copy-paste CLI command, exactly as printed, run by a shell from the repository.
+    const cliCommand = lines.find((line) => line.includes('npx kumo crawl'))?.trim() ?? '';
+    expect(cliCommand).toContain('--depth 2');
+    const crawled = await runShell(cliCommand, { PATH: env.PATH, HOME: env.HOME }, 120_000);
+    expect(crawled.code, `${crawled.stdout}\n${crawled.stderr}`).toBe(0);
+    expect(crawled.stdout).toMatch(/^crawl \S+ completed: /m);
+    expect(crawled.stdout).toMatch(/^ *1 {2}\S+/m); // the first row of the keyword table
+
+    // The curl command submits the same crawl; the API then runs it to `completed` too.
+    const curlCommand = lines.find((line) => line.trimStart().startsWith('curl -sS -X POST'))?.trim() ?? '';
+    const submitted = await runShell(curlCommand, { PATH: env.PATH });
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const { id } = JSON.parse(submitted.stdout) as { id: string };
+    await waitForStatus(apiUrl, apiKey, id, 'completed');
+    const report = await runKumo(['report', id, '--json'], {
+      PATH: env.PATH,
+      KUMO_API_URL: apiUrl,
+      KUMO_API_KEY: apiKey,
+    });
+    expect(report.code, report.stderr).toBe(0);
+    expect((JSON.parse(report.stdout) as { keywords: unknown[] }).keywords.length).toBeGreaterThan(0);
+
+    // SIGTERM: every process the launcher started (apps, their workers, Redis if embedded) is gone, exit 0.
+    const pids = descendantPids(app.child.pid ?? -1);
+    expect(pids.length).toBeGreaterThanOrEqual(3);
+    const exit = await app.stop('SIGTERM', 60_000);
+    expect(exit, app.output.slice(-3000)).toEqual({ code: 0, signal: null });
+    expect(pids.filter(isRunning)).toEqual([]);
+    expect(app.lines.at(-1)?.msg).toBe('stopped');
+  });
+
+  it('exits non-zero when an app dies (its supervisor gave up), stopping the others', async () => {
+    const { app } = await startLauncher();
+    await banner(app);
+    const pids = descendantPids(app.child.pid ?? -1);
+    const api = app.childPids().find((pid) => cmdline(pid).includes('apps/api/dist/main.js'));
+    expect(api).toBeDefined();
+    process.kill(api as number, 'SIGKILL');
+    const exit = await app.exited;
+    expect(exit.code).toBe(1);
+    expect(app.output).toContain('KUMO_LAUNCHER_APP_EXITED');
+    expect(app.output).toContain('api exited unexpectedly');
+    expect(pids.filter(isRunning)).toEqual([]);
+  });
+
+  it('exits non-zero naming the variable when the configuration is bad', async () => {
+    const { app } = await startLauncher({ API_PORT: 'eighty' });
+    const exit = await app.exited;
+    expect(exit.code).not.toBe(0);
+    expect(app.output).toContain('API_PORT');
+    expect(app.childPids()).toEqual([]);
+  });
+});
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Polls the crawl until it has `status` (or a terminal status, which fails the test). */
+async function waitForStatus(apiUrl: string, apiKey: string, id: string, status: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const response = await fetch(`${apiUrl}/v1/crawls/${id}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const crawl = (await response.json()) as { status: string };
+    if (crawl.status === status) return;
+    if (['completed', 'failed', 'cancelled'].includes(crawl.status) || Date.now() > deadline) {
+      throw new Error(`crawl ${id} is ${crawl.status}, expected ${status}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
