@@ -1,1 +1,18 @@
-export {};
+export {
+  HostLimiter,
+  limiterHost,
+  type HostLimiterOptions,
+  type HostLease,
+  type HostAcquireResult,
+} from './host-limiter.js';
+export { RedisRobotsStore, type RedisRobotsStoreOptions } from './redis-robots-store.js';
+export { createCrawlProcessor, pageKeyOf, type CrawlProcessorDeps } from './crawl-processor.js';
+export { bridgeCrawlerMetrics, FETCH_BYTES_BUCKETS } from './crawler-metrics.js';
+export {
+  CRAWL_JOBS_ERROR_CODES,
+  CrawlJobsError,
+  CrawlJobsOptionsError,
+  InvalidCrawlJobError,
+  CrawlRetryError,
+  type CrawlJobsErrorCode,
+} from './errors.js';

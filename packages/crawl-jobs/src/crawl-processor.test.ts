@@ -1,0 +1,220 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
+import { crawlJobId } from '@kumo/queues';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Harness, page, TestSite } from './__fixtures__/harness.js';
+import { pageKeyOf } from './crawl-processor.js';
+
+let redis: RedisHandle;
+let dir: string;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kumo-crawl-processor-'));
+  redis = await startEmbeddedRedis({ dir });
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+afterAll(async () => {
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function setup(routes: ConstructorParameters<typeof TestSite>[0], overrides: Record<string, string> = {}) {
+  const site = await new TestSite(routes).start();
+  const harness = new Harness(redis.url, overrides);
+  cleanups.push(
+    () => site.close(),
+    () => harness.close(),
+  );
+  return { site, harness };
+}
+
+const robots = () => ({ headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /private/\n' });
+
+describe('createCrawlProcessor', () => {
+  it('crawls a site: each page once, robots and content-type skips, 404 failed, depth and nofollow honoured', async () => {
+    const { site, harness } = await setup({
+      '/robots.txt': robots,
+      '/index.html': page('トップ', [
+        '/a.html',
+        '/b.html',
+        '/private/secret.html',
+        '/data.csv',
+        '/missing.html',
+        '/nofollow.html',
+        'mailto:someone@example.com',
+      ]),
+      '/a.html': page('A', ['/a1.html', '/index.html']),
+      '/b.html': page('B', ['/index.html', '/a.html', '/a.html#part']),
+      '/a1.html': page('A1', ['/a2.html']),
+      '/a2.html': page('A2'),
+      '/nofollow.html': page('NF', ['/hidden.html'], '<meta name="robots" content="nofollow">'),
+      '/hidden.html': page('Hidden'),
+      '/private/secret.html': page('Secret'),
+      '/data.csv': () => ({ headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' }),
+    });
+    harness.startWorker();
+    const id = await harness.submit({ urls: [`${site.url}/index.html`], maxDepth: 2, maxPages: 100 });
+    await harness.waitDrained();
+
+    const pages = await harness.pages(id);
+    const byPath = new Map(pages.map((p) => [new URL(p.url).pathname, p]));
+    expect(pages).toHaveLength(byPath.size);
+    const expected: [string, string, string | undefined, number][] = [
+      ['/index.html', 'fetched', undefined, 0],
+      ['/a.html', 'fetched', undefined, 1],
+      ['/b.html', 'fetched', undefined, 1],
+      ['/nofollow.html', 'fetched', undefined, 1],
+      ['/missing.html', 'failed', undefined, 1],
+      ['/private/secret.html', 'skipped', 'robots', 1],
+      ['/data.csv', 'skipped', 'content-type', 1],
+      ['/a1.html', 'fetched', undefined, 2],
+    ];
+    expect([...byPath.keys()].sort()).toEqual(expected.map(([p]) => p).sort());
+    for (const [p, status, reason, depth] of expected) {
+      expect(byPath.get(p), p).toMatchObject({ status, depth, ...(reason ? { reason } : {}) });
+    }
+    expect(byPath.get('/missing.html')).toMatchObject({ httpStatus: 404, error: { code: 'KUMO_CRAWLER_HTTP_4XX' } });
+    for (const p of ['/index.html', '/a.html', '/b.html', '/a1.html', '/nofollow.html', '/missing.html', '/data.csv']) {
+      expect(site.count(p), p).toBe(1);
+    }
+    for (const p of ['/private/secret.html', '/a2.html', '/hidden.html']) expect(site.count(p), p).toBe(0);
+    expect(site.count('/robots.txt')).toBe(1);
+
+    const crawl = await harness.state.getCrawl(id);
+    expect(crawl?.crawl.status).toBe('running');
+    expect(crawl?.crawl.counts).toMatchObject({ discovered: 8, fetched: 5, failed: 1, skipped: 2 });
+
+    // Fetched pages with text have their text in tmp and an analyze child of the root.
+    const analyzeJobs = await harness.queues.analyze.getJobs(['waiting', 'prioritized']);
+    expect(analyzeJobs.map((job) => new URL(job.data.url).pathname).sort()).toEqual(
+      ['/a.html', '/a1.html', '/b.html', '/index.html', '/nofollow.html'].sort(),
+    );
+    const indexUrl = `${site.url}/index.html`;
+    expect(await harness.state.takePageText(id, pageKeyOf(indexUrl))).toContain('トップの本文です。');
+    const root = await harness.queues.aggregate.getJob(id);
+    expect(await root?.getState()).toBe('waiting-children');
+
+    // The job returns counts only; each job logs its stages with its ids.
+    const indexJob = await harness.queues.crawl.getJob(crawlJobId(id, indexUrl));
+    expect(indexJob?.returnvalue).toEqual({ status: 'fetched', links: 6 });
+    const finished = harness.logLines.filter((line) => line.msg === 'job finished' && line.url === indexUrl);
+    expect(finished).toHaveLength(1);
+    expect(finished[0]).toMatchObject({ crawlId: id, jobId: indexJob?.id, outcome: 'fetched' });
+    expect(Object.keys(finished[0]!.stages as object).sort()).toEqual(['enqueue', 'fetch', 'parse']);
+  });
+
+  it('records pages of a cancelled crawl as skipped/cancelled without fetching them', async () => {
+    const { site, harness } = await setup({ '/robots.txt': robots, '/index.html': page('Top', ['/a.html']) });
+    const id = await harness.submit({ urls: [`${site.url}/index.html`, `${site.url}/other.html`], analyze: false });
+    await harness.state.requestCancel(id);
+    harness.startWorker();
+    await harness.waitDrained();
+
+    const pages = await harness.pages(id);
+    expect(pages.map((p) => [new URL(p.url).pathname, p.status, p.reason]).sort()).toEqual([
+      ['/index.html', 'skipped', 'cancelled'],
+      ['/other.html', 'skipped', 'cancelled'],
+    ]);
+    expect(site.totalRequests).toBe(0);
+    // analyze: false, every child done: the root is ready to aggregate.
+    expect(await (await harness.queues.aggregate.getJob(id))?.getState()).toBe('waiting');
+  });
+
+  it('keeps host concurrency across workers by delaying jobs, never by spinning', async () => {
+    const paths = Array.from({ length: 8 }, (_, i) => `/p${i}.html`);
+    const routes = Object.fromEntries(paths.map((p) => [p, () => ({ body: `<title>${p}</title>`, delayMs: 60 })]));
+    const { site, harness } = await setup(
+      { '/robots.txt': robots, '/index.html': page('Top', paths), ...routes },
+      { CRAWL_HOST_CONCURRENCY: '1' },
+    );
+    harness.startWorker(undefined, 4);
+    harness.startWorker(undefined, 4);
+    const id = await harness.submit({ urls: [`${site.url}/index.html`], analyze: false });
+    await harness.waitDrained(30_000);
+
+    const pages = await harness.pages(id);
+    expect(pages.filter((p) => p.status === 'fetched')).toHaveLength(9);
+    expect(site.maxInFlight).toBe(1);
+    for (const p of ['/index.html', ...paths]) expect(site.count(p), p).toBe(1);
+    expect(harness.done.some((done) => done.outcome === 'delayed')).toBe(true);
+  });
+
+  it('retries transient failures, records the page failed after the last attempt, and backs off on Retry-After', async () => {
+    const { site, harness } = await setup(
+      {
+        '/robots.txt': robots,
+        '/index.html': page('Top', ['/flaky.html', '/down.html']),
+        '/flaky.html': (hits) =>
+          hits === 0 ? { status: 503, headers: { 'retry-after': '1' }, body: 'busy' } : { body: '<title>ok</title>' },
+        '/down.html': () => ({ status: 500, body: 'broken' }),
+      },
+      { CRAWL_ATTEMPTS: '3' },
+    );
+    harness.startWorker();
+    const id = await harness.submit({ urls: [`${site.url}/index.html`], analyze: false });
+    await harness.waitDrained(30_000);
+
+    const byPath = new Map((await harness.pages(id)).map((p) => [new URL(p.url).pathname, p]));
+    expect(byPath.get('/flaky.html')).toMatchObject({ status: 'fetched', httpStatus: 200 });
+    expect(site.count('/flaky.html')).toBe(2);
+    expect(byPath.get('/down.html')).toMatchObject({
+      status: 'failed',
+      httpStatus: 500,
+      error: { code: 'KUMO_CRAWLER_HTTP_5XX' },
+    });
+    expect(site.count('/down.html')).toBe(3);
+    expect(harness.done.filter((done) => done.outcome === 'retrying').length).toBeGreaterThanOrEqual(3);
+    // Each page is recorded once, however many attempts it took.
+    expect((await harness.state.counts(id))?.fetched).toBe(2);
+  });
+
+  it('fails a job with malformed data at once, without retrying it', async () => {
+    const { harness } = await setup({});
+    harness.startWorker();
+    const job = await harness.queues.crawl.add('crawl', { nope: true } as never, { attempts: 3 });
+    await harness.waitDrained();
+    const after = await harness.queues.crawl.getJob(job.id!);
+    expect(await after?.getState()).toBe('failed');
+    expect(after?.attemptsMade).toBe(1);
+    expect(after?.failedReason).toMatch(/crawl job data/);
+  });
+
+  it('re-queues links admitted by a run that died before adding their jobs', async () => {
+    const { site, harness } = await setup({
+      '/robots.txt': robots,
+      '/index.html': page('Top', ['/x.html', '/y.html']),
+      '/x.html': page('X'),
+      '/y.html': page('Y'),
+    });
+    const id = await harness.submit({ urls: [`${site.url}/index.html`], maxDepth: 1, analyze: false });
+    // The dead run got as far as admitting the links...
+    await harness.state.admitUrls(id, [`${site.url}/x.html`, `${site.url}/y.html`], 100);
+    // ...and its process died holding the job: a worker that never finishes, closed without waiting.
+    let taken!: () => void;
+    const tookJob = new Promise<void>((resolve) => (taken = resolve));
+    const doomed = harness.startWorker(async () => {
+      taken();
+      return new Promise<never>(() => {});
+    }, 1);
+    await tookJob;
+    await doomed.close(true);
+    await sleep(50);
+
+    harness.startWorker();
+    await harness.waitDrained(30_000);
+    const byPath = new Map((await harness.pages(id)).map((p) => [new URL(p.url).pathname, p.status]));
+    expect(Object.fromEntries(byPath)).toEqual({
+      '/index.html': 'fetched',
+      '/x.html': 'fetched',
+      '/y.html': 'fetched',
+    });
+  });
+});

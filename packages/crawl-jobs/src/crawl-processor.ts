@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import type { CrawlRequest, PageResult } from '@kumo/contract';
+import type { Crawler, CrawlPageOutcome } from '@kumo/crawler';
+import type { CrawlStore } from '@kumo/crawl-state';
+import type { KeyStore } from '@kumo/keyspace';
+import type { JobTimer, Logger, StageTimer } from '@kumo/observability';
+import {
+  crawlJobId,
+  DelayedError,
+  type CrawlJobData,
+  type CrawlJobResult,
+  type Job,
+  type KumoProcessor,
+  type KumoQueues,
+} from '@kumo/queues';
+import { CrawlJobsOptionsError, CrawlRetryError, InvalidCrawlJobError } from './errors.js';
+import { limiterHost, type HostLease, type HostLimiter } from './host-limiter.js';
+import { RequestCache } from './request-cache.js';
+
+/** What {@link createCrawlProcessor} works with. The crawl-worker builds each from its configuration. */
+export interface CrawlProcessorDeps {
+  /** The process's crawler (`createCrawler`, with a `RedisRobotsStore`). */
+  crawler: Crawler;
+  /** Crawl records, seen-sets and result streams. */
+  state: CrawlStore;
+  /** The key store `state` writes through; used to look up recorded pages when a job runs again after a crash. */
+  store: KeyStore;
+  /** Where analyze and crawl children are added (dynamic children of the crawl's root). */
+  queues: Pick<KumoQueues, 'addChildren' | 'crawl'>;
+  /** Per-host politeness shared by every process. */
+  limiter: HostLimiter;
+  /** Times the `fetch`, `parse` and `enqueue` stages and logs one line per job. */
+  timer: StageTimer;
+  /** For warnings (a crawl that vanished, a recovered admission). */
+  logger: Logger;
+  /**
+   * Random extra delay added to a limiter wait, as a fraction of the wait (at least `minJitterMs`), so jobs that
+   * waited for one host do not all come back at the same moment. @defaultValue 0.5
+   */
+  jitter?: number;
+  /** Smallest jitter added to a limiter wait, in ms. @defaultValue 20 */
+  minJitterMs?: number;
+  /** Crawl requests cached per process (a request never changes once created). @defaultValue 1000 */
+  requestCacheSize?: number;
+  /** Clock; tests may replace it. @defaultValue Date.now */
+  now?: () => number;
+  /** Random source in [0, 1); tests may replace it. @defaultValue Math.random */
+  random?: () => number;
+}
+
+/** Key of a page's text in `tmp` (and of its analyze job): a digest, since URLs can be long. */
+export function pageKeyOf(url: string): string {
+  return createHash('sha256').update(url).digest('hex').slice(0, 32);
+}
+
+function validJob(data: unknown): CrawlJobData {
+  const value = data as Partial<CrawlJobData> | null;
+  if (
+    !value ||
+    typeof value.crawlId !== 'string' ||
+    value.crawlId.length === 0 ||
+    typeof value.url !== 'string' ||
+    typeof value.depth !== 'number' ||
+    !Number.isInteger(value.depth) ||
+    value.depth < 0
+  ) {
+    throw new InvalidCrawlJobError(
+      `crawl job data must be { crawlId, url, depth }, got ${JSON.stringify(data)?.slice(0, 200)}`,
+    );
+  }
+  return value as CrawlJobData;
+}
+
+function cancelledPage(data: CrawlJobData): PageResult {
+  return { url: data.url, finalUrl: data.url, depth: data.depth, status: 'skipped', reason: 'cancelled', timings: {} };
+}
+
+/**
+ * The BullMQ processor of `crawl` jobs. Per job: a cancelled crawl records the page `skipped`/`cancelled` without
+ * fetching; robots.txt is consulted before the host limiter (a disallowed page costs the host nothing); without a
+ * lease the job is moved to *delayed* for the limiter's wait plus jitter (never spun on); transient failures are
+ * retried by BullMQ while attempts are left (429/503 also back the host off by `Retry-After`), and recorded as
+ * `failed` on the last attempt; the page is appended to the result stream at once, then its text and analyze job,
+ * then the crawl jobs of newly admitted links. Returns only `{ status, links }`.
+ *
+ * Safe to run again after a crash: the page append is idempotent per URL, child job ids are deterministic, and a
+ * re-run re-adds children for links it admitted earlier but whose jobs never got added.
+ */
+export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<CrawlJobData, CrawlJobResult> {
+  const jitter = deps.jitter ?? 0.5;
+  const minJitterMs = deps.minJitterMs ?? 20;
+  if (!(jitter >= 0) || !(minJitterMs >= 0)) throw new CrawlJobsOptionsError('jitter and minJitterMs must be ≥ 0');
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const requests = new RequestCache(deps.requestCacheSize ?? 1000);
+  const userAgent = deps.crawler.options.userAgent;
+
+  /** The crawl's request, or null when the crawl is gone (expired or deleted). */
+  async function requestOf(crawlId: string): Promise<{ request: CrawlRequest; cancelled: boolean } | null> {
+    const cached = requests.get(crawlId);
+    if (cached) return { request: cached, cancelled: await deps.state.isCancelRequested(crawlId) };
+    const state = await deps.state.getCrawl(crawlId);
+    if (!state) return null;
+    requests.set(crawlId, state.crawl.request);
+    // queued → running once per crawl; later jobs of the crawl in this process find it cached and skip the write.
+    if (state.crawl.status === 'queued' && !state.cancelRequested)
+      await deps.state.markRunning(crawlId, new Date(now()));
+    return { request: state.crawl.request, cancelled: state.cancelRequested };
+  }
+
+  async function fetchWithLease(
+    job: Job<CrawlJobData, CrawlJobResult>,
+    token: string | undefined,
+    request: CrawlRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<CrawlPageOutcome> {
+    const { url, depth } = job.data;
+    const input = { url, depth, scope: request.scope, seedUrls: request.urls, ...(signal ? { signal } : {}) };
+    // robots.txt first: a disallowed page (or an origin whose robots.txt cannot be read) needs no lease and no fetch;
+    // crawlPage then reports it from the cached rules.
+    const rules = await deps.crawler.fetchRobots(url);
+    if (!rules.isAllowed(url, userAgent)) return deps.crawler.crawlPage(input);
+
+    const host = limiterHost(url);
+    const answer = await deps.limiter.acquire(host, { crawlDelayMs: rules.crawlDelayMs(userAgent) });
+    if (!answer.granted) {
+      const extra = Math.max(minJitterMs, answer.waitMs * jitter) * random();
+      await job.moveToDelayed(now() + Math.ceil(answer.waitMs + extra), token);
+      throw new DelayedError();
+    }
+    const lease: HostLease = answer.lease;
+    try {
+      return await deps.crawler.crawlPage(input);
+    } finally {
+      await deps.limiter.release(lease);
+    }
+  }
+
+  /** Links this job admitted in an earlier run whose crawl jobs may never have been added (crash in between). */
+  async function unqueuedLinks(crawlId: string, links: readonly string[]): Promise<string[]> {
+    const candidates: string[] = [];
+    for (const link of links) {
+      // A job that exists (in any state) or a page already recorded means the link is taken care of.
+      if (await deps.queues.crawl.getJob(crawlJobId(crawlId, link))) continue;
+      candidates.push(link);
+    }
+    if (candidates.length === 0) return [];
+    const recorded = await deps.store.hmGet(deps.state.keys.pageIndex(crawlId), candidates);
+    const result: string[] = [];
+    for (const [index, link] of candidates.entries()) {
+      // Not in the seen-set: it was never admitted (page budget), so nobody owes it a job.
+      if (recorded[index] === null && (await deps.store.sIsMember(deps.state.keys.seen(crawlId), link)))
+        result.push(link);
+    }
+    return result;
+  }
+
+  async function enqueue(
+    timer: JobTimer,
+    data: CrawlJobData,
+    request: CrawlRequest,
+    outcome: CrawlPageOutcome,
+    rerun: boolean,
+  ): Promise<number> {
+    return timer.stage('enqueue', async () => {
+      const { crawlId, url, depth } = data;
+      if (request.analyze && outcome.page.status === 'fetched' && outcome.text.length > 0) {
+        const pageKey = pageKeyOf(url);
+        await deps.state.putPageText(crawlId, pageKey, outcome.text);
+        await deps.queues.addChildren('analyze', crawlId, [{ crawlId, url, pageKey }]);
+      }
+      if (depth >= request.maxDepth || outcome.nofollow || outcome.links.length === 0) return 0;
+      const admitted = await deps.state.admitUrls(crawlId, outcome.links, request.maxPages);
+      const toAdd = [...admitted];
+      if (rerun) {
+        const fresh = new Set(admitted);
+        const recovered = await unqueuedLinks(
+          crawlId,
+          outcome.links.filter((link) => !fresh.has(link)),
+        );
+        if (recovered.length > 0) deps.logger.warn({ crawlId, url, recovered: recovered.length }, 'links re-queued');
+        toAdd.push(...recovered);
+      }
+      await deps.queues.addChildren(
+        'crawl',
+        crawlId,
+        toAdd.map((link) => ({ crawlId, url: link, depth: depth + 1 })),
+      );
+      return admitted.length;
+    });
+  }
+
+  return async (job, token, signal) => {
+    const data = validJob(job.data);
+    const { crawlId, url } = data;
+    const timer = deps.timer.job({ crawlId, jobId: job.id, url });
+    const found = await requestOf(crawlId);
+    if (!found) {
+      deps.logger.warn({ crawlId, jobId: job.id, url }, 'crawl job of an unknown or expired crawl: dropped');
+      timer.finish('dropped');
+      return { status: 'skipped', links: 0 };
+    }
+    if (found.cancelled) {
+      await deps.state.appendPage(crawlId, cancelledPage(data));
+      timer.finish('cancelled');
+      return { status: 'skipped', links: 0 };
+    }
+
+    const outcome = await fetchWithLease(job, token, found.request, signal);
+    if (outcome.page.timings.fetchMs !== undefined) timer.record('fetch', outcome.page.timings.fetchMs);
+    if (outcome.page.timings.parseMs !== undefined) timer.record('parse', outcome.page.timings.parseMs);
+
+    const attempts = job.opts.attempts ?? 1;
+    if (outcome.transient && job.attemptsMade + 1 < attempts) {
+      if (outcome.retryAfterMs !== undefined) await deps.limiter.backOff(limiterHost(url), outcome.retryAfterMs);
+      timer.finish('retry', { code: outcome.page.error?.code, attempt: job.attemptsMade + 1 });
+      throw new CrawlRetryError(url, outcome.page.error?.code ?? 'unknown', outcome.page.error);
+    }
+
+    // The page goes to the result stream first: clients see it at once, whatever happens next.
+    await deps.state.appendPage(crawlId, outcome.page);
+    // A job that stalled (its process died) or failed before may have admitted links without adding their jobs.
+    const rerun = job.stalledCounter > 0 || job.attemptsMade > 0;
+    const links = await enqueue(timer, data, found.request, outcome, rerun);
+    timer.finish(outcome.page.status, { links });
+    return { status: outcome.page.status, links };
+  };
+}

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createRedisClient, KeySpace, KeyStore } from '@kumo/keyspace';
+import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HostLimiter, limiterHost, type HostLimiterOptions } from './host-limiter.js';
+
+let redis: RedisHandle;
+let dir: string;
+const stores: KeyStore[] = [];
+let prefixCounter = 0;
+
+/** Two stores on two connections (as two processes would have), one fresh prefix per test. */
+function twoStores(): [KeyStore, KeyStore] {
+  const keySpace = new KeySpace({ prefix: `hl${process.pid}x${prefixCounter++}` });
+  const a = new KeyStore(createRedisClient(redis.url), keySpace);
+  const b = new KeyStore(createRedisClient(redis.url), keySpace);
+  stores.push(a, b);
+  return [a, b];
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kumo-host-limiter-'));
+  redis = await startEmbeddedRedis({ dir });
+});
+
+afterAll(async () => {
+  await Promise.all(stores.map((store) => store.close()));
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('HostLimiter', () => {
+  it('grants no more than `concurrency` leases at once to two processes racing, and frees a slot on release', async () => {
+    const [a, b] = twoStores();
+    const limiters = [
+      new HostLimiter(a, { concurrency: 3, delayMs: 0 }),
+      new HostLimiter(b, { concurrency: 3, delayMs: 0 }),
+    ];
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => limiters[i % 2]!.acquire('example.test')));
+    const granted = results.filter((result) => result.granted);
+    expect(granted).toHaveLength(3);
+    for (const result of results) if (!result.granted) expect(result.waitMs).toBeGreaterThan(0);
+
+    const first = granted[0]!;
+    if (!first.granted) throw new Error('unreachable');
+    await limiters[1]!.release(first.lease);
+    expect((await limiters[0]!.acquire('example.test')).granted).toBe(true);
+    expect((await limiters[1]!.acquire('example.test')).granted).toBe(false);
+    // Another host has its own budget.
+    expect((await limiters[1]!.acquire('other.test')).granted).toBe(true);
+  });
+
+  it('spaces request starts by delayMs across processes and grants again once the delay has passed', async () => {
+    const [a, b] = twoStores();
+    const options: HostLimiterOptions = { concurrency: 10, delayMs: 400 };
+    const one = new HostLimiter(a, options);
+    const two = new HostLimiter(b, options);
+    expect((await one.acquire('slow.test')).granted).toBe(true);
+    const denied = await two.acquire('slow.test');
+    expect(denied.granted).toBe(false);
+    if (denied.granted) throw new Error('unreachable');
+    expect(denied.waitMs).toBeGreaterThan(0);
+    expect(denied.waitMs).toBeLessThanOrEqual(400);
+    await sleep(denied.waitMs + 20);
+    expect((await two.acquire('slow.test')).granted).toBe(true);
+  });
+
+  it.each([
+    { name: 'robots Crawl-delay above the configured delay', delayMs: 0, crawlDelayMs: 700, cap: 1000, max: 700 },
+    { name: 'Crawl-delay capped by maxCrawlDelayMs', delayMs: 0, crawlDelayMs: 3_600_000, cap: 500, max: 500 },
+    { name: 'configured delay above Crawl-delay', delayMs: 600, crawlDelayMs: 100, cap: 1000, max: 600 },
+  ])('uses the larger delay: $name', async ({ delayMs, crawlDelayMs, cap, max }) => {
+    const [a] = twoStores();
+    const limiter = new HostLimiter(a, { concurrency: 5, delayMs, maxCrawlDelayMs: cap });
+    expect((await limiter.acquire('robots.test', { crawlDelayMs })).granted).toBe(true);
+    const denied = await limiter.acquire('robots.test', { crawlDelayMs });
+    if (denied.granted) throw new Error('expected a wait');
+    expect(denied.waitMs).toBeGreaterThan(max / 2);
+    expect(denied.waitMs).toBeLessThanOrEqual(max);
+  });
+
+  it('holds a host back during a Retry-After back-off, and a shorter back-off does not shorten it', async () => {
+    const [a, b] = twoStores();
+    const limiter = new HostLimiter(a, { concurrency: 5, delayMs: 0 });
+    await new HostLimiter(b, { concurrency: 5, delayMs: 0 }).backOff('busy.test', 5000);
+    await limiter.backOff('busy.test', 10);
+    const denied = await limiter.acquire('busy.test');
+    if (denied.granted) throw new Error('expected a wait');
+    expect(denied.waitMs).toBeGreaterThan(4000);
+    expect(denied.waitMs).toBeLessThanOrEqual(5000);
+    expect((await limiter.acquire('calm.test')).granted).toBe(true);
+  });
+
+  it('frees the slot of a lease never released (a dead process) after leaseMs', async () => {
+    const [a, b] = twoStores();
+    const dead = new HostLimiter(a, { concurrency: 1, delayMs: 0, leaseMs: 300 });
+    const alive = new HostLimiter(b, { concurrency: 1, delayMs: 0, leaseMs: 300, busyWaitMs: 5000 });
+    expect((await dead.acquire('crash.test')).granted).toBe(true);
+    const denied = await alive.acquire('crash.test');
+    if (denied.granted) throw new Error('expected a wait');
+    // The suggested wait is capped by the lease's expiry, not the 5 s busy wait.
+    expect(denied.waitMs).toBeLessThanOrEqual(300);
+    await sleep(denied.waitMs + 20);
+    expect((await alive.acquire('crash.test')).granted).toBe(true);
+  });
+
+  it('writes only ratelimit keys tagged with the host, each with a TTL', async () => {
+    const [a] = twoStores();
+    const limiter = new HostLimiter(a, { concurrency: 2, delayMs: 50 });
+    await limiter.acquire('ttl.test:8080');
+    await limiter.backOff('ttl.test:8080', 1000);
+    const keys = [
+      a.keySpace.hostKey('ratelimit', 'ttl.test:8080', 'leases'),
+      a.keySpace.hostKey('ratelimit', 'ttl.test:8080', 'state'),
+    ];
+    for (const key of keys) {
+      expect(key).toContain(':ratelimit:{h:ttl.test:8080}:');
+      expect(await a.pttl(key)).toBeGreaterThan(0);
+    }
+  });
+
+  it.each([
+    { options: { concurrency: 0, delayMs: 0 }, message: /concurrency/ },
+    { options: { concurrency: 1.5, delayMs: 0 }, message: /concurrency/ },
+    { options: { concurrency: 1, delayMs: -1 }, message: /delayMs/ },
+    { options: { concurrency: 1, delayMs: 0, leaseMs: 0 }, message: /leaseMs/ },
+    { options: { concurrency: 1, delayMs: 0, busyWaitMs: Number.NaN }, message: /busyWaitMs/ },
+  ])('rejects invalid options naming the option: $options', ({ options, message }) => {
+    const [a] = twoStores();
+    expect(() => new HostLimiter(a, options)).toThrow(message);
+    try {
+      new HostLimiter(a, options);
+    } catch (error) {
+      expect((error as { code?: string }).code).toBe('KUMO_CRAWL_JOBS_INVALID_OPTIONS');
+    }
+  });
+});
+
+describe('limiterHost', () => {
+  it.each([
+    ['https://Example.COM/a?b', 'example.com'],
+    ['http://127.0.0.1:8080/x', '127.0.0.1:8080'],
+    ['http://example.com:80/', 'example.com'],
+  ])('%s → %s', (url, host) => {
+    expect(limiterHost(url)).toBe(host);
+  });
+});

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { KeyStore, KumoScript } from '@kumo/keyspace';
+import { CrawlJobsOptionsError } from './errors.js';
+import { crawlJobsScript } from './scripts.js';
+
+/** Options of {@link HostLimiter}. The crawl-worker fills them from `@kumo/config`. */
+export interface HostLimiterOptions {
+  /** Requests in flight per host across every process (`CRAWL_HOST_CONCURRENCY`). Required, at least 1. */
+  concurrency: number;
+  /** Least time between two request starts per host, in ms (`CRAWL_HOST_DELAY_MS`). Required, 0 or more. */
+  delayMs: number;
+  /**
+   * How long a lease lives when it is never released (its process died mid-fetch): after this the slot frees
+   * itself. Must exceed the longest fetch. @defaultValue 60000
+   */
+  leaseMs?: number;
+  /** Wait suggested when every lease of a host is taken (capped by the earliest lease expiry). @defaultValue 250 */
+  busyWaitMs?: number;
+  /** Upper bound applied to robots.txt `Crawl-delay`, so a hostile value cannot park jobs for days. @defaultValue 60000 */
+  maxCrawlDelayMs?: number;
+}
+
+/** A granted slot for one request to one host; give it back with {@link HostLimiter.release}. */
+export interface HostLease {
+  readonly host: string;
+  readonly id: string;
+}
+
+/** The answer of {@link HostLimiter.acquire}: a lease, or how long to wait before asking again. */
+export type HostAcquireResult = { granted: true; lease: HostLease } | { granted: false; waitMs: number };
+
+const DEFAULTS = { leaseMs: 60_000, busyWaitMs: 250, maxCrawlDelayMs: 60_000 };
+/** The state hash (next start, back-off) outlives the longest delay it encodes by this much. */
+const STATE_TTL_MARGIN_MS = 60_000;
+/** ratelimit keys may live at most a day (keyspace's purpose bound). */
+const MAX_RATELIMIT_TTL_MS = 86_400_000;
+
+function integer(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new CrawlJobsOptionsError(`${name} must be an integer of at least ${min} (got ${String(value)})`);
+  }
+  return value;
+}
+
+/**
+ * The host a limit applies to: `URL.host`, lower-cased, so different ports of one machine (different servers,
+ * different robots.txt) are limited separately.
+ */
+export function limiterHost(url: string): string {
+  return new URL(url).host.toLowerCase();
+}
+
+/**
+ * Redis-backed per-host politeness, shared by every crawl process on every machine: at most `concurrency`
+ * requests in flight per host, starts at least `max(delayMs, Crawl-delay)` apart, and nothing before a
+ * Retry-After back-off ends. One Lua script decides atomically with Redis's clock; keys carry the `{h:<host>}`
+ * tag (one cluster slot per host) and TTLs. A caller that gets no lease must not spin: the crawl processor moves
+ * its job to *delayed* for the returned wait.
+ */
+export class HostLimiter {
+  readonly #store: KeyStore;
+  readonly #concurrency: number;
+  readonly #delayMs: number;
+  readonly #leaseMs: number;
+  readonly #busyWaitMs: number;
+  readonly #maxCrawlDelayMs: number;
+  readonly #acquire: KumoScript;
+  readonly #release: KumoScript;
+  readonly #backOff: KumoScript;
+
+  constructor(store: KeyStore, options: HostLimiterOptions) {
+    this.#store = store;
+    this.#concurrency = integer('concurrency', options.concurrency, 1);
+    this.#delayMs = integer('delayMs', options.delayMs, 0);
+    this.#leaseMs = integer('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs, 1);
+    this.#busyWaitMs = integer('busyWaitMs', options.busyWaitMs ?? DEFAULTS.busyWaitMs, 1);
+    this.#maxCrawlDelayMs = integer('maxCrawlDelayMs', options.maxCrawlDelayMs ?? DEFAULTS.maxCrawlDelayMs, 0);
+    if (this.#leaseMs + STATE_TTL_MARGIN_MS > MAX_RATELIMIT_TTL_MS) {
+      throw new CrawlJobsOptionsError(`leaseMs must be below ${MAX_RATELIMIT_TTL_MS - STATE_TTL_MARGIN_MS}`);
+    }
+    this.#acquire = store.defineScript(crawlJobsScript('host-acquire-2.lua'));
+    this.#release = store.defineScript(crawlJobsScript('host-release-1.lua'));
+    this.#backOff = store.defineScript(crawlJobsScript('host-backoff-1.lua'));
+  }
+
+  /**
+   * Asks for a slot to fetch from `host` (see {@link limiterHost}). `crawlDelayMs` is the robots.txt Crawl-delay
+   * of the host, if any (it raises the configured delay, capped by `maxCrawlDelayMs`).
+   */
+  async acquire(host: string, options: { crawlDelayMs?: number | undefined } = {}): Promise<HostAcquireResult> {
+    const crawlDelay = Math.min(Math.max(0, Math.round(options.crawlDelayMs ?? 0)), this.#maxCrawlDelayMs);
+    const delay = Math.max(this.#delayMs, crawlDelay);
+    const id = randomUUID();
+    const reply = await this.#acquire({
+      keys: [
+        { key: this.#leasesKey(host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS },
+        { key: this.#stateKey(host), ttl: delay + STATE_TTL_MARGIN_MS },
+      ],
+      args: [id, this.#concurrency, delay, this.#leaseMs, this.#busyWaitMs],
+    });
+    const waitMs = Number(reply);
+    if (waitMs === 0) return { granted: true, lease: { host, id } };
+    return { granted: false, waitMs: Math.max(1, waitMs) };
+  }
+
+  /** Gives a lease back (idempotent; an expired lease is simply gone). */
+  async release(lease: HostLease): Promise<void> {
+    await this.#release({
+      keys: [{ key: this.#leasesKey(lease.host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS }],
+      args: [lease.id],
+    });
+  }
+
+  /** Holds every request to `host` back for `ms` (429/503 `Retry-After`); never shortens a longer back-off. */
+  async backOff(host: string, ms: number): Promise<void> {
+    const backOffMs = Math.min(Math.max(1, Math.round(ms)), MAX_RATELIMIT_TTL_MS - STATE_TTL_MARGIN_MS);
+    await this.#backOff({
+      keys: [{ key: this.#stateKey(host), ttl: backOffMs + STATE_TTL_MARGIN_MS }],
+      args: [backOffMs],
+    });
+  }
+
+  #leasesKey(host: string) {
+    return this.#store.keySpace.hostKey('ratelimit', host, 'leases');
+  }
+
+  #stateKey(host: string) {
+    return this.#store.keySpace.hostKey('ratelimit', host, 'state');
+  }
+}

@@ -1,0 +1,98 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '@kumo/config';
+import { crawlRequestSchema, type CrawlRequestInput, type PageResult } from '@kumo/contract';
+import { CrawlStore, newCrawlId } from '@kumo/crawl-state';
+import type { KeyStore, RedisClient } from '@kumo/keyspace';
+import { createKeyStore, createRedisConnection, KumoQueues } from '@kumo/queues';
+
+/**
+ * A test's view of one kumo prefix in Redis: submits crawls the way the API does and reads their results,
+ * without running the API. Close it at the end of the test file.
+ */
+export interface CrawlClient {
+  readonly state: CrawlStore;
+  readonly queues: KumoQueues;
+  readonly store: KeyStore;
+  /** What `POST /v1/crawls` does: the record, the seeds admitted into the seen-set, the flow. Returns the crawl id. */
+  submit(request: CrawlRequestInput): Promise<string>;
+  /**
+   * Resolves once the crawl queue holds no waiting, delayed, prioritized or active job on `quietPolls` polls in a
+   * row. Sound because a crawl job adds its children before it completes and every move out of `active` is atomic;
+   * a job of a killed process stays `active` until BullMQ's stalled check moves it back.
+   */
+  waitForCrawlDrained(options?: { timeoutMs?: number; quietPolls?: number }): Promise<void>;
+  /** Every page of the crawl, in production order (all pages of the cursor walk). */
+  readPages(crawlId: string): Promise<PageResult[]>;
+  /** The state of the crawl's root `aggregate` job (`waiting-children` until every child is done). */
+  rootState(crawlId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function openCrawlClient(options: { redisUrl: string; prefix: string }): CrawlClient {
+  const config = loadConfig({
+    REDIS_URL: options.redisUrl,
+    KUMO_PREFIX: options.prefix,
+    CRAWL_RETRY_BACKOFF_MS: '200',
+  });
+  const { store } = createKeyStore(config, 'command', 'kumo:test');
+  const connection: RedisClient = createRedisConnection(config, { role: 'worker', name: 'kumo:test:queues' });
+  const queues = new KumoQueues(connection, config);
+  const state = new CrawlStore(store, { resultTtlMs: 600_000, tmpTtlMs: 600_000 });
+
+  return {
+    state,
+    queues,
+    store,
+    async submit(input) {
+      const request = crawlRequestSchema.parse(input);
+      const id = newCrawlId();
+      await state.createCrawl({ id, owner: 'test', request, createdAt: new Date() });
+      const seeds = await state.admitUrls(id, request.urls, request.maxPages);
+      await queues.addCrawlFlow({ crawlId: id, seeds: seeds.map((url) => ({ url })) });
+      return id;
+    },
+    async waitForCrawlDrained({ timeoutMs = 60_000, quietPolls = 3 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      let quiet = 0;
+      while (Date.now() < deadline) {
+        const counts = await queues.crawl.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        quiet = Object.values(counts).every((n) => n === 0) ? quiet + 1 : 0;
+        if (quiet >= quietPolls) return;
+        await sleep(100);
+      }
+      const counts = await queues.crawl.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      throw new Error(`crawl queue not drained after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+    },
+    async readPages(crawlId) {
+      const pages: PageResult[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const batch = await state.readPages(crawlId, { limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+        pages.push(...batch.items);
+        if (batch.nextCursor === null || batch.items.length === 0) return pages;
+        cursor = batch.nextCursor;
+      }
+    },
+    async rootState(crawlId) {
+      const root = await queues.aggregate.getJob(crawlId);
+      return root ? await root.getState() : 'missing';
+    },
+    async close() {
+      await queues.close();
+      await connection.quit();
+      await store.close();
+    },
+  };
+}
+
+/** Pages by URL; fails the test when a URL appears twice in the result stream. */
+export function pagesByUrl(pages: readonly PageResult[]): Map<string, PageResult> {
+  const byUrl = new Map<string, PageResult>();
+  const duplicates: string[] = [];
+  for (const page of pages) {
+    if (byUrl.has(page.url)) duplicates.push(page.url);
+    byUrl.set(page.url, page);
+  }
+  if (duplicates.length > 0) throw new Error(`URLs recorded more than once: ${duplicates.slice(0, 10).join(', ')}`);
+  return byUrl;
+}
