@@ -1,0 +1,152 @@
+import express, { type Express } from 'express';
+import type { CrawlStore } from '@kumo/crawl-state';
+import type { BlockingReader, KeyStore, RedisClient } from '@kumo/keyspace';
+import type { Logger } from '@kumo/observability';
+import type { KumoQueues } from '@kumo/queues';
+import { ApiMetrics } from './metrics/api-metrics.js';
+import type { MetricsText } from './metrics/cluster-metrics-bridge.js';
+import { KeyAuditGauges } from './metrics/key-audit-gauges.js';
+import { registerQueueGauges } from './metrics/queue-gauges.js';
+import { ApiKeyring, bearerAuth } from './middleware/auth.js';
+import { errorHandler, notFound } from './middleware/error-handler.js';
+import { httpMetrics } from './middleware/http-metrics.js';
+import { jsonBody } from './middleware/json-body.js';
+import { rateLimit } from './middleware/rate-limit.js';
+import { requestId } from './middleware/request-id.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document.js';
+import { BOARD_PATH, boardHandlers } from './routes/board.js';
+import type { ApiSettings, RouteContext } from './routes/context.js';
+import { crawlRoutes } from './routes/crawls.js';
+import { docsAssets, docsRoutes } from './routes/docs.js';
+import { eventsRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { pagesRoutes } from './routes/pages.js';
+import { reportRoutes } from './routes/report.js';
+import { SseHub } from './sse/sse-hub.js';
+import { StreamMultiplexer } from './sse/stream-multiplexer.js';
+
+/** Everything the API needs from outside; `main.ts` builds it from the configuration, tests build their own. */
+export interface AppDeps {
+  settings: ApiSettings;
+  logger: Logger;
+  crawls: CrawlStore;
+  /** Rate-limit counters and readiness PING. */
+  store: KeyStore;
+  queues: KumoQueues;
+  /** Opens a dedicated blocking connection for one bucket's SSE reader. */
+  openReader: () => Promise<BlockingReader> | BlockingReader;
+  /** Valid API keys (configured, or generated in local mode). At least one. */
+  apiKeys: readonly string[];
+  /** Bull Board credentials; without them `/admin/queues` is not mounted (404). */
+  board?: { user: string; password: string } | undefined;
+  /** This process's metrics. Default: a new `ApiMetrics`. */
+  metrics?: ApiMetrics;
+  /**
+   * What `/metrics` serves. Default: this process's registry, with the queue gauges and (given `keyAudit`) the
+   * key-audit gauges on it. A cluster worker passes the combined metrics instead; the primary owns those gauges.
+   */
+  metricsSource?: () => Promise<MetricsText>;
+  /** Connection and prefix for the key-audit gauges when this process serves its own metrics. Default: none. */
+  keyAudit?: { client: RedisClient; prefix: string } | undefined;
+  /** XREAD BLOCK timeout of the SSE readers in ms. Default 5000. */
+  readerBlockMs?: number;
+}
+
+/** The built application and the handles its owner needs for shutdown. */
+export interface ApiApp {
+  readonly app: Express;
+  readonly hub: SseHub;
+  readonly multiplexer: StreamMultiplexer;
+  readonly metrics: ApiMetrics;
+  readonly openapi: OpenApiDocument;
+  /** Readiness fails from now on, new event streams get 503, open ones end with a `retry:` hint. */
+  beginShutdown(retryMs?: number): void;
+  /** Stops the SSE readers and the heartbeat (the Redis connections and queues belong to the caller). */
+  close(): Promise<void>;
+}
+
+/** Builds the Express application: one per process, in-process in tests, a cluster worker in production. */
+export function createApp(deps: AppDeps): ApiApp {
+  const metrics = deps.metrics ?? new ApiMetrics();
+  const hub = new SseHub({ heartbeatMs: deps.settings.SSE_HEARTBEAT_MS });
+  const multiplexer = new StreamMultiplexer({
+    store: deps.crawls,
+    openReader: deps.openReader,
+    ...(deps.readerBlockMs === undefined ? {} : { blockMs: deps.readerBlockMs }),
+    onReaderError: (error, bucket) => deps.logger.warn({ err: error, bucket }, 'event stream reader failed; retrying'),
+  });
+  metrics.trackSse({ clients: () => hub.size, readers: () => multiplexer.activeReaders });
+  const lifecycle = { shuttingDown: false };
+  const ctx: RouteContext = {
+    settings: deps.settings,
+    logger: deps.logger,
+    crawls: deps.crawls,
+    store: deps.store,
+    queues: deps.queues,
+    multiplexer,
+    hub,
+    lifecycle,
+  };
+  const openapi = buildOpenApiDocument();
+  let keyAudit: KeyAuditGauges | undefined;
+  let metricsSource = deps.metricsSource;
+  if (!metricsSource) {
+    registerQueueGauges(metrics.registry, deps.queues);
+    if (deps.keyAudit) {
+      keyAudit = new KeyAuditGauges(metrics.registry, {
+        ...deps.keyAudit,
+        onError: (error) => deps.logger.warn({ err: error }, 'key audit failed'),
+      });
+    }
+    metricsSource = async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() });
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestId());
+  app.use(httpMetrics(metrics.httpDuration));
+  app.use(securityHeaders());
+
+  // Public: no API key.
+  app.use(healthRoutes({ store: deps.store, lifecycle }));
+  app.use(docsRoutes(openapi));
+  app.use('/docs/assets', docsAssets());
+  app.use(metricsRoutes({ token: deps.settings.METRICS_TOKEN, source: metricsSource }));
+  if (deps.board) app.use(BOARD_PATH, ...boardHandlers({ queues: deps.queues, ...deps.board }));
+
+  // The API: key, rate limit, JSON only.
+  app.use(
+    '/v1',
+    bearerAuth(new ApiKeyring(deps.apiKeys)),
+    rateLimit({ store: deps.store, limit: deps.settings.API_RATE_LIMIT_PER_MINUTE }),
+    ...jsonBody({ limit: deps.settings.API_BODY_LIMIT_BYTES }),
+  );
+  app.use(crawlRoutes(ctx));
+  app.use(pagesRoutes(ctx));
+  app.use(eventsRoutes(ctx));
+  app.use(reportRoutes(ctx));
+
+  app.use(notFound());
+  app.use(errorHandler({ logger: deps.logger, bodyLimit: deps.settings.API_BODY_LIMIT_BYTES }));
+
+  return {
+    app,
+    hub,
+    multiplexer,
+    metrics,
+    openapi,
+    beginShutdown(retryMs = 1000) {
+      lifecycle.shuttingDown = true;
+      hub.closeAll(retryMs);
+    },
+    async close() {
+      lifecycle.shuttingDown = true;
+      hub.closeAll(1000);
+      hub.stop();
+      await Promise.all([multiplexer.close(), keyAudit?.close()]);
+    },
+  };
+}

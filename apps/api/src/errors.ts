@@ -1,0 +1,135 @@
+import { KumoError } from '@kumo/errors';
+
+/** One field that failed validation, as it appears in a problem's `errors` array. */
+export interface FieldError {
+  /** Dotted path of the field in the body or query (`maxDepth`, `urls.0`, `cursor`). */
+  path: string;
+  message: string;
+}
+
+/**
+ * Base class of every error the API answers with on purpose. The HTTP status comes from the one table in
+ * `problems.ts`, keyed by `code`; subclasses only carry what the problem document needs beyond it.
+ */
+export class ApiError extends KumoError {
+  /** Extra response headers (`Retry-After`, `WWW-Authenticate`). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Field-level details (`errors` of the problem document). */
+  readonly errors: readonly FieldError[] | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { cause?: unknown; headers?: Record<string, string>; errors?: FieldError[] } = {},
+  ) {
+    super(code, message, { cause: options.cause, kind: 'permanent' });
+    this.headers = options.headers ?? {};
+    this.errors = options.errors;
+  }
+}
+
+/** The body, a query parameter or a header does not satisfy the contract (400, with `errors[].path`). */
+export class ValidationError extends ApiError {
+  constructor(message: string, errors: FieldError[]) {
+    super('KUMO_API_VALIDATION', message, { errors });
+  }
+}
+
+/** The body is not well-formed JSON (400). */
+export class MalformedJsonError extends ApiError {
+  constructor(cause?: unknown) {
+    super('KUMO_API_MALFORMED_JSON', 'The request body is not valid JSON.', { cause });
+  }
+}
+
+/** No bearer key, or one that is not configured (401). */
+export class UnauthorizedError extends ApiError {
+  constructor(message: string, challenge: string) {
+    super('KUMO_API_UNAUTHORIZED', message, { headers: { 'WWW-Authenticate': challenge } });
+  }
+}
+
+/** The crawl does not exist, has expired, or belongs to another key: all look the same (404). */
+export class CrawlNotFoundError extends ApiError {
+  constructor(id: string) {
+    super('KUMO_API_NOT_FOUND', `No crawl with id ${JSON.stringify(id.slice(0, 100))}.`);
+  }
+}
+
+/** No route matches the method and path (404). */
+export class RouteNotFoundError extends ApiError {
+  constructor(method: string, path: string) {
+    super('KUMO_API_ROUTE_NOT_FOUND', `No route for ${method} ${path.slice(0, 200)}.`);
+  }
+}
+
+/** The report of a crawl that has not completed (409); the message names the current status. */
+export class ReportNotReadyError extends ApiError {
+  constructor(id: string, status: string) {
+    super(
+      'KUMO_API_REPORT_NOT_READY',
+      status === 'completed'
+        ? `The report of crawl ${id} is not stored (it may have expired).`
+        : `The report of crawl ${id} is available once the crawl is completed; its status is ${status}.`,
+    );
+  }
+}
+
+/** The Idempotency-Key was used before with a different body (409). */
+export class IdempotencyConflictError extends ApiError {
+  constructor() {
+    super(
+      'KUMO_API_IDEMPOTENCY_CONFLICT',
+      'This Idempotency-Key was already used with a different request body within the last 24 hours.',
+    );
+  }
+}
+
+/** The body is larger than `API_BODY_LIMIT_BYTES` (413). */
+export class PayloadTooLargeError extends ApiError {
+  constructor(limit: number, cause?: unknown) {
+    super('KUMO_API_PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`, { cause });
+  }
+}
+
+/** The body is not `application/json` (UTF-8) (415). */
+export class UnsupportedMediaTypeError extends ApiError {
+  constructor(message = 'The request body must be application/json (UTF-8).', cause?: unknown) {
+    super('KUMO_API_UNSUPPORTED_MEDIA_TYPE', message, { cause });
+  }
+}
+
+/** The API key sent more requests than `API_RATE_LIMIT_PER_MINUTE` in this minute (429 + Retry-After). */
+export class RateLimitedError extends ApiError {
+  constructor(limit: number, retryAfterS: number) {
+    super('KUMO_API_RATE_LIMITED', `Rate limit of ${limit} requests per minute exceeded for this key.`, {
+      headers: { 'Retry-After': String(retryAfterS) },
+    });
+  }
+}
+
+/** Admission control: too many crawls running or too many jobs waiting (429 + Retry-After). */
+export class OverloadedError extends ApiError {
+  constructor(message: string, retryAfterS: number) {
+    super('KUMO_API_OVERLOADED', message, { headers: { 'Retry-After': String(retryAfterS) } });
+  }
+}
+
+/** Redis did not answer (503). The process itself is fine; clients may retry. */
+export class RedisUnavailableError extends ApiError {
+  constructor(cause?: unknown) {
+    super('KUMO_API_REDIS_UNAVAILABLE', 'The data store is unavailable; retry shortly.', {
+      cause,
+      headers: { 'Retry-After': '5' },
+    });
+  }
+}
+
+/** The process is shutting down and takes no new long-lived work (503). */
+export class ShuttingDownError extends ApiError {
+  constructor() {
+    super('KUMO_API_SHUTTING_DOWN', 'The server is shutting down; retry on another connection.', {
+      headers: { 'Retry-After': '1', Connection: 'close' },
+    });
+  }
+}

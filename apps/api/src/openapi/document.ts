@@ -1,0 +1,314 @@
+import { API_ERROR_CODES, PROBLEM_TABLE, type ApiErrorCode } from '../problems.js';
+import { componentSchemas } from './schemas.js';
+
+/** The subset of OpenAPI 3.1 this module writes. */
+export type OpenApiDocument = Record<string, unknown> & { openapi: string; paths: Record<string, PathItem> };
+type PathItem = Record<string, Record<string, unknown>>;
+
+export interface OpenApiOptions {
+  /** `info.version`. Default `0.1.0`. */
+  version?: string;
+  /** Servers to list (e.g. the URL the API is reached at). Default: none (relative to the document). */
+  servers?: { url: string; description?: string }[];
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+
+const idParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'The crawl id returned by POST /v1/crawls.',
+  schema: { type: 'string', minLength: 1, maxLength: 128 },
+};
+
+/** A problem response for each status the operation can answer with, with the codes behind it. */
+function problems(...codes: ApiErrorCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of codes) {
+    const status = PROBLEM_TABLE[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses: Record<string, unknown> = {};
+  for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const headers: Record<string, unknown> = {};
+    if (
+      list.some(
+        (code) => code === 'KUMO_API_RATE_LIMITED' || code === 'KUMO_API_OVERLOADED' || code.endsWith('UNAVAILABLE'),
+      )
+    ) {
+      headers['Retry-After'] = { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } };
+    }
+    if (list.includes('KUMO_API_UNAUTHORIZED')) {
+      headers['WWW-Authenticate'] = { description: 'The authentication scheme expected.', schema: { type: 'string' } };
+    }
+    responses[String(status)] = {
+      description: `${list.map((code) => PROBLEM_TABLE[code].title).join(' / ')} (${list.join(', ')})`,
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      content: { 'application/problem+json': { schema: ref('Problem') } },
+    };
+  }
+  return responses;
+}
+
+/** Codes any authenticated /v1 operation may answer with. */
+const V1_COMMON: ApiErrorCode[] = [
+  'KUMO_API_UNAUTHORIZED',
+  'KUMO_API_RATE_LIMITED',
+  'KUMO_API_INTERNAL',
+  'KUMO_API_REDIS_UNAVAILABLE',
+];
+
+const PUBLIC = { security: [] };
+
+/**
+ * The OpenAPI 3.1 document of the whole HTTP surface, schemas generated from @kumo/contract's zod schemas with
+ * `z.toJSONSchema`. A test checks that every Express route appears here and that the document validates.
+ */
+export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
+  const paths: Record<string, PathItem> = {
+    '/v1/crawls': {
+      post: {
+        operationId: 'createCrawl',
+        summary: 'Start a crawl',
+        tags: ['crawls'],
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description:
+              'Makes a retry safe: the same key with the same body within 24 h answers 200 with the existing crawl; with a different body, 409.',
+            schema: { type: 'string', minLength: 1, maxLength: 255 },
+          },
+        ],
+        requestBody: { required: true, content: json(ref('CrawlRequestInput')) },
+        responses: {
+          '202': {
+            description: 'The crawl is queued.',
+            headers: { Location: { description: 'URL of the crawl.', schema: { type: 'string' } } },
+            content: json(ref('CrawlCreated')),
+          },
+          '200': {
+            description: 'Replay of an earlier request with the same Idempotency-Key and body: the existing crawl.',
+            headers: { Location: { description: 'URL of the crawl.', schema: { type: 'string' } } },
+            content: json(ref('CrawlCreated')),
+          },
+          ...problems(
+            'KUMO_API_VALIDATION',
+            'KUMO_API_MALFORMED_JSON',
+            'KUMO_API_IDEMPOTENCY_CONFLICT',
+            'KUMO_API_PAYLOAD_TOO_LARGE',
+            'KUMO_API_UNSUPPORTED_MEDIA_TYPE',
+            'KUMO_API_OVERLOADED',
+            ...V1_COMMON,
+          ),
+        },
+      },
+    },
+    '/v1/crawls/{id}': {
+      parameters: [idParameter] as unknown as Record<string, unknown>,
+      get: {
+        operationId: 'getCrawl',
+        summary: 'A crawl: status, request, times and counts',
+        tags: ['crawls'],
+        responses: {
+          '200': { description: 'The crawl.', content: json(ref('Crawl')) },
+          ...problems('KUMO_API_NOT_FOUND', ...V1_COMMON),
+        },
+      },
+      delete: {
+        operationId: 'cancelCrawl',
+        summary: 'Cancel a crawl: no new fetch starts; it ends `cancelled`',
+        tags: ['crawls'],
+        responses: {
+          '202': { description: 'Cancellation requested.', content: json(ref('CrawlCancelled')) },
+          ...problems('KUMO_API_NOT_FOUND', ...V1_COMMON),
+        },
+      },
+    },
+    '/v1/crawls/{id}/pages': {
+      parameters: [idParameter] as unknown as Record<string, unknown>,
+      get: {
+        operationId: 'listPages',
+        summary: 'Page results in the order they were produced, with a cursor',
+        tags: ['crawls'],
+        parameters: [
+          {
+            name: 'cursor',
+            in: 'query',
+            required: false,
+            description: 'The `nextCursor` of the previous page; omit for the first page.',
+            schema: { type: 'string', maxLength: 256 },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'Items per page.',
+            schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One page of results; `nextCursor` is null at the end.',
+            content: json(ref('PagesPage')),
+          },
+          ...problems('KUMO_API_VALIDATION', 'KUMO_API_NOT_FOUND', ...V1_COMMON),
+        },
+      },
+    },
+    '/v1/crawls/{id}/events': {
+      parameters: [idParameter] as unknown as Record<string, unknown>,
+      get: {
+        operationId: 'streamEvents',
+        summary: 'Server-sent events: everything from the start (or after Last-Event-ID), then live, until `done`',
+        description:
+          'Events `page` (PageResult without analysis), `analysis` (AnalysisEvent), `progress` (CrawlCounts) and `done` (DoneEvent). ' +
+          'Every event has an `id:`; reconnecting with `Last-Event-ID` resumes right after it. Comment lines (`: ping`) keep the connection alive.',
+        tags: ['crawls'],
+        parameters: [
+          {
+            name: 'Last-Event-ID',
+            in: 'header',
+            required: false,
+            description: 'Resume right after this event id.',
+            schema: { type: 'string', pattern: '^\\d+-\\d+$' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The event stream.',
+            content: {
+              'text/event-stream': {
+                schema: { type: 'string' },
+                // OpenAPI 3.1 has no way to type SSE payloads (3.2's itemSchema); an extension names them per event.
+                'x-event-data': {
+                  page: ref('PageResult'),
+                  analysis: ref('AnalysisEvent'),
+                  progress: ref('CrawlCounts'),
+                  done: ref('DoneEvent'),
+                },
+              },
+            },
+          },
+          ...problems('KUMO_API_VALIDATION', 'KUMO_API_NOT_FOUND', 'KUMO_API_SHUTTING_DOWN', ...V1_COMMON),
+        },
+      },
+    },
+    '/v1/crawls/{id}/report': {
+      parameters: [idParameter] as unknown as Record<string, unknown>,
+      get: {
+        operationId: 'getReport',
+        summary: 'The report, once the crawl is completed',
+        tags: ['crawls'],
+        responses: {
+          '200': { description: 'The report.', content: json(ref('Report')) },
+          ...problems('KUMO_API_NOT_FOUND', 'KUMO_API_REPORT_NOT_READY', ...V1_COMMON),
+        },
+      },
+    },
+    '/healthz': {
+      get: {
+        operationId: 'health',
+        summary: 'Liveness: 200 while the process runs',
+        tags: ['operations'],
+        ...PUBLIC,
+        responses: { '200': { description: 'The process runs.', content: json(ref('Health')) } },
+      },
+    },
+    '/readyz': {
+      get: {
+        operationId: 'ready',
+        summary: 'Readiness: 200 when Redis answers',
+        tags: ['operations'],
+        ...PUBLIC,
+        responses: {
+          '200': { description: 'Redis answers.', content: json(ref('Ready')) },
+          ...problems('KUMO_API_REDIS_UNAVAILABLE', 'KUMO_API_SHUTTING_DOWN'),
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        summary: 'Prometheus metrics of this process',
+        tags: ['operations'],
+        security: [{}, { metricsToken: [] }],
+        responses: {
+          '200': {
+            description: 'Prometheus text exposition format.',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          ...problems('KUMO_API_UNAUTHORIZED', 'KUMO_API_INTERNAL'),
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'openapi',
+        summary: 'This document',
+        tags: ['operations'],
+        ...PUBLIC,
+        responses: { '200': { description: 'The OpenAPI 3.1 document.', content: json({ type: 'object' }) } },
+      },
+    },
+    '/docs': {
+      get: {
+        operationId: 'docs',
+        summary: 'Interactive documentation rendering this document',
+        tags: ['operations'],
+        ...PUBLIC,
+        responses: {
+          '200': { description: 'An HTML page.', content: { 'text/html': { schema: { type: 'string' } } } },
+        },
+      },
+    },
+    '/admin/queues': {
+      get: {
+        operationId: 'board',
+        summary: 'Bull Board: the crawl, analyze and aggregate queues',
+        tags: ['operations'],
+        security: [{ boardBasic: [] }],
+        responses: {
+          '200': { description: 'The board (HTML).', content: { 'text/html': { schema: { type: 'string' } } } },
+          ...problems('KUMO_API_UNAUTHORIZED'),
+        },
+      },
+    },
+  };
+
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: 'kumo API',
+      version: options.version ?? '0.1.0',
+      description:
+        'Crawl and analyse Japanese web sources. Errors are RFC 9457 problem details with a stable `code`: ' +
+        API_ERROR_CODES.join(', ') +
+        '.',
+    },
+    ...(options.servers && options.servers.length > 0 ? { servers: options.servers } : {}),
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    security: [{ apiKey: [] }],
+    tags: [
+      { name: 'crawls', description: 'Crawls, their results, live events and reports' },
+      { name: 'operations', description: 'Health, metrics, documentation and the queue board' },
+    ],
+    paths,
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS.' },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when configured.' },
+        boardBasic: { type: 'http', scheme: 'basic', description: 'BOARD_USER and BOARD_PASSWORD.' },
+      },
+      schemas: componentSchemas(),
+    },
+  };
+}
+
+/** Express's `/v1/crawls/:id` written as OpenAPI's `/v1/crawls/{id}`. */
+export function toOpenApiPath(expressPath: string): string {
+  return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}

@@ -1,0 +1,51 @@
+import type { Config } from '@kumo/config';
+import type { CrawlState, CrawlStore } from '@kumo/crawl-state';
+import { isCrawlId } from '@kumo/crawl-state';
+import type { KeyStore } from '@kumo/keyspace';
+import type { Logger } from '@kumo/observability';
+import type { KumoQueues } from '@kumo/queues';
+import { CrawlNotFoundError } from '../errors.js';
+import type { SseHub } from '../sse/sse-hub.js';
+import type { StreamMultiplexer } from '../sse/stream-multiplexer.js';
+
+/** The settings the routes read. */
+export type ApiSettings = Pick<
+  Config,
+  | 'NODE_ENV'
+  | 'API_BODY_LIMIT_BYTES'
+  | 'API_RATE_LIMIT_PER_MINUTE'
+  | 'API_MAX_RUNNING_CRAWLS'
+  | 'API_MAX_QUEUE_BACKLOG'
+  | 'METRICS_TOKEN'
+  | 'SSE_HEARTBEAT_MS'
+>;
+
+/** What every route module receives from `createApp`. */
+export interface RouteContext {
+  settings: ApiSettings;
+  logger: Logger;
+  crawls: CrawlStore;
+  store: KeyStore;
+  queues: KumoQueues;
+  multiplexer: StreamMultiplexer;
+  hub: SseHub;
+  /** Flips to true when shutdown begins: readiness fails and new event streams are refused. */
+  lifecycle: { shuttingDown: boolean };
+}
+
+/** Public links of a crawl (relative to the API's base URL). */
+export function crawlLinks(id: string) {
+  const self = `/v1/crawls/${id}`;
+  return { self, events: `${self}/events`, pages: `${self}/pages`, report: `${self}/report` };
+}
+
+/**
+ * The crawl if it exists and belongs to `owner`; otherwise `CrawlNotFoundError` (404) whether it is unknown, expired,
+ * malformed or someone else's, so ids cannot be probed.
+ */
+export async function loadOwnedCrawl(crawls: CrawlStore, id: string | undefined, owner: string): Promise<CrawlState> {
+  if (typeof id !== 'string' || !isCrawlId(id)) throw new CrawlNotFoundError(String(id ?? ''));
+  const state = await crawls.getCrawl(id);
+  if (!state || state.owner !== owner) throw new CrawlNotFoundError(id);
+  return state;
+}

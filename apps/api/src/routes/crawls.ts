@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { crawlRequestSchema, type CrawlCreated, type CrawlRequest } from '@kumo/contract';
+import { newCrawlId } from '@kumo/crawl-state';
+import { IdempotencyConflictError, OverloadedError, ValidationError } from '../errors.js';
+import { normalizeSeeds } from '../normalize-seed.js';
+import { fieldErrors } from '../validation.js';
+import { crawlLinks, loadOwnedCrawl, type RouteContext } from './context.js';
+
+/** Visible ASCII, 1-255 characters: what we accept as an Idempotency-Key. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** A stable hash of the request with defaults applied, so `{urls}` and `{urls, maxDepth: 1}` count as the same body. */
+export function requestHash(request: CrawlRequest): string {
+  const canonical = JSON.stringify({
+    urls: request.urls,
+    maxDepth: request.maxDepth,
+    maxPages: request.maxPages,
+    scope: request.scope,
+    analyze: request.analyze,
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function parseBody(body: unknown): CrawlRequest {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ValidationError('The body must be a JSON object.', [{ path: '', message: 'expected a JSON object' }]);
+  }
+  const parsed = crawlRequestSchema.safeParse(body);
+  if (!parsed.success) throw new ValidationError('The crawl request is invalid.', fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ValidationError('The Idempotency-Key header is invalid.', [
+      { path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
+    ]);
+  }
+  return key;
+}
+
+function created(res: Response, status: 200 | 202, body: CrawlCreated): void {
+  res.status(status).location(body.links.self).json(body);
+}
+
+/** `POST /v1/crawls`, `GET /v1/crawls/:id`, `DELETE /v1/crawls/:id`. */
+export function crawlRoutes(ctx: RouteContext): Router {
+  const router = Router();
+
+  /** 429 when too much work is in flight (a soft limit: concurrent submissions may pass it together). */
+  async function admit(): Promise<void> {
+    const [running, backlog] = await Promise.all([ctx.queues.runningCrawls(), ctx.queues.backlog()]);
+    if (running >= ctx.settings.API_MAX_RUNNING_CRAWLS) {
+      throw new OverloadedError(
+        `Too many crawls in flight (${running}, limit ${ctx.settings.API_MAX_RUNNING_CRAWLS}); retry later.`,
+        30,
+      );
+    }
+    if (backlog >= ctx.settings.API_MAX_QUEUE_BACKLOG) {
+      throw new OverloadedError(
+        `Too many crawl jobs waiting (${backlog}, limit ${ctx.settings.API_MAX_QUEUE_BACKLOG}); retry later.`,
+        10,
+      );
+    }
+  }
+
+  /** Creates the record, admits the seeds and adds the flow; a crawl whose flow could not be added ends `failed`. */
+  async function start(id: string, owner: string, request: CrawlRequest): Promise<void> {
+    await ctx.crawls.createCrawl({ id, owner, request, createdAt: new Date() });
+    try {
+      const seeds = await ctx.crawls.admitUrls(id, normalizeSeeds(request.urls), request.maxPages);
+      await ctx.queues.addCrawlFlow({ crawlId: id, seeds: seeds.map((url) => ({ url, depth: 0 })) });
+    } catch (error) {
+      // Without a flow nothing would ever finish it: say so at once rather than leave it `queued` forever.
+      await ctx.crawls
+        .finish(id, 'failed', new Date())
+        .then(() => ctx.crawls.appendDone(id, 'failed'))
+        .catch((cleanup: unknown) => ctx.logger.warn({ err: cleanup, crawlId: id }, 'could not mark crawl failed'));
+      throw error;
+    }
+    ctx.logger.info({ crawlId: id, seeds: request.urls.length, maxPages: request.maxPages }, 'crawl created');
+  }
+
+  router.post('/v1/crawls', async (req, res) => {
+    const request = parseBody(req.body);
+    const idempotencyKey = idempotencyKeyOf(req);
+    const bodyHash = requestHash(request);
+    let id = newCrawlId();
+
+    if (idempotencyKey !== undefined) {
+      const remembered = await ctx.crawls.rememberIdempotency(req.owner, idempotencyKey, bodyHash, id);
+      if (!remembered.created) {
+        if (remembered.bodyHash !== bodyHash) throw new IdempotencyConflictError();
+        const existing = await ctx.crawls.getCrawl(remembered.crawlId);
+        if (existing && existing.owner === req.owner) {
+          const { crawl } = existing;
+          return created(res, 200, { id: crawl.id, status: crawl.status, links: crawlLinks(crawl.id) });
+        }
+        // The first request stored the key but failed before creating the crawl: this retry finishes its work.
+        id = remembered.crawlId;
+      }
+    }
+
+    await admit();
+    try {
+      await start(id, req.owner, request);
+    } catch (error) {
+      // A concurrent retry with the same Idempotency-Key created it first: answer like a replay.
+      if ((error as { code?: unknown }).code === 'KUMO_STATE_CRAWL_EXISTS' && idempotencyKey !== undefined) {
+        const existing = await ctx.crawls.getCrawl(id);
+        if (existing && existing.owner === req.owner) {
+          return created(res, 200, { id, status: existing.crawl.status, links: crawlLinks(id) });
+        }
+      }
+      throw error;
+    }
+    created(res, 202, { id, status: 'queued', links: crawlLinks(id) });
+  });
+
+  router.get('/v1/crawls/:id', async (req, res) => {
+    const { crawl } = await loadOwnedCrawl(ctx.crawls, req.params.id, req.owner);
+    res.json(crawl);
+  });
+
+  router.delete('/v1/crawls/:id', async (req, res) => {
+    const { crawl } = await loadOwnedCrawl(ctx.crawls, req.params.id, req.owner);
+    const status = (await ctx.crawls.requestCancel(crawl.id)) ?? crawl.status;
+    ctx.logger.info({ crawlId: crawl.id, status }, 'crawl cancel requested');
+    res.status(202).json({ id: crawl.id, status });
+  });
+
+  return router;
+}

@@ -1,0 +1,85 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createRedisClient } from '@kumo/keyspace';
+import { TEST_API_KEYS } from './api-harness.js';
+import { testEnv } from './env.js';
+import { startApp, type AppProcess } from './processes.js';
+
+/** The whole system as child processes: the API (one process), a crawl-worker and an analysis-worker. */
+export interface RunningSystem {
+  readonly url: string;
+  readonly key: string;
+  readonly api: AppProcess;
+  readonly workers: AppProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the API and both worker apps on `prefix`, one process each, and waits until all log `ready`. The API
+ * listens on port 0 (a free port the cluster shares) and the URL comes from its `ready` line: no port race.
+ */
+export async function startSystem(options: {
+  redisUrl: string;
+  prefix: string;
+  overrides?: Record<string, string>;
+}): Promise<RunningSystem> {
+  const env = testEnv({
+    redisUrl: options.redisUrl,
+    prefix: options.prefix,
+    overrides: {
+      API_PORT: '0',
+      API_KEYS: TEST_API_KEYS.join(','),
+      BOARD_USER: 'board',
+      BOARD_PASSWORD: 'board-password-123',
+      API_RATE_LIMIT_PER_MINUTE: '100000',
+      SSE_HEARTBEAT_MS: '5000',
+      ...options.overrides,
+    },
+  });
+  const api = startApp('api', env);
+  const workers = [startApp('crawl-worker', env), startApp('analysis-worker', env)];
+  const all = [api, ...workers];
+  let port: unknown;
+  try {
+    const [apiReady] = await Promise.all(all.map((app) => app.waitReady(1, 90_000)));
+    port = apiReady?.[0]?.port;
+  } catch (error) {
+    await Promise.all(all.map((app) => app.stop()));
+    throw error;
+  }
+  return {
+    url: `http://127.0.0.1:${String(port)}`,
+    key: TEST_API_KEYS[0],
+    api,
+    workers,
+    async stop() {
+      await Promise.all(all.map((app) => app.stop()));
+    },
+  };
+}
+
+/** Samples how many Redis connections the API of `prefix` holds (by the names it sets), until stopped. */
+export function sampleApiConnections(redisUrl: string, prefix: string, intervalMs = 200) {
+  const admin = createRedisClient(redisUrl, { connectionName: 'kumo:test:admin' });
+  const pattern = new RegExp(` name=kumo:api(?:-sse|-primary)?:${prefix} `);
+  const samples: number[] = [];
+  let running = true;
+  const count = async () => {
+    const list = String(await admin.client('LIST'));
+    return list.split('\n').filter((line) => pattern.test(` ${line} `)).length;
+  };
+  const loop = (async () => {
+    while (running) {
+      samples.push(await count());
+      await sleep(intervalMs);
+    }
+  })();
+  return {
+    samples,
+    count,
+    async stop() {
+      running = false;
+      await loop;
+      await admin.quit();
+    },
+  };
+}
