@@ -1,1 +1,33 @@
-export {};
+export {
+  createAnalyzeProcessor,
+  type AnalyzeProcessorDeps,
+  type AnalyzeResult,
+  type AnalysisSkipReason,
+} from './analyze-processor.js';
+export {
+  createAggregateProcessor,
+  DEFAULT_AGGREGATE_PAGE_SIZE,
+  type AggregateProcessorDeps,
+  type AggregateResult,
+} from './aggregate-processor.js';
+export { finalStatusOf, type FinalStatus, type FinalStatusInput } from './final-status.js';
+export { analysisCacheKey, analysisCodec, contentHash } from './analysis-cache.js';
+export {
+  forEachAnalysis,
+  walkEvents,
+  compareStreamIds,
+  type AnalysisWalk,
+  type ForEachAnalysisOptions,
+} from './analysis-events.js';
+export { TimedTokenizer } from './timed-tokenizer.js';
+export { bridgeAnalyzerMetrics } from './analyzer-metrics.js';
+export { analyzeJobData, aggregateJobData } from './job-data.js';
+export {
+  ANALYSIS_JOBS_ERROR_CODES,
+  AnalysisJobsError,
+  AnalysisJobsOptionsError,
+  InvalidAnalysisJobError,
+  CrawlGoneError,
+  AnalysisCacheEntryError,
+  type AnalysisJobsErrorCode,
+} from './errors.js';

@@ -1,0 +1,268 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { analyzeText, loadTokenizer, ReportBuilder, type JapaneseTokenizer } from '@kumo/analyzer';
+import { reportSchema, type Analysis, type CrawlRequestInput } from '@kumo/contract';
+import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
+import { createKumoWorker, type AggregateJobData } from '@kumo/queues';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Harness, fetchedPage, jobOf } from './__fixtures__/harness.js';
+import { createAggregateProcessor, type AggregateProcessorDeps, type AggregateResult } from './aggregate-processor.js';
+import { AnalysisJobsOptionsError, CrawlGoneError, InvalidAnalysisJobError } from './errors.js';
+import type { FinalStatus } from './final-status.js';
+
+const TEXTS = [
+  '東京の天気は晴れです。東京タワーから富士山が見えました。天気予報によると明日も東京は晴れるそうです。',
+  '富士山の写真を撮りに、多くの観光客が展望台に集まりました。東京から富士山までバスで行けます。',
+  '京都の寺院を訪ねました。京都の紅葉は美しく、観光客で賑わっていました。写真をたくさん撮りました。',
+  '大阪の料理は美味しい。大阪城の近くで料理教室に参加しました。観光客にも人気の料理です。',
+  '天気が良い日は富士山がよく見えます。東京の展望台から写真を撮る観光客が多いです。',
+];
+
+let redis: RedisHandle;
+let dir: string;
+let tokenizer: JapaneseTokenizer;
+let analyses: Analysis[];
+const harnesses: Harness[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kumo-aggregate-processor-'));
+  [redis, tokenizer] = await Promise.all([startEmbeddedRedis({ dir }), loadTokenizer()]);
+  analyses = await Promise.all(TEXTS.map((text) => analyzeText(text, tokenizer)));
+});
+
+afterEach(async () => {
+  for (const harness of harnesses.splice(0)) await harness.close();
+});
+
+afterAll(async () => {
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(overrides: Partial<AggregateProcessorDeps> = {}) {
+  const harness = new Harness(redis.url);
+  harnesses.push(harness);
+  const processor = createAggregateProcessor({
+    state: harness.state,
+    timer: harness.timer,
+    logger: harness.logger,
+    pageSize: 3,
+    now: () => Date.parse('2026-11-22T00:00:00Z'),
+    ...overrides,
+  });
+  const run = (crawlId: string) => processor(jobOf<AggregateJobData>({ crawlId }, crawlId)) as Promise<AggregateResult>;
+  return { harness, run };
+}
+
+/** A crawl whose jobs are all done: pages appended, every fetched page analysed, a leftover text in tmp. */
+async function finishedCrawl(harness: Harness, request: Partial<CrawlRequestInput> = {}, failed = 1) {
+  const crawlId = await harness.createCrawl(request);
+  const urls = TEXTS.map((_, index) => `http://127.0.0.1/p${index}.html`);
+  await harness.state.admitUrls(crawlId, urls, 100);
+  for (const [index, url] of urls.entries()) {
+    await harness.state.appendPage(crawlId, fetchedPage(url));
+    if (request.analyze !== false) await harness.state.appendAnalysis(crawlId, url, analyses[index]!);
+  }
+  for (let index = 0; index < failed; index++) {
+    await harness.state.appendPage(crawlId, fetchedPage(`http://127.0.0.1/missing${index}.html`, 'failed'));
+  }
+  await harness.state.putPageText(crawlId, 'leftover', 'テキスト');
+  return crawlId;
+}
+
+async function events(harness: Harness, crawlId: string) {
+  return harness.state.readEvents(crawlId, { count: 1000 });
+}
+
+/** Every key of this harness's prefix still in Redis. */
+async function keysOf(harness: Harness, purpose: string, crawlId: string): Promise<string[]> {
+  const all = await harness.bullConnection.keys(`${harness.config.KUMO_PREFIX}:${purpose}:*`);
+  return all.filter((key) => key.includes(crawlId));
+}
+
+describe('createAggregateProcessor', () => {
+  it('builds the report from the result stream in two passes, finishes the crawl, appends done, cleans tmp', async () => {
+    const { harness, run } = setup();
+    const crawlId = await finishedCrawl(harness);
+    const expected = new ReportBuilder();
+    for (const analysis of analyses) expected.addPage(analysis);
+    expected.selectKeywords();
+    for (const analysis of analyses) expected.addCooccurrencePage(analysis);
+
+    const result = await run(crawlId);
+
+    expect(result).toEqual({ status: 'completed', pages: 5, analyses: 5, resumed: false });
+    const report = await harness.state.getReport(crawlId);
+    expect(report).toEqual(expected.build(crawlId, { fetched: 5, failed: 1 }));
+    expect(reportSchema.parse(report)).toEqual(report);
+    expect(report!.keywords.length).toBeGreaterThan(0);
+    expect(report!.cooccurrence.length).toBeGreaterThan(0);
+    const crawl = (await harness.state.getCrawl(crawlId))!.crawl;
+    expect(crawl).toMatchObject({ status: 'completed', finishedAt: '2026-11-22T00:00:00.000Z' });
+    const all = await events(harness, crawlId);
+    expect(all.at(-1)!.type).toBe('done');
+    expect(JSON.parse(all.at(-1)!.data)).toEqual({ status: 'completed', counts: crawl.counts });
+    expect(await keysOf(harness, 'tmp', crawlId)).toEqual([]);
+    const [line] = harness.logs('job finished');
+    expect(line).toMatchObject({ crawlId, jobId: crawlId, outcome: 'completed' });
+    expect(Object.keys(line!.stages as object)).toEqual(['aggregate']);
+  });
+
+  const statuses: [string, FinalStatus, (harness: Harness) => Promise<string>][] = [
+    [
+      'a crawl whose cancel was requested',
+      'cancelled',
+      async (harness) => {
+        const crawlId = await finishedCrawl(harness);
+        await harness.state.requestCancel(crawlId);
+        return crawlId;
+      },
+    ],
+    [
+      'a crawl whose every page failed',
+      'failed',
+      async (harness) => {
+        const crawlId = await harness.createCrawl();
+        await harness.state.appendPage(crawlId, fetchedPage('http://127.0.0.1/a', 'failed'));
+        await harness.state.appendPage(crawlId, fetchedPage('http://127.0.0.1/b', 'failed'));
+        return crawlId;
+      },
+    ],
+    ['a crawl with nothing fetched nor failed', 'completed', (harness) => harness.createCrawl()],
+    [
+      'a crawl whose pages were all skipped by robots.txt rules',
+      'completed',
+      async (harness) => {
+        const crawlId = await harness.createCrawl();
+        const page = fetchedPage('http://127.0.0.1/private', 'skipped');
+        await harness.state.appendPage(crawlId, { ...page, reason: 'robots' });
+        return crawlId;
+      },
+    ],
+    [
+      'a crawl whose only site was unreachable (skipped with an error)',
+      'failed',
+      async (harness) => {
+        const crawlId = await harness.createCrawl();
+        const page = fetchedPage('http://127.0.0.1:9/', 'skipped');
+        const error = { code: 'KUMO_CRAWLER_ROBOTS_UNAVAILABLE', message: 'robots.txt unavailable: ECONNREFUSED' };
+        await harness.state.appendPage(crawlId, { ...page, reason: 'robots', error });
+        return crawlId;
+      },
+    ],
+  ];
+  it.each(statuses)('ends %s as %s, with a done event', async (_name, status, prepare) => {
+    const { harness, run } = setup();
+    const crawlId = await prepare(harness);
+
+    expect((await run(crawlId)).status).toBe(status);
+
+    expect((await harness.state.getCrawl(crawlId))!.crawl.status).toBe(status);
+    const done = (await events(harness, crawlId)).filter((event) => event.type === 'done');
+    expect(done.map((event) => JSON.parse(event.data).status)).toEqual([status]);
+    expect(await harness.state.getReport(crawlId)).not.toBeNull();
+  });
+
+  it('is idempotent: a retried run keeps the report and status and appends no second done', async () => {
+    const { harness, run } = setup();
+    const crawlId = await finishedCrawl(harness);
+    await run(crawlId);
+    const report = await harness.state.getReport(crawlId);
+    const before = await events(harness, crawlId);
+    // A run that died after appending done but before the cleanup left tmp data behind.
+    await harness.state.putPageText(crawlId, 'late', 'テキスト');
+
+    const again = await run(crawlId);
+
+    expect(again).toEqual({ status: 'completed', pages: 5, analyses: 0, resumed: true });
+    expect(await events(harness, crawlId)).toEqual(before);
+    expect(await harness.state.getReport(crawlId)).toEqual(report);
+    expect(await keysOf(harness, 'tmp', crawlId)).toEqual([]);
+  });
+
+  it('completes the job of a crawl finished elsewhere without a report: builds it and appends done once', async () => {
+    const { harness, run } = setup();
+    const crawlId = await finishedCrawl(harness);
+    await harness.state.finish(crawlId, 'cancelled', new Date());
+
+    expect(await run(crawlId)).toMatchObject({ status: 'cancelled', resumed: true, analyses: 5 });
+
+    expect((await harness.state.getReport(crawlId))!.keywords.length).toBeGreaterThan(0);
+    const done = (await events(harness, crawlId)).filter((event) => event.type === 'done');
+    expect(done).toHaveLength(1);
+  });
+
+  it('gives a crawl with analyze: false a report with its page counts and empty lists', async () => {
+    const { harness, run } = setup();
+    const crawlId = await finishedCrawl(harness, { analyze: false }, 2);
+
+    expect(await run(crawlId)).toMatchObject({ status: 'completed', analyses: 0 });
+
+    expect(await harness.state.getReport(crawlId)).toEqual({
+      id: crawlId,
+      pages: { fetched: 5, failed: 2 },
+      keywords: [],
+      phrases: [],
+      cooccurrence: [],
+      variations: [],
+    });
+  });
+
+  it('skips malformed analysis events with a warning', async () => {
+    const { harness, run } = setup();
+    const crawlId = await finishedCrawl(harness);
+    const key = harness.state.keys.events(crawlId);
+    await harness.bullConnection.xadd(key, '*', 'type', 'analysis', 'data', '{not json');
+
+    expect((await run(crawlId)).analyses).toBe(5);
+    expect(harness.logs('malformed analysis events ignored')).toMatchObject([{ crawlId, malformed: 1 }]);
+  });
+
+  it('fails a crawl that is gone as unrecoverable', async () => {
+    const { run } = setup();
+    const error = await run('cgone00000000000000000').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CrawlGoneError);
+    expect(error).toMatchObject({ code: 'KUMO_ANALYSIS_JOBS_CRAWL_GONE', name: 'UnrecoverableError' });
+  });
+
+  it('rejects job data without a crawl id as unrecoverable', async () => {
+    const { harness } = setup();
+    const processor = createAggregateProcessor({ state: harness.state, timer: harness.timer, logger: harness.logger });
+    await expect(processor(jobOf({} as AggregateJobData))).rejects.toBeInstanceOf(InvalidAnalysisJobError);
+  });
+
+  const badOptions: [string, Partial<AggregateProcessorDeps>, RegExp][] = [
+    ['a zero page size', { pageSize: 0 }, /pageSize/],
+    ['a huge page size', { pageSize: 1_000_000 }, /pageSize/],
+    ['a negative keyword limit', { reportOptions: { maxKeywords: -1 } }, /maxKeywords/],
+  ];
+  it.each(badOptions)('fails fast on %s', (_name, overrides, message) => {
+    expect(() => setup(overrides)).toThrow(message);
+  });
+  it('reports a bad page size as its own options error', () => {
+    expect(() => setup({ pageSize: 0 })).toThrow(AnalysisJobsOptionsError);
+  });
+
+  it('runs as the root of a real BullMQ flow once its children are done', async () => {
+    const { harness } = setup();
+    const crawlId = await finishedCrawl(harness);
+    const processor = createAggregateProcessor({ state: harness.state, timer: harness.timer, logger: harness.logger });
+    const worker = createKumoWorker('aggregate', processor, {
+      connection: harness.bullConnection,
+      config: harness.config,
+      concurrency: 1,
+    });
+    try {
+      const completed = new Promise<AggregateResult>((resolve, reject) => {
+        worker.on('completed', (job, value) => job.id === crawlId && resolve(value as AggregateResult));
+        worker.on('failed', (job, error) => job?.id === crawlId && reject(error));
+      });
+      await harness.queues.addCrawlFlow({ crawlId, seeds: [] });
+      expect((await completed).status).toBe('completed');
+      expect((await events(harness, crawlId)).at(-1)!.type).toBe('done');
+    } finally {
+      await worker.close();
+    }
+  });
+});

@@ -1,0 +1,138 @@
+import { ReportBuilder, type ReportBuilderOptions } from '@kumo/analyzer';
+import type { PageResult, Report } from '@kumo/contract';
+import { isTerminalStatus, type CrawlState, type CrawlStore } from '@kumo/crawl-state';
+import type { Logger, StageTimer } from '@kumo/observability';
+import type { AggregateJobData, AggregateJobResult, KumoProcessor } from '@kumo/queues';
+import { forEachAnalysis, walkEvents } from './analysis-events.js';
+import { AnalysisJobsOptionsError, CrawlGoneError } from './errors.js';
+import { finalStatusOf, type FinalStatus } from './final-status.js';
+import { aggregateJobData } from './job-data.js';
+
+/** Events read per round trip while paging through a result stream. */
+export const DEFAULT_AGGREGATE_PAGE_SIZE = 500;
+
+/** What an aggregate job returns (BullMQ stores it). */
+export interface AggregateResult extends AggregateJobResult {
+  /** `analysis` events merged into the report. */
+  analyses: number;
+  /** True when the crawl was already finished and this run only made sure `done` and the cleanup happened. */
+  resumed: boolean;
+}
+
+/** What {@link createAggregateProcessor} works with. */
+export interface AggregateProcessorDeps {
+  /** Crawl records, result streams and reports. */
+  state: CrawlStore;
+  /** Times the `aggregate` stage and logs one line per job. */
+  timer: StageTimer;
+  /** For warnings (malformed events). */
+  logger: Logger;
+  /** Limits of the report (keywords, phrases, pairs, variations). @defaultValue the analyzer's (100/50/50/20/3) */
+  reportOptions?: ReportBuilderOptions;
+  /** Events read per `XRANGE` round trip. @defaultValue 500 (`DEFAULT_AGGREGATE_PAGE_SIZE`) */
+  pageSize?: number;
+  /** Clock for `finishedAt`; tests may replace it. @defaultValue Date.now */
+  now?: () => number;
+}
+
+/**
+ * The BullMQ processor of a crawl's root `aggregate` job, which BullMQ runs once every child (crawl and analyze
+ * jobs, the dynamic ones included) is done. It builds the report in two cursor walks over the result stream
+ * (pass 1: term and phrase statistics; keyword selection; pass 2: co-occurrence of the keywords), stores it, sets the
+ * final status (`finalStatusOf`), appends the `done` event and deletes the crawl's `tmp` data.
+ *
+ * Idempotent: a retried run (after a crash) that finds the crawl already terminal does not aggregate again; it keeps
+ * the stored report and status, and only makes sure `done` is appended (once: `appendDone` remembers it) and `tmp`
+ * is cleaned up. A crawl with `analyze: false` gets a report with its page counts and empty lists.
+ */
+export function createAggregateProcessor(
+  deps: AggregateProcessorDeps,
+): KumoProcessor<AggregateJobData, AggregateResult> {
+  const pageSize = deps.pageSize ?? DEFAULT_AGGREGATE_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) {
+    throw new AnalysisJobsOptionsError(`pageSize must be an integer from 1 to 10000, got ${String(pageSize)}`);
+  }
+  // Fail at start-up rather than on the first crawl.
+  new ReportBuilder(deps.reportOptions);
+  const now = deps.now ?? Date.now;
+
+  async function buildReport(crawl: CrawlState, context: object): Promise<{ report: Report; analyses: number }> {
+    const { id, request, counts } = crawl.crawl;
+    const builder = new ReportBuilder(deps.reportOptions);
+    let analyses = 0;
+    if (request.analyze !== false) {
+      const first = await forEachAnalysis(deps.state, id, { pageSize }, (analysis) => builder.addPage(analysis));
+      builder.selectKeywords();
+      if (first.lastId !== undefined) {
+        await forEachAnalysis(deps.state, id, { pageSize, until: first.lastId }, (analysis) =>
+          builder.addCooccurrencePage(analysis),
+        );
+      }
+      analyses = first.analyses;
+      if (first.malformed > 0) {
+        deps.logger.warn({ ...context, malformed: first.malformed }, 'malformed analysis events ignored');
+      }
+    }
+    return { report: builder.build(id, { fetched: counts.fetched, failed: counts.failed }), analyses };
+  }
+
+  /**
+   * Pages skipped because of an error (e.g. robots.txt unreachable: the site is down). Only looked for when nothing
+   * was fetched nor failed, where it decides between `completed` and `failed`; the stream is then short.
+   */
+  async function skippedWithError(crawl: CrawlState): Promise<number> {
+    const { id, counts } = crawl.crawl;
+    if (counts.fetched > 0 || counts.failed > 0 || counts.skipped === 0) return 0;
+    let found = 0;
+    await walkEvents(deps.state, id, { pageSize }, (event) => {
+      if (event.type !== 'page') return;
+      const page = JSON.parse(event.data) as Partial<PageResult> | null;
+      if (page?.status === 'skipped' && page.error !== undefined) found++;
+    });
+    return found;
+  }
+
+  return async (job) => {
+    const { crawlId } = aggregateJobData(job.data);
+    const context = { crawlId, jobId: job.id };
+    const timer = deps.timer.job(context);
+    const crawl = await deps.state.getCrawl(crawlId);
+    if (!crawl) {
+      timer.finish('gone');
+      throw new CrawlGoneError(crawlId);
+    }
+
+    const outcome = await timer.stage('aggregate', async () => {
+      const resumed = isTerminalStatus(crawl.crawl.status);
+      let analyses = 0;
+      // The report is stored before the status becomes terminal, so a terminal crawl normally has one already.
+      if (!resumed || (await deps.state.getReport(crawlId)) === null) {
+        const built = await buildReport(crawl, context);
+        analyses = built.analyses;
+        await deps.state.putReport(crawlId, built.report);
+      }
+      let status = crawl.crawl.status as FinalStatus;
+      if (!resumed) {
+        const decided = finalStatusOf({
+          cancelRequested: crawl.cancelRequested,
+          counts: crawl.crawl.counts,
+          skippedWithError: await skippedWithError(crawl),
+        });
+        // The first terminal status wins: another run may have finished the crawl meanwhile.
+        status = (await deps.state.finish(crawlId, decided, new Date(now()))) as FinalStatus;
+      }
+      await deps.state.appendDone(crawlId, status);
+      await deps.state.cleanupTmp(crawlId);
+      return { status, analyses, resumed };
+    });
+
+    const result: AggregateResult = { ...outcome, pages: crawl.crawl.counts.fetched };
+    timer.finish(outcome.status, {
+      analyses: outcome.analyses,
+      resumed: outcome.resumed,
+      fetched: crawl.crawl.counts.fetched,
+      failed: crawl.crawl.counts.failed,
+    });
+    return result;
+  };
+}

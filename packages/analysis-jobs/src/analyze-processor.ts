@@ -1,0 +1,173 @@
+import { performance } from 'node:perf_hooks';
+import { analyzeText, type AnalyzeOptions, type JapaneseTokenizer } from '@kumo/analyzer';
+import type { Analysis } from '@kumo/contract';
+import type { CrawlStore } from '@kumo/crawl-state';
+import { PURPOSES, type KeyStore, type KumoKey } from '@kumo/keyspace';
+import type { AppMetrics, Counter, JobTimer, Logger, StageTimer } from '@kumo/observability';
+import type { AnalyzeJobData, AnalyzeJobResult, KumoProcessor } from '@kumo/queues';
+import { analysisCacheKey, analysisCodec, contentHash } from './analysis-cache.js';
+import { ANALYSIS_JOBS_ERROR_CODES, AnalysisJobsOptionsError } from './errors.js';
+import { analyzeJobData } from './job-data.js';
+import { TimedTokenizer } from './timed-tokenizer.js';
+
+/** Why an analyze job recorded no analysis. */
+export type AnalysisSkipReason = 'already-analyzed' | 'text-missing' | 'cancelled' | 'crawl-gone';
+
+/** What an analyze job returns (BullMQ stores it): counts only, never the analysis itself. */
+export interface AnalyzeResult extends AnalyzeJobResult {
+  /** Terms the page's analysis kept (at most 50). */
+  terms: number;
+  /** Set when no analysis was recorded by this run, and why. */
+  skipped?: AnalysisSkipReason;
+}
+
+/** What {@link createAnalyzeProcessor} works with. The analysis-worker builds each from its configuration. */
+export interface AnalyzeProcessorDeps {
+  /** The process-wide kuromoji tokenizer (`loadTokenizer()`), loaded before the worker takes jobs. */
+  tokenizer: JapaneseTokenizer;
+  /** Crawl records, page texts and result streams. */
+  state: CrawlStore;
+  /** The key store `state` writes through: the analysis cache and the analysis index are read through it. */
+  store: KeyStore;
+  /** Times the `tokenize` and `analyze` stages and logs one line per job. */
+  timer: StageTimer;
+  /** For warnings (a missing text, a damaged cache entry). */
+  logger: Logger;
+  /** TTL of `cache:analysis:<sha256>` entries in ms (`CACHE_TTL_S` × 1000). Required. */
+  cacheTtlMs: number;
+  /**
+   * Where the `kumo_analysis_cache_total{result}` and `kumo_analysis_skipped_total{reason}` counters go.
+   * @defaultValue none (no counters)
+   */
+  metrics?: AppMetrics;
+  /** Passed to `analyzeText` (terms and phrases kept, chunk size). @defaultValue the analyzer's defaults */
+  analyzeOptions?: AnalyzeOptions;
+}
+
+interface Computed {
+  tokenizeMs: number;
+  analyzeMs: number;
+}
+
+function checkTtl(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > PURPOSES.cache.maxTtlMs) {
+    throw new AnalysisJobsOptionsError(
+      `cacheTtlMs must be a positive integer of milliseconds up to ${PURPOSES.cache.maxTtlMs}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === code;
+}
+
+/**
+ * The BullMQ processor of `analyze` jobs. Per job: reads the page text from `tmp`; looks its SHA-256 up in the
+ * analysis cache (`cache` purpose), and on a miss analyses it with the process's tokenizer (chunk by chunk, so the
+ * job's lock keeps being renewed) and caches the result; appends the `analysis` event at once; then deletes the text.
+ * Returns only counts.
+ *
+ * The text is read first and deleted only after the append, so a process that dies in between leaves it for the
+ * retry. A missing text is never an error: when the page's analysis is already indexed (a re-run after a crash) the
+ * job just returns; otherwise (the text expired, or was cleaned up with its crawl) the page is recorded as a skipped
+ * analysis: a warning, `kumo_analysis_skipped_total{reason}`, and `skipped` in the job's return value. A crawl whose
+ * cancel was requested gets no more analyses (its report is never served); its texts are dropped.
+ */
+export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcessor<AnalyzeJobData, AnalyzeResult> {
+  const cacheTtlMs = checkTtl(deps.cacheTtlMs);
+  if (!deps.tokenizer || typeof deps.tokenizer.tokenizeChunks !== 'function') {
+    throw new AnalysisJobsOptionsError('tokenizer must be a loaded JapaneseTokenizer (loadTokenizer())');
+  }
+  const cacheCounter: Counter<'result'> | undefined = deps.metrics?.counter(
+    'kumo_analysis_cache_total',
+    'Analyze jobs by analysis-cache result (hit: the page text was analysed before)',
+    ['result'],
+  );
+  const skippedCounter: Counter<'reason'> | undefined = deps.metrics?.counter(
+    'kumo_analysis_skipped_total',
+    'Analyze jobs that recorded no analysis, by reason',
+    ['reason'],
+  );
+
+  async function analyse(text: string): Promise<{ analysis: Analysis; computed: Computed }> {
+    const tokenizer = new TimedTokenizer(deps.tokenizer);
+    const started = performance.now();
+    const analysis = await analyzeText(text, tokenizer, deps.analyzeOptions);
+    const totalMs = performance.now() - started;
+    return { analysis, computed: { tokenizeMs: tokenizer.ms, analyzeMs: Math.max(0, totalMs - tokenizer.ms) } };
+  }
+
+  /** The analysis from the cache, or computed and cached; `computed` is set on a miss. */
+  async function cachedAnalysis(key: KumoKey<'cache'>, text: string, context: object) {
+    let computed: Computed | undefined;
+    const compute = async () => {
+      const result = await analyse(text);
+      computed = result.computed;
+      return result.analysis;
+    };
+    try {
+      const analysis = await deps.store.cacheAside(key, cacheTtlMs, compute, analysisCodec);
+      return { analysis, computed };
+    } catch (error) {
+      if (!isCode(error, ANALYSIS_JOBS_ERROR_CODES.CACHE_ENTRY)) throw error;
+      // A damaged or outdated entry: replace it rather than fail every page with this text.
+      deps.logger.warn({ ...context, err: error }, 'analysis cache entry unreadable: recomputed');
+      await deps.store.del(key);
+      const analysis = await deps.store.cacheAside(key, cacheTtlMs, compute, analysisCodec);
+      return { analysis, computed };
+    }
+  }
+
+  /** Records a job that found nothing to analyse. */
+  function skip(timer: JobTimer, reason: AnalysisSkipReason, context: object): AnalyzeResult {
+    if (reason !== 'already-analyzed') {
+      skippedCounter?.inc({ reason });
+      deps.logger.warn({ ...context, reason }, 'analysis skipped');
+    }
+    timer.finish('skipped', { reason });
+    return { tokens: 0, terms: 0, cached: false, skipped: reason };
+  }
+
+  return async (job) => {
+    const { crawlId, url, pageKey } = analyzeJobData(job.data);
+    const context = { crawlId, jobId: job.id, url };
+    const timer = deps.timer.job(context);
+    const textKey = deps.state.keys.text(crawlId, pageKey);
+
+    const text = await deps.store.get(textKey);
+    if (text === null) {
+      if ((await deps.store.hGet(deps.state.keys.analysisIndex(crawlId), url)) !== null) {
+        return skip(timer, 'already-analyzed', context);
+      }
+      const gone = (await deps.state.counts(crawlId)) === null;
+      return skip(timer, gone ? 'crawl-gone' : 'text-missing', context);
+    }
+    if (await deps.state.isCancelRequested(crawlId)) {
+      await deps.state.takePageText(crawlId, pageKey);
+      return skip(timer, 'cancelled', context);
+    }
+
+    const key = analysisCacheKey(deps.store.keySpace, contentHash(text));
+    const { analysis, computed } = await cachedAnalysis(key, text, context);
+    if (computed) {
+      timer.record('tokenize', computed.tokenizeMs);
+      timer.record('analyze', computed.analyzeMs);
+    }
+    cacheCounter?.inc({ result: computed ? 'miss' : 'hit' });
+
+    try {
+      // At once: clients following the events see the analysis as soon as it exists.
+      await deps.state.appendAnalysis(crawlId, url, analysis);
+    } catch (error) {
+      if (!isCode(error, 'KUMO_STATE_CRAWL_NOT_FOUND')) throw error;
+      await deps.state.takePageText(crawlId, pageKey);
+      return skip(timer, 'crawl-gone', context);
+    }
+    await deps.state.takePageText(crawlId, pageKey);
+
+    const result: AnalyzeResult = { tokens: analysis.tokens, terms: analysis.terms.length, cached: !computed };
+    timer.finish('analyzed', { cached: result.cached, tokens: result.tokens, terms: result.terms });
+    return result;
+  };
+}
