@@ -27,6 +27,7 @@ export default defineConfig({
         ssr: { resolve: { conditions: ['kumo-source'] } },
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -38,6 +39,8 @@ export default defineConfig({
         ssr: { resolve: { conditions: ['kumo-source'] } },
         test: {
           name: 'integration',
+          // After the unit project: the two never compete for the 2 cores.
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 120_000,
