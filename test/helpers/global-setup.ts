@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { provisionRedis, type RedisHandle } from '@kumo/local-redis';
 import type { TestProject } from 'vitest/node';
+import { keysWithoutTtl } from './final-audit.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,7 +21,20 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('redisUrl', redis.url);
 }
 
+/** Audits the test Redis once every integration test has run (a kumo key without TTL fails the run), then stops it. */
 export async function teardown(): Promise<void> {
-  await redis?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  let offenders: string[] = [];
+  try {
+    if (redis) offenders = await keysWithoutTtl(redis.url);
+  } finally {
+    await redis?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (offenders.length > 0) {
+    // vitest reports an error thrown here but keeps exit code 0: set it, so the run (and CI) fails.
+    process.exitCode = 1;
+    throw new Error(
+      `end-of-run key audit: ${offenders.length} kumo key(s) without a TTL: ${offenders.slice(0, 20).join(', ')}`,
+    );
+  }
 }
