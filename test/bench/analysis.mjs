@@ -1,0 +1,224 @@
+// `analysis`: pages/s of the full pipeline (analyze: true, to `done`) against the same single-process crawler with
+// kuromoji on every page; characters/s per analysis process against raw kuromoji.tokenize in one process; and the
+// pipeline with 1 vs 2 analysis processes (do the workers use both cores?).
+import path from 'node:path';
+import { barsChart, cpuChart, roundsChart, summaryRows } from './lib/charts.mjs';
+import { crawlSetup, kumoCrawl, MAX_DEPTH } from './crawl.mjs';
+import { interleave } from './lib/interleave.mjs';
+import { deleteMatching, openRedis } from './lib/redis.mjs';
+import { benchDir } from './lib/results.mjs';
+import { round } from './lib/stats.mjs';
+import { runNodeJson } from './lib/system.mjs';
+
+export const name = 'analysis';
+export const description =
+  'Pages/s of crawl + kuromoji analysis + report (analyze: true, to done) on a 300-page generated site with 2 ' +
+  'analysis processes, vs the hand-rolled crawler tokenising every page in one process; chars/s per analysis ' +
+  'process vs raw kuromoji.tokenize; 1 vs 2 analysis processes. The analysis cache is emptied before every kumo run.';
+
+/**
+ * Per analysis process, from its `job finished` log lines for this crawl: jobs, busy ms (sum of job durations),
+ * tokenize ms, and the characters of the pages it analysed.
+ */
+function perProcess(app, crawlId, textLengthByUrl) {
+  const byPid = new Map();
+  for (const line of app.lines) {
+    if (line.msg !== 'job finished' || line.crawlId !== crawlId || line.stages?.tokenize === undefined) continue;
+    const entry = byPid.get(line.pid) ?? { jobs: 0, busyMs: 0, tokenizeMs: 0, chars: 0 };
+    entry.jobs += 1;
+    entry.busyMs += line.totalMs ?? 0;
+    entry.tokenizeMs += line.stages.tokenize;
+    entry.chars += textLengthByUrl.get(line.url) ?? 0;
+    byPid.set(line.pid, entry);
+  }
+  return [...byPid.values()];
+}
+
+/** @param {import('./lib/context.mjs').BenchContext} ctx */
+export async function run(ctx) {
+  const pages = ctx.quick ? 100 : 300;
+  const setup = await crawlSetup(ctx, { pages });
+  const { kumo } = setup;
+  if (!kumo.apiUrl || !kumo.apps['crawl-worker'] || !kumo.apps['analysis-worker']) {
+    throw new Error('kumo is not running: see blockedBy');
+  }
+  const redis = openRedis(setup.redis.url);
+  ctx.defer(() => redis.quit());
+  const handRolled = path.join(benchDir, 'baselines/hand-crawler.mjs');
+  const rawTokenize = path.join(benchDir, 'baselines/raw-tokenize.mjs');
+  let processes = Number(kumo.env.WORKER_PROCESSES);
+  ctx.data.settings = { sitePages: pages, crawlConcurrency: setup.concurrency, analysisProcesses: processes };
+
+  const kumoRun = (wanted, maxPages) => async () => {
+    if (processes !== wanted) {
+      await kumo.restart('analysis-worker', { WORKER_PROCESSES: String(wanted) });
+      processes = wanted;
+    }
+    // Cold analysis every round: the content-hash cache would otherwise answer every page of the second crawl.
+    await deleteMatching(redis, `${kumo.prefix}:cache:analysis:*`);
+    const app = kumo.apps['analysis-worker'];
+    const from = app.lines.length;
+    const result = await kumoCrawl(setup, { analyze: true, ...(maxPages ? { maxPages } : {}) });
+    const phaseMs = (result.lastAnalysisMs ?? result.ms) - result.firstPageMs;
+    const recent = { lines: app.lines.slice(from) };
+    return {
+      id: result.id,
+      pages: result.pages,
+      fetched: result.fetched,
+      analyses: result.analyses,
+      ms: result.ms,
+      done: result.done,
+      doneMs: result.doneMs,
+      endReason: result.endReason,
+      pagesPerSecond: result.pagesPerSecond,
+      cpu: result.cpu,
+      cpuSeconds: result.cpuSeconds,
+      processes: wanted,
+      chars: result.analysedChars,
+      charsPerSecondPerProcess: (result.analysedChars / phaseMs / wanted) * 1000,
+      charsPerCpuSecond: result.analysedChars / result.cpu['analysis-worker'],
+      workers: perProcess(recent, result.id, result.textLengthByUrl),
+    };
+  };
+
+  const variants = [
+    { name: 'kumo', run: kumoRun(2), warmup: kumoRun(2, 50) },
+    {
+      name: 'hand-rolled + kuromoji',
+      warmup: false,
+      run: () =>
+        runNodeJson(handRolled, {
+          seed: setup.seed,
+          concurrency: setup.concurrency,
+          maxDepth: MAX_DEPTH,
+          analyze: true,
+        }),
+    },
+    { name: 'raw tokenize', warmup: false, run: () => runNodeJson(rawTokenize, { dir: setup.site.dir, pages }) },
+    // Two rounds: each costs two restarts of the analysis-worker on top of the slowest crawl of the benchmark.
+    { name: 'kumo, 1 analysis process', warmup: false, rounds: Math.min(2, ctx.rounds), run: kumoRun(1) },
+  ];
+  const out = await interleave(ctx, variants);
+  const values = (variant, pick) => out[variant].values.map(pick);
+
+  for (const run of [...out.kumo.values, ...out['kumo, 1 analysis process'].values]) {
+    if (!run.done) ctx.blocked(`a kumo crawl did not reach done (${run.endReason})`);
+    if (run.analyses < run.fetched - 5) ctx.note(`kumo analysed ${run.analyses} of ${run.fetched} fetched pages`);
+  }
+  ctx.metric({
+    id: 'pipeline',
+    label: 'pages/s, crawl + analysis',
+    unit: 'pages/s',
+    kumo: values('kumo', (v) => v.pagesPerSecond),
+    baseline: values('hand-rolled + kuromoji', (v) => v.pagesPerSecond),
+    baselineLabel: 'hand-rolled + kuromoji, 1 process',
+    target: { op: '>=', value: 1.7 },
+  });
+  ctx.metric({
+    id: 'chars-per-process',
+    label: 'chars/s per analysis process',
+    unit: 'chars/s',
+    kumo: values('kumo', (v) => v.charsPerSecondPerProcess),
+    baseline: values('raw tokenize', (v) => v.charsPerSecond),
+    baselineLabel: 'raw kuromoji.tokenize, 1 process',
+    target: { op: '>=', value: 0.9 },
+    note:
+      'wall clock: characters of analysed pages / (last analysis event − first page event) / analysis processes; ' +
+      'the processes share 2 cores with the crawl workers, the API and Redis',
+  });
+  ctx.metric({
+    id: 'chars-per-cpu-second',
+    label: 'chars per CPU second, analysis processes',
+    unit: 'chars/CPU s',
+    kumo: values('kumo', (v) => v.charsPerCpuSecond),
+    baseline: values('raw tokenize', (v) => v.charsPerCpuSecond),
+    baselineLabel: 'raw kuromoji.tokenize',
+    note: 'CPU time of the analysis-worker processes (from /proc) vs the tokenize loop’s own CPU time: efficiency without the machine’s load',
+  });
+  const coresUsed = (variant) => values(variant, (v) => v.cpuSeconds / (v.ms / 1000));
+  ctx.metric({
+    id: 'cores-used',
+    label: 'cores used on average, crawl + analysis',
+    unit: 'cores',
+    kumo: coresUsed('kumo'),
+    baseline: coresUsed('hand-rolled + kuromoji'),
+    baselineLabel: 'hand-rolled + kuromoji, 1 process',
+    note: 'CPU seconds of every process of the variant / wall seconds; 2 is all of this machine; "machineBusyCores" in the raw rounds is what the whole machine used meanwhile',
+  });
+  const cpuPerPage = (variant) => values(variant, (v) => (v.cpuSeconds / v.pages) * 1000);
+  ctx.metric({
+    id: 'cpu-per-1000-pages',
+    label: 'CPU seconds per 1,000 pages, crawl + analysis',
+    unit: 'CPU s',
+    kumo: cpuPerPage('kumo'),
+    baseline: cpuPerPage('hand-rolled + kuromoji'),
+    baselineLabel: 'hand-rolled + kuromoji, 1 process',
+  });
+  ctx.metric({
+    id: 'two-vs-one',
+    label: 'pages/s, 2 vs 1 analysis processes',
+    unit: 'pages/s',
+    kumo: values('kumo', (v) => v.pagesPerSecond),
+    baseline: values('kumo, 1 analysis process', (v) => v.pagesPerSecond),
+    baselineLabel: 'kumo with 1 analysis process',
+    note: '2.0 would be perfect scaling on 2 cores; crawl workers, API and Redis share the same cores',
+  });
+
+  // Where an analysis process's time goes: busy share in tokenize, and busy-time throughput, per process.
+  const workers = out.kumo.values.flatMap((v) => v.workers);
+  ctx.data.analysisWorkers = workers.map((w) => ({
+    jobs: w.jobs,
+    busyMs: round(w.busyMs),
+    tokenizeShare: round(w.tokenizeMs / w.busyMs),
+    busyCharsPerSecond: round((w.chars / w.busyMs) * 1000),
+  }));
+  ctx.data.runs = Object.fromEntries(
+    Object.entries(out).map(([variant, { values: runs }]) => [
+      variant,
+      runs.map((v) => ({
+        pages: v.pages ?? v.texts,
+        ms: round(v.ms),
+        pagesPerSecond: round(v.pagesPerSecond),
+        chars: v.chars,
+        charsPerSecond: round(v.charsPerSecondPerProcess ?? v.charsPerSecond),
+        cpuSeconds: round(v.cpuSeconds),
+        machineBusyCores: round(v.busyCores),
+        ...(v.cpu ? { cpu: Object.fromEntries(Object.entries(v.cpu).map(([k, c]) => [k, round(c)])) } : {}),
+        ...(v.doneMs !== undefined ? { done: v.done } : {}),
+      })),
+    ]),
+  );
+  ctx.chart(
+    'rounds',
+    'Pipeline pages/s per round (interleaved)',
+    roundsChart(
+      Object.fromEntries(Object.entries(out).filter(([variant]) => variant !== 'raw tokenize')),
+      (v) => v.pagesPerSecond,
+      'pages/s',
+    ),
+  );
+  ctx.chart(
+    'cpu',
+    'Where the CPU goes: CPU seconds per 1,000 pages with analysis (median run)',
+    cpuChart(
+      Object.fromEntries(Object.entries(out).filter(([variant]) => variant !== 'raw tokenize')),
+      { field: 'pages', scale: 1000 },
+      'CPU seconds per 1,000 pages',
+    ),
+  );
+  ctx.chart(
+    'chars',
+    'Characters/s per analysis process vs raw kuromoji (median, min–max)',
+    barsChart(
+      summaryRows(
+        {
+          kumo: out.kumo,
+          'kumo, 1 analysis process': out['kumo, 1 analysis process'],
+          'raw tokenize': out['raw tokenize'],
+        },
+        (v) => v.charsPerSecondPerProcess ?? v.charsPerSecond,
+      ),
+      'chars/s',
+    ),
+  );
+}

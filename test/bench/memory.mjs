@@ -1,0 +1,217 @@
+// `memory`: Redis used_memory sampled every 200 ms before, during and after a 1,000-page crawl with analysis and
+// until the (short, bench-configured) TTLs have passed, against the empty-Redis baseline; the key audit runs
+// continuously alongside and must never find a kumo key without TTL; worker RSS per process.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { auditKeyspace } from '@kumo/keyspace';
+import { KumoApi, runCrawl } from './lib/api-client.mjs';
+import { timeChart } from './lib/charts.mjs';
+import { rssBytes } from './lib/procfs.mjs';
+import { info, openRedis } from './lib/redis.mjs';
+import { median, round } from './lib/stats.mjs';
+import { prepareSite, startKumo, startRedis, startSiteProcess } from './lib/system.mjs';
+
+export const name = 'memory';
+export const description =
+  'Redis used_memory every 200 ms around a 1,000-page crawl with analysis and after the bench TTLs pass ' +
+  '(RESULT_TTL_S 60, TMP/CACHE/ROBOTS 10 s, completed jobs kept 1 s), vs the empty-Redis baseline; key audit on ' +
+  'every sample (no kumo key without TTL); RSS per worker process.';
+
+const SAMPLE_MS = 200;
+/** Bench TTLs: the shortest the configuration accepts, so expiry happens within the run. */
+const TTLS = {
+  RESULT_TTL_S: '60',
+  TMP_TTL_S: '10',
+  CACHE_TTL_S: '10',
+  ROBOTS_CACHE_TTL_S: '10',
+  QUEUE_KEEP_COMPLETED_S: '1',
+  QUEUE_KEEP_FAILED_S: '1',
+};
+
+/** @param {import('./lib/context.mjs').BenchContext} ctx */
+export async function run(ctx) {
+  const pages = ctx.quick ? 150 : 1000;
+  const redisServer = await startRedis(ctx);
+  const site = await prepareSite({ pages, seed: 21 });
+  const server = await startSiteProcess(ctx, site.dir);
+  const kumo = await startKumo(ctx, {
+    redisUrl: redisServer.url,
+    apps: ['api', 'crawl-worker', 'analysis-worker'],
+    overrides: { API_PROCESSES: '1', WORKER_PROCESSES: '2', ...TTLS },
+  });
+  for (const reason of Object.values(kumo.blocked)) ctx.blocked(reason);
+  if (!kumo.apiUrl || !kumo.apps['crawl-worker'] || !kumo.apps['analysis-worker'])
+    throw new Error('kumo is not running: see blockedBy');
+  const redis = openRedis(redisServer.url, 'bench:memory');
+  const auditor = openRedis(redisServer.url, 'bench:audit');
+  ctx.defer(() => redis.quit());
+  ctx.defer(() => auditor.quit());
+  ctx.data.settings = { sitePages: pages, sampleMs: SAMPLE_MS, ttls: TTLS };
+
+  const t0 = performance.now();
+  const at = () => (performance.now() - t0) / 1000;
+  const memory = [];
+  const audits = [];
+  const rss = new Map();
+  let phase = 'baseline';
+  let running = true;
+  const workerPids = () =>
+    Object.entries(kumo.apps).flatMap(([app, proc]) =>
+      proc.childPids().map((pid, index) => ({ label: `${app} ${index + 1}`, pid })),
+    );
+
+  const memorySampler = (async () => {
+    while (running) {
+      const used = Number((await info(redis, 'memory')).used_memory);
+      memory.push({ t: at(), used, phase });
+      for (const { label, pid } of workerPids()) {
+        try {
+          rss.set(label, Math.max(rss.get(label) ?? 0, rssBytes(pid)));
+        } catch {
+          // exited between listing and reading
+        }
+      }
+      await sleep(SAMPLE_MS);
+    }
+  })();
+  // The audit (SCAN + PTTL of every kumo key) runs back to back on its own connection; a key written without a
+  // TTL would show between its write and any later EXPIRE.
+  const auditSampler = (async () => {
+    while (running) {
+      const audit = await auditKeyspace(auditor, { prefix: kumo.prefix, sampleAbove: 1 });
+      const withoutTtl = audit.purposes.reduce((sum, p) => sum + p.withoutTtl.count, 0);
+      audits.push({
+        t: at(),
+        phase,
+        keys: audit.totalKeys,
+        queueKeys: audit.queues.keys,
+        withoutTtl,
+        unknown: audit.unknown.count,
+        examples: [...audit.purposes.flatMap((p) => p.withoutTtl.keys), ...audit.unknown.keys].slice(0, 5),
+      });
+      await sleep(SAMPLE_MS);
+    }
+  })();
+
+  await sleep(3000);
+  phase = 'crawl';
+  const crawl = await runCrawl(
+    new KumoApi(kumo.apiUrl, kumo.key),
+    { urls: [`${server.url}/index.html`], maxDepth: 10, maxPages: 10_000, analyze: true },
+    { idleTimeoutMs: 30_000 },
+  );
+  if (crawl.doneMs === null) ctx.blocked(`the crawl did not reach done (${crawl.endReason})`);
+  const doneAt = at();
+  phase = 'after done';
+  // Past the longest TTL, plus Redis's active expiry cycle and the last retention trims.
+  const ttlWaitS = Number(TTLS.RESULT_TTL_S) + 10;
+  ctx.log(`crawl done (${crawl.pages.total} pages); waiting ${ttlWaitS} s for the TTLs`);
+  await sleep(Number(TTLS.RESULT_TTL_S) * 1000);
+  phase = 'after TTL';
+  await sleep(10_000);
+  running = false;
+  await Promise.all([memorySampler, auditSampler]);
+  const leftovers = await largestKeys(redis, `${kumo.prefix}:*`);
+
+  const used = (p) => memory.filter((m) => m.phase === p).map((m) => m.used);
+  const baseline = median(used('baseline'));
+  const peak = Math.max(...memory.map((m) => m.used));
+  const atDone = memory.find((m) => m.t >= doneAt)?.used ?? Number.NaN;
+  const afterTtl = used('after TTL');
+  const pageCount = crawl.pages.total;
+  const finalKeys = audits.filter((a) => a.phase === 'after TTL').at(-1);
+
+  ctx.metric({
+    id: 'baseline',
+    label: 'used_memory, empty Redis (apps connected)',
+    unit: 'bytes',
+    kumo: used('baseline'),
+  });
+  ctx.metric({
+    id: 'peak-per-page',
+    label: 'bytes per page at peak (over baseline)',
+    unit: 'bytes/page',
+    kumo: [(peak - baseline) / pageCount],
+  });
+  ctx.metric({
+    id: 'done-per-page',
+    label: 'bytes per page at done (over baseline)',
+    unit: 'bytes/page',
+    kumo: [(atDone - baseline) / pageCount],
+  });
+  ctx.metric({
+    id: 'after-ttl',
+    label: 'used_memory after the TTLs, over baseline',
+    unit: 'bytes',
+    kumo: afterTtl.map((u) => u - baseline),
+    target: { op: '<=', value: 100 * 1024 },
+    targetOn: 'kumo',
+  });
+  ctx.metric({
+    id: 'without-ttl',
+    label: `kumo keys without TTL (max over ${audits.length} audits)`,
+    unit: 'keys',
+    kumo: [Math.max(...audits.map((a) => a.withoutTtl + a.unknown))],
+    target: { op: '<=', value: 0 },
+    targetOn: 'kumo',
+  });
+  for (const [label, bytes] of [...rss.entries()].sort()) {
+    ctx.metric({ id: `rss:${label}`, label: `peak RSS, ${label}`, unit: 'MiB', kumo: [bytes / 2 ** 20] });
+  }
+  const offenders = audits.filter((a) => a.withoutTtl + a.unknown > 0);
+  if (offenders.length > 0)
+    ctx.note(`keys without TTL seen in ${offenders.length} audits, e.g. ${offenders[0].examples.join(', ')}`);
+  ctx.data.crawl = { pages: pageCount, analyses: crawl.analyses, doneS: round(crawl.doneMs / 1000) };
+  ctx.data.remainingKeysAfterTtl = finalKeys ?? null;
+  ctx.data.largestKeysAfterTtl = leftovers;
+  if (leftovers.length > 0) {
+    ctx.note(
+      `after the TTLs ${finalKeys?.keys ?? '?'} kumo keys remain (${finalKeys?.queueKeys ?? '?'} BullMQ); largest: ` +
+        leftovers
+          .slice(0, 3)
+          .map((k) => `${k.key} (${k.type}, ${k.bytes} B)`)
+          .join(', '),
+    );
+  }
+  ctx.data.audits = { count: audits.length, keysMax: Math.max(...audits.map((a) => a.keys)) };
+  ctx.chart(
+    'used-memory',
+    `Redis used_memory (MiB), ${pageCount}-page crawl with analysis; done at ${doneAt.toFixed(0)} s`,
+    timeChart(
+      [
+        ...memory.map((m) => ({ t: round(m.t), value: round(m.used / 2 ** 20), series: 'used_memory' })),
+        ...memory.map((m) => ({ t: round(m.t), value: round(baseline / 2 ** 20), series: 'empty-Redis baseline' })),
+      ],
+      { y: 'MiB' },
+    ),
+  );
+  ctx.chart(
+    'keys',
+    'kumo keys (audit) over time, and keys without TTL',
+    timeChart(
+      [
+        ...audits.map((a) => ({ t: round(a.t), value: a.keys, series: 'kumo keys (incl. BullMQ)' })),
+        ...audits.map((a) => ({ t: round(a.t), value: a.withoutTtl + a.unknown, series: 'without TTL' })),
+      ],
+      { y: 'keys' },
+    ),
+  );
+}
+
+/** The largest keys matching `pattern` (MEMORY USAGE), to say what is left once the TTLs have passed. */
+async function largestKeys(client, pattern, top = 10) {
+  const found = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      found.push({
+        key,
+        type: await client.type(key),
+        bytes: Number(await client.call('MEMORY', 'USAGE', key)),
+        ttlMs: await client.pttl(key),
+      });
+    }
+  } while (cursor !== '0');
+  return found.sort((a, b) => b.bytes - a.bytes).slice(0, top);
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// Regenerates test/bench/BENCHMARKS.md and test/bench/charts/*.svg from test/bench/results/*.json (the latest run of
+// each benchmark). `npm run bench` calls it at the end; run it alone after editing nothing but results.
+import { readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { renderSvg } from './lib/charts.mjs';
+import { benchDir, readResults } from './lib/results.mjs';
+
+const ORDER = ['queue', 'crawl', 'analysis', 'stream', 'api', 'sse', 'idle', 'memory'];
+const chartsDir = path.join(benchDir, 'charts');
+const reportFile = path.join(benchDir, 'BENCHMARKS.md');
+
+function formatNumber(value, unit) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  if (unit === 'bytes') {
+    const abs = Math.abs(value);
+    if (abs >= 2 ** 20) return `${(value / 2 ** 20).toFixed(2)} MiB`;
+    if (abs >= 1024) return `${(value / 1024).toFixed(1)} KiB`;
+    return `${Math.round(value)} B`;
+  }
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+function cell(summary, unit) {
+  if (!summary || summary.n === 0) return '—';
+  const median = formatNumber(summary.median, unit);
+  if (summary.n === 1) return `${median}`;
+  return `${median} <sub>[${formatNumber(summary.min, unit)}–${formatNumber(summary.max, unit)}]</sub>`;
+}
+
+function verdict(metric) {
+  if (!metric.target) return '';
+  if (metric.met === null) return 'n/a';
+  return metric.met ? '✅ met' : '❌ missed';
+}
+
+function targetText(metric) {
+  if (!metric.target) return '';
+  const value =
+    metric.targetOn === 'kumo'
+      ? `${formatNumber(metric.target.value, metric.unit)}${metric.unit === 'bytes' ? '' : ` ${metric.unit}`}`
+      : `${metric.target.value}×`;
+  return `${metric.target.op} ${value}`;
+}
+
+function unitText(unit) {
+  return unit === 'bytes' ? '' : ` ${unit}`;
+}
+
+function metricRows(result, withBenchmark) {
+  return result.metrics.map((m) => {
+    const prefix = withBenchmark ? `| [${result.name}](#${result.name}) ` : '';
+    const unit = unitText(m.unit);
+    return (
+      `${prefix}| ${m.label} | ${cell(m.kumo, m.unit)}${unit} | ${m.baseline ? `${cell(m.baseline, m.unit)}${unit}` : '—'}` +
+      `${m.baselineLabel ? ` (${m.baselineLabel})` : ''} | ${m.ratio === null || m.ratio === undefined ? '—' : `${m.ratio}×`} | ` +
+      `${targetText(m)} | ${verdict(m)} |`
+    );
+  });
+}
+
+/** A chart of every ratio target: the measured ratio as a bar, the target as a tick, coloured by verdict. */
+function targetsChart(results) {
+  const rows = [];
+  for (const result of results) {
+    for (const m of result.metrics) {
+      if (!m.target || m.targetOn === 'kumo' || m.ratio === null || m.ratio === undefined) continue;
+      rows.push({
+        label: `${result.name}: ${m.label}`,
+        ratio: m.ratio,
+        target: m.target.value,
+        verdict: m.met ? 'met' : 'missed',
+      });
+    }
+  }
+  if (rows.length === 0) return null;
+  return {
+    data: { values: rows },
+    height: rows.length * 26,
+    layer: [
+      {
+        mark: 'bar',
+        encoding: {
+          y: { field: 'label', type: 'nominal', sort: null, title: null },
+          x: { field: 'ratio', type: 'quantitative', title: 'kumo ÷ baseline (ratio of medians)' },
+          color: {
+            field: 'verdict',
+            type: 'nominal',
+            scale: { domain: ['met', 'missed'], range: ['#4c9a2a', '#c0392b'] },
+            title: 'target',
+          },
+        },
+      },
+      {
+        mark: { type: 'tick', color: 'black', thickness: 2, size: 20 },
+        encoding: { y: { field: 'label', type: 'nominal', sort: null }, x: { field: 'target', type: 'quantitative' } },
+      },
+    ],
+  };
+}
+
+/** Writes BENCHMARKS.md and the SVG charts; returns the report's path. */
+export async function generateReport() {
+  const all = readResults();
+  const results = [
+    ...ORDER.filter((name) => all.has(name)),
+    ...[...all.keys()].filter((name) => !ORDER.includes(name)),
+  ].map((name) => all.get(name));
+  mkdirSync(chartsDir, { recursive: true });
+  const written = new Set();
+  const chartFile = async (name, title, spec) => {
+    const file = `${name}.svg`;
+    writeFileSync(path.join(chartsDir, file), await renderSvg(spec, title));
+    written.add(file);
+    return `charts/${file}`;
+  };
+
+  const commits = [
+    ...new Set(results.map((r) => `${r.commit?.slice(0, 12) ?? 'unknown'}${r.dirty ? ' (uncommitted changes)' : ''}`)),
+  ];
+  const machines = [
+    ...new Set(
+      results.map(
+        (r) =>
+          `${r.machine.cores} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.platform}`,
+      ),
+    ),
+  ];
+  const lines = [
+    '<!-- Generated by test/bench/report.mjs from test/bench/results/*.json: do not edit; run `npm run bench`. -->',
+    '',
+    '# kumo benchmarks',
+    '',
+    'Every figure is measured against its baseline **in the same run, interleaved** (A B A B …) over several rounds:',
+    'cells show the **median** and the <sub>[min–max]</sub> of the rounds, and the ratio is kumo ÷ baseline of the',
+    'medians. The system under test is the real one: a redis-server, the API and both worker apps as separate',
+    'processes (each app a supervisor forking its workers), the generated Japanese sample site (UTF-8, Shift_JIS,',
+    'EUC-JP; ~15 KB, ~5 links per page) served by its own process on 127.0.0.1. Absolute figures depend on what else',
+    'the machine runs (the load average at the start of each benchmark is in its result file); ratios much less so.',
+    '',
+    '- Run everything: `npm run bench` (under 15 minutes on 2 cores); one benchmark: `npm run bench -- <name>`;',
+    '  options after `--`: `--rounds N` (default 3), `--quick` (small sizes, to check that it runs).',
+    '- Where a target is missed: `npm run profile -- <api|crawl-worker|analysis-worker>` leaves `.cpuprofile` files',
+    "  (open them in Chrome DevTools or speedscope) and prints each process's top functions.",
+    '- Raw results (every round, settings, machine, commit): [`results/`](results/).',
+    '',
+    ...(results.some((r) => r.machine.schedAutogroup)
+      ? [
+          '> **Shared machines.** This machine schedules with Linux autogroup: CPU is shared fairly between *sessions*,',
+          "> so every process of a bench run (kumo's and the baselines') shares one session's part of the cores. While",
+          '> other sessions are busy ("machine busy" below), multi-process speed-ups cannot show; the CPU-efficiency',
+          '> figures (CPU seconds per 1,000 pages, characters per CPU second, cores used) do not depend on that.',
+          '',
+        ]
+      : []),
+    `Measured on commit ${commits.join(', ')}; machine: ${machines.join('; ')}.`,
+    '',
+    '## Summary',
+    '',
+    '| benchmark | figure | kumo | baseline | ratio | target | verdict |',
+    '|---|---|---|---|---|---|---|',
+    ...results.flatMap((r) => metricRows({ ...r, metrics: r.metrics.filter((m) => m.target) }, true)),
+    '',
+  ];
+  const overview = targetsChart(results);
+  if (overview)
+    lines.push(
+      `![ratio targets](${await chartFile('summary-targets', 'Ratio targets: measured (bar) vs target (tick)', overview)})`,
+      '',
+    );
+
+  for (const r of results) {
+    lines.push(
+      `## ${r.name}`,
+      '',
+      r.description,
+      '',
+      `Status **${r.status}** · ${r.date} · ${r.durationS} s · ${r.rounds} round(s)${r.quick ? ' · `--quick`' : ''} · ` +
+        `load average at start ${r.machine.loadAverage.join(' / ')}` +
+        (r.machine.busyCores === undefined
+          ? ''
+          : ` · machine busy ${r.machine.busyCores} of ${r.machine.cores} cores during the run (all processes, ours included)`) +
+        ` · \`${r.command}\``,
+      '',
+    );
+    if (r.error) lines.push('```', r.error.split('\n').slice(0, 8).join('\n'), '```', '');
+    if (r.metrics.length > 0) {
+      lines.push(
+        '| figure | kumo | baseline | ratio | target | verdict |',
+        '|---|---|---|---|---|---|',
+        ...metricRows(r, false),
+        '',
+      );
+    }
+    for (const m of r.metrics.filter((metric) => metric.note)) lines.push(`- *${m.label}*: ${m.note}`);
+    for (const blocked of r.blockedBy ?? []) lines.push(`- **Blocked:** ${blocked.replace(/\n/g, ' ').slice(0, 400)}`);
+    for (const note of r.notes ?? []) lines.push(`- ${note.replace(/\n/g, ' ').slice(0, 600)}`);
+    if (r.metrics.some((m) => m.note) || r.blockedBy?.length || r.notes?.length) lines.push('');
+    for (const chart of r.charts ?? []) {
+      lines.push(`![${chart.title}](${await chartFile(`${r.name}-${chart.id}`, chart.title, chart.spec)})`, '');
+    }
+  }
+  for (const file of readdirSync(chartsDir)) {
+    if (file.endsWith('.svg') && !written.has(file)) rmSync(path.join(chartsDir, file));
+  }
+  writeFileSync(reportFile, `${lines.join('\n').trimEnd()}\n`);
+  return reportFile;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  generateReport().then(
+    (file) => {
+      console.log(path.relative(process.cwd(), file));
+      process.exit(0);
+    },
+    (error) => {
+      console.error(error?.stack ?? error);
+      process.exit(1);
+    },
+  );
+}

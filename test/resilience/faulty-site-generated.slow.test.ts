@@ -1,0 +1,92 @@
+import { generateSite, startSiteServer, type SiteServer } from '@kumo/sample-site';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCrawlClient, type CrawlClient } from '../helpers/crawl-harness.js';
+import { expectCompleteCrawl, submitCrawl, waitForEnd } from './helpers/crawl-checks.js';
+import { startDedicatedRedis, type DedicatedRedis } from './helpers/dedicated-redis.js';
+import { expectedOutcomes, expectedOutcomesWithFaults } from './helpers/sites.js';
+import { KumoSystem } from './helpers/system.js';
+
+const ATTEMPTS = 3;
+let redis: DedicatedRedis;
+let system: KumoSystem;
+let client: CrawlClient;
+const servers: SiteServer[] = [];
+
+beforeAll(async () => {
+  redis = await startDedicatedRedis('faulty-generated');
+  system = await KumoSystem.start({
+    redisUrl: redis.url,
+    overrides: { CRAWL_ATTEMPTS: String(ATTEMPTS), CRAWL_RETRY_BACKOFF_MS: '50' },
+  });
+  client = openCrawlClient({ redisUrl: redis.url, prefix: system.prefix });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  await client?.close();
+  await Promise.all(servers.map((server) => server.close()));
+  await redis?.close();
+});
+
+async function serveSite(options: Parameters<typeof startSiteServer>[0]): Promise<SiteServer> {
+  const server = await startSiteServer(options);
+  servers.push(server);
+  return server;
+}
+
+describe('generated sites served with faults (slow, dropped connections, 503s, garbage bodies)', () => {
+  it('a generated site with faults that never recover: faulted pages fail coded, the rest is crawled once', async () => {
+    const site = generateSite({ pages: 60, seed: 'faulty-generated', linksPerPage: 4, bytesPerPage: 2000 });
+    const server = await serveSite({
+      site,
+      faults: {
+        slowMs: 150,
+        slowEvery: 3,
+        // With this seed, 9 puts every kind on the reachable part: 7 drops, 4 errors, 3 garbage pages of 44.
+        dropEvery: 9,
+        errorEvery: 9,
+        garbageEvery: 9,
+        exempt: ['/robots.txt', '/index.html'],
+      },
+    });
+    const id = await submitCrawl(system, { urls: [`${server.url}/index.html`], maxDepth: 10 });
+    expect((await waitForEnd(client.state, id)).status).toBe('completed');
+    const expected = expectedOutcomesWithFaults(site, server, {
+      drop: { status: 'failed', code: 'KUMO_CRAWLER_CONNECTION' },
+      error: { status: 'failed', code: 'KUMO_CRAWLER_HTTP_5XX', httpStatus: 503 },
+      garbage: { status: 'fetched', httpStatus: 200 },
+    });
+    const kinds = new Set([...expected.keys()].map((url) => server.faultOf(new URL(url).pathname)));
+    expect([...kinds].sort(), 'every fault kind is on the crawled part of the site').toEqual(
+      ['drop', 'error', 'garbage', null].sort(),
+    );
+    await expectCompleteCrawl(system, client.queues, id, expected);
+    for (const [url, want] of expected) {
+      const path = new URL(url).pathname;
+      const fault = server.faultOf(path);
+      if (want.reason === 'robots') expect(server.requests.get(path), path).toBeUndefined();
+      else expect(server.requests.get(path), path).toBe(fault === 'drop' || fault === 'error' ? ATTEMPTS : 1);
+    }
+  });
+
+  it('a generated site whose faults clear after one try: retries recover every page', async () => {
+    const site = generateSite({ pages: 40, seed: 'faulty-recovers', linksPerPage: 4, bytesPerPage: 2000 });
+    const server = await serveSite({
+      site,
+      faults: { dropEvery: 5, errorEvery: 5, times: 1, exempt: ['/robots.txt', '/index.html'] },
+    });
+    const id = await submitCrawl(system, { urls: [`${server.url}/index.html`], maxDepth: 10 });
+    expect((await waitForEnd(client.state, id)).status).toBe('completed');
+    const expected = expectedOutcomes(site, server);
+    await expectCompleteCrawl(system, client.queues, id, expected);
+    let retried = 0;
+    for (const [url, want] of expected) {
+      const path = new URL(url).pathname;
+      if (want.reason === 'robots') continue;
+      const fault = server.faultOf(path);
+      expect(server.requests.get(path), path).toBe(fault === null ? 1 : 2);
+      if (fault !== null) retried += 1;
+    }
+    expect(retried).toBeGreaterThan(2);
+  });
+});
