@@ -13,7 +13,7 @@ import {
   type CrawlJobResult,
 } from '@kumo/queues';
 import type { RunningWork } from '@kumo/supervisor';
-import { AggregatorRegistry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry } from 'prom-client';
 
 /**
  * One crawl-worker process: Redis connections, the crawler, the crawl processor and a BullMQ worker on `crawl`.
@@ -42,10 +42,7 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
     delayMs: config.CRAWL_HOST_DELAY_MS,
   });
 
-  // Default metrics with a 1 s event-loop sampling instead of prom-client's 10 ms: the 10 ms timer alone costs an
-  // idle process about 0.5% of a core, and lag that matters shows up at 1 s resolution just as well.
-  const metrics = createMetrics({ app: 'crawl-worker', defaultMetrics: false });
-  collectDefaultMetrics({ register: metrics.registry, eventLoopMonitoringPrecision: 1000 });
+  const metrics = createMetrics({ app: 'crawl-worker' });
   const stopBridge = bridgeCrawlerMetrics(metrics);
   // The supervisor's /metrics aggregates what each process hands prom-client's cluster IPC: our own registry.
   AggregatorRegistry.setRegistries([metrics.registry]);
