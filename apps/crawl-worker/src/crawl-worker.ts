@@ -64,6 +64,11 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
     onJobDone: (done) => metrics.jobs.inc({ queue: done.queue, outcome: done.outcome }),
   });
   await worker.waitUntilReady();
+  const sweeper = queues.retentionSweeper({
+    onSwept: (removed) => logger.info(removed, 'old jobs removed'),
+    onError: (error) => logger.warn({ err: error }, 'job retention sweep failed'),
+  });
+  sweeper.start();
   logger.info(
     { concurrency: config.CRAWL_CONCURRENCY, hostConcurrency: config.CRAWL_HOST_CONCURRENCY, redis: check.version },
     'ready',
@@ -73,6 +78,7 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
     async close() {
       // Lets active jobs finish (their pages get recorded) before the connections go.
       await worker.close();
+      await sweeper.stop();
       stopBridge();
       await queues.close();
       await crawler.close();

@@ -66,6 +66,12 @@ export const configSchema = z.object({
     .default(7 * 86400)
     .describe('Failed jobs are removed after this age'),
   QUEUE_KEEP_FAILED_COUNT: envInt(0, 1_000_000).default(5000).describe('…or beyond this many failed jobs per queue'),
+  QUEUE_SWEEP_INTERVAL_S: envInt(1, 86400)
+    .default(60)
+    .describe('How often crawl-worker processes remove jobs past their keep age (BullMQ only trims while jobs finish)'),
+  QUEUE_EVENTS_MAX_LEN: envInt(0, 1_000_000)
+    .default(1000)
+    .describe("Entries kept in each queue's BullMQ event stream (`…:events`, read by `QueueEvents` listeners)"),
 
   // --- API
   API_HOST: z.string().default('127.0.0.1').describe('Interface the API listens on (`0.0.0.0` in containers)'),

@@ -39,6 +39,7 @@ export {
   type WorkerLogger,
   type WorkerEvent,
 } from './worker.js';
+export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 export { retryTransient, isTransientRedisError, type RetryOptions } from './transient-retry.js';
 export { RedisConfigError, QueueUnavailableError } from './errors.js';
 // Re-exported so that apps need not import bullmq themselves.

@@ -19,10 +19,12 @@ import {
   type CrawlJobResult,
   type QueueName,
 } from './names.js';
+import { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 import { retryTransient } from './transient-retry.js';
 
 /** The settings `KumoQueues` needs. */
-export type QueuesConfig = JobOptionsConfig & Pick<Config, 'KUMO_PREFIX'>;
+export type QueuesConfig = JobOptionsConfig &
+  Pick<Config, 'KUMO_PREFIX' | 'QUEUE_EVENTS_MAX_LEN' | 'QUEUE_SWEEP_INTERVAL_S'>;
 
 /** Job states counted for metrics and admission control. */
 export const COUNTED_STATES = [
@@ -59,7 +61,13 @@ export class KumoQueues {
     private readonly config: QueuesConfig,
   ) {
     this.prefix = new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix();
-    const options = { connection, prefix: this.prefix, defaultJobOptions: defaultJobOptions(config) };
+    const options = {
+      connection,
+      prefix: this.prefix,
+      defaultJobOptions: defaultJobOptions(config),
+      // Nothing in kumo reads the event streams; the cap keeps them small for operators' QueueEvents listeners.
+      streams: { events: { maxLen: config.QUEUE_EVENTS_MAX_LEN } },
+    };
     this.crawl = new Queue(QUEUE_NAMES.crawl, options);
     this.analyze = new Queue(QUEUE_NAMES.analyze, options);
     this.aggregate = new Queue(QUEUE_NAMES.aggregate, options);
@@ -119,6 +127,20 @@ export class KumoQueues {
       opts: { ...base, jobId: idOf(crawlId, data.url), parent },
     }));
     return retryTransient(() => queue.addBulk(bulk), { operation: `addChildren(${kind})` });
+  }
+
+  /**
+   * A sweeper that removes jobs of all three queues past their keep age every `QUEUE_SWEEP_INTERVAL_S`; the caller
+   * starts and stops it.
+   */
+  retentionSweeper(hooks: Pick<RetentionSweeperOptions, 'onSwept' | 'onError'> = {}): RetentionSweeper {
+    return new RetentionSweeper({
+      queues: [this.crawl, this.analyze, this.aggregate] as unknown as Queue[],
+      keepCompletedMs: this.config.QUEUE_KEEP_COMPLETED_S * 1000,
+      keepFailedMs: this.config.QUEUE_KEEP_FAILED_S * 1000,
+      intervalMs: this.config.QUEUE_SWEEP_INTERVAL_S * 1000,
+      ...hooks,
+    });
   }
 
   /** Crawl jobs waiting to run (waiting + prioritized + delayed): admission control's backlog. */
