@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(reportRoutes(ctx));
 
   app.use(notFound());
-  app.use(errorHandler({ logger: deps.logger, bodyLimit: deps.settings.API_BODY_LIMIT_BYTES }));
+  app.use(errorHandler({ logger: deps.logger }));
 
   return {
     app,

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from './helpers/crawl-checks.js';
 import { startDedicatedRedis, type DedicatedRedis } from './helpers/dedicated-redis.js';
 import { KumoSystem } from './helpers/system.js';
 
-// KNOWN BUG (reported to the lead, not fixed here), found by the API fuzz: a POST body whose Content-Encoding says
-// gzip, deflate or br but which does not decompress answers 500 KUMO_API_INTERNAL (and logs "request failed").
-// body-parser reports the zlib error as a 400 without a `type`, and apps/api's error handler (fromBodyParser) maps
-// body-parser errors by `type` only, so it falls through to the 500. A client error must be a 4xx problem.
+// Regression (found by the API fuzz): a POST body whose Content-Encoding says gzip, deflate or br but which does
+// not decompress is the client's error. body-parser reports the zlib error as a bare 400 (no `type`); the API must
+// answer it with a 400 problem+json (KUMO_API_VALIDATION naming Content-Encoding), not a 500 KUMO_API_INTERNAL.
+// The unit cases (truncated and garbage streams, valid compressed bodies) are in apps/api's json-body.test.ts.
 let redis: DedicatedRedis;
 let system: KumoSystem;
 
@@ -27,6 +27,11 @@ describe('POST /v1/crawls with a body that does not match its Content-Encoding',
       headers: { 'content-type': 'application/json', 'content-encoding': encoding },
       body: JSON.stringify({ urls: ['http://127.0.0.1:9/'] }),
     });
-    await expectProblem(response, 400);
+    const problem = await expectProblem(response, 400, 'KUMO_API_VALIDATION');
+    expect(problem.errors?.[0]?.path).toBe('Content-Encoding');
+  });
+
+  it('logs none of them as a failed request (they are client errors, not 500s)', () => {
+    expect(system.linesMatching((line) => line.msg === 'request failed')).toEqual([]);
   });
 });
