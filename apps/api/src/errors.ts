@@ -115,21 +115,21 @@ export class OverloadedError extends ApiError {
   }
 }
 
-/** Redis did not answer (503). The process itself is fine; clients may retry. */
+/**
+ * Redis did not answer or cannot serve for now (down, loading, failover, read-only, out of memory), or the queues on
+ * it gave up (503 + Retry-After). The process itself is fine; clients may retry.
+ */
 export class RedisUnavailableError extends ApiError {
   constructor(cause?: unknown) {
-    super('KUMO_API_REDIS_UNAVAILABLE', 'The data store is unavailable; retry shortly.', {
-      cause,
-      headers: { 'Retry-After': '5' },
-    });
+    super('KUMO_API_REDIS_UNAVAILABLE', 'The data store is unavailable; retry shortly.', { cause });
   }
 }
 
-/** The process is shutting down and takes no new long-lived work (503). */
+/** The process is shutting down and takes no new long-lived work (503 + Retry-After). */
 export class ShuttingDownError extends ApiError {
   constructor() {
     super('KUMO_API_SHUTTING_DOWN', 'The server is shutting down; retry on another connection.', {
-      headers: { 'Retry-After': '1', Connection: 'close' },
+      headers: { Connection: 'close' },
     });
   }
 }

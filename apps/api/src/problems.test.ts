@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { problemSchema } from '@kumo/contract';
+import { QueueUnavailableError } from '@kumo/queues';
 import {
   CrawlNotFoundError,
   IdempotencyConflictError,
@@ -16,7 +17,13 @@ import {
   ValidationError,
   type ApiError,
 } from './errors.js';
-import { API_ERROR_CODES, PROBLEM_TABLE, isRedisUnavailable, toProblemResponse } from './problems.js';
+import {
+  API_ERROR_CODES,
+  BACKEND_UNAVAILABLE_CODES,
+  PROBLEM_TABLE,
+  isRedisUnavailable,
+  toProblemResponse,
+} from './problems.js';
 
 describe('toProblemResponse', () => {
   const cases: [ApiError, number, string][] = [
@@ -81,6 +88,74 @@ describe('toProblemResponse', () => {
       expect(toProblemResponse(error).status).toBe(503);
     }
     expect(isRedisUnavailable(new Error('WRONGTYPE Operation against a key'))).toBe(false);
+  });
+
+  /** An ioredis reply error (`ReplyError`): the message starts with Redis's error code. */
+  const reply = (message: string) => Object.assign(new Error(message), { name: 'ReplyError' });
+  /** What ioredis throws when Redis aborted a MULTI: EXECABORT, with the queued commands' errors attached. */
+  const execAbort = (...previousErrors: Error[]) =>
+    Object.assign(reply('EXECABORT Transaction discarded because of previous errors.'), { previousErrors });
+  const scriptError = (cause: Error) =>
+    Object.assign(new Error('script failed'), { name: 'KumoError', code: 'KUMO_KEYSPACE_SCRIPT', cause });
+
+  const backendUnavailable: [string, unknown][] = [
+    [
+      'the queues gave up, whatever the last error',
+      new QueueUnavailableError('addCrawlFlow failed', reply('TRYAGAIN')),
+    ],
+    ['the queues gave up, no cause', Object.assign(new Error('gave up'), { code: 'KUMO_QUEUES_UNAVAILABLE' })],
+    ['no Redis could be provided', Object.assign(new Error('no redis'), { code: 'KUMO_REDIS_UNAVAILABLE' })],
+    ['a read-only replica after a failover', reply("READONLY You can't write against a read only replica.")],
+    [
+      'a replica without its master',
+      reply("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is 'no'."),
+    ],
+    ['out of memory (noeviction)', reply("OOM command not allowed when used memory > 'maxmemory'.")],
+    ['still loading its data', reply('LOADING Redis is loading the dataset in memory')],
+    ['busy in a script', reply('BUSY Redis is busy running a script.')],
+    ['unable to persist', reply('MISCONF Redis is configured to save RDB snapshots, but it is unable to persist')],
+    ['a cluster that is down', reply('CLUSTERDOWN The cluster is down')],
+    ['a MULTI aborted because Redis is read-only', execAbort(reply("READONLY You can't write against a replica."))],
+    ['a MULTI aborted because Redis is full', execAbort(reply("OOM command not allowed when used memory > 'x'."))],
+    ['a script that met OOM', scriptError(reply('OOM command not allowed. script: abc, on @user_script:1.'))],
+    ['one of many failures', new AggregateError([new Error('x'), reply('LOADING Redis is loading')], 'all failed')],
+  ];
+
+  it.each(backendUnavailable)('%s → 503 KUMO_API_REDIS_UNAVAILABLE with Retry-After', (_what, error) => {
+    const response = toProblemResponse(error, 'req-1');
+    expect(response.status).toBe(503);
+    expect(response.body.code).toBe('KUMO_API_REDIS_UNAVAILABLE');
+    expect(response.headers['Retry-After']).toMatch(/^[1-9][0-9]*$/);
+  });
+
+  it('does not take a crawled site or an ordinary error reply for our backend', () => {
+    for (const error of [
+      Object.assign(new Error('connection reset by the site'), { code: 'KUMO_CRAWLER_CONNECTION' }),
+      Object.assign(new Error('robots.txt answered 503'), { code: 'KUMO_CRAWLER_ROBOTS_UNAVAILABLE' }),
+      execAbort(reply('WRONGTYPE Operation against a key holding the wrong kind of value')),
+      reply('ERR syntax error'),
+    ]) {
+      expect(isRedisUnavailable(error), error.message).toBe(false);
+      expect(toProblemResponse(error).status).toBe(500);
+    }
+  });
+
+  it('answers every 503 of the table with Retry-After', () => {
+    const unavailable = Object.entries(PROBLEM_TABLE).filter(([, entry]) => entry.status === 503);
+    expect(unavailable.map(([code]) => code).sort()).toEqual(['KUMO_API_REDIS_UNAVAILABLE', 'KUMO_API_SHUTTING_DOWN']);
+    for (const error of [new RedisUnavailableError(), new ShuttingDownError()]) {
+      expect(toProblemResponse(error).headers['Retry-After'], error.code).toMatch(/^[1-9][0-9]*$/);
+    }
+    expect(toProblemResponse(new ShuttingDownError()).headers.Connection).toBe('close');
+    // Every backend-unavailable code of another package is answered as the API's 503 code.
+    for (const code of BACKEND_UNAVAILABLE_CODES) {
+      const response = toProblemResponse(Object.assign(new Error('down'), { code }));
+      expect([response.status, response.body.code, response.headers['Retry-After']]).toEqual([
+        503,
+        'KUMO_API_REDIS_UNAVAILABLE',
+        '5',
+      ]);
+    }
   });
 
   it('has one status per code in the table, all 4xx or 5xx', () => {
