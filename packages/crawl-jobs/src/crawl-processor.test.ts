@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
+import { createLogger } from '@kumo/observability';
 import { crawlJobId } from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, page, TestSite } from './__fixtures__/harness.js';
-import { pageKeyOf } from './crawl-processor.js';
+import { createCrawlProcessor, pageKeyOf } from './crawl-processor.js';
 
 let redis: RedisHandle;
 let dir: string;
@@ -216,5 +218,70 @@ describe('createCrawlProcessor', () => {
       '/x.html': 'fetched',
       '/y.html': 'fetched',
     });
+  });
+
+  it('on a re-run checks only the links somebody admitted: one re-queued, none looked up one by one', async () => {
+    const links = Array.from({ length: 3000 }, (_, i) => `/l/${i}.html`);
+    const { site, harness } = await setup({ '/robots.txt': robots, '/index.html': page('Top', links) });
+    const url = (path: string) => `${site.url}${path}`;
+    const id = await harness.submit({ urls: [url('/index.html')], maxDepth: 1, maxPages: 5, analyze: false });
+
+    // The dead run: its process died holding the job...
+    let taken!: () => void;
+    const tookJob = new Promise<void>((resolve) => (taken = resolve));
+    const doomed = harness.startWorker(async () => {
+      taken();
+      return new Promise<never>(() => {});
+    }, 1);
+    await tookJob;
+    await doomed.close(true);
+    // ...after admitting three links: /l/0 got no job, /l/1 got its job, /l/2 was even recorded already.
+    await harness.state.admitUrls(id, [url('/l/0.html'), url('/l/1.html'), url('/l/2.html')], 5);
+    await harness.queues.addChildren('crawl', id, [{ crawlId: id, url: url('/l/1.html'), depth: 1 }]);
+    await harness.state.appendPage(id, {
+      url: url('/l/2.html'),
+      finalUrl: url('/l/2.html'),
+      depth: 1,
+      status: 'failed',
+      httpStatus: 404,
+      timings: {},
+    });
+
+    const warnings: Record<string, unknown>[] = [];
+    const logger = createLogger({
+      name: 'crawl-jobs-test',
+      level: 'warn',
+      destination: new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          for (const line of chunk.toString().split('\n')) if (line.trim()) warnings.push(JSON.parse(line));
+          callback();
+        },
+      }),
+    });
+    const hgetallCalls = async () =>
+      Number(/cmdstat_hgetall:calls=(\d+)/.exec(await harness.keyStore.info('commandstats'))?.[1] ?? 0);
+    const before = await hgetallCalls();
+    harness.startWorker(
+      createCrawlProcessor({
+        crawler: harness.crawler,
+        state: harness.state,
+        store: harness.keyStore,
+        queues: harness.queues,
+        limiter: harness.limiter,
+        timer: harness.timer,
+        logger,
+      }),
+    );
+    await harness.waitDrained(30_000);
+
+    // The re-run admitted the one link the budget had left (/l/3), and re-queued /l/0 only.
+    expect(warnings.filter((line) => line.msg === 'links re-queued')).toMatchObject([{ crawlId: id, recovered: 1 }]);
+    const paths = (await harness.pages(id)).map((p) => new URL(p.url).pathname).sort();
+    expect(paths).toEqual(['/index.html', '/l/0.html', '/l/1.html', '/l/2.html', '/l/3.html']);
+    for (const path of ['/index.html', '/l/0.html', '/l/1.html', '/l/3.html']) expect(site.count(path), path).toBe(1);
+    expect(site.count('/l/2.html')).toBe(0);
+    // Not one lookup per link of the page (3,000): the index job's re-run, its children and the admitted links.
+    const calls = (await hgetallCalls()) - before;
+    expect(calls, `HGETALL calls: ${calls}`).toBeLessThan(50);
   });
 });

@@ -68,3 +68,39 @@ describe('admitUrls', () => {
     expect(await two.crawls.admitUrls(id, urls(5, 9), 2)).toEqual([]);
   });
 });
+
+describe('seenAmong', () => {
+  it('tells, in order, which URLs any worker admitted — across chunks of 1,000', async () => {
+    const id = newCrawlId();
+    await one.crawls.createCrawl({ id, owner: 'o', request, createdAt: new Date() });
+    // Every third URL of 2,500 admitted, by two workers; the budget leaves the rest out.
+    const all = urls(0, 2500);
+    const admitted = all.filter((_url, i) => i % 3 === 0);
+    await one.crawls.admitUrls(id, admitted.slice(0, 400), 5000);
+    await two.crawls.admitUrls(id, admitted.slice(400), 5000);
+    const seen = await two.crawls.seenAmong(id, all);
+    expect(seen).toHaveLength(all.length);
+    expect(all.filter((_url, i) => seen[i])).toEqual(admitted);
+    expect(await one.crawls.seenAmong(id, [])).toEqual([]);
+  });
+
+  it('is all false for a crawl without a seen-set (never admitted anything, or its tmp data expired)', async () => {
+    expect(await one.crawls.seenAmong(newCrawlId(), urls(0, 3))).toEqual([false, false, false]);
+  });
+
+  it('costs one SMISMEMBER per 1,000 URLs and writes nothing', async () => {
+    const id = newCrawlId();
+    await one.crawls.createCrawl({ id, owner: 'o', request, createdAt: new Date() });
+    await one.crawls.admitUrls(id, urls(0, 10), 100);
+    const calls = async () => {
+      const stats = await one.store.info('commandstats');
+      return Number(/cmdstat_smismember:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    };
+    const before = await calls();
+    const ttlBefore = await one.store.pttl(one.crawls.keys.seen(id));
+    await one.crawls.seenAmong(id, urls(0, 2001));
+    expect((await calls()) - before).toBe(3);
+    expect(await one.store.sCard(one.crawls.keys.seen(id))).toBe(10);
+    expect(await one.store.pttl(one.crawls.keys.seen(id))).toBeLessThanOrEqual(ttlBefore);
+  });
+});

@@ -57,6 +57,8 @@ export interface PagesResult {
 
 export type IdempotencyResult = { created: true } | { created: false; crawlId: string; bodyHash: string };
 
+/** URLs per SMISMEMBER of `seenAmong`: one round trip each, with a bounded request size. */
+const SEEN_CHUNK = 1000;
 /** Idempotency keys live 24 h (CONTRACT.md). */
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const TERMINAL = new Set<string>(['completed', 'failed', 'cancelled']);
@@ -181,6 +183,23 @@ export class CrawlStore {
     if (admitChannel.hasSubscribers)
       admitChannel.publish({ crawlId: id, offered: urls.length, admitted: admitted.length });
     return admitted;
+  }
+
+  /**
+   * Which of `urls` (normalised) are in the crawl's seen-set, i.e. were admitted by some worker: one boolean per
+   * URL, in order. One SMISMEMBER round trip per 1,000 URLs. All false when the crawl's tmp data is gone.
+   */
+  async seenAmong(id: string, urls: readonly string[]): Promise<boolean[]> {
+    const seen: boolean[] = [];
+    for (let start = 0; start < urls.length; start += SEEN_CHUNK) {
+      const chunk = urls.slice(start, start + SEEN_CHUNK);
+      const reply = (await this.commands.seenMembers({
+        keys: [{ key: this.keys.seen(id), ttl: this.tmpTtlMs }],
+        args: chunk,
+      })) as number[];
+      for (const member of reply) seen.push(Number(member) === 1);
+    }
+    return seen;
   }
 
   // --- the result stream

@@ -5,12 +5,11 @@ import { startDedicatedRedis, type DedicatedRedis } from './helpers/dedicated-re
 import { html, linkPage, startRouteServer, type RouteServer } from './helpers/route-server.js';
 import { KumoSystem } from './helpers/system.js';
 
-// KNOWN BUG (reported to the lead, not fixed here): when a crawl job runs again after its process died (stalled) or
-// after a failed attempt, crawl-processor.ts's `unqueuedLinks` checks every link of the page that was not freshly
-// admitted — including the ones never admitted because the page budget (maxPages) was spent — with one
-// `queue.getJob` (HGETALL) round trip each, sequentially. A page with 100,000 links and maxPages 50 costs ~100,000
-// round trips (about a minute here) per re-run, on every re-run. Links outside the seen-set were never admitted and
-// need no check; one SMISMEMBER over the seen-set would leave only the handful that were.
+// Regression: when a crawl job runs again after its process died (stalled) or after a failed attempt, the re-run
+// looks for links it admitted earlier without adding their jobs (crawl-processor.ts's `unqueuedLinks`). Links outside
+// the crawl's seen-set were never admitted (here: the page budget, maxPages 50, was spent) and need no check: the
+// seen-set is asked with one SMISMEMBER per 1,000 links, and only the admitted links get a page-index and job lookup.
+// A page with 100,000 links must not cost ~100,000 sequential HGETALL round trips (about a minute) per re-run.
 let redis: DedicatedRedis;
 let system: KumoSystem;
 let client: CrawlClient;
