@@ -140,6 +140,25 @@ describe('structures', () => {
     expect(await store.hGetAll(key)).toEqual({ a: '5', b: 'two' });
   });
 
+  it('hSet writes thousands of fields at once (the script sets them in slices)', async () => {
+    const key = space.key('result', unique());
+    const fields = Object.fromEntries(Array.from({ length: 2501 }, (_, i) => [`f${i}`, i]));
+    await store.hSet(key, fields, 10_000);
+    const all = await store.hGetAll(key);
+    expect(Object.keys(all)).toHaveLength(2501);
+    expect(all.f0).toBe('0');
+    expect(all.f1000).toBe('1000');
+    expect(all.f2500).toBe('2500');
+  });
+
+  it.each([
+    ['incrBy', () => store.incrBy(space.key('ratelimit', unique()), 1.5, 10_000)],
+    ['hIncrBy', () => store.hIncrBy(space.key('result', unique()), 'n', Number.NaN, 10_000)],
+    ['xAdd maxLen', () => store.xAdd(space.key('result', unique()), { a: '1' }, 10_000, { maxLen: -0.5 })],
+  ])('%s refuses a non-integer argument before sending', async (_name, write) => {
+    await expect(write()).rejects.toThrow(/must be a safe integer/);
+  });
+
   it('sets: sAdd returns only the new members, in order', async () => {
     const key = space.key('tmp', unique());
     expect(await store.sAdd(key, ['a', 'b', 'a'], 10_000)).toEqual(['a', 'b']);
