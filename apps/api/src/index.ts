@@ -37,6 +37,7 @@ export {
 export { SseHub, SseConnection, formatEvent, type SseHubOptions } from './sse/sse-hub.js';
 export { compareStreamIds } from './sse/stream-id.js';
 export { ApiKeyring, ownerOf, constantTimeMatch } from './middleware/auth.js';
+export { rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 export { ApiMetrics } from './metrics/api-metrics.js';
 export { KeyAuditGauges, type KeyAuditGaugesOptions } from './metrics/key-audit-gauges.js';
 export { normalizeSeed, normalizeSeeds } from './normalize-seed.js';

@@ -8,36 +8,109 @@ export interface RateLimitOptions {
   limit: number;
   /** Window length in ms. Default 60 000 (a minute). */
   windowMs?: number;
+  /** A key's count is synced with Redis when it is older than this. Default 50 ms. */
+  syncMs?: number;
+  /** …or when this many requests of the key have not been synced yet. Default 32. */
+  syncEvery?: number;
   /** The clock, for tests. Default `Date.now`. */
   now?: () => number;
 }
 
+/** One key's window as this process sees it. */
+interface WindowCount {
+  window: number;
+  /** Other processes' requests in the shared count, as of the last sync. */
+  others: number;
+  /** This process's requests so far; a request's ordinal is the value after counting it. */
+  mine: number;
+  /** Of `mine`, those Redis has counted. */
+  mineSynced: number;
+  /** Of `mine`, those the sync in flight is sending. */
+  inFlight: number;
+  /** When the last sync answered; -Infinity before the first. */
+  syncedAt: number;
+  syncing: Promise<void> | undefined;
+}
+
 /**
- * Per-key fixed-window rate limit, counted in Redis (`ratelimit:api:<owner>:<window>`, one INCRBY with its TTL in
- * the same MULTI) so every API process shares one budget. Sends `RateLimit-*` headers; over the limit a 429 with
- * `Retry-After`. Runs after authentication: the owner (a hash of the key) names the counter.
+ * Per-key fixed-window rate limit shared by every API process through one Redis counter per key and window
+ * (`ratelimit:api:<owner>:<window>`, INCRBY with its TTL in one script). Each process adds its requests to the
+ * counter in batches: a request whose key was synced less than `syncMs` ago is decided without a Redis round trip,
+ * from the other processes' count at the last sync plus its own ordinal among this process's requests; a stale key
+ * (a quiet one, or the first request of a window) waits for one INCRBY and is decided on the fresh count, exactly
+ * as an INCRBY per request would. So a single process counts exactly; across N processes a key can overshoot by
+ * what the others counted in their last `syncMs` — at most (N − 1) × `syncEvery` requests. Sends `RateLimit-*`
+ * headers; over the limit a 429 with `Retry-After`. Runs after authentication: the owner (a hash of the key) names
+ * the counter.
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
   const windowMs = options.windowMs ?? 60_000;
+  const syncMs = options.syncMs ?? 50;
+  const syncEvery = options.syncEvery ?? 32;
   const now = options.now ?? Date.now;
   if (!Number.isInteger(options.limit) || options.limit <= 0) {
     throw new TypeError(`rate limit must be a positive integer, got ${options.limit}`);
   }
+  for (const [name, value] of [
+    ['syncMs', syncMs],
+    ['syncEvery', syncEvery],
+  ] as const) {
+    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, got ${value}`);
+  }
+  // One entry per API key in use (keys are configured, so few); a new window replaces the entry.
+  const counts = new Map<string, WindowCount>();
+  const pendingOf = (entry: WindowCount) => entry.mine - entry.mineSynced - entry.inFlight;
+
+  const sync = (owner: string, entry: WindowCount): void => {
+    const batch = pendingOf(entry);
+    entry.inFlight = batch;
+    const key = options.store.keySpace.key('ratelimit', 'api', owner, String(entry.window));
+    // Twice the window: the key outlives its window a little, never much.
+    entry.syncing = options.store.incrBy(key, batch, windowMs * 2).then(
+      (total) => {
+        entry.mineSynced += batch;
+        entry.inFlight = 0;
+        entry.others = total - entry.mineSynced;
+        entry.syncedAt = now();
+        entry.syncing = undefined;
+      },
+      (error: unknown) => {
+        // Not counted: the next sync carries these requests again.
+        entry.inFlight = 0;
+        entry.syncing = undefined;
+        throw error;
+      },
+    );
+    // Waiting requests get the error; a background sync that fails is retried with the next batch.
+    entry.syncing.catch(() => undefined);
+  };
+
   return (req, res, next) => {
     const at = now();
     const window = Math.floor(at / windowMs);
-    const key = options.store.keySpace.key('ratelimit', 'api', req.owner, String(window));
-    // Twice the window: the key outlives its window a little, never much.
-    options.store.incrBy(key, 1, windowMs * 2).then(
-      (count) => {
-        const resetS = Math.max(1, Math.ceil(((window + 1) * windowMs - at) / 1000));
-        res.setHeader('RateLimit-Limit', String(options.limit));
-        res.setHeader('RateLimit-Remaining', String(Math.max(0, options.limit - count)));
-        res.setHeader('RateLimit-Reset', String(resetS));
-        if (count > options.limit) next(new RateLimitedError(options.limit, resetS));
-        else next();
-      },
-      (error: unknown) => next(error),
-    );
+    let entry = counts.get(req.owner);
+    if (!entry || entry.window !== window) {
+      entry = { window, others: 0, mine: 0, mineSynced: 0, inFlight: 0, syncedAt: -Infinity, syncing: undefined };
+      counts.set(req.owner, entry);
+    }
+    const ordinal = ++entry.mine;
+    const current = entry;
+    const decide = () => {
+      const count = current.others + ordinal;
+      const resetS = Math.max(1, Math.ceil(((window + 1) * windowMs - at) / 1000));
+      res.setHeader('RateLimit-Limit', String(options.limit));
+      res.setHeader('RateLimit-Remaining', String(Math.max(0, options.limit - count)));
+      res.setHeader('RateLimit-Reset', String(resetS));
+      if (count > options.limit) next(new RateLimitedError(options.limit, resetS));
+      else next();
+    };
+    const stale = at - entry.syncedAt >= syncMs;
+    if (entry.syncing === undefined && (stale || pendingOf(entry) >= syncEvery)) sync(req.owner, entry);
+    // A stale count waits for the sync in flight (this request's or an earlier one's): no extra command.
+    if (stale && entry.syncing !== undefined) {
+      entry.syncing.then(decide, (error: unknown) => next(error));
+      return;
+    }
+    decide();
   };
 }

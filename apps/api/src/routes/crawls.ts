@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { crawlRequestSchema, type CrawlCreated, type CrawlRequest } from '@kumo/contract';
 import { newCrawlId } from '@kumo/crawl-state';
-import { IdempotencyConflictError, OverloadedError, ValidationError } from '../errors.js';
+import { IdempotencyConflictError, ValidationError } from '../errors.js';
 import { normalizeSeeds } from '../normalize-seed.js';
 import { fieldErrors } from '../validation.js';
+import { AdmissionControl } from './admission.js';
 import { crawlLinks, loadOwnedCrawl, type RouteContext } from './context.js';
 
 /** Visible ASCII, 1-255 characters: what we accept as an Idempotency-Key. */
@@ -50,22 +51,11 @@ function created(res: Response, status: 200 | 202, body: CrawlCreated): void {
 export function crawlRoutes(ctx: RouteContext): Router {
   const router = Router();
 
-  /** 429 when too much work is in flight (a soft limit: concurrent submissions may pass it together). */
-  async function admit(): Promise<void> {
-    const [running, backlog] = await Promise.all([ctx.queues.runningCrawls(), ctx.queues.backlog()]);
-    if (running >= ctx.settings.API_MAX_RUNNING_CRAWLS) {
-      throw new OverloadedError(
-        `Too many crawls in flight (${running}, limit ${ctx.settings.API_MAX_RUNNING_CRAWLS}); retry later.`,
-        30,
-      );
-    }
-    if (backlog >= ctx.settings.API_MAX_QUEUE_BACKLOG) {
-      throw new OverloadedError(
-        `Too many crawl jobs waiting (${backlog}, limit ${ctx.settings.API_MAX_QUEUE_BACKLOG}); retry later.`,
-        10,
-      );
-    }
-  }
+  const admission = new AdmissionControl({
+    queues: ctx.queues,
+    maxRunning: ctx.settings.API_MAX_RUNNING_CRAWLS,
+    maxBacklog: ctx.settings.API_MAX_QUEUE_BACKLOG,
+  });
 
   /** Creates the record, admits the seeds and adds the flow; a crawl whose flow could not be added ends `failed`. */
   async function start(id: string, owner: string, request: CrawlRequest): Promise<void> {
@@ -104,7 +94,7 @@ export function crawlRoutes(ctx: RouteContext): Router {
       }
     }
 
-    await admit();
+    await admission.admit(request.urls.length);
     try {
       await start(id, req.owner, request);
     } catch (error) {
