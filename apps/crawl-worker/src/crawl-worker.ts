@@ -1,5 +1,5 @@
 import type { Config } from '@kumo/config';
-import { bridgeCrawlerMetrics, createCrawlProcessor, HostLimiter, RedisRobotsStore } from '@kumo/crawl-jobs';
+import { bridgeCrawlerMetrics, createCrawlProcessor, createHostLimiter, RedisRobotsStore } from '@kumo/crawl-jobs';
 import { createCrawler } from '@kumo/crawler';
 import { CrawlStore } from '@kumo/crawl-state';
 import { checkRedisServer } from '@kumo/keyspace';
@@ -37,10 +37,8 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
     allowHosts: config.CRAWL_ALLOW_HOSTS,
     robotsStore: new RedisRobotsStore(store, { ttlMs: config.ROBOTS_CACHE_TTL_S * 1000 }),
   });
-  const limiter = new HostLimiter(store, {
-    concurrency: config.CRAWL_HOST_CONCURRENCY,
-    delayMs: config.CRAWL_HOST_DELAY_MS,
-  });
+  // CRAWL_HOST_CONCURRENCY, CRAWL_HOST_DELAY_MS and CRAWL_HOST_LEASE_MS (how long a killed process's slots stay taken).
+  const limiter = createHostLimiter(store, config);
 
   const metrics = createMetrics({ app: 'crawl-worker' });
   const stopBridge = bridgeCrawlerMetrics(metrics);

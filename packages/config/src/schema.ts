@@ -147,6 +147,11 @@ export const configSchema = z.object({
   CRAWL_HOST_DELAY_MS: envInt(0, 600_000)
     .default(100)
     .describe('Minimum delay between request starts per host across all workers (robots `Crawl-delay` may raise it)'),
+  CRAWL_HOST_LEASE_MS: envInt(1000, 86_340_000)
+    .default(60_000)
+    .describe(
+      'How long the per-host slots of a process that died mid-fetch stay taken; keep it above the longest fetch',
+    ),
 
   // --- Local mode (npm start)
   SAMPLE_SITE_PORT: envPort()

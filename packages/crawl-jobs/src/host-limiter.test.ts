@@ -5,7 +5,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRedisClient, KeySpace, KeyStore } from '@kumo/keyspace';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostLimiter, limiterHost, type HostLimiterOptions } from './host-limiter.js';
+import { configSchema, loadConfig } from '@kumo/config';
+import {
+  createHostLimiter,
+  HostLimiter,
+  limiterHost,
+  MAX_HOST_LEASE_MS,
+  type HostLimiterOptions,
+} from './host-limiter.js';
 
 let redis: RedisHandle;
 let dir: string;
@@ -136,6 +143,56 @@ describe('HostLimiter', () => {
     } catch (error) {
       expect((error as { code?: string }).code).toBe('KUMO_CRAWL_JOBS_INVALID_OPTIONS');
     }
+  });
+});
+
+describe("createHostLimiter (the crawl-worker's limiter, from @kumo/config)", () => {
+  /** Acquires until granted, at most `rounds` times, waiting what the limiter suggests; the number of denials. */
+  async function denialsUntilGranted(limiter: HostLimiter, host: string, rounds: number): Promise<number> {
+    for (let denied = 0; denied < rounds; denied++) {
+      const answer = await limiter.acquire(host);
+      if (answer.granted) return denied;
+      await sleep(answer.waitMs + 10);
+    }
+    return rounds;
+  }
+
+  it('frees the slot of a dead process after CRAWL_HOST_LEASE_MS', async () => {
+    const [a, b] = twoStores();
+    const settings = { CRAWL_HOST_CONCURRENCY: '1', CRAWL_HOST_DELAY_MS: '0', CRAWL_HOST_LEASE_MS: '1000' };
+    const dead = createHostLimiter(a, loadConfig(settings));
+    const alive = createHostLimiter(b, loadConfig(settings));
+    expect((await dead.acquire('lease.test')).granted).toBe(true);
+    // The busy wait is 250 ms: a few denials, then the 1 s lease has expired (with the default 60 s: ~240 denials).
+    const denials = await denialsUntilGranted(alive, 'lease.test', 40);
+    expect(denials).toBeGreaterThan(0);
+    expect(denials).toBeLessThan(40);
+  });
+
+  it('takes the default lease of 60 s when CRAWL_HOST_LEASE_MS is unset', async () => {
+    const [a, b] = twoStores();
+    const config = loadConfig({ CRAWL_HOST_CONCURRENCY: '1', CRAWL_HOST_DELAY_MS: '0' });
+    expect(config.CRAWL_HOST_LEASE_MS).toBe(60_000);
+    expect((await createHostLimiter(a, config).acquire('default.test')).granted).toBe(true);
+    const leases = b.keySpace.hostKey('ratelimit', 'default.test', 'leases');
+    // The leases key lives the lease plus the 60 s state margin.
+    expect(await b.pttl(leases)).toBeGreaterThan(110_000);
+  });
+
+  it('accepts every lease the configuration accepts, and the configuration refuses what the limiter would', () => {
+    const [a] = twoStores();
+    const base = { CRAWL_HOST_CONCURRENCY: '1', CRAWL_HOST_DELAY_MS: '0' };
+    const shape = configSchema.shape.CRAWL_HOST_LEASE_MS;
+    expect(shape.safeParse(String(MAX_HOST_LEASE_MS)).success).toBe(true);
+    expect(shape.safeParse(String(MAX_HOST_LEASE_MS + 1)).success).toBe(false);
+    expect(shape.safeParse('0').success).toBe(false);
+    for (const lease of ['1000', String(MAX_HOST_LEASE_MS)]) {
+      expect(() => createHostLimiter(a, loadConfig({ ...base, CRAWL_HOST_LEASE_MS: lease }))).not.toThrow();
+    }
+    expect(() => new HostLimiter(a, { concurrency: 1, delayMs: 0, leaseMs: MAX_HOST_LEASE_MS + 1 })).toThrow(
+      /leaseMs must be at most/,
+    );
+    expect(() => loadConfig({ ...base, CRAWL_HOST_LEASE_MS: '999' })).toThrow(/CRAWL_HOST_LEASE_MS/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Config } from '@kumo/config';
 import type { KeyStore, KumoScript } from '@kumo/keyspace';
 import { CrawlJobsOptionsError } from './errors.js';
 import { crawlJobsScript } from './scripts.js';
@@ -11,7 +12,8 @@ export interface HostLimiterOptions {
   delayMs: number;
   /**
    * How long a lease lives when it is never released (its process died mid-fetch): after this the slot frees
-   * itself. Must exceed the longest fetch. @defaultValue 60000
+   * itself. Must exceed the longest fetch; 1 to {@link MAX_HOST_LEASE_MS} (`CRAWL_HOST_LEASE_MS`).
+   * @defaultValue 60000
    */
   leaseMs?: number;
   /** Wait suggested when every lease of a host is taken (capped by the earliest lease expiry). @defaultValue 250 */
@@ -34,6 +36,8 @@ const DEFAULTS = { leaseMs: 60_000, busyWaitMs: 250, maxCrawlDelayMs: 60_000 };
 const STATE_TTL_MARGIN_MS = 60_000;
 /** ratelimit keys may live at most a day (keyspace's purpose bound). */
 const MAX_RATELIMIT_TTL_MS = 86_400_000;
+/** Longest `leaseMs`: the leases key outlives a lease by the state margin and must stay within the day. */
+export const MAX_HOST_LEASE_MS = MAX_RATELIMIT_TTL_MS - STATE_TTL_MARGIN_MS;
 
 function integer(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
@@ -73,11 +77,11 @@ export class HostLimiter {
     this.#concurrency = integer('concurrency', options.concurrency, 1);
     this.#delayMs = integer('delayMs', options.delayMs, 0);
     this.#leaseMs = integer('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs, 1);
+    if (this.#leaseMs > MAX_HOST_LEASE_MS) {
+      throw new CrawlJobsOptionsError(`leaseMs must be at most ${MAX_HOST_LEASE_MS} (got ${this.#leaseMs})`);
+    }
     this.#busyWaitMs = integer('busyWaitMs', options.busyWaitMs ?? DEFAULTS.busyWaitMs, 1);
     this.#maxCrawlDelayMs = integer('maxCrawlDelayMs', options.maxCrawlDelayMs ?? DEFAULTS.maxCrawlDelayMs, 0);
-    if (this.#leaseMs + STATE_TTL_MARGIN_MS > MAX_RATELIMIT_TTL_MS) {
-      throw new CrawlJobsOptionsError(`leaseMs must be below ${MAX_RATELIMIT_TTL_MS - STATE_TTL_MARGIN_MS}`);
-    }
     this.#acquire = store.defineScript(crawlJobsScript('host-acquire-2.lua'));
     this.#release = store.defineScript(crawlJobsScript('host-release-1.lua'));
     this.#backOff = store.defineScript(crawlJobsScript('host-backoff-1.lua'));
@@ -127,4 +131,19 @@ export class HostLimiter {
   #stateKey(host: string) {
     return this.#store.keySpace.hostKey('ratelimit', host, 'state');
   }
+}
+
+/** The settings {@link createHostLimiter} reads. */
+export type HostLimiterConfig = Pick<Config, 'CRAWL_HOST_CONCURRENCY' | 'CRAWL_HOST_DELAY_MS' | 'CRAWL_HOST_LEASE_MS'>;
+
+/**
+ * The host limiter of a crawl process, from `@kumo/config`: `CRAWL_HOST_CONCURRENCY`, `CRAWL_HOST_DELAY_MS` and
+ * `CRAWL_HOST_LEASE_MS` (how long the slots of a process killed mid-fetch stay taken).
+ */
+export function createHostLimiter(store: KeyStore, config: HostLimiterConfig): HostLimiter {
+  return new HostLimiter(store, {
+    concurrency: config.CRAWL_HOST_CONCURRENCY,
+    delayMs: config.CRAWL_HOST_DELAY_MS,
+    leaseMs: config.CRAWL_HOST_LEASE_MS,
+  });
 }

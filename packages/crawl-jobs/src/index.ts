@@ -1,6 +1,9 @@
 export {
   HostLimiter,
+  createHostLimiter,
   limiterHost,
+  MAX_HOST_LEASE_MS,
+  type HostLimiterConfig,
   type HostLimiterOptions,
   type HostLease,
   type HostAcquireResult,

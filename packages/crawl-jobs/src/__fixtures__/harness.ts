@@ -20,7 +20,7 @@ import {
   type Worker,
 } from '@kumo/queues';
 import { createCrawlProcessor } from '../crawl-processor.js';
-import { HostLimiter } from '../host-limiter.js';
+import { createHostLimiter, type HostLimiter } from '../host-limiter.js';
 import { RedisRobotsStore } from '../redis-robots-store.js';
 
 /** One answer of the test site; `hits` is how many times the path was requested before (0 the first time). */
@@ -130,10 +130,7 @@ export class Harness {
       headersTimeoutMs: 3000,
       bodyTimeoutMs: 3000,
     });
-    this.limiter = new HostLimiter(this.keyStore, {
-      concurrency: this.config.CRAWL_HOST_CONCURRENCY,
-      delayMs: this.config.CRAWL_HOST_DELAY_MS,
-    });
+    this.limiter = createHostLimiter(this.keyStore, this.config);
     this.metrics = createMetrics({ app: 'crawl-jobs-test', defaultMetrics: false });
     const lines = this.logLines;
     const destination = new Writable({
