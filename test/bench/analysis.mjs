@@ -12,7 +12,7 @@ import { runNodeJson } from './lib/system.mjs';
 
 export const name = 'analysis';
 export const description =
-  'Pages/s of crawl + kuromoji analysis + report (analyze: true, to done) on a 300-page generated site with 2 ' +
+  'Pages/s of crawl + kuromoji analysis + report (analyze: true, to done) on a 200-page generated site with 2 ' +
   'analysis processes, vs the hand-rolled crawler tokenising every page in one process; chars/s per analysis ' +
   'process vs raw kuromoji.tokenize; 1 vs 2 analysis processes. The analysis cache is emptied before every kumo run.';
 
@@ -36,7 +36,7 @@ function perProcess(app, crawlId, textLengthByUrl) {
 
 /** @param {import('./lib/context.mjs').BenchContext} ctx */
 export async function run(ctx) {
-  const pages = ctx.quick ? 100 : 300;
+  const pages = ctx.quick ? 100 : 200;
   const setup = await crawlSetup(ctx, { pages });
   const { kumo } = setup;
   if (!kumo.apiUrl || !kumo.apps['crawl-worker'] || !kumo.apps['analysis-worker']) {
@@ -113,18 +113,36 @@ export async function run(ctx) {
     baseline: values('hand-rolled + kuromoji', (v) => v.pagesPerSecond),
     baselineLabel: 'hand-rolled + kuromoji, 1 process',
     target: { op: '>=', value: 1.7 },
+    note:
+      'the ceiling is 2 cores / the cores the baseline uses: one JS thread, but V8’s parallel garbage collector ' +
+      'gives it ~1.3 cores (see "cores used")',
   });
+  // An analysis process's own speed: characters of the pages it analysed / the time its analyze jobs took (read
+  // text, tokenise, rank, write), in the runs with one analysis process, which has a core to itself once the crawl
+  // (a second or two) is over. The wall-clock share below is what each of 2 processes got while sharing 2 cores.
+  const busyCharsPerSecond = (w) => (w.chars / w.busyMs) * 1000;
   ctx.metric({
     id: 'chars-per-process',
     label: 'chars/s per analysis process',
     unit: 'chars/s',
-    kumo: values('kumo', (v) => v.charsPerSecondPerProcess),
+    kumo: values('kumo, 1 analysis process', (v) => busyCharsPerSecond(v.workers[0])),
     baseline: values('raw tokenize', (v) => v.charsPerSecond),
     baselineLabel: 'raw kuromoji.tokenize, 1 process',
     target: { op: '>=', value: 0.9 },
     note:
-      'wall clock: characters of analysed pages / (last analysis event − first page event) / analysis processes; ' +
-      'the processes share 2 cores with the crawl workers, the API and Redis',
+      'one analysis process: characters it analysed / the summed duration of its analyze jobs (Redis reads and ' +
+      'writes, tokenising, ranking); the baseline is the tokenize loop alone over the same texts',
+  });
+  ctx.metric({
+    id: 'chars-per-process-shared',
+    label: 'chars/s per analysis process, 2 processes sharing 2 cores',
+    unit: 'chars/s',
+    kumo: values('kumo', (v) => v.charsPerSecondPerProcess),
+    baseline: values('raw tokenize', (v) => v.charsPerSecond),
+    baselineLabel: 'raw kuromoji.tokenize, 1 process',
+    note:
+      'wall clock: characters of analysed pages / (last analysis event − first page event) / 2; the processes ' +
+      'share the 2 cores with the crawl workers, the API and Redis',
   });
   ctx.metric({
     id: 'chars-per-cpu-second',

@@ -44,7 +44,7 @@ function figures(result, seconds) {
 
 /** @param {import('./lib/context.mjs').BenchContext} ctx */
 export async function run(ctx) {
-  const seconds = ctx.quick ? 2 : 5;
+  const seconds = ctx.quick ? 2 : 4;
   const sitePages = ctx.quick ? 100 : 300;
   const redisServer = await startRedis(ctx);
   // Four different sites: the analysis cache is by content, four copies of one site would be analysed once.

@@ -12,7 +12,7 @@ import { prepareSite, startKumo, startRedis, startSiteProcess } from './lib/syst
 
 export const name = 'sse';
 export const description =
-  '1,000 SSE clients on one API process following one crawl with analysis (200-page site): events delivered/s, ' +
+  '1,000 SSE clients on one API process following one crawl with analysis (150-page site): events delivered/s, ' +
   'append → client delay (p50/p99, live events only), and the API’s Redis connections with 1 vs 1,000 clients.';
 
 /** Connections the API process holds (its command and SSE-reader connections are named after the prefix). */
@@ -25,7 +25,7 @@ function apiConnections(byName, prefix) {
 /** @param {import('./lib/context.mjs').BenchContext} ctx */
 export async function run(ctx) {
   const clients = ctx.quick ? 200 : 1000;
-  const sitePages = ctx.quick ? 60 : 200;
+  const sitePages = ctx.quick ? 60 : 150;
   const redisServer = await startRedis(ctx);
   const site = await prepareSite({ pages: sitePages, seed: 11 });
   const server = await startSiteProcess(ctx, site.dir);
