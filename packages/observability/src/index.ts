@@ -11,4 +11,4 @@ export {
 } from './metrics.js';
 export { StageTimer, JobTimer, type StageContext } from './stage-timer.js';
 export { onDiagnostics } from './diagnostics.js';
-export { startClusterMetricsServer, type ClusterMetricsServer } from './cluster-metrics.js';
+export { clusterMetrics, type ClusterMetricsText } from './cluster-metrics.js';

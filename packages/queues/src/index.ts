@@ -40,6 +40,7 @@ export {
   type WorkerEvent,
 } from './worker.js';
 export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
+export { assertRedisFitForQueues } from './redis-preflight.js';
 export { retryTransient, isTransientRedisError, type RetryOptions } from './transient-retry.js';
 export { RedisConfigError, QueueUnavailableError } from './errors.js';
 // Re-exported so that apps need not import bullmq themselves.

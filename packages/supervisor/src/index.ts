@@ -1,6 +1,7 @@
 export { runSupervisor, type Supervisor, type WorkerInfo } from './supervisor.js';
 export type { SupervisorOptions } from './supervisor-options.js';
 export { runWorkerProcess, type RunningWork, type WorkerProcessOptions } from './worker-process.js';
+export { runSupervisedApp, EXIT_PREFLIGHT_REFUSED, type SupervisedAppOptions } from './supervised-app.js';
 export { isSupervisorPrimary, workerSlot, WORKER_SLOT_ENV } from './worker-slot.js';
 export {
   supervisorEvents,
