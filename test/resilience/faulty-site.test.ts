@@ -72,8 +72,8 @@ const FAULTS: FaultCase[] = [
     // Not HTTP at all: random bytes where the status line should be.
     path: '/garbage-http.html',
     handler: (req) => void req.socket.end(Buffer.concat([Buffer.from([0x00, 0xff, 0xfe]), randomBytes(1024)])),
-    // Coded (expectCompleteCrawl checks KUMO_*), but as KUMO_CRAWLER_UNEXPECTED: see bug-garbage-http-code.test.ts.
-    expected: { status: 'failed' },
+    // Like a connection closed early (see non-http-response.test.ts).
+    expected: { status: 'failed', code: 'KUMO_CRAWLER_CONNECTION' },
     requests: ATTEMPTS,
   },
   {

@@ -1,3 +1,4 @@
+import { errors } from 'undici';
 import {
   ConnectionError,
   CrawlerError,
@@ -26,8 +27,6 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_HTTP_PARSER',
-  'HPE_INVALID_CONSTANT',
 ]);
 // "No such host" will not change on a retry; resolver trouble might.
 const DNS_PERMANENT_CODES = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL']);
@@ -36,6 +35,16 @@ const DNS_TRANSIENT_CODES = new Set(['EAI_AGAIN', 'ESERVFAIL', 'ETIMEOUT', 'EAI_
 function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * undici's `HTTPParserError`: llhttp refused what the server sent (not HTTP at all, a bad status line, header or
+ * chunk). undici 7 leaves its `code` unset (it looks llhttp's error number up in a name→number table), so the class
+ * identifies it (undici's `instanceof` works across copies of undici: it checks a registered symbol); a `code`, when
+ * set, is llhttp's `HPE_*` name.
+ */
+function isHttpParserError(error: unknown, code: string | undefined): boolean {
+  return error instanceof errors.HTTPParserError || (code?.startsWith('HPE_') ?? false);
 }
 
 function messageOf(error: unknown): string {
@@ -65,6 +74,10 @@ export function toCrawlerError(error: unknown, url: string): CrawlerError {
   const code = codeOf(error);
   const message = messageOf(error);
   const options = { cause: error, url };
+  // The server spoke something other than HTTP: like a connection closed early, a retry may find it sane again.
+  if (isHttpParserError(error, code)) {
+    return new ConnectionError(`Not an HTTP response: ${message} (${code ?? 'HTTPParserError'})`, options);
+  }
   if (code === undefined) return new UnexpectedCrawlerError(message, options);
   if (TIMEOUT_CODES.has(code)) return new FetchTimeoutError(`${message} (${code})`, options);
   if (DNS_PERMANENT_CODES.has(code)) return new DnsError(`Cannot resolve host: ${message}`, options);

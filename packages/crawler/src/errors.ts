@@ -92,7 +92,7 @@ export class DnsError extends CrawlerError {
   }
 }
 
-/** The connection was refused, reset or closed early. Transient. */
+/** The connection was refused, reset or closed early, or the answer was not HTTP. Transient. */
 export class ConnectionError extends CrawlerError {
   constructor(message: string, options: CrawlerErrorOptions = {}) {
     super(CRAWLER_ERROR_CODES.CONNECTION, message, { ...options, kind: 'transient' });

@@ -177,6 +177,17 @@ describe('fetchPage timeouts and connection errors', () => {
     expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CRAWLER_ERROR_CODES.CONNECTION);
   });
 
+  it.each([
+    ['random bytes', Buffer.concat([Buffer.from([0x00, 0xff, 0xfe]), Buffer.alloc(1024, 0x9c)])],
+    ['another protocol', Buffer.from('SSH-2.0-OpenSSH_9.6\r\n')],
+    ['a broken header line', Buffer.from('HTTP/1.1 200 OK\r\nno colon here\r\n\r\nhi')],
+    ['a bad chunk size', Buffer.from('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nhi\r\n0\r\n\r\n')],
+  ])('reports an answer that is not HTTP (%s) as CONNECTION, transient', async (_name, bytes) => {
+    const site = await server((request) => void request.socket.end(bytes));
+    const error = await failure(crawler().fetchPage(`${site.origin}/`));
+    expect({ code: error.code, kind: error.kind }).toEqual({ code: CRAWLER_ERROR_CODES.CONNECTION, kind: 'transient' });
+  });
+
   it('reports an unknown host as DNS, permanent', async () => {
     const lookup = async (): Promise<never> => {
       throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' });
