@@ -44,6 +44,8 @@ export interface CrawlPageDeps {
   maxBodyBytes?: number;
   /** @defaultValue 5 */
   maxRedirects?: number;
+  /** Longest text kept (see `extractPage`). @defaultValue 500000 */
+  maxTextChars?: number;
   /** @defaultValue 15000 */
   headersTimeoutMs?: number;
   /** @defaultValue 30000 */
@@ -181,7 +183,9 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
 
   const parseStarted = performance.now();
   const decoded = decodeHtml(result.body, result.contentType?.charset);
-  const extracted = extractPage(decoded.text, result.finalUrl);
+  const extracted = extractPage(decoded.text, result.finalUrl, {
+    maxTextChars: deps.maxTextChars ?? CRAWLER_DEFAULTS.maxTextChars,
+  });
   const nofollow = extracted.nofollow || headerNofollow(result);
   if (input.depth === 0) anchors.push(result.finalUrl);
   const links = nofollow ? [] : extracted.links.filter((link) => isInScopeOfAny(link, anchors, input.scope));

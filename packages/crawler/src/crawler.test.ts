@@ -12,6 +12,7 @@ describe('createCrawler options', () => {
       bodyTimeoutMs: 30_000,
       maxBodyBytes: 5 * 1024 * 1024,
       maxRedirects: 5,
+      maxTextChars: 500_000,
       allowHosts: [],
       connectionsPerOrigin: 8,
     });
@@ -25,6 +26,7 @@ describe('createCrawler options', () => {
     [{ maxBodyBytes: Number.NaN }, /maxBodyBytes/],
     [{ maxRedirects: -1 }, /maxRedirects must be a non-negative integer/],
     [{ connectionsPerOrigin: 0 }, /connectionsPerOrigin/],
+    [{ maxTextChars: 0 }, /maxTextChars must be an integer of at least 1/],
     [{ userAgent: '' }, /userAgent must be a non-empty single-line string/],
     [{ userAgent: 'a\r\nX-Injected: 1' }, /userAgent/],
     [{ allowHosts: ['10.0.0.0/99'] }, /allowHosts entry "10.0.0.0\/99"/],

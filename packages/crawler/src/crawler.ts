@@ -68,7 +68,14 @@ export function createCrawler(options: CrawlerOptions = {}): Crawler {
     dispatcher,
     robots,
     crawlPage: (input) =>
-      crawlPage(input, { dispatcher, policy, robots, maxBodyBytes: resolved.maxBodyBytes, ...fetchSettings }),
+      crawlPage(input, {
+        dispatcher,
+        policy,
+        robots,
+        maxBodyBytes: resolved.maxBodyBytes,
+        maxTextChars: resolved.maxTextChars,
+        ...fetchSettings,
+      }),
     fetchPage: (url, overrides = {}) =>
       fetchPage(url, { maxBodyBytes: resolved.maxBodyBytes, ...fetchSettings, ...overrides, dispatcher, policy }),
     fetchRobots: (origin) => robots.fetchRobots(origin),

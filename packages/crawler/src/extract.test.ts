@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractPage } from './extract.js';
+import { EXTRACT_DEFAULTS, extractPage } from './extract.js';
+import { capText } from './visible-text.js';
 
 const PAGE_URL = 'http://example.com/dir/page.html';
 
@@ -150,5 +151,58 @@ describe('extractPage text, title and lang', () => {
   it('leaves title undefined when missing or blank', () => {
     expect(extractPage('<title>  </title><p>x', PAGE_URL).title).toBeUndefined();
     expect(extractPage('<p>x', PAGE_URL).title).toBeUndefined();
+  });
+});
+
+describe('extractPage on hostile pages', () => {
+  it('reads an ordinary page whole: nothing left out, nothing cut', () => {
+    const page = extractPage('<title>t</title><div><p>一<a href="/a">a</a></p></div>', PAGE_URL);
+    expect(page).toMatchObject({ droppedTags: 0, textTruncated: false, text: '一a' });
+  });
+
+  it('keeps title, text and links of 100,000 nested <div>, the nesting cut at maxDepth', () => {
+    const levels = 100_000;
+    const html = `<!DOCTYPE html><html lang="ja"><title>入れ子</title>${'<div>'.repeat(levels)}<p>本文<a href="/deep">深い</a></p>${'</div>'.repeat(levels)}<p>後の段落<a href="/after">後</a></p>`;
+    const page = extractPage(html, PAGE_URL);
+    expect(page).toMatchObject({ title: '入れ子', lang: 'ja' });
+    expect(page.droppedTags).toBeGreaterThan(levels - EXTRACT_DEFAULTS.maxDepth);
+    // Left-out blocks become line breaks, so the deep paragraph and the one after stay separate lines.
+    expect(page.text).toBe('本文深い\n後の段落後');
+    expect(page.links).toEqual(['http://example.com/deep', 'http://example.com/after']);
+  });
+
+  it('keeps the links of 20,000 unclosed <b><i><table><tr><td><a>', () => {
+    const html = `<title>未閉鎖</title>${Array.from({ length: 20_000 }, (_, i) => `<b><i><table><tr><td><a href="/p${i}">`).join('')}本文`;
+    const page = extractPage(html, PAGE_URL);
+    expect(page.title).toBe('未閉鎖');
+    expect(page.text).toContain('本文');
+    expect(page.links).toHaveLength(20_000);
+    expect(page.links.at(-1)).toBe('http://example.com/p19999');
+  });
+
+  it('takes its depth limit from the options', () => {
+    const html = `${'<div>'.repeat(30)}x${'</div>'.repeat(30)}`;
+    expect(extractPage(html, PAGE_URL, { maxDepth: 10 }).droppedTags).toBeGreaterThan(0);
+    expect(extractPage(html, PAGE_URL).droppedTags).toBe(0);
+  });
+
+  it('cuts the text at maxTextChars, at a line break', () => {
+    const html = `<p>${'あ'.repeat(60)}</p><p>${'い'.repeat(60)}</p><p>${'う'.repeat(60)}</p>`;
+    const page = extractPage(html, PAGE_URL, { maxTextChars: 150 });
+    expect(page).toMatchObject({ text: `${'あ'.repeat(60)}\n${'い'.repeat(60)}`, textTruncated: true });
+    expect(extractPage(html, PAGE_URL, { maxTextChars: 182 }).textTruncated).toBe(false);
+  });
+});
+
+describe('capText', () => {
+  it.each([
+    ['shorter than the cap', 'abc\ndef', 10, 'abc\ndef', false],
+    ['exactly the cap', 'abc\ndef', 7, 'abc\ndef', false],
+    ['at the last line break before the cap', 'abc\ndefgh\nij', 10, 'abc\ndefgh', true],
+    ['a line break at the cap itself', 'abcd\nef', 4, 'abcd', true],
+    ['inside a line when the last break would keep less than half', 'a\nbcdefghij', 6, 'a\nbcde', true],
+    ['not between the halves of a surrogate pair', 'ab😀cd', 3, 'ab', true],
+  ])('%s', (_name, text, max, expected, truncated) => {
+    expect(capText(text, max)).toEqual({ text: expected, truncated });
   });
 });

@@ -1,6 +1,22 @@
-import { load } from 'cheerio';
 import { tryNormalizeUrl } from './normalize-url.js';
-import { appendTextNode, finishText, type TextBuffer } from './visible-text.js';
+import { DEFAULT_MAX_NESTING_DEPTH, parseHtml } from './parse-html.js';
+import { appendTextNode, capText, finishText, type TextBuffer } from './visible-text.js';
+
+/** Limits of {@link extractPage}: what a hostile page can cost. */
+export interface ExtractOptions {
+  /**
+   * Elements nested deeper than this are left out, their content kept one level up (see `parseHtml`): the tree
+   * builder's work per tag grows with the depth. @defaultValue 256
+   */
+  maxDepth?: number;
+  /** Longest visible text returned; longer text is cut at a line break (see `capText`). @defaultValue 500000 */
+  maxTextChars?: number;
+}
+
+export const EXTRACT_DEFAULTS = {
+  maxDepth: DEFAULT_MAX_NESTING_DEPTH,
+  maxTextChars: 500_000,
+} as const satisfies Required<ExtractOptions>;
 
 /** What a page yields to the crawler and the analyser. */
 export interface ExtractedPage {
@@ -8,8 +24,12 @@ export interface ExtractedPage {
   title?: string;
   /** `html[lang]` (or `xml:lang`), else `<meta http-equiv="content-language">`. */
   lang?: string;
-  /** Visible text: one line per block, whitespace collapsed within lines, no blank lines. */
+  /** Visible text: one line per block, whitespace collapsed within lines, no blank lines; at most `maxTextChars`. */
   text: string;
+  /** The text was longer than `maxTextChars` and was cut. */
+  textTruncated: boolean;
+  /** Start tags left out because they nested deeper than `maxDepth` (0 for every page but hostile ones). */
+  droppedTags: number;
   /** Absolute, normalised, de-duplicated http(s) links from a, area, frame and iframe, in document order. */
   links: string[];
   /** `<meta name="robots" content="nofollow">` (or `none`): the page's links must not be followed. */
@@ -18,7 +38,7 @@ export interface ExtractedPage {
   baseUrl: string;
 }
 
-/** A domhandler node, reduced to what we read (cheerio does not re-export domhandler's types). */
+/** A domhandler node, reduced to what we read. */
 interface DomNode {
   type: string;
   name?: string;
@@ -125,13 +145,17 @@ function resolveBase(href: string | undefined, pageUrl: string): string {
 }
 
 /**
- * Parses HTML (parse5 through cheerio, so broken markup, framesets and MS Word exports come out as browsers see
+ * Parses HTML (parse5, as cheerio does, so broken markup, framesets and MS Word exports come out as browsers see
  * them) and collects title, language, visible text, links and the robots meta in a single walk of the tree.
  * Scripting is treated as disabled: `<noscript>` fallbacks are parsed, so their links count (their text does not).
+ *
+ * Bounded for hostile pages: time linear in the length of `html` whatever its nesting (elements deeper than
+ * `maxDepth` are left out: their text and links are kept, their block structure becomes line breaks; see
+ * `parseHtml`), and at most `maxTextChars` of text. The caller bounds the length of `html` (the crawler's body cap).
  */
-export function extractPage(html: string, pageUrl: string): ExtractedPage {
-  const $ = load(html, { scriptingEnabled: false });
-  const root = $.root()[0] as unknown as DomNode;
+export function extractPage(html: string, pageUrl: string, options: ExtractOptions = {}): ExtractedPage {
+  const parsed = parseHtml(html, options.maxDepth ?? EXTRACT_DEFAULTS.maxDepth);
+  const root = parsed.document as unknown as DomNode;
   const rawLinks: string[] = [];
   const text: TextBuffer = { parts: [], hidden: 0, preformatted: 0 };
   let title: string | undefined;
@@ -207,10 +231,13 @@ export function extractPage(html: string, pageUrl: string): ExtractedPage {
     seen.add(normalized);
     links.push(normalized);
   }
+  const visible = capText(finishText(text), options.maxTextChars ?? EXTRACT_DEFAULTS.maxTextChars);
   return {
     ...(title === undefined ? {} : { title }),
     ...((lang ?? contentLanguage) === undefined ? {} : { lang: lang ?? contentLanguage }),
-    text: finishText(text),
+    text: visible.text,
+    textTruncated: visible.truncated,
+    droppedTags: parsed.droppedTags,
     links,
     nofollow,
     baseUrl,

@@ -31,7 +31,7 @@ export {
 export { decodeHtml, detectEncoding, type DecodedText, type EncodingSource } from './decode.js';
 export { canonicalEncoding } from './charset-label.js';
 export { prescanMetaCharset } from './meta-prescan.js';
-export { extractPage, type ExtractedPage } from './extract.js';
+export { extractPage, EXTRACT_DEFAULTS, type ExtractedPage, type ExtractOptions } from './extract.js';
 export { normalizeUrl, tryNormalizeUrl } from './normalize-url.js';
 export { isInScope, isInScopeOfAny, siteOf } from './scope.js';
 export { RobotsPolicy, RobotsRules, robotsAgentToken, type RobotsPolicyOptions, type RobotsState } from './robots.js';

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { CrawlerOptionsError } from './errors.js';
+import { EXTRACT_DEFAULTS } from './extract.js';
 import type { RobotsStore } from './robots-store.js';
 import type { HostLookup } from './safe-agent.js';
 
@@ -23,6 +24,11 @@ export interface CrawlerOptions {
   maxBodyBytes?: number;
   /** Redirect hops followed per fetch; 0 treats any redirect as too many. @defaultValue 5 */
   maxRedirects?: number;
+  /**
+   * Longest visible text kept per page (what the analyser gets); longer text is cut at a line break and
+   * `textLength` reports the kept length. @defaultValue 500000
+   */
+  maxTextChars?: number;
   /** Hosts, IPs and CIDR ranges that may be fetched although not public (e.g. `127.0.0.1`). @defaultValue [] */
   allowHosts?: readonly string[];
   /** Keep-alive connections per origin in the shared agent. @defaultValue 8 */
@@ -63,6 +69,7 @@ export const CRAWLER_DEFAULTS = {
   requestTimeoutMs: 60_000,
   maxBodyBytes: 5 * 1024 * 1024,
   maxRedirects: 5,
+  maxTextChars: EXTRACT_DEFAULTS.maxTextChars,
   allowHosts: [] as readonly string[],
   connectionsPerOrigin: 8,
   robotsCacheSize: 1000,
@@ -99,6 +106,7 @@ export function resolveCrawlerOptions(options: CrawlerOptions = {}): ResolvedCra
     requestTimeoutMs: integer('requestTimeoutMs', merged.requestTimeoutMs, 1),
     maxBodyBytes: integer('maxBodyBytes', merged.maxBodyBytes, 1),
     maxRedirects: integer('maxRedirects', merged.maxRedirects, 0),
+    maxTextChars: integer('maxTextChars', merged.maxTextChars, 1),
     connectionsPerOrigin: integer('connectionsPerOrigin', merged.connectionsPerOrigin, 1),
     robotsCacheSize: integer('robotsCacheSize', merged.robotsCacheSize, 1),
     robotsCacheTtlMs: integer('robotsCacheTtlMs', merged.robotsCacheTtlMs, 0),

@@ -40,3 +40,18 @@ export function finishText(buffer: TextBuffer): string {
     .filter((line) => line.length > 0)
     .join('\n');
 }
+
+/**
+ * Cuts `text` to at most `maxChars` code units: at the last line break if that keeps at least half of the allowed
+ * length, else inside the line (never between the halves of a surrogate pair).
+ */
+export function capText(text: string, maxChars: number): { text: string; truncated: boolean } {
+  if (text.length <= maxChars) return { text, truncated: false };
+  let end = text.lastIndexOf('\n', maxChars);
+  if (end < maxChars / 2) {
+    end = maxChars;
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  }
+  return { text: text.slice(0, end), truncated: true };
+}
