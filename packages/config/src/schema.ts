@@ -33,6 +33,11 @@ export const configSchema = z.object({
   REDIS_CLUSTER_NODES: envList()
     .optional()
     .describe('Comma-separated `host:port` seed nodes of a Redis Cluster; when set, kumo uses the cluster'),
+  REDIS_RETRY_BUDGET_MS: envInt(1000, 600_000)
+    .default(15_000)
+    .describe(
+      'How long adding jobs retries transient Redis errors (a cluster failover: `MOVED`, `CLUSTERDOWN`, closed connections); keep it above `cluster-node-timeout` + 5 s',
+    ),
   KUMO_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'expected 1-32 letters, digits, _ or -' })
@@ -115,6 +120,11 @@ export const configSchema = z.object({
     .default(15_000)
     .describe('BullMQ job lock; a job of a dead process is retried after about this long'),
   WORKER_STALLED_INTERVAL_MS: envInt(500, 600_000).default(5000).describe('How often BullMQ checks for stalled jobs'),
+  WORKER_LIVENESS_CHECK_MS: envInt(0, 3_600_000)
+    .default(20_000)
+    .describe(
+      'How often a worker checks that it takes waiting jobs; wedged at two checks in a row, its process restarts (0: off)',
+    ),
   SHUTDOWN_TIMEOUT_MS: envInt(100, 600_000)
     .default(20_000)
     .describe('Graceful shutdown: how long active jobs and requests may take to finish'),
