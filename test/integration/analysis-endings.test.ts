@@ -56,13 +56,14 @@ describe('crawls that do not complete still end', () => {
     expect(crawl.counts.fetched).toBeLessThanOrEqual(1);
   }, 180_000);
 
-  // The crawler records an unreachable site as skipped (its robots.txt cannot be read) with an error.
+  // An unreachable site fails its pages with the connection error (its robots.txt could not be fetched, which is
+  // not a robots.txt that disallowed anything).
   const failing: [string, () => Promise<string>, { failed: number; skipped: number }][] = [
     ['a seed URL answering 404', async () => `${site.url}${SITE_PATHS.missing}`, { failed: 1, skipped: 0 }],
     [
       'a seed URL on a closed port',
       async () => `http://127.0.0.1:${await freePort()}/index.html`,
-      { failed: 0, skipped: 1 },
+      { failed: 1, skipped: 0 },
     ],
   ];
   it.each(failing)(

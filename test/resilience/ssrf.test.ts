@@ -173,10 +173,15 @@ describe('SSRF: an allowed site redirecting to a private address', () => {
       const hops = redirector.requests.get('/hop') ?? 0;
       const url = `${redirector.url}/hop?to=${encodeURIComponent(target)}`;
       const outcome = await withRedirector.crawlPage({ url, depth: 0, scope: 'same-host' });
-      // Not fetched, refused as blocked. (Hops to a *name* end skipped/robots rather than failed: see
-      // bug-ssrf-redirect-to-name-status.test.ts.)
-      expect(outcome.page.status, JSON.stringify(outcome.page)).not.toBe('fetched');
+      // Failed as blocked, like the same target as a seed — also a hop to a *name*, where robots.txt of the new
+      // origin is asked for first: that fetch is refused too, and a refused origin fails the page (it is not a
+      // robots.txt that disallowed it, so never skipped/robots).
+      expect({ status: outcome.page.status, reason: outcome.page.reason }, JSON.stringify(outcome.page)).toEqual({
+        status: 'failed',
+        reason: undefined,
+      });
       expect(outcome.page.error?.code, JSON.stringify(outcome.page.error)).toBe(BLOCKED);
+      expect(outcome.transient).toBe(false);
       expect(outcome.page.finalUrl).toBe(new URL(target).href);
       expect(redirector.requests.get('/hop')).toBe(hops + 1);
       expect(v4.connections + v6.connections).toBe(before);
@@ -224,8 +229,8 @@ describe('SSRF through the real pipeline (API, crawl-worker, analysis-worker; on
       `http://[::ffff:127.0.0.1]:${p}/mapped`,
       `http://0.0.0.0:${p}/unspecified`,
       `${redirector.url}/hop?to=${encodeURIComponent(`http://127.0.0.1:${p}/redirected`)}`,
-      // A redirect to a *name* of loopback ends skipped/robots (still BLOCKED, still no connection): see
-      // bug-ssrf-redirect-to-name-status.test.ts; the table above covers it with the crawler.
+      // A redirect to a *name* of loopback (the worker's own resolver: localhost is 127.0.0.1 or ::1).
+      `${redirector.url}/hop?to=${encodeURIComponent(`http://localhost:${p}/redirected-name`)}`,
     ];
     const before = v4.connections + v6.connections;
     // One allowed page, so that the crawl has something to report (a crawl with no page fetched ends `failed`).

@@ -72,6 +72,9 @@ export interface CrawlPageOutcome {
   crawlDelayMs?: number;
 }
 
+/** What `beforeHop` returns to stop at a hop that must fail (not be skipped); never a PageResult reason. */
+const HOP_FAILED = 'kumo:hop-failed';
+
 function elapsed(since: number): number {
   return Math.round((performance.now() - since) * 100) / 100;
 }
@@ -109,7 +112,8 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
   if (respectRobots && deps.robots !== undefined) {
     const rules = await deps.robots.fetchRobots(url);
     crawlDelayMs = rules.crawlDelayMs(userAgent);
-    if (rules.state === 'unavailable' && rules.error !== undefined && rules.error.kind === 'permanent') {
+    // The origin could not be reached for robots.txt: the page fails with that error, as its own fetch would.
+    if (rules.state === 'unreachable' && rules.error !== undefined) {
       return failed(input, url, rules.error, {}, empty, crawlDelayMs);
     }
     if (!rules.isAllowed(url, userAgent)) {
@@ -119,6 +123,7 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
 
   const anchors = input.seedUrls !== undefined && input.seedUrls.length > 0 ? [...input.seedUrls] : [url];
   let hopRobotsError: CrawlerError | undefined;
+  let hopFailure: { url: string; error: CrawlerError } | undefined;
   const fetchStarted = performance.now();
   let result: FetchPageResult;
   try {
@@ -138,6 +143,11 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
         if (input.depth > 0 && !isInScopeOfAny(hopUrl, anchors, input.scope)) return 'out-of-scope';
         if (respectRobots && deps.robots !== undefined) {
           const rules = await deps.robots.fetchRobots(hopUrl.href);
+          if (rules.state === 'unreachable' && rules.error !== undefined) {
+            // As for the first URL: the hop fails with the error that kept robots.txt out of reach.
+            hopFailure = { url: hopUrl.href, error: rules.error };
+            return HOP_FAILED;
+          }
           if (!rules.isAllowed(hopUrl.href, userAgent)) {
             hopRobotsError = rules.error;
             return 'robots';
@@ -156,6 +166,9 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
     return failed(input, finalUrl, crawlerError, timings, empty, crawlDelayMs);
   }
   const fetchMs = elapsed(fetchStarted);
+  if (result.status === 'skipped' && result.reason === HOP_FAILED && hopFailure !== undefined) {
+    return failed(input, hopFailure.url, hopFailure.error, { fetchMs }, empty, crawlDelayMs);
+  }
   const common = {
     url: input.url,
     finalUrl: result.finalUrl,

@@ -176,7 +176,11 @@ export class DecodeError extends CrawlerError {
   }
 }
 
-/** robots.txt answered 5xx or could not be reached: the site is treated as disallowed for now. Transient. */
+/**
+ * robots.txt answered 429 or 5xx (or redirected to a server that could not be reached): the origin is treated as
+ * disallowed for now and its pages are skipped (`robots`). Transient. When the origin itself cannot be reached, its
+ * pages fail with that error instead (`CONNECTION`, `TIMEOUT`, `BLOCKED_ADDRESS`…).
+ */
 export class RobotsUnavailableError extends CrawlerError {
   constructor(message: string, options: CrawlerErrorOptions = {}) {
     super(CRAWLER_ERROR_CODES.ROBOTS_UNAVAILABLE, message, { ...options, kind: 'transient' });

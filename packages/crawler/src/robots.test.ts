@@ -141,6 +141,108 @@ describe('RobotsPolicy', () => {
     expect(server.connections).toBe(0);
   });
 
+  // robots.txt that cannot be fetched because its origin cannot be reached has disallowed nothing: the page fails
+  // with the origin's error, as its own fetch would. Only a blocked address, an unknown host or TLS are permanent.
+  describe('an origin that cannot be reached for robots.txt', () => {
+    async function closedPort(): Promise<number> {
+      const closed = await startServer(() => undefined);
+      await closed.close();
+      return closed.port;
+    }
+
+    it('fails a page on a closed port with KUMO_CRAWLER_CONNECTION, transient (not skipped/robots)', async () => {
+      const url = `http://127.0.0.1:${await closedPort()}/index.html`;
+      const c = crawler();
+      const outcome = await c.crawlPage({ url, depth: 0, scope: 'same-host' });
+      expect(outcome.page).toMatchObject({
+        status: 'failed',
+        finalUrl: url,
+        error: { code: 'KUMO_CRAWLER_CONNECTION' },
+      });
+      expect(outcome.page.reason).toBeUndefined();
+      expect(outcome.transient).toBe(true);
+      const rules = await c.fetchRobots(url);
+      expect(rules.state).toBe('unreachable');
+      expect(rules.isAllowed(url, c.options.userAgent)).toBe(false);
+    });
+
+    it('fails a page whose robots.txt never answers with KUMO_CRAWLER_TIMEOUT, transient', async () => {
+      const server = await site(() => undefined);
+      const outcome = await crawler({ headersTimeoutMs: 200 }).crawlPage({
+        url: `${server.origin}/public/x`,
+        depth: 0,
+        scope: 'same-host',
+      });
+      expect(outcome.page).toMatchObject({ status: 'failed', error: { code: 'KUMO_CRAWLER_TIMEOUT' } });
+      expect(outcome.transient).toBe(true);
+      expect(server.requests).toEqual(['GET /robots.txt']);
+    });
+
+    it('fails a redirect hop to a closed port with KUMO_CRAWLER_CONNECTION at the hop', async () => {
+      const target = `http://127.0.0.1:${await closedPort()}/moved`;
+      const server = await startServer((request, response) =>
+        request.url === '/robots.txt' ? reply(response, 404) : reply(response, 302, '', { location: target }),
+      );
+      cleanup.push(() => server.close());
+      const outcome = await crawler().crawlPage({ url: `${server.origin}/go`, depth: 0, scope: 'same-host' });
+      expect(outcome.page).toMatchObject({
+        status: 'failed',
+        finalUrl: target,
+        error: { code: 'KUMO_CRAWLER_CONNECTION' },
+      });
+      expect(outcome.transient).toBe(true);
+    });
+
+    it.each([
+      ['a name resolving to a refused address', (port: number) => `http://evil.test:${port}/admin`],
+      ['a refused literal address', (port: number) => `http://127.0.0.3:${port}/admin`],
+    ])('fails a redirect hop to %s with KUMO_CRAWLER_BLOCKED_ADDRESS, permanent', async (_name, target) => {
+      const listener = await startServer((_request, response) => reply(response, 200, HTML));
+      cleanup.push(() => listener.close());
+      const hop = target(listener.port);
+      const server = await startServer((request, response) =>
+        request.url === '/robots.txt' ? reply(response, 404) : reply(response, 302, '', { location: hop }),
+      );
+      cleanup.push(() => server.close());
+      // Only 127.0.0.1 is allowed; the name resolves to 127.0.0.3, which is loopback and refused.
+      const c = crawler({ lookup: async () => [{ address: '127.0.0.3', family: 4 }] });
+      const outcome = await c.crawlPage({ url: `${server.origin}/go`, depth: 0, scope: 'same-host' });
+      expect(outcome.page).toMatchObject({
+        status: 'failed',
+        finalUrl: hop,
+        error: { code: 'KUMO_CRAWLER_BLOCKED_ADDRESS' },
+      });
+      expect(outcome.page.reason).toBeUndefined();
+      expect(outcome.transient).toBe(false);
+      expect(listener.connections).toBe(0);
+    });
+
+    it('skips (robots, transient) a redirect hop whose robots.txt answers 503: the server answered', async () => {
+      const target = await site((response) => reply(response, 503, 'down'));
+      const server = await startServer((request, response) =>
+        request.url === '/robots.txt'
+          ? reply(response, 404)
+          : reply(response, 302, '', { location: `${target.origin}/x` }),
+      );
+      cleanup.push(() => server.close());
+      const outcome = await crawler().crawlPage({ url: `${server.origin}/go`, depth: 0, scope: 'same-host' });
+      expect(outcome.page).toMatchObject({
+        status: 'skipped',
+        reason: 'robots',
+        error: { code: 'KUMO_CRAWLER_ROBOTS_UNAVAILABLE' },
+      });
+      expect(outcome.transient).toBe(true);
+    });
+
+    it('reads robots.txt redirected to an unreachable server as unavailable: the origin itself answered', async () => {
+      const elsewhere = `http://127.0.0.1:${await closedPort()}/robots.txt`;
+      const server = await site((response) => reply(response, 301, '', { location: elsewhere }));
+      const rules = await crawler().fetchRobots(server.origin);
+      expect(rules.state).toBe('unavailable');
+      expect(rules.error?.code).toBe('KUMO_CRAWLER_ROBOTS_UNAVAILABLE');
+    });
+  });
+
   it('takes the robots token from the User-Agent', () => {
     expect(robotsAgentToken('kumo/0.1 (+https://example.com)')).toBe('kumo');
     expect(robotsAgentToken('Kumo-Crawler')).toBe('Kumo-Crawler');

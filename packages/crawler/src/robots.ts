@@ -19,8 +19,13 @@ const robotsParser: RobotsParser =
   (robotsParserModule as unknown as { default?: RobotsParser }).default ??
   (robotsParserModule as unknown as RobotsParser);
 
-/** How an origin's robots.txt was obtained. */
-export type RobotsState = 'parsed' | 'allow-all' | 'unavailable';
+/**
+ * How an origin's robots.txt was obtained: `parsed`; `allow-all` (none, 4xx, empty); `unavailable` (it answered
+ * 429/5xx, or a redirect of it led to a server that could not be reached: everything is disallowed for now);
+ * `unreachable` (the origin itself could not be reached — blocked address, DNS, TLS, connection, timeout: a page of
+ * the origin would fail the same way, so it fails with that error; nothing was disallowed).
+ */
+export type RobotsState = 'parsed' | 'allow-all' | 'unavailable' | 'unreachable';
 
 /** The first product token of a User-Agent (`kumo` for `kumo/0.1 (+https://…)`): what robots.txt groups name. */
 export function robotsAgentToken(userAgent: string): string {
@@ -31,7 +36,10 @@ export function robotsAgentToken(userAgent: string): string {
 export class RobotsRules {
   readonly origin: string;
   readonly state: RobotsState;
-  /** Why the rules are `unavailable`; transient for 5xx/timeouts, permanent for blocked or unknown hosts. */
+  /**
+   * Why the rules are `unavailable` (a transient `KUMO_CRAWLER_ROBOTS_UNAVAILABLE`) or `unreachable` (the origin's
+   * own error: permanent for blocked addresses, unknown hosts and TLS, transient for connections and timeouts).
+   */
   readonly error: CrawlerError | undefined;
   readonly #parsed: RobotsTxt | undefined;
 
@@ -42,9 +50,12 @@ export class RobotsRules {
     this.#parsed = state === 'parsed' && body !== undefined ? robotsParser(`${origin}/robots.txt`, body) : undefined;
   }
 
-  /** Whether `url` may be fetched by `userAgent`. Unavailable rules disallow everything (Google's rule for 5xx). */
+  /**
+   * Whether `url` may be fetched by `userAgent`. Unavailable rules disallow everything (Google's rule for 5xx);
+   * so do unreachable ones (nothing can be fetched from the origin: `crawlPage` fails the page with the error instead).
+   */
   isAllowed(url: string, userAgent: string): boolean {
-    if (this.state === 'unavailable') return false;
+    if (this.state === 'unavailable' || this.state === 'unreachable') return false;
     if (this.#parsed === undefined) return true;
     return this.#parsed.isAllowed(url, robotsAgentToken(userAgent)) ?? true;
   }
@@ -83,9 +94,10 @@ export interface RobotsPolicyOptions {
 }
 
 /**
- * robots.txt, Google's way: 2xx is parsed; 4xx (401 and 403 included) allows everything; 429, 5xx and network
- * failures disallow everything for a while (`unavailable`, not stored, retried after `errorTtlMs`). Redirects are
- * followed. Bodies go to the shared {@link RobotsStore}; an LRU in front means one process asks the store once per
+ * robots.txt, Google's way: 2xx is parsed; 4xx (401 and 403 included) allows everything; 429 and 5xx disallow
+ * everything for a while (`unavailable`, not stored, retried after `errorTtlMs`). When the origin itself cannot be
+ * reached (blocked address, DNS, TLS, refused or reset connection, timeout) the rules are `unreachable`, carrying
+ * that error (not stored either, retried after `errorTtlMs`). Redirects are followed. Bodies go to the shared {@link RobotsStore}; an LRU in front means one process asks the store once per
  * origin, and concurrent callers for one origin share one fetch.
  */
 export class RobotsPolicy {
@@ -158,9 +170,10 @@ export class RobotsPolicy {
         rules = new RobotsRules(origin, 'allow-all');
         await options.store.set(origin, '').catch(() => undefined);
       } else {
+        const state = verdict instanceof RobotsUnavailableError ? 'unavailable' : 'unreachable';
         return this.#remember(
           origin,
-          new RobotsRules(origin, 'unavailable', undefined, verdict),
+          new RobotsRules(origin, state, undefined, verdict),
           options.errorTtlMs ?? CRAWLER_DEFAULTS.robotsErrorTtlMs,
         );
       }
@@ -176,18 +189,23 @@ export class RobotsPolicy {
 
 /**
  * What a failed robots.txt fetch means. 4xx other than 429 is "no robots.txt" (allow all), and so is a broken
- * redirect chain (Google treats one as 404). A permanent failure of the origin itself (blocked address, unknown
- * host, bad certificate) is returned as is: the page would fail the same way. Anything else is transient.
+ * redirect chain (Google treats one as 404); 429 and 5xx are a {@link RobotsUnavailableError} (disallow for now).
+ * A failure to reach the origin itself is returned as is, permanent (blocked address, unknown host, bad
+ * certificate) or transient (refused or reset connection, not HTTP, timeout, resolver trouble): the page would fail
+ * the same way, and robots.txt has not disallowed anything. The same failure at a redirect target on another origin
+ * makes robots.txt unavailable (transient) when a retry may help, and allow-all when it cannot.
  */
 function classifyRobotsError(origin: string, error: unknown): 'allow-all' | CrawlerError {
   if (!(error instanceof CrawlerError)) {
     return new RobotsUnavailableError(`robots.txt of ${origin} unavailable: ${String(error)}`, { cause: error });
   }
+  const atOrigin = (error.url === undefined ? origin : safeOrigin(error.url)) === origin;
   if (error instanceof HttpStatusError) {
     if (error.httpStatus !== 429 && error.httpStatus < 500) return 'allow-all';
   } else if (error.kind === 'permanent') {
-    const failedOrigin = error.url === undefined ? origin : safeOrigin(error.url);
-    return failedOrigin === origin && ORIGIN_FAILURES.has(error.code) ? error : 'allow-all';
+    return atOrigin && ORIGIN_FAILURES.has(error.code) ? error : 'allow-all';
+  } else if (atOrigin) {
+    return error;
   }
   return new RobotsUnavailableError(`robots.txt of ${origin} unavailable: ${error.message}`, {
     cause: error,
