@@ -34,6 +34,7 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
     bodyTimeoutMs: config.CRAWL_BODY_TIMEOUT_MS,
     maxBodyBytes: config.CRAWL_MAX_BODY_BYTES,
     maxRedirects: config.CRAWL_MAX_REDIRECTS,
+    maxTextChars: config.CRAWL_MAX_TEXT_CHARS,
     allowHosts: config.CRAWL_ALLOW_HOSTS,
     robotsStore: new RedisRobotsStore(store, { ttlMs: config.ROBOTS_CACHE_TTL_S * 1000 }),
   });

@@ -151,6 +151,9 @@ export const configSchema = z.object({
     .default(5 * 1024 * 1024)
     .describe('Largest body read; larger pages are cut off and skipped (`too-large`)'),
   CRAWL_MAX_REDIRECTS: envInt(0, 20).default(5).describe('Redirect hops followed per page'),
+  CRAWL_MAX_TEXT_CHARS: envInt(1000, 100_000_000)
+    .default(500_000)
+    .describe('Longest visible text kept per page (what is analysed); longer text is cut at a line break'),
   CRAWL_ATTEMPTS: envInt(1, 20).default(3).describe('Attempts per page for transient errors (timeouts, 5xx, resets)'),
   CRAWL_RETRY_BACKOFF_MS: envInt(0, 600_000).default(1000).describe('First retry delay; doubles each attempt'),
   CRAWL_HOST_CONCURRENCY: envInt(1, 1000).default(4).describe('Requests in flight per host across all workers'),
