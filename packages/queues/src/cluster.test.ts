@@ -1,22 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'bullmq';
 import { loadConfig } from '@kumo/config';
-import { auditKeyspace, checkRedisServer, loadScript, type KeyStore } from '@kumo/keyspace';
+import { auditKeyspace, checkRedisServer, createRedisClient, loadScript, type KeyStore } from '@kumo/keyspace';
+import { startRedisCluster, type RedisClusterHandle } from '@kumo/local-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster } from './__fixtures__/cluster.js';
 import { deferred } from './__fixtures__/setup.js';
 import { createKeyStore, createRedisConnection, waitUntilReady } from './connection.js';
 import type { AggregateJobData, CrawlJobData } from './names.js';
 import { KumoQueues } from './queues.js';
 import { createKumoWorker } from './worker.js';
 
+/** A local cluster of three masters in a temp dir of its own, removed again by `stop()`. */
+async function startTestCluster(options: { nodeTimeoutMs?: number } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kumo-queues-cluster-'));
+  try {
+    const cluster = await startRedisCluster({ dir, masters: 3, replicasPerMaster: 0, ...options });
+    return {
+      cluster,
+      async stop() {
+        await cluster.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
 // A real 3-master cluster: keys of different tags land on different masters, so a cross-slot mistake fails here.
-let cluster: Awaited<ReturnType<typeof startTestCluster>>;
+let cluster: RedisClusterHandle;
+let stopCluster: () => Promise<void>;
 let config: ReturnType<typeof loadConfig>;
 let store: KeyStore;
 let handle: ReturnType<typeof createKeyStore>;
 
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  ({ cluster, stop: stopCluster } = await startTestCluster());
   config = loadConfig({
     REDIS_CLUSTER_NODES: cluster.nodes.join(','),
     KUMO_PREFIX: 'kc',
@@ -30,7 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await store?.close();
-  await cluster?.stop();
+  await stopCluster?.();
 });
 
 describe('on a Redis Cluster', () => {
@@ -112,6 +135,57 @@ describe('on a Redis Cluster', () => {
       await Promise.all(workers.map((worker) => worker.close()));
       await queues.close();
       connection.disconnect();
+    }
+  }, 30_000);
+});
+
+describe('a cluster client while a master is down (cluster_state:fail)', () => {
+  let down: Awaited<ReturnType<typeof startTestCluster>>;
+
+  beforeAll(async () => {
+    down = await startTestCluster({ nodeTimeoutMs: 1000 });
+    await down.cluster.killNode(down.cluster.ports[0]!);
+    // The survivors mark the dead master failed after the node timeout; its slots are then uncovered.
+    const survivor = createRedisClient(`redis://${down.cluster.nodes[1]}`, { maxRetriesPerRequest: 1 });
+    try {
+      while (!String(await survivor.call('CLUSTER', 'INFO')).includes('cluster_state:fail')) await sleep(100);
+    } finally {
+      survivor.disconnect();
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await down?.stop();
+  });
+
+  // The window between a master's death and its replica's promotion. With ioredis' ready check, connect() loads the
+  // slot map, fails the check and reconnects by itself, never settling that connect(): BullMQ awaits such a connect()
+  // when it resets an idle worker's blocking connection, and the worker hung forever after a failover.
+  it('becomes ready, and a reconnect (what BullMQ does after its blocking watchdog fires) settles', async () => {
+    const client = createRedisConnection(
+      { REDIS_CLUSTER_NODES: [...down.cluster.nodes], REDIS_URL: undefined },
+      { role: 'worker' },
+    );
+    client.on('error', () => undefined);
+    try {
+      await waitUntilReady(client, 10_000);
+      const ended = new Promise((resolve) => client.once('end', resolve));
+      client.disconnect();
+      await ended;
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        client.connect().then(
+          () => 'connected',
+          (error: unknown) => `failed: ${String(error)}`,
+        ),
+        new Promise((resolve) => {
+          timer = setTimeout(() => resolve('connect() never settled'), 10_000);
+        }),
+      ]);
+      clearTimeout(timer);
+      expect(outcome).toBe('connected');
+    } finally {
+      client.disconnect();
     }
   }, 30_000);
 });

@@ -53,6 +53,8 @@ describe('createRedisConnection', () => {
     try {
       expect(client).toBeInstanceOf(Cluster);
       expect(client.options.scaleReads).toBe('master');
+      // ioredis' ready check can leave a connect() unsettled during a failover (see createRedisConnection).
+      expect(client.options.enableReadyCheck).toBe(false);
       expect(client.options.redisOptions).toMatchObject({
         username: 'user',
         password: 'p@ss',

@@ -57,6 +57,14 @@ function credentialsFrom(url: string | undefined): Pick<RedisOptions, 'username'
 /**
  * Opens a connection from the configuration: a Redis Cluster when `REDIS_CLUSTER_NODES` is set (credentials and TLS
  * from `REDIS_URL`'s scheme, if given; reads from masters only), else the single Redis of `REDIS_URL`.
+ *
+ * Cluster clients skip ioredis' ready check (`enableReadyCheck: false`). With it, a `connect()` that runs while the
+ * cluster reports `cluster_state:fail` — the seconds between a master's death and its replica's promotion — loads the
+ * slot map, fails the check, and reconnects on its own timer without ever settling the promise of that `connect()`.
+ * BullMQ's worker awaits exactly such a `connect()` when it resets its blocking connection after its BZPOPMIN
+ * watchdog fires, so a worker that was idle when a master died could hang forever (jobs left in `wait`). Without
+ * the check the client is `ready` once it has the slot map, and commands that hit the failing slots during the
+ * failover get `CLUSTERDOWN`/`MOVED`/closed connections, which ioredis and `retryTransient` retry.
  */
 export function createRedisConnection(config: ConnectionConfig, options: RedisConnectionOptions): RedisClient {
   const connectionName = options.name ?? `kumo:${options.role}`;
@@ -67,6 +75,7 @@ export function createRedisConnection(config: ConnectionConfig, options: RedisCo
       redisOptions: { ...credentialsFrom(config.REDIS_URL), connectionName, ...role },
       scaleReads: 'master',
       enableOfflineQueue: role.enableOfflineQueue ?? true,
+      enableReadyCheck: false,
     });
   }
   if (!config.REDIS_URL) {

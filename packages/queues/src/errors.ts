@@ -16,3 +16,14 @@ export class QueueUnavailableError extends KumoError {
     super('KUMO_QUEUES_UNAVAILABLE', message, { cause, kind: 'transient' });
   }
 }
+
+/**
+ * A worker's fetch loop is wedged: its queue had jobs waiting and the worker had a free slot at two liveness checks
+ * in a row, yet it started no job in between (e.g. a blocking connection that never came back after a cluster
+ * failover). Critical: the worker is closed and, by default, the process stops so its supervisor starts a fresh one.
+ */
+export class WorkerStuckError extends KumoError {
+  constructor(message: string) {
+    super('KUMO_QUEUES_WORKER_STUCK', message, { kind: 'critical' });
+  }
+}

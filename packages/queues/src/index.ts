@@ -30,6 +30,8 @@ export {
 export { KumoQueues, COUNTED_STATES, type CountedState, type QueuesConfig, type ChildJobData } from './queues.js';
 export {
   createKumoWorker,
+  BLOCK_TIMEOUT_S,
+  DEFAULT_LIVENESS_CHECK_MS,
   type KumoWorkerOptions,
   type KumoProcessor,
   type WorkerConfig,
@@ -41,8 +43,13 @@ export {
 } from './worker.js';
 export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 export { assertRedisFitForQueues } from './redis-preflight.js';
-export { retryTransient, isTransientRedisError, type RetryOptions } from './transient-retry.js';
-export { RedisConfigError, QueueUnavailableError } from './errors.js';
+export {
+  retryTransient,
+  isTransientRedisError,
+  DEFAULT_RETRY_BUDGET_MS,
+  type RetryOptions,
+} from './transient-retry.js';
+export { RedisConfigError, QueueUnavailableError, WorkerStuckError } from './errors.js';
 // Re-exported so that apps need not import bullmq themselves.
 export { DelayedError, UnrecoverableError, WaitingChildrenError } from 'bullmq';
 export type { Job, Worker, Queue, JobsOptions, ParentOptions } from 'bullmq';

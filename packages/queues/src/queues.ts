@@ -24,7 +24,8 @@ import { retryTransient } from './transient-retry.js';
 
 /** The settings `KumoQueues` needs. */
 export type QueuesConfig = JobOptionsConfig &
-  Pick<Config, 'KUMO_PREFIX' | 'QUEUE_EVENTS_MAX_LEN' | 'QUEUE_SWEEP_INTERVAL_S'>;
+  Pick<Config, 'KUMO_PREFIX' | 'QUEUE_EVENTS_MAX_LEN' | 'QUEUE_SWEEP_INTERVAL_S'> &
+  Partial<Pick<Config, 'REDIS_RETRY_BUDGET_MS'>>;
 
 /** Job states counted for metrics and admission control. */
 export const COUNTED_STATES = [
@@ -82,6 +83,7 @@ export class KumoQueues {
   /**
    * Adds a crawl's flow: the root `aggregate` job (id = crawl id) with one `crawl` child per seed. The root runs
    * once every child, including the dynamic ones added later with `addChildren`, is done. Returns the root job.
+   * Transient cluster errors (failover) are retried for `REDIS_RETRY_BUDGET_MS`, then `QueueUnavailableError`.
    */
   async addCrawlFlow(input: { crawlId: string; seeds: readonly { url: string; depth?: number }[] }) {
     const crawlOptions = crawlJobOptions(this.config);
@@ -101,7 +103,7 @@ export class KumoQueues {
             opts: { ...crawlOptions, jobId: crawlJobId(input.crawlId, seed.url) },
           })),
         }),
-      { operation: 'addCrawlFlow' },
+      { operation: 'addCrawlFlow', budgetMs: this.config.REDIS_RETRY_BUDGET_MS },
     );
     return node.job as Job<AggregateJobData, AggregateJobResult, 'aggregate'>;
   }
@@ -109,7 +111,7 @@ export class KumoQueues {
   /**
    * Adds jobs as dynamic children of the crawl's root (call it from a job of that crawl while it is active, so
    * the root is still waiting for children). Job ids are deterministic, so adding a URL twice makes one job, and
-   * transient cluster errors (failover) are retried.
+   * transient cluster errors (failover) are retried for `REDIS_RETRY_BUDGET_MS`.
    */
   async addChildren<K extends keyof ChildJobData>(
     kind: K,
@@ -126,7 +128,10 @@ export class KumoQueues {
       data,
       opts: { ...base, jobId: idOf(crawlId, data.url), parent },
     }));
-    return retryTransient(() => queue.addBulk(bulk), { operation: `addChildren(${kind})` });
+    return retryTransient(() => queue.addBulk(bulk), {
+      operation: `addChildren(${kind})`,
+      budgetMs: this.config.REDIS_RETRY_BUDGET_MS,
+    });
   }
 
   /**

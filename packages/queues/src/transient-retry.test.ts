@@ -13,6 +13,9 @@ describe('isTransientRedisError', () => {
     [new Error('Connection is closed.'), true],
     [new Error('connect ECONNREFUSED 127.0.0.1:6379'), true],
     [named('MaxRetriesPerRequestError', 'Reached the max retries per request limit'), true],
+    [new Error('Too many Cluster redirections. Last error: Error: Connection is closed.'), true],
+    [new Error("Cluster isn't ready and enableOfflineQueue options is false"), true],
+    [new Error('Failed to refresh slots cache.'), true],
     [new Error('ERR wrong number of arguments'), false],
     [new Error('Custom Ids cannot be integers'), false],
     ['MOVED as a string', false],
@@ -74,5 +77,35 @@ describe('retryTransient', () => {
     ).catch((caught: unknown) => caught);
     expect(calls).toBe(4);
     expect(error).toMatchObject({ code: 'KUMO_QUEUES_UNAVAILABLE', kind: 'transient', cause: last });
+  });
+});
+
+describe('retryTransient over a failover', () => {
+  it('keeps retrying past a handful of failures while its budget lasts', async () => {
+    let calls = 0;
+    const result = await retryTransient(
+      async () => {
+        calls++;
+        if (calls <= 12) throw new Error(calls % 2 ? 'CLUSTERDOWN The cluster is down' : 'Connection is closed.');
+        return 'added';
+      },
+      { operation: 'test', baseDelayMs: 1, maxDelayMs: 1, budgetMs: 60_000 },
+    );
+    expect(result).toBe('added');
+    expect(calls).toBe(13);
+  });
+
+  it('gives up with QueueUnavailableError once the budget is spent', async () => {
+    let calls = 0;
+    const error = await retryTransient(
+      async () => {
+        calls++;
+        throw new Error('MOVED 3999 127.0.0.1:6381');
+      },
+      { operation: 'addCrawlFlow', baseDelayMs: 5, maxDelayMs: 20, budgetMs: 150 },
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'KUMO_QUEUES_UNAVAILABLE', kind: 'transient' });
+    expect((error as Error).message).toMatch(/^addCrawlFlow failed after \d+ tries in \d+ ms$/);
+    expect(calls).toBeGreaterThan(2);
   });
 });

@@ -6,7 +6,7 @@ const retryChannel = channel('kumo:queues:retry');
 
 /** Error replies and connection failures that a cluster failover produces and that succeed when retried. */
 const TRANSIENT =
-  /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|LOADING|READONLY|MASTERDOWN)\b|Connection is closed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|Too many Cluster redirections/;
+  /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|LOADING|READONLY|MASTERDOWN)\b|Connection is closed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|Too many Cluster redirections|Cluster isn't ready|None of startup nodes is available|Failed to refresh slots cache/;
 
 /** True for an error worth retrying after a pause (a failover in progress, a dropped connection). */
 export function isTransientRedisError(error: unknown): boolean {
@@ -15,32 +15,51 @@ export function isTransientRedisError(error: unknown): boolean {
   return TRANSIENT.test(error.message);
 }
 
+/** Default of `REDIS_RETRY_BUDGET_MS`: a failover with `cluster-node-timeout 5000` (7.6–9.5 s measured) fits. */
+export const DEFAULT_RETRY_BUDGET_MS = 15_000;
+
 export interface RetryOptions {
-  /** Tries in all. Default 5. */
-  attempts?: number;
-  /** Pause before the 2nd try; doubles each time. Default 200 ms (5 tries span about 3 s). */
-  baseDelayMs?: number;
   /** Named in diagnostics and in the final error. */
   operation: string;
+  /**
+   * How long to keep retrying, counted from the first try; the last try starts at the latest when it runs out.
+   * Keep it above the cluster's `cluster-node-timeout` + 5 s so that a failover fits. Default 15 000 ms.
+   */
+  budgetMs?: number;
+  /** Pause before the 2nd try; doubles each time up to `maxDelayMs`. Default 200 ms. */
+  baseDelayMs?: number;
+  /** Longest pause between two tries. Default 2000 ms. */
+  maxDelayMs?: number;
+  /** Tries in all, at most (within the budget). Default: as many as the budget allows. */
+  attempts?: number;
 }
 
 /**
- * Runs `fn`, retrying transient Redis errors with exponential backoff; other errors pass through at once. Only for
- * idempotent work (adds with deterministic job ids). Exhausted retries throw `QueueUnavailableError`.
+ * Runs `fn`, retrying transient Redis errors (`MOVED`, `CLUSTERDOWN`, `TRYAGAIN`, closed connections…) with
+ * exponential backoff for up to `budgetMs`; other errors pass through at once. Only for idempotent work (adds with
+ * deterministic job ids). When the budget or the attempts run out it throws `QueueUnavailableError`.
  */
 export async function retryTransient<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const attempts = options.attempts ?? 5;
+  const budget = options.budgetMs ?? DEFAULT_RETRY_BUDGET_MS;
   const base = options.baseDelayMs ?? 200;
+  const maxDelay = options.maxDelayMs ?? 2000;
+  const attempts = options.attempts ?? Infinity;
+  const startedAt = performance.now();
   let lastError: unknown;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  let attempt = 0;
+  for (;;) {
+    attempt++;
     try {
       return await fn();
     } catch (error) {
       if (!isTransientRedisError(error)) throw error;
       lastError = error;
       if (retryChannel.hasSubscribers) retryChannel.publish({ operation: options.operation, attempt, error });
-      if (attempt < attempts) await sleep(base * 2 ** (attempt - 1));
+      const left = budget - (performance.now() - startedAt);
+      if (attempt >= attempts || left <= 0) break;
+      await sleep(Math.min(base * 2 ** (attempt - 1), maxDelay, left));
     }
   }
-  throw new QueueUnavailableError(`${options.operation} failed after ${attempts} tries`, lastError);
+  const spent = Math.round(performance.now() - startedAt);
+  throw new QueueUnavailableError(`${options.operation} failed after ${attempt} tries in ${spent} ms`, lastError);
 }

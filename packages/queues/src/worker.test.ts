@@ -1,10 +1,12 @@
-import { Queue } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue, type Worker } from 'bullmq';
 import { KeySpace } from '@kumo/keyspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis } from './__fixtures__/redis.js';
 import { deferred, testSetup } from './__fixtures__/setup.js';
+import type { WorkerStuckError } from './errors.js';
 import { UnrecoverableError } from './index.js';
-import { createKumoWorker, type JobDone } from './worker.js';
+import { BLOCK_TIMEOUT_S, createKumoWorker, type JobDone, type WorkerEvent } from './worker.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 
@@ -45,7 +47,12 @@ describe('createKumoWorker', { timeout: 30_000 }, () => {
       },
     );
     try {
-      expect(worker.opts).toMatchObject({ lockDuration: 7000, maxStalledCount: 2, concurrency: 2 });
+      expect(worker.opts).toMatchObject({
+        lockDuration: 7000,
+        maxStalledCount: 2,
+        concurrency: 2,
+        drainDelay: BLOCK_TIMEOUT_S,
+      });
       expect(worker.opts.stalledInterval).toBe(config.WORKER_STALLED_INTERVAL_MS);
       await queue.add('crawl', { n: 1 }, { jobId: 'one' });
       await queue.add('crawl', { n: 2 }, { jobId: 'two', attempts: 2 });
@@ -73,6 +80,89 @@ describe('createKumoWorker', { timeout: 30_000 }, () => {
       await worker.close();
       await queue.close();
       connection.disconnect();
+    }
+  });
+});
+
+describe('the liveness check of createKumoWorker', { timeout: 30_000 }, () => {
+  const setup = () => {
+    const { config, connection } = testSetup(redis.url, { WORKER_LIVENESS_CHECK_MS: '200' });
+    const queue = new Queue('crawl', {
+      connection,
+      prefix: new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix(),
+    });
+    const events: WorkerEvent['type'][] = [];
+    const stuck: WorkerStuckError[] = [];
+    const logged: object[] = [];
+    const options = {
+      connection,
+      config,
+      logger: { warn: () => undefined, error: (object: object) => logged.push(object) },
+      onEvent: (event: WorkerEvent) => events.push(event.type),
+      onStuck: (error: WorkerStuckError) => stuck.push(error),
+    };
+    const close = async (worker: Worker) => {
+      await worker.close(true);
+      await queue.close();
+      connection.disconnect();
+    };
+    return { queue, events, stuck, logged, options, close };
+  };
+
+  it('closes a worker whose fetch loop hangs while jobs wait, and reports KUMO_QUEUES_WORKER_STUCK', async () => {
+    const { queue, events, logged, options, close } = setup();
+    const reported = deferred<WorkerStuckError>();
+    const worker = createKumoWorker('crawl', async () => 'done', {
+      ...options,
+      concurrency: 2,
+      autorun: false,
+      onStuck: (error) => reported.resolve(error),
+    });
+    try {
+      // What a blocking connection that never comes back looks like to BullMQ's loop: a wait that never settles.
+      (worker as unknown as { waitForJob: () => Promise<number> }).waitForJob = () => new Promise<number>(() => {});
+      const drained = new Promise<void>((resolve) => worker.once('drained', () => resolve()));
+      void worker.run();
+      await drained;
+      await queue.add('crawl', { n: 1 }, { jobId: 'waits' });
+      const error = await reported.promise;
+      expect(error).toMatchObject({ code: 'KUMO_QUEUES_WORKER_STUCK', kind: 'critical' });
+      expect(events).toContain('stuck');
+      expect(logged).toContainEqual(expect.objectContaining({ code: 'KUMO_QUEUES_WORKER_STUCK', queue: 'crawl' }));
+      expect(worker.closing).toBeDefined();
+      expect(await queue.getJobState('waits')).toBe('waiting');
+    } finally {
+      await close(worker);
+    }
+  });
+
+  it('leaves a worker alone that is busy, paused, or has nothing to do', async () => {
+    const { queue, events, stuck, options, close } = setup();
+    const finished = deferred<void>();
+    let processed = 0;
+    const worker = createKumoWorker(
+      'crawl',
+      async () => {
+        // Busy longer than two checks: jobs wait, but the only slot is taken.
+        await sleep(700);
+        if (++processed === 3) finished.resolve();
+        return 'done';
+      },
+      { ...options, concurrency: 1 },
+    );
+    try {
+      await sleep(600); // idle with an empty queue for a few checks
+      await queue.addBulk([1, 2, 3].map((n) => ({ name: 'crawl', data: { n } })));
+      await finished.promise;
+      await worker.pause();
+      await queue.add('crawl', { n: 4 }, { jobId: 'while-paused' });
+      await sleep(1000); // paused with a job waiting for several checks
+      expect(await queue.getJobState('while-paused')).toBe('waiting');
+      expect(stuck).toEqual([]);
+      expect(events).not.toContain('stuck');
+      expect(worker.closing).toBeUndefined();
+    } finally {
+      await close(worker);
     }
   });
 });
