@@ -10,7 +10,14 @@ const ioredisMessage =
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.turbo/**', '**/.data/**', 'test/bench/results/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      '.turbo/**',
+      '**/.data/**',
+      'test/bench/results/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -26,19 +33,30 @@ export default tseslint.config(
           paths: [{ name: 'ioredis', message: ioredisMessage }],
           patterns: [
             { group: ['ioredis/*'], message: ioredisMessage },
-            { group: ['@kumo/*/src', '@kumo/*/src/*', '@kumo/*/dist/*'], message: 'Import a package through its public entry point.' },
+            {
+              group: ['@kumo/*/src', '@kumo/*/src/*', '@kumo/*/dist/*'],
+              message: 'Import a package through its public entry point.',
+            },
           ],
         },
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through @kumo/config (loadConfig), never process.env directly.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through @kumo/config (loadConfig), never process.env directly.',
+        },
       ],
     },
   },
   {
     // The two places allowed to talk to ioredis directly.
-    files: ['packages/keyspace/src/**/*.ts', 'packages/queues/src/connection.ts', 'packages/queues/src/connection.test.ts'],
+    files: [
+      'packages/keyspace/src/**/*.ts',
+      'packages/queues/src/connection.ts',
+      'packages/queues/src/connection.test.ts',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -4,4 +4,6 @@ import { README, readReadme, renderedSections, withSections } from './generated-
 const before = readReadme();
 const after = withSections(before, await renderedSections());
 if (after !== before) writeFileSync(README, after);
-console.log(after === before ? 'README.md generated sections are up to date' : 'README.md generated sections rewritten');
+console.log(
+  after === before ? 'README.md generated sections are up to date' : 'README.md generated sections rewritten',
+);

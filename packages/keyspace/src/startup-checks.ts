@@ -26,7 +26,8 @@ export async function checkRedisServer(
 ): Promise<RedisServerCheck> {
   const warnings: string[] = [];
   // A cluster client knows its masters only once it has loaded the slot map.
-  if (client.isCluster && client.status !== 'ready') await once(client, 'ready', { signal: AbortSignal.timeout(30_000) });
+  if (client.isCluster && client.status !== 'ready')
+    await once(client, 'ready', { signal: AbortSignal.timeout(30_000) });
   const nodes = masterNodes(client);
   const info = await nodes[0]!.info('server');
   const version = /^redis_version:(.+)$/m.exec(info)?.[1]?.trim() ?? null;
