@@ -9,7 +9,8 @@ export interface FinalStatusInput {
   counts: Pick<CrawlCounts, 'fetched' | 'failed'>;
   /**
    * Pages skipped because of an error rather than a rule: a `skipped` page carrying `error`, such as a site whose
-   * robots.txt could not be read at all (a closed port). Such a crawl could not reach anything. @defaultValue 0
+   * robots.txt answers 5xx or 429 (`KUMO_CRAWLER_ROBOTS_UNAVAILABLE`). Such a crawl could not reach anything.
+   * @defaultValue 0
    */
   skippedWithError?: number;
 }
