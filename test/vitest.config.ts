@@ -8,7 +8,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * - `unit`: tests beside the code in packages/ and apps/ (pure logic, or their own short-lived servers);
  * - `integration`: tests under test/integration that cross packages and run real processes against one Redis
  *   provisioned by the global setup (REDIS_URL when set, else an embedded redis-server in a temp dir);
- *   each test file isolates itself with its own key prefix.
+ *   each test file isolates itself with its own key prefix;
+ * - `resilience`: the CI subset of test/resilience (faults, hostile input, auth, SSRF against the built apps).
  */
 export default defineConfig({
   test: {
@@ -48,6 +49,25 @@ export default defineConfig({
           // Integration files start real processes; two at a time suits the 2-core machines.
           maxWorkers: 2,
           fileParallelism: true,
+        },
+      },
+      {
+        extends: true,
+        resolve: { conditions: ['kumo-source'] },
+        ssr: { resolve: { conditions: ['kumo-source'] } },
+        test: {
+          // The CI subset of the resilience suite (test/resilience, `npm run test:resilience` runs all of it):
+          // faults and hostile input against the built apps, each file with a redis-server of its own.
+          name: 'resilience',
+          sequence: { groupOrder: 2 },
+          include: ['test/resilience/**/*.test.ts'],
+          exclude: ['test/resilience/**/*.slow.test.ts'],
+          globalSetup: ['test/resilience/global-setup.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
+          // One file at a time: each starts its own Redis and up to three apps, and kills them on purpose.
+          maxWorkers: 1,
+          fileParallelism: false,
         },
       },
     ],
