@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -7,15 +6,14 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * Integration tests that also run on the cluster: flows and dynamic children through the crawl-worker
  * (crawl-sites), the API and its Redis-backed admission, idempotency and rate limits (api-contract), the SSE
- * multiplexer's bucket readers (api-multiplexer). api-sse-fanout passes too but takes ~85 s on a local cluster on
- * 2 cores, so it stays in the single-Redis suite; test/cluster/system-on-cluster.test.ts streams on the cluster.
- * They read `inject('redisEnv')` once test/helpers takes a RedisEnv (integration-on-cluster.patch adds
- * test/helpers/redis-admin.ts with it): until then they are left out rather than run against the wrong Redis.
+ * multiplexer's bucket readers (api-multiplexer). They take the Redis as `inject('redisEnv')`: `{ REDIS_URL }` from
+ * test/helpers/global-setup.ts in `npm test`, `{ REDIS_CLUSTER_NODES }` from test/cluster/global-setup.ts here.
+ * api-sse-fanout passes too but takes ~85 s on a local cluster on 2 cores, so it stays in the single-Redis suite;
+ * test/cluster/system-on-cluster.test.ts streams on the cluster, and keys-on-masters.test.ts audits every master.
  */
 export const INTEGRATION_ON_CLUSTER = ['crawl-sites', 'api-contract', 'api-multiplexer'].map(
   (name) => `test/integration/${name}.test.ts`,
 );
-const helpersTakeRedisEnv = existsSync(new URL('../helpers/redis-admin.ts', import.meta.url));
 
 /**
  * `npm run test:cluster`: kumo on a local Redis Cluster (3 masters + 3 replicas, started by the global setup and
@@ -29,7 +27,7 @@ export default defineConfig({
   test: {
     root,
     name: 'cluster',
-    include: ['test/cluster/**/*.test.ts', ...(helpersTakeRedisEnv ? INTEGRATION_ON_CLUSTER : [])],
+    include: ['test/cluster/**/*.test.ts', ...INTEGRATION_ON_CLUSTER],
     exclude: ['**/node_modules/**', 'test/cluster/.verify/**'],
     globalSetup: ['test/cluster/global-setup.ts'],
     testTimeout: 180_000,

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { buildWorkerResources, createApp, type ApiApp, type WorkerResources } from '@kumo/api';
 import { loadConfig, type Config } from '@kumo/config';
 import { createLogger } from '@kumo/observability';
-import { testEnv } from './env.js';
+import { testEnv, type RedisEnv } from './env.js';
 
 /** Keys every in-process test API accepts: two, so tests can check that one key cannot see the other's crawls. */
 export const TEST_API_KEYS = ['test-key-alpha-0123456789', 'test-key-beta-0123456789'] as const;
@@ -25,7 +25,9 @@ export interface InProcessApi {
 
 /** Starts the API in-process over the shared test Redis, isolated by `prefix`. */
 export async function startInProcessApi(options: {
-  redisUrl: string;
+  redisUrl?: string;
+  /** The Redis as an environment (a cluster in test/cluster); takes precedence over `redisUrl`. */
+  redis?: RedisEnv;
   prefix: string;
   overrides?: Record<string, string>;
   readyTimeoutMs?: number;
@@ -33,6 +35,7 @@ export async function startInProcessApi(options: {
   const config = loadConfig(
     testEnv({
       redisUrl: options.redisUrl,
+      redis: options.redis,
       prefix: options.prefix,
       overrides: {
         API_KEYS: TEST_API_KEYS.join(','),

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createRedisClient } from '@kumo/keyspace';
 import { TEST_API_KEYS } from './api-harness.js';
-import { testEnv } from './env.js';
+import { testEnv, type RedisEnv } from './env.js';
 import { startApp, type AppProcess } from './processes.js';
+import { countClients } from './redis-admin.js';
 
 /** The whole system as child processes: the API (one process), a crawl-worker and an analysis-worker. */
 export interface RunningSystem {
@@ -18,12 +18,15 @@ export interface RunningSystem {
  * listens on port 0 (a free port the cluster shares) and the URL comes from its `ready` line: no port race.
  */
 export async function startSystem(options: {
-  redisUrl: string;
+  redisUrl?: string;
+  /** The Redis as an environment (a cluster in test/cluster); takes precedence over `redisUrl`. */
+  redis?: RedisEnv;
   prefix: string;
   overrides?: Record<string, string>;
 }): Promise<RunningSystem> {
   const env = testEnv({
     redisUrl: options.redisUrl,
+    redis: options.redis,
     prefix: options.prefix,
     overrides: {
       API_PORT: '0',
@@ -57,16 +60,16 @@ export async function startSystem(options: {
   };
 }
 
-/** Samples how many Redis connections the API of `prefix` holds (by the names it sets), until stopped. */
-export function sampleApiConnections(redisUrl: string, prefix: string, intervalMs = 200) {
-  const admin = createRedisClient(redisUrl, { connectionName: 'kumo:test:admin' });
+/**
+ * Samples how many Redis connections the API of `prefix` holds (by the names it sets), until stopped. On a cluster,
+ * where every client connects to each node, this counts clients (on the node where there are most).
+ */
+export function sampleApiConnections(redis: string | RedisEnv, prefix: string, intervalMs = 200) {
+  const target: RedisEnv = typeof redis === 'string' ? { REDIS_URL: redis } : redis;
   const pattern = new RegExp(` name=kumo:api(?:-sse|-primary)?:${prefix} `);
   const samples: number[] = [];
   let running = true;
-  const count = async () => {
-    const list = String(await admin.client('LIST'));
-    return list.split('\n').filter((line) => pattern.test(` ${line} `)).length;
-  };
+  const count = () => countClients(target, pattern);
   const loop = (async () => {
     while (running) {
       samples.push(await count());
@@ -79,7 +82,6 @@ export function sampleApiConnections(redisUrl: string, prefix: string, intervalM
     async stop() {
       running = false;
       await loop;
-      await admin.quit();
     },
   };
 }

@@ -4,6 +4,7 @@ import { crawlRequestSchema, type CrawlRequestInput, type PageResult } from '@ku
 import { CrawlStore, newCrawlId } from '@kumo/crawl-state';
 import type { KeyStore, RedisClient } from '@kumo/keyspace';
 import { createKeyStore, createRedisConnection, KumoQueues } from '@kumo/queues';
+import { redisEnvOf, type RedisEnv } from './env.js';
 
 /**
  * A test's view of one kumo prefix in Redis: submits crawls the way the API does and reads their results,
@@ -28,9 +29,9 @@ export interface CrawlClient {
   close(): Promise<void>;
 }
 
-export function openCrawlClient(options: { redisUrl: string; prefix: string }): CrawlClient {
+export function openCrawlClient(options: { redisUrl?: string; redis?: RedisEnv; prefix: string }): CrawlClient {
   const config = loadConfig({
-    REDIS_URL: options.redisUrl,
+    ...redisEnvOf(options),
     KUMO_PREFIX: options.prefix,
     CRAWL_RETRY_BACKOFF_MS: '200',
   });

@@ -5,18 +5,41 @@ export function uniquePrefix(label = 't'): string {
   return `${label}${randomBytes(4).toString('hex')}`;
 }
 
+/** How kumo processes reach the test Redis: one server, or a Redis Cluster (`npm run test:cluster`). */
+export type RedisEnv = { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string };
+
+/** The Redis of a helper's options: `redis` when given, else `{ REDIS_URL: redisUrl }`. */
+export function redisEnvOf(options: { redisUrl?: string | undefined; redis?: RedisEnv | undefined }): RedisEnv {
+  if (options.redis) return options.redis;
+  if (options.redisUrl) return { REDIS_URL: options.redisUrl };
+  throw new Error('a test helper needs redisUrl or redis');
+}
+
+/** The nodes of a RedisEnv as `host:port`: the cluster's seed list, or the one server. */
+export function redisNodes(redis: RedisEnv): string[] {
+  if ('REDIS_CLUSTER_NODES' in redis) return redis.REDIS_CLUSTER_NODES.split(',');
+  return [new URL(redis.REDIS_URL).host];
+}
+
 /**
  * Environment for kumo processes under test: JSON logs, one process per app unless said otherwise,
  * 127.0.0.1 allowed for crawling, no politeness delay, quick stalled-job recovery, short TTLs.
  */
-export function testEnv(options: { redisUrl: string; prefix: string; overrides?: Record<string, string> }) {
+export function testEnv(options: {
+  redisUrl?: string | undefined;
+  redis?: RedisEnv | undefined;
+  prefix: string;
+  overrides?: Record<string, string>;
+}) {
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     NODE_ENV: 'test',
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
-    REDIS_URL: options.redisUrl,
+    // An empty REDIS_URL is unset for loadConfig: with REDIS_CLUSTER_NODES alone, kumo uses the cluster.
+    REDIS_URL: '',
+    ...redisEnvOf(options),
     KUMO_PREFIX: options.prefix,
     CRAWL_ALLOW_HOSTS: '127.0.0.1,localhost',
     CRAWL_HOST_DELAY_MS: '0',

@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { provisionRedis, type RedisHandle } from '@kumo/local-redis';
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import type { RedisEnv } from './env.js';
 import { keysWithoutTtl } from './final-audit.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
+    /** The same Redis as an environment: `{ REDIS_URL }` here, `{ REDIS_CLUSTER_NODES }` in test/cluster. */
+    redisEnv: RedisEnv;
   }
 }
 
@@ -19,6 +23,7 @@ export async function setup(project: TestProject): Promise<void> {
   dataDir = mkdtempSync(path.join(tmpdir(), 'kumo-test-redis-'));
   redis = await provisionRedis({ redisUrl: process.env.REDIS_URL, dataDir, allowDocker: false });
   project.provide('redisUrl', redis.url);
+  project.provide('redisEnv', { REDIS_URL: redis.url });
 }
 
 /** Audits the test Redis once every integration test has run (a kumo key without TTL fails the run), then stops it. */

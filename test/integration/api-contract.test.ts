@@ -5,9 +5,9 @@ import { freePort } from '@kumo/local-redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { postCrawl, startInProcessApi, TEST_API_KEYS, TEST_BOARD, type InProcessApi } from '../helpers/api-harness.js';
 import { openSse } from '../helpers/api-sse.js';
-import { uniquePrefix } from '../helpers/env.js';
+import { uniquePrefix, type RedisEnv } from '../helpers/env.js';
 
-const redisUrl = inject('redisUrl');
+const redis = inject('redisEnv');
 let api: InProcessApi;
 const others: InProcessApi[] = [];
 // Seeds on a closed port: no crawl-worker runs in this file, so crawls stay queued and nothing is fetched.
@@ -15,7 +15,7 @@ const SEED = 'http://127.0.0.1:9/';
 
 beforeAll(async () => {
   api = await startInProcessApi({
-    redisUrl,
+    redis,
     prefix: uniquePrefix('apic'),
     overrides: { API_BODY_LIMIT_BYTES: '2048' },
   });
@@ -26,9 +26,9 @@ afterAll(async () => {
   await Promise.all(others.map((other) => other.close()));
 });
 
-async function another(overrides: Record<string, string>, redis = redisUrl, readyTimeoutMs?: number) {
+async function another(overrides: Record<string, string>, target: RedisEnv = redis, readyTimeoutMs?: number) {
   const started = await startInProcessApi({
-    redisUrl: redis,
+    redis: target,
     prefix: uniquePrefix('apix'),
     overrides,
     ...(readyTimeoutMs === undefined ? {} : { readyTimeoutMs }),
@@ -301,7 +301,7 @@ describe('admission control and rate limits', () => {
 describe('Redis down', () => {
   it('answers 503 on readiness and on the API, while liveness stays 200', async () => {
     const deadRedis = `redis://127.0.0.1:${await freePort()}`;
-    const down = await another({}, deadRedis, 200);
+    const down = await another({}, { REDIS_URL: deadRedis }, 200);
     expect((await down.request('/healthz', { key: null })).status).toBe(200);
     await expectProblem(await down.request('/readyz', { key: null }), 503, 'KUMO_API_REDIS_UNAVAILABLE');
     await expectProblem(await postCrawl(down, { urls: [SEED] }), 503, 'KUMO_API_REDIS_UNAVAILABLE');

@@ -2,23 +2,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StreamMultiplexer } from '@kumo/api';
 import type { PageResult } from '@kumo/contract';
 import { newCrawlId, type CrawlEvent } from '@kumo/crawl-state';
-import { createRedisClient } from '@kumo/keyspace';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startInProcessApi, type InProcessApi } from '../helpers/api-harness.js';
 import { uniquePrefix } from '../helpers/env.js';
+import { countClients } from '../helpers/redis-admin.js';
 
-const redisUrl = inject('redisUrl');
+const redis = inject('redisEnv');
 const prefix = uniquePrefix('apim');
 let api: InProcessApi;
-const admin = createRedisClient(redisUrl, { connectionName: 'kumo:test:admin' });
 
 beforeAll(async () => {
-  api = await startInProcessApi({ redisUrl, prefix });
+  api = await startInProcessApi({ redis, prefix });
 });
 
 afterAll(async () => {
   await api?.close();
-  await admin.quit();
 });
 
 function page(url: string): PageResult {
@@ -43,10 +41,9 @@ async function streamIds(id: string, after?: string): Promise<string[]> {
   return events.map((event) => event.id);
 }
 
-/** Reader connections of this prefix in CLIENT LIST. */
-async function readerConnections(): Promise<number> {
-  const list = String(await admin.client('LIST'));
-  return list.split('\n').filter((line) => line.includes(`name=kumo:api-sse:${prefix} `)).length;
+/** Reader connections of this prefix in CLIENT LIST (on a cluster: reader clients, each connected to every node). */
+function readerConnections(): Promise<number> {
+  return countClients(redis, new RegExp(` name=kumo:api-sse:${prefix} `));
 }
 
 function collect(multiplexer: StreamMultiplexer, id: string, after?: string) {

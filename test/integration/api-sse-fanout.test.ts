@@ -7,7 +7,7 @@ import { sampleApiConnections, startSystem, type RunningSystem } from '../helper
 import { openSse, type SseStream } from '../helpers/api-sse.js';
 import { uniquePrefix } from '../helpers/env.js';
 
-const redisUrl = inject('redisUrl');
+const redis = inject('redisEnv');
 const prefix = uniquePrefix('apif');
 const CLIENTS = 1000;
 let system: RunningSystem;
@@ -18,7 +18,7 @@ beforeAll(async () => {
     site: generateSite({ pages: 30, seed: 'api-fanout', linksPerPage: 3, bytesPerPage: 2000 }),
   });
   system = await startSystem({
-    redisUrl,
+    redis,
     prefix,
     // One request at a time with a pause: the crawl runs for a few seconds while the clients connect.
     overrides: { CRAWL_HOST_CONCURRENCY: '1', CRAWL_HOST_DELAY_MS: '100' },
@@ -45,7 +45,7 @@ describe('SSE fan-out', () => {
     const eventsUrl = `${system.url}/v1/crawls/${id}/events`;
 
     // Baseline: the API's connections with one stream open (its command connection and one bucket reader).
-    const connections = sampleApiConnections(redisUrl, prefix);
+    const connections = sampleApiConnections(redis, prefix);
     const first = openSse(eventsUrl, { key: system.key });
     await first.waitForEvents(1);
     await expect.poll(connections.count, { timeout: 5000 }).toBeGreaterThan(0);

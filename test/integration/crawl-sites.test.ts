@@ -19,15 +19,15 @@ import { testEnv, uniquePrefix } from '../helpers/env.js';
 import { fixtureNotice, fixtureSitesDir, hasFixtureSites } from '../helpers/fixtures.js';
 import { startApp, type AppProcess } from '../helpers/processes.js';
 
-const redisUrl = inject('redisUrl');
+const redis = inject('redisEnv');
 const prefix = uniquePrefix('crawl');
 let app: AppProcess;
 let client: CrawlClient;
 const servers: SiteServer[] = [];
 
 beforeAll(async () => {
-  app = startApp('crawl-worker', testEnv({ redisUrl, prefix, overrides: { WORKER_PROCESSES: '1' } }));
-  client = openCrawlClient({ redisUrl, prefix });
+  app = startApp('crawl-worker', testEnv({ redis, prefix, overrides: { WORKER_PROCESSES: '1' } }));
+  client = openCrawlClient({ redis, prefix });
   await app.waitReady();
 });
 

@@ -5,25 +5,17 @@ import { CrawlStore, newCrawlId } from '@kumo/crawl-state';
 import { createRedisClient, crawlBucket, type KeyStore, type RedisClient } from '@kumo/keyspace';
 import { parseClusterNodes, type ClusterNodeInfo } from '@kumo/local-redis';
 import { createKeyStore, createRedisConnection, KumoQueues, waitUntilReady } from '@kumo/queues';
-import { testEnv } from '../../helpers/env.js';
+import { redisNodes, testEnv, type RedisEnv } from '../../helpers/env.js';
 
 /** How a kumo process reaches the test Redis: one server or a cluster (what the global setups provide). */
-export type RedisEnv = { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string };
+export type { RedisEnv };
 
 /** The nodes of a RedisEnv: the cluster's seed list, or the one server as `host:port`. */
-export function nodesOf(redis: RedisEnv): string[] {
-  if ('REDIS_CLUSTER_NODES' in redis) return redis.REDIS_CLUSTER_NODES.split(',');
-  return [new URL(redis.REDIS_URL).host];
-}
+export const nodesOf = redisNodes;
 
 /** `testEnv` on a cluster: REDIS_URL left empty (unset for loadConfig), REDIS_CLUSTER_NODES set. */
 export function clusterTestEnv(options: { redis: RedisEnv; prefix: string; overrides?: Record<string, string> }) {
-  const redisUrl = 'REDIS_URL' in options.redis ? options.redis.REDIS_URL : '';
-  return testEnv({
-    redisUrl,
-    prefix: options.prefix,
-    overrides: { ...options.redis, ...options.overrides },
-  });
+  return testEnv({ redis: options.redis, prefix: options.prefix, overrides: options.overrides ?? {} });
 }
 
 /** `CLIENT LIST` of every node, concatenated (a connection is listed by the node it is open to). */
