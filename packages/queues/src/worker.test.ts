@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { Queue, type Worker } from 'bullmq';
 import { KeySpace } from '@kumo/keyspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,5 +166,25 @@ describe('the liveness check of createKumoWorker', { timeout: 30_000 }, () => {
     } finally {
       await close(worker);
     }
+  });
+});
+
+describe('the liveness check by default', { timeout: 60_000 }, () => {
+  it('stops its process with SIGTERM (graceful shutdown; the supervisor starts a fresh one)', async () => {
+    const fixture = fileURLToPath(new URL('./__fixtures__/stuck-worker.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions', 'kumo-source', fixture, redis.url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+    const lines = output.split('\n').filter(Boolean);
+    expect(
+      lines.some((line) => line.includes('"code":"KUMO_QUEUES_WORKER_STUCK"')),
+      output,
+    ).toBe(true);
+    expect(lines.at(-1), output).toBe('SIGTERM');
+    expect(code).toBe(0);
   });
 });
