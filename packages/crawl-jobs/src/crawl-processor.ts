@@ -12,6 +12,7 @@ import {
   type Job,
   type KumoProcessor,
   type KumoQueues,
+  retryTransient,
 } from '@kumo/queues';
 import { CrawlJobsOptionsError, CrawlRetryError, InvalidCrawlJobError } from './errors.js';
 import { limiterHost, type HostLease, type HostLimiter } from './host-limiter.js';
@@ -138,7 +139,12 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     try {
       return await deps.crawler.crawlPage(input);
     } finally {
-      await deps.limiter.release(lease);
+      // Releasing is idempotent, so it is retried through a failover; a release that never lands costs the host one
+      // slot until the lease expires (CRAWL_HOST_LEASE_MS), never the page that was fetched.
+      await retryTransient(() => deps.limiter.release(lease), { operation: 'release host lease' }).catch(
+        (error: unknown) =>
+          deps.logger.warn({ err: error, host, url }, 'host lease not released; it expires by itself'),
+      );
     }
   }
 
