@@ -2,13 +2,13 @@
 // redis-server, in the same run, interleaved. On 2 shared cores the six cluster nodes, both kumo systems and the site
 // compete for the same CPUs: this is a functional figure (kumo runs unchanged on a cluster, at what cost here), not
 // a capacity figure — a real cluster spreads its nodes over machines.
-// Registered in test/bench/run.mjs as `cluster` (`npm run bench -- cluster`).
+// Not in the default run (`npm run bench`): `npm run bench -- cluster` (registered in run.mjs as an extra).
 import { startRedisCluster } from '@kumo/local-redis';
-import { KumoApi, runCrawl } from '../bench/lib/api-client.mjs';
-import { barsChart, roundsChart, summaryRows } from '../bench/lib/charts.mjs';
-import { interleave } from '../bench/lib/interleave.mjs';
-import { round } from '../bench/lib/stats.mjs';
-import { prepareSite, startKumo, startRedis, startSiteProcess } from '../bench/lib/system.mjs';
+import { KumoApi, runCrawl } from './lib/api-client.mjs';
+import { barsChart, roundsChart, summaryRows } from './lib/charts.mjs';
+import { interleave } from './lib/interleave.mjs';
+import { round } from './lib/stats.mjs';
+import { prepareSite, startKumo, startRedis, startSiteProcess } from './lib/system.mjs';
 
 export const name = 'cluster';
 export const description =
@@ -39,7 +39,7 @@ async function crawl(kumo, seed) {
   };
 }
 
-/** @param {import('../bench/lib/context.mjs').BenchContext} ctx */
+/** @param {import('./lib/context.mjs').BenchContext} ctx */
 export async function run(ctx) {
   const pages = ctx.quick ? 300 : 1000;
   const site = await prepareSite({ pages });
