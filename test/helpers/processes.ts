@@ -82,6 +82,11 @@ export class AppProcess {
     return this.waitForLog((line) => line.msg === 'ready', { count, timeoutMs });
   }
 
+  /** The app's own process id (a supervisor's, for worker apps). */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   /** PIDs of this process's children (a supervisor's workers), read from /proc. */
   childPids(): number[] {
     return childPidsOf(this.child.pid ?? -1);

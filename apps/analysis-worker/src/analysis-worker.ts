@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '@kumo/config';
 import { bridgeAnalyzerMetrics, createAggregateProcessor, createAnalyzeProcessor } from '@kumo/analysis-jobs';
@@ -22,6 +23,7 @@ export const AGGREGATE_CONCURRENCY = 2;
  * chunks, so lock renewal keeps running, and a sandbox would need a second dictionary copy per process.
  */
 export async function startAnalysisWorker(config: Config, logger: Logger): Promise<RunningWork> {
+  lowerPriority(config.ANALYSIS_WORKER_NICE, logger);
   const { client, store } = createKeyStore(config, 'command', 'kumo:analysis-worker');
   const check = await checkRedisServer(client, { allowEviction: config.KUMO_ALLOW_EVICTION });
   for (const warning of check.warnings) logger.warn({ redisVersion: check.version }, warning);
@@ -92,4 +94,18 @@ export async function startAnalysisWorker(config: Config, logger: Logger): Promi
       await store.close();
     },
   };
+}
+
+/**
+ * Tokenising keeps a core busy for as long as there are pages; on a host shared with the API and the crawl workers,
+ * a higher niceness lets the scheduler serve their short bursts (requests, fetches) first, so the API's latency holds
+ * while analysis saturates the cores, and analysis still gets every cycle nobody else wants. Raising one's own
+ * niceness needs no privilege; a process already nicer than asked is left alone.
+ */
+function lowerPriority(nice: number, logger: Logger): void {
+  try {
+    if (getPriority(0) < nice) setPriority(0, nice);
+  } catch (error) {
+    logger.warn({ err: error, nice }, 'could not set the process niceness; analysis runs at normal priority');
+  }
 }

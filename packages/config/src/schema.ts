@@ -116,6 +116,9 @@ export const configSchema = z.object({
   WORKER_PROCESSES: envInt(1, 256).default(cores).describe('Processes per worker app'),
   CRAWL_CONCURRENCY: envInt(1, 1000).default(20).describe('Crawl jobs in flight per crawl-worker process'),
   ANALYZE_CONCURRENCY: envInt(1, 16).default(1).describe('Analyze jobs per analysis-worker process (CPU-bound)'),
+  ANALYSIS_WORKER_NICE: envInt(0, 19)
+    .default(10)
+    .describe('Scheduling niceness of analysis-worker processes: CPU-bound analysis yields cores to the API first'),
   WORKER_LOCK_DURATION_MS: envInt(1000, 600_000)
     .default(15_000)
     .describe('BullMQ job lock; a job of a dead process is retried after about this long'),
