@@ -18,6 +18,15 @@ export const description =
   'every sample (no kumo key without TTL); RSS per worker process.';
 
 const SAMPLE_MS = 200;
+/** Where used_memory goes (INFO memory), to say what is left when the keys are gone. */
+const PARTS = [
+  'used_memory_dataset',
+  'used_memory_overhead',
+  'used_memory_scripts',
+  'mem_clients_normal',
+  'used_memory_startup',
+  'mem_aof_buffer',
+];
 /** Bench TTLs: the shortest the configuration accepts, so expiry happens within the run. */
 const TTLS = {
   RESULT_TTL_S: '60',
@@ -66,8 +75,14 @@ export async function run(ctx) {
 
   const memorySampler = (async () => {
     while (running) {
-      const used = Number((await info(redis, 'memory')).used_memory);
-      memory.push({ t: at(), used, phase });
+      const fields = await info(redis, 'memory');
+      const used = Number(fields.used_memory);
+      memory.push({
+        t: at(),
+        used,
+        phase,
+        parts: Object.fromEntries(PARTS.map((part) => [part, Number(fields[part])])),
+      });
       for (const { label, pid } of workerPids()) {
         try {
           rss.set(label, Math.max(rss.get(label) ?? 0, rssBytes(pid)));
@@ -115,7 +130,26 @@ export async function run(ctx) {
   await sleep(10_000);
   running = false;
   await Promise.all([memorySampler, auditSampler]);
+  // What Redis itself says is left: keys of any kind (expired ones not yet reclaimed count here) and its breakdown.
+  const stats = await redis.call('MEMORY', 'STATS');
+  ctx.data.memoryStatsAfterTtl = Object.fromEntries(
+    stats.flatMap((value, i) => (i % 2 === 0 && typeof stats[i + 1] !== 'object' ? [[value, stats[i + 1]]] : [])),
+  );
+  ctx.note(
+    `DBSIZE after the TTLs: ${await redis.dbsize()}; MEMORY STATS: ${JSON.stringify(ctx.data.memoryStatsAfterTtl)}`,
+  );
   const leftovers = await largestKeys(redis, `${kumo.prefix}:*`);
+  const partsOf = (p) =>
+    Object.fromEntries(
+      PARTS.map((part) => [part, median(memory.filter((m) => m.phase === p).map((m) => m.parts[part]))]),
+    );
+  const partsBaseline = partsOf('baseline');
+  const partsAfter = partsOf('after TTL');
+  ctx.data.memoryParts = { baseline: partsBaseline, afterTtl: partsAfter };
+  ctx.note(
+    'after the TTLs vs baseline, by INFO memory field (median bytes): ' +
+      PARTS.map((part) => `${part} ${Math.round(partsAfter[part] - partsBaseline[part])}`).join(', '),
+  );
 
   const used = (p) => memory.filter((m) => m.phase === p).map((m) => m.used);
   const baseline = median(used('baseline'));
