@@ -51,11 +51,10 @@ export async function run(ctx) {
   ctx.defer(() => cluster.stop());
 
   const single = await startKumo(ctx, { redisUrl: redis.url, apps: APPS, overrides: OVERRIDES });
-  // REDIS_URL empty (unset for the config loader): REDIS_CLUSTER_NODES alone selects the cluster.
   const onCluster = await startKumo(ctx, {
-    redisUrl: '',
+    redis: { REDIS_CLUSTER_NODES: cluster.nodes.join(',') },
     apps: APPS,
-    overrides: { ...OVERRIDES, REDIS_CLUSTER_NODES: cluster.nodes.join(',') },
+    overrides: OVERRIDES,
   });
   for (const [label, kumo] of [
     ['single Redis', single],

@@ -29,9 +29,10 @@ const TEST_ONLY = [
  * worker app, no politeness delay and a host concurrency above the total crawl concurrency (one local host stands in
  * for many), admission control and rate limits out of the way.
  */
-export function benchEnv({ redisUrl, prefix, apiPort = 0, overrides = {} }) {
+export function benchEnv({ redisUrl, redis, prefix, apiPort = 0, overrides = {} }) {
   const env = testEnv({
     redisUrl,
+    redis,
     prefix,
     overrides: {
       NODE_ENV: 'production',
@@ -75,11 +76,11 @@ function readyCount(app, env) {
  */
 export async function startKumo(
   ctx,
-  { redisUrl, prefix = uniquePrefix('b'), apps, overrides = {}, readyTimeoutMs = 60_000 },
+  { redisUrl, redis, prefix = uniquePrefix('b'), apps, overrides = {}, readyTimeoutMs = 60_000 },
 ) {
   // Chosen up front even without the API, so an API started later (restart) joins on a known port.
   const apiPort = await freePort();
-  const env = benchEnv({ redisUrl, prefix, apiPort, overrides });
+  const env = benchEnv({ redisUrl, redis, prefix, apiPort, overrides });
   /** @type {Record<string, import('../../helpers/processes.ts').AppProcess>} */
   const running = {};
   /** @type {Record<string, string>} */
