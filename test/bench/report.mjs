@@ -143,8 +143,9 @@ export async function generateReport() {
     '',
     '- Run everything: `npm run bench` (under 15 minutes on 2 cores); one benchmark: `npm run bench -- <name>`;',
     '  options after `--`: `--rounds N` (default 3), `--quick` (small sizes, to check that it runs).',
-    '- Where a target is missed: `npm run profile -- <api|crawl-worker|analysis-worker>` leaves `.cpuprofile` files',
-    "  (open them in Chrome DevTools or speedscope) and prints each process's top functions.",
+    '- Where a target is missed, [README.md](README.md#targets-missed-and-where-the-time-goes) says where the time',
+    '  goes; `npm run profile -- <api|crawl-worker|analysis-worker>` leaves `.cpuprofile` files (open them in',
+    "  Chrome DevTools or speedscope) and prints each process's top functions.",
     '- Raw results (every round, settings, machine, commit): [`results/`](results/).',
     '',
     ...(results.some((r) => r.machine.schedAutogroup)
