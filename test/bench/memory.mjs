@@ -26,6 +26,10 @@ const PARTS = [
   'mem_clients_normal',
   'used_memory_startup',
   'mem_aof_buffer',
+  'used_memory_vm_eval',
+  'number_of_cached_scripts',
+  'mem_total_replication_buffers',
+  'lazyfree_pending_objects',
 ];
 /** Bench TTLs: the shortest the configuration accepts, so expiry happens within the run. */
 const TTLS = {
