@@ -23,7 +23,6 @@ const DEFINITIONS = {
   finishCrawl: loadCommand('finish-crawl-1.lua'),
   requestCancel: loadCommand('request-cancel-1.lua'),
   admitUrls: loadCommand('admit-urls-2.lua'),
-  seenMembers: loadCommand('seen-members-1.lua'),
   appendPage: loadCommand('append-page-4.lua'),
   appendAnalysis: loadCommand('append-analysis-4.lua'),
   appendDone: loadCommand('append-done-2.lua'),

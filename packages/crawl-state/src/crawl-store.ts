@@ -193,11 +193,7 @@ export class CrawlStore {
     const seen: boolean[] = [];
     for (let start = 0; start < urls.length; start += SEEN_CHUNK) {
       const chunk = urls.slice(start, start + SEEN_CHUNK);
-      const reply = (await this.commands.seenMembers({
-        keys: [{ key: this.keys.seen(id), ttl: this.tmpTtlMs }],
-        args: chunk,
-      })) as number[];
-      for (const member of reply) seen.push(Number(member) === 1);
+      for (const found of await this.store.sMIsMember(this.keys.seen(id), chunk)) seen.push(found);
     }
     return seen;
   }

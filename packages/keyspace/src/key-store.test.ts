@@ -166,6 +166,9 @@ describe('structures', () => {
     expect(await store.sAdd(key, [], 10_000)).toEqual([]);
     expect(await store.sIsMember(key, 'c')).toBe(true);
     expect(await store.sIsMember(key, 'z')).toBe(false);
+    expect(await store.sMIsMember(key, ['c', 'z', 'a'])).toEqual([true, false, true]);
+    expect(await store.sMIsMember(key, [])).toEqual([]);
+    expect(await store.sMIsMember(space.key('tmp', unique()), ['a'])).toEqual([false]);
     expect(await store.sCard(key)).toBe(4);
     expect((await store.sMembers(key)).sort()).toEqual(['a', 'b', 'c', 'd']);
   });

@@ -161,6 +161,12 @@ export class KeyStore {
     return (await this.client.sismember(key, member)) === 1;
   }
 
+  /** One SMISMEMBER: for each member, in order, whether it is in the set (all false for a missing set). */
+  async sMIsMember(key: KumoKey, members: readonly string[]): Promise<boolean[]> {
+    if (members.length === 0) return [];
+    return (await this.client.smismember(key, ...members)).map((found) => found === 1);
+  }
+
   async sCard(key: KumoKey): Promise<number> {
     return this.client.scard(key);
   }
