@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '@kumo/config';
 import { crawlRequestSchema, type CrawlRequestInput, type PageResult } from '@kumo/contract';
 import { CrawlStore, newCrawlId } from '@kumo/crawl-state';
-import type { KeyStore, RedisClient } from '@kumo/keyspace';
+import { crawlBucket, type KeyStore, type RedisClient } from '@kumo/keyspace';
 import { createKeyStore, createRedisConnection, KumoQueues } from '@kumo/queues';
 import { redisEnvOf, type RedisEnv } from './env.js';
 
@@ -14,8 +14,13 @@ export interface CrawlClient {
   readonly state: CrawlStore;
   readonly queues: KumoQueues;
   readonly store: KeyStore;
-  /** What `POST /v1/crawls` does: the record, the seeds admitted into the seen-set, the flow. Returns the crawl id. */
-  submit(request: CrawlRequestInput): Promise<string>;
+  /** The store's own connection, for commands a test sends around kumo (a cluster client on a cluster). */
+  readonly client: RedisClient;
+  /**
+   * What `POST /v1/crawls` does: the record, the seeds admitted into the seen-set, the flow. `bucket` draws crawl
+   * ids until one falls in that bucket (to place a crawl's keys on a chosen master). Returns the crawl id.
+   */
+  submit(request: CrawlRequestInput, options?: { bucket?: number }): Promise<string>;
   /**
    * Resolves once the crawl queue holds no waiting, delayed, prioritized or active job on `quietPolls` polls in a
    * row. Sound because a crawl job adds its children before it completes and every move out of `active` is atomic;
@@ -26,6 +31,8 @@ export interface CrawlClient {
   readPages(crawlId: string): Promise<PageResult[]>;
   /** The state of the crawl's root `aggregate` job (`waiting-children` until every child is done). */
   rootState(crawlId: string): Promise<string>;
+  /** Resolves with the crawl's status once it is terminal (the root aggregate job ran). */
+  waitForEnd(crawlId: string, timeoutMs?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -35,8 +42,10 @@ export function openCrawlClient(options: { redisUrl?: string; redis?: RedisEnv; 
     KUMO_PREFIX: options.prefix,
     CRAWL_RETRY_BACKOFF_MS: '200',
   });
-  const { store } = createKeyStore(config, 'command', 'kumo:test');
+  const { client, store } = createKeyStore(config, 'command', 'kumo:test');
   const connection: RedisClient = createRedisConnection(config, { role: 'worker', name: 'kumo:test:queues' });
+  // Tests stop Redis (or a cluster master) on purpose; commands report it, the connections' events need no noise.
+  for (const redis of [client, connection]) redis.on('error', () => undefined);
   const queues = new KumoQueues(connection, config);
   const state = new CrawlStore(store, { resultTtlMs: 600_000, tmpTtlMs: 600_000 });
 
@@ -44,9 +53,11 @@ export function openCrawlClient(options: { redisUrl?: string; redis?: RedisEnv; 
     state,
     queues,
     store,
-    async submit(input) {
+    client,
+    async submit(input, { bucket } = {}) {
       const request = crawlRequestSchema.parse(input);
-      const id = newCrawlId();
+      let id = newCrawlId();
+      while (bucket !== undefined && crawlBucket(id) !== bucket) id = newCrawlId();
       await state.createCrawl({ id, owner: 'test', request, createdAt: new Date() });
       const seeds = await state.admitUrls(id, request.urls, request.maxPages);
       await queues.addCrawlFlow({ crawlId: id, seeds: seeds.map((url) => ({ url })) });
@@ -77,6 +88,17 @@ export function openCrawlClient(options: { redisUrl?: string; redis?: RedisEnv; 
     async rootState(crawlId) {
       const root = await queues.aggregate.getJob(crawlId);
       return root ? await root.getState() : 'missing';
+    },
+    async waitForEnd(crawlId, timeoutMs = 90_000) {
+      const deadline = Date.now() + timeoutMs;
+      let pause = 50;
+      for (;;) {
+        const status = (await state.getCrawl(crawlId))?.crawl.status;
+        if (status === 'completed' || status === 'failed' || status === 'cancelled') return status;
+        if (Date.now() > deadline) throw new Error(`crawl ${crawlId} still ${status} after ${timeoutMs} ms`);
+        await sleep(pause);
+        pause = Math.min(pause * 2, 250);
+      }
     },
     async close() {
       await queues.close();

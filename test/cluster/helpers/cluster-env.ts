@@ -1,10 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '@kumo/config';
-import { crawlRequestSchema, type CrawlRequestInput, type PageResult } from '@kumo/contract';
-import { CrawlStore, newCrawlId } from '@kumo/crawl-state';
-import { createRedisClient, crawlBucket, type KeyStore, type RedisClient } from '@kumo/keyspace';
+import { createRedisClient } from '@kumo/keyspace';
 import { parseClusterNodes, type ClusterNodeInfo } from '@kumo/local-redis';
-import { createKeyStore, createRedisConnection, KumoQueues, waitUntilReady } from '@kumo/queues';
+import { waitUntilReady } from '@kumo/queues';
+import { openCrawlClient, type CrawlClient } from '../../helpers/crawl-harness.js';
 import { redisNodes, testEnv, type RedisEnv } from '../../helpers/env.js';
 
 /** How a kumo process reaches the test Redis: one server or a cluster (what the global setups provide). */
@@ -79,70 +76,12 @@ export async function masterOfKey(redis: RedisEnv, key: string): Promise<Cluster
   return owner;
 }
 
-/** A test's view of one prefix on the cluster: what openCrawlClient of test/helpers gives, over REDIS_CLUSTER_NODES. */
-export interface ClusterCrawlClient {
-  readonly state: CrawlStore;
-  readonly queues: KumoQueues;
-  readonly store: KeyStore;
-  readonly client: RedisClient;
-  /** What `POST /v1/crawls` does; `bucket` draws crawl ids until one falls in that bucket. Returns the crawl id. */
-  submit(request: CrawlRequestInput, options?: { bucket?: number }): Promise<string>;
-  /** Every page of the crawl, in production order. */
-  readPages(crawlId: string): Promise<PageResult[]>;
-  /** Resolves with the crawl's status once it is terminal (the root aggregate job ran). */
-  waitForEnd(crawlId: string, timeoutMs?: number): Promise<string>;
-  close(): Promise<void>;
-}
+/** A test's view of one prefix on the cluster: test/helpers' CrawlClient over REDIS_CLUSTER_NODES. */
+export type ClusterCrawlClient = CrawlClient;
 
-export async function openClusterCrawlClient(options: {
-  redis: RedisEnv;
-  prefix: string;
-}): Promise<ClusterCrawlClient> {
-  const config = loadConfig({ ...options.redis, KUMO_PREFIX: options.prefix, CRAWL_RETRY_BACKOFF_MS: '200' });
-  const { client, store } = createKeyStore(config, 'command', 'kumo:test');
-  const connection = createRedisConnection(config, { role: 'worker', name: 'kumo:test:queues' });
-  await waitUntilReady(client, 20_000);
-  const queues = new KumoQueues(connection, config);
-  const state = new CrawlStore(store, { resultTtlMs: 600_000, tmpTtlMs: 600_000 });
-  return {
-    state,
-    queues,
-    store,
-    client,
-    async submit(input, { bucket } = {}) {
-      const request = crawlRequestSchema.parse(input);
-      let id = newCrawlId();
-      while (bucket !== undefined && crawlBucket(id) !== bucket) id = newCrawlId();
-      await state.createCrawl({ id, owner: 'test', request, createdAt: new Date() });
-      const seeds = await state.admitUrls(id, request.urls, request.maxPages);
-      await queues.addCrawlFlow({ crawlId: id, seeds: seeds.map((url) => ({ url })) });
-      return id;
-    },
-    async readPages(crawlId) {
-      const pages: PageResult[] = [];
-      let cursor: string | undefined;
-      for (;;) {
-        const batch = await state.readPages(crawlId, { limit: 500, ...(cursor === undefined ? {} : { cursor }) });
-        pages.push(...batch.items);
-        if (batch.nextCursor === null || batch.items.length === 0) return pages;
-        cursor = batch.nextCursor;
-      }
-    },
-    async waitForEnd(crawlId, timeoutMs = 90_000) {
-      const deadline = Date.now() + timeoutMs;
-      let pause = 50;
-      for (;;) {
-        const status = (await state.getCrawl(crawlId))?.crawl.status;
-        if (status === 'completed' || status === 'failed' || status === 'cancelled') return status;
-        if (Date.now() > deadline) throw new Error(`crawl ${crawlId} still ${status} after ${timeoutMs} ms`);
-        await sleep(pause);
-        pause = Math.min(pause * 2, 250);
-      }
-    },
-    async close() {
-      await queues.close();
-      await connection.quit();
-      await store.close();
-    },
-  };
+/** `openCrawlClient` on the cluster, once the cluster client has its slot map. */
+export async function openClusterCrawlClient(options: { redis: RedisEnv; prefix: string }): Promise<CrawlClient> {
+  const client = openCrawlClient(options);
+  await waitUntilReady(client.client, 20_000);
+  return client;
 }
