@@ -19,9 +19,6 @@ import { AggregatorRegistry } from 'prom-client';
  * One crawl-worker process: Redis connections, the crawler, the crawl processor and a BullMQ worker on `crawl`.
  * Idle, it blocks on Redis (BullMQ's blocking fetch): no timer of ours polls anything.
  */
-/** The `lock` purpose's longest TTL: sweeps further apart than this may run on two processes at once. */
-const MAX_SWEEP_LEASE_MS = 3_600_000;
-
 export async function startCrawlWorker(config: Config, logger: Logger): Promise<RunningWork> {
   const { client, store } = createKeyStore(config, 'command', 'kumo:crawl-worker');
   const check = await checkRedisServer(client, { allowEviction: config.KUMO_ALLOW_EVICTION });
@@ -67,13 +64,6 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
   });
   await worker.waitUntilReady();
   const sweeper = queues.retentionSweeper({
-    // One process of the whole fleet sweeps per interval: the lease expires before the next sweep is due.
-    claim: () =>
-      store.setNx(
-        store.keySpace.key('lock', 'retention-sweep'),
-        String(process.pid),
-        Math.min(config.QUEUE_SWEEP_INTERVAL_S * 800, MAX_SWEEP_LEASE_MS),
-      ),
     onSwept: (removed) => logger.info(removed, 'old jobs removed'),
     onError: (error) => logger.warn({ err: error }, 'job retention sweep failed'),
   });

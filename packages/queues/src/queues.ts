@@ -138,7 +138,7 @@ export class KumoQueues {
    * A sweeper that removes jobs of all three queues past their keep age every `QUEUE_SWEEP_INTERVAL_S`; the caller
    * starts and stops it.
    */
-  retentionSweeper(hooks: Pick<RetentionSweeperOptions, 'claim' | 'onSwept' | 'onError'> = {}): RetentionSweeper {
+  retentionSweeper(hooks: Pick<RetentionSweeperOptions, 'onSwept' | 'onError'> = {}): RetentionSweeper {
     return new RetentionSweeper({
       queues: [this.crawl, this.analyze, this.aggregate] as unknown as Queue[],
       keepCompletedMs: this.config.QUEUE_KEEP_COMPLETED_S * 1000,

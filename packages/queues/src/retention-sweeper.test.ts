@@ -99,53 +99,6 @@ describe('RetentionSweeper', { timeout: 30_000 }, () => {
     }
   });
 
-  it('sweeps on its timer only when it wins the claim', async () => {
-    const { config, connection } = testSetup(redis.url, { QUEUE_KEEP_COMPLETED_S: '3600' });
-    const queues = new KumoQueues(connection, config);
-    const done = deferred<void>();
-    const worker = createKumoWorker(
-      'crawl',
-      async () => {
-        done.resolve();
-        return { status: 'fetched', links: 0 };
-      },
-      { connection, config, concurrency: 2 },
-    );
-    const sweeper = (claimed: boolean, claims: boolean[]) =>
-      new RetentionSweeper({
-        queues: [queues.crawl] as never,
-        keepCompletedMs: 0,
-        keepFailedMs: 0,
-        intervalMs: 1000,
-        claim: async () => {
-          claims.push(claimed);
-          return claimed;
-        },
-      });
-    try {
-      await queues.crawl.add('crawl', { crawlId: 'claimed', url: 'http://127.0.0.1:9/', depth: 0 });
-      await done.promise;
-      await worker.close();
-      // The sweepers below keep nothing (age 0); BullMQ itself keeps the job for an hour.
-      await expect.poll(() => queues.crawl.getCompletedCount()).toBe(1);
-      const lost: boolean[] = [];
-      const loser = sweeper(false, lost);
-      loser.start();
-      await expect.poll(() => lost.length, { timeout: 5000 }).toBeGreaterThan(0);
-      await loser.stop();
-      expect(await queues.crawl.getCompletedCount()).toBe(1);
-      const won: boolean[] = [];
-      const winner = sweeper(true, won);
-      winner.start();
-      await expect.poll(() => queues.crawl.getCompletedCount(), { timeout: 5000 }).toBe(0);
-      await winner.stop();
-    } finally {
-      await worker.close();
-      await queues.close();
-      connection.disconnect();
-    }
-  });
-
   it.each([
     [{ intervalMs: 10 }, /intervalMs must be at least 1000/],
     [{ keepCompletedMs: -1 }, /keepCompletedMs must be a non-negative integer/],

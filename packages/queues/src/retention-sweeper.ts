@@ -14,11 +14,6 @@ export interface RetentionSweeperOptions {
   batch?: number;
   /** Batches per queue and state in one sweep, so that one sweep stays short. Default 20. */
   maxBatches?: number;
-  /**
-   * Asked before each timed sweep; the sweep runs only when it resolves true. Lets one process of a fleet sweep per
-   * interval (e.g. a `lock` key set with NX that expires before the next interval). Default: always sweep.
-   */
-  claim?: () => Promise<boolean>;
   /** Called after a sweep that removed jobs. */
   onSwept?: (removed: { queue: string; state: 'completed' | 'failed'; count: number }) => void;
   /** Called when a sweep fails (Redis down); the next sweep runs as planned. */
@@ -29,11 +24,11 @@ export interface RetentionSweeperOptions {
  * Enforces the age half of job retention when a queue goes quiet. BullMQ applies `removeOnComplete: { age }` only
  * while jobs of the same queue keep finishing, so the last jobs of a burst — the last crawl's root job with its
  * children's values in `…:processed` included — would stay until the next crawl. A timer per worker process calls
- * `Queue.clean` for the jobs past their age. `clean` is idempotent; `claim` keeps a fleet from repeating the work.
+ * `Queue.clean` for the jobs past their age; `clean` is idempotent, so several processes sweeping do no harm.
  */
 export class RetentionSweeper {
-  readonly #options: Required<Omit<RetentionSweeperOptions, 'claim' | 'onSwept' | 'onError'>> &
-    Pick<RetentionSweeperOptions, 'claim' | 'onSwept' | 'onError'>;
+  readonly #options: Required<Omit<RetentionSweeperOptions, 'onSwept' | 'onError'>> &
+    Pick<RetentionSweeperOptions, 'onSwept' | 'onError'>;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
   #stopped = true;
@@ -88,8 +83,7 @@ export class RetentionSweeper {
     const jitter = 0.9 + Math.random() * 0.2;
     this.#timer = setTimeout(
       () => {
-        const { claim } = this.#options;
-        this.#running = (claim ? claim() : Promise.resolve(true)).then((claimed) => (claimed ? this.sweepOnce() : 0));
+        this.#running = this.sweepOnce();
         this.#running
           .catch((error: unknown) => this.#options.onError?.(error))
           .finally(() => {
