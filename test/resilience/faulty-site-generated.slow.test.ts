@@ -1,43 +1,16 @@
-import { generateSite, startSiteServer, type SiteServer } from '@kumo/sample-site';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCrawlClient, type CrawlClient } from '../helpers/crawl-harness.js';
+import { generateSite } from '@kumo/sample-site';
+import { describe, expect, it } from 'vitest';
 import { expectCompleteCrawl, submitCrawl, waitForEnd } from './helpers/crawl-checks.js';
-import { startDedicatedRedis, type DedicatedRedis } from './helpers/dedicated-redis.js';
 import { expectedOutcomes, expectedOutcomesWithFaults } from './helpers/sites.js';
-import { KumoSystem } from './helpers/system.js';
+import { useFaultRig } from './helpers/rig.js';
 
 const ATTEMPTS = 3;
-let redis: DedicatedRedis;
-let system: KumoSystem;
-let client: CrawlClient;
-const servers: SiteServer[] = [];
-
-beforeAll(async () => {
-  redis = await startDedicatedRedis('faulty-generated');
-  system = await KumoSystem.start({
-    redisUrl: redis.url,
-    overrides: { CRAWL_ATTEMPTS: String(ATTEMPTS), CRAWL_RETRY_BACKOFF_MS: '50' },
-  });
-  client = openCrawlClient({ redisUrl: redis.url, prefix: system.prefix });
-});
-
-afterAll(async () => {
-  await system?.stop();
-  await client?.close();
-  await Promise.all(servers.map((server) => server.close()));
-  await redis?.close();
-});
-
-async function serveSite(options: Parameters<typeof startSiteServer>[0]): Promise<SiteServer> {
-  const server = await startSiteServer(options);
-  servers.push(server);
-  return server;
-}
+const rig = useFaultRig('faulty-generated', { CRAWL_ATTEMPTS: String(ATTEMPTS), CRAWL_RETRY_BACKOFF_MS: '50' });
 
 describe('generated sites served with faults (slow, dropped connections, 503s, garbage bodies)', () => {
   it('a generated site with faults that never recover: faulted pages fail coded, the rest is crawled once', async () => {
     const site = generateSite({ pages: 60, seed: 'faulty-generated', linksPerPage: 4, bytesPerPage: 2000 });
-    const server = await serveSite({
+    const server = await rig.serve({
       site,
       faults: {
         slowMs: 150,
@@ -49,8 +22,8 @@ describe('generated sites served with faults (slow, dropped connections, 503s, g
         exempt: ['/robots.txt', '/index.html'],
       },
     });
-    const id = await submitCrawl(system, { urls: [`${server.url}/index.html`], maxDepth: 10 });
-    expect((await waitForEnd(client.state, id)).status).toBe('completed');
+    const id = await submitCrawl(rig.system, { urls: [`${server.url}/index.html`], maxDepth: 10 });
+    expect((await waitForEnd(rig.client.state, id)).status).toBe('completed');
     const expected = expectedOutcomesWithFaults(site, server, {
       drop: { status: 'failed', code: 'KUMO_CRAWLER_CONNECTION' },
       error: { status: 'failed', code: 'KUMO_CRAWLER_HTTP_5XX', httpStatus: 503 },
@@ -60,7 +33,7 @@ describe('generated sites served with faults (slow, dropped connections, 503s, g
     expect([...kinds].sort(), 'every fault kind is on the crawled part of the site').toEqual(
       ['drop', 'error', 'garbage', null].sort(),
     );
-    await expectCompleteCrawl(system, client.queues, id, expected);
+    await expectCompleteCrawl(rig.system, rig.client.queues, id, expected);
     for (const [url, want] of expected) {
       const path = new URL(url).pathname;
       const fault = server.faultOf(path);
@@ -71,14 +44,14 @@ describe('generated sites served with faults (slow, dropped connections, 503s, g
 
   it('a generated site whose faults clear after one try: retries recover every page', async () => {
     const site = generateSite({ pages: 40, seed: 'faulty-recovers', linksPerPage: 4, bytesPerPage: 2000 });
-    const server = await serveSite({
+    const server = await rig.serve({
       site,
       faults: { dropEvery: 5, errorEvery: 5, times: 1, exempt: ['/robots.txt', '/index.html'] },
     });
-    const id = await submitCrawl(system, { urls: [`${server.url}/index.html`], maxDepth: 10 });
-    expect((await waitForEnd(client.state, id)).status).toBe('completed');
+    const id = await submitCrawl(rig.system, { urls: [`${server.url}/index.html`], maxDepth: 10 });
+    expect((await waitForEnd(rig.client.state, id)).status).toBe('completed');
     const expected = expectedOutcomes(site, server);
-    await expectCompleteCrawl(system, client.queues, id, expected);
+    await expectCompleteCrawl(rig.system, rig.client.queues, id, expected);
     let retried = 0;
     for (const [url, want] of expected) {
       const path = new URL(url).pathname;
