@@ -14,8 +14,8 @@ export class AppProcess {
   readonly #waiters = new Set<() => void>();
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(app: AppName, env: Record<string, string>, args: string[] = []) {
-    this.child = spawn(process.execPath, [`apps/${app}/dist/main.js`, ...args], {
+  constructor(app: AppName, env: Record<string, string>, args: string[] = [], options: StartAppOptions = {}) {
+    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), `apps/${app}/dist/main.js`, ...args], {
       cwd: repoRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,8 +102,22 @@ export class AppProcess {
   }
 }
 
-export function startApp(app: AppName, env: Record<string, string>, args: string[] = []): AppProcess {
-  return new AppProcess(app, env, args);
+/** How an app's process is started beyond its environment and arguments. */
+export interface StartAppOptions {
+  /**
+   * Node flags before the entry point (`--cpu-prof` for `npm run profile`: Node 20 refuses it in NODE_OPTIONS).
+   * The supervisor forks its workers with the primary's execArgv, so the flags reach every process of the app.
+   */
+  nodeArgs?: string[];
+}
+
+export function startApp(
+  app: AppName,
+  env: Record<string, string>,
+  args: string[] = [],
+  options: StartAppOptions = {},
+): AppProcess {
+  return new AppProcess(app, env, args, options);
 }
 
 /** Direct children of `pid`, from /proc/<pid>/stat. */

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { freePort, startEmbeddedRedis } from '@kumo/local-redis';
 import { generateSite, readSiteManifest, writeSite } from '@kumo/sample-site';
 import { repoRoot, startApp, testEnv, uniquePrefix } from './helpers.mjs';
-import { NodeApp } from './node-app.mjs';
 
 /** The API key every bench API accepts. */
 export const BENCH_KEY = 'bench-key-0123456789abcdef';
@@ -86,7 +85,7 @@ export async function startKumo(
   /** @type {Record<string, string>} */
   const blocked = {};
   const launch = async (app, appEnv, nodeArgs = []) => {
-    const proc = nodeArgs.length > 0 ? new NodeApp(app, appEnv, nodeArgs) : startApp(app, appEnv);
+    const proc = startApp(app, appEnv, [], { nodeArgs });
     ctx.defer(() => proc.stop());
     try {
       await proc.waitReady(readyCount(app, appEnv), readyTimeoutMs);
