@@ -121,8 +121,9 @@ export function createAggregateProcessor(
         // The first terminal status wins: another run may have finished the crawl meanwhile.
         status = (await deps.state.finish(crawlId, decided, new Date(now()))) as FinalStatus;
       }
-      await deps.state.appendDone(crawlId, status);
+      // Clean up before `done`: a client that sees `done` sees the crawl settled, tmp data included.
       await deps.state.cleanupTmp(crawlId);
+      await deps.state.appendDone(crawlId, status);
       return { status, analyses, resumed };
     });
 

@@ -132,7 +132,13 @@ describe('runSupervisor (real processes)', { timeout: 120_000 }, () => {
     const { code } = await app.exited;
     expect(code, app.output()).toBe(1);
     expect(app.lines.filter(isEvent('restart'))).toHaveLength(3);
-    expect(app.lines.filter(isEvent('fork'))).toHaveLength(2 + 3);
+    const forks = app.lines.filter(isEvent('fork'));
+    expect(forks.filter((line) => line.restart === false)).toHaveLength(2);
+    // Two slots crash independently: the fourth crash (the storm) may come while the third restart still waits
+    // for its backoff, and giving up cancels it. Reaching a fourth crash takes at least two re-forked workers.
+    const reforks = forks.filter((line) => line.restart === true).length;
+    expect(reforks).toBeGreaterThanOrEqual(2);
+    expect(reforks).toBeLessThanOrEqual(3);
     expect(app.lines.filter(isEvent('give-up'))).toHaveLength(1);
     expect(app.lines.find((line) => line.code === 'KUMO_SUPERVISOR_RESTART_STORM')).toMatchObject({
       level: 'error',
