@@ -32,7 +32,7 @@ const PARTS = [
   'lazyfree_pending_objects',
 ];
 /** Bench TTLs: the shortest the configuration accepts, so expiry happens within the run. */
-const TTLS = {
+export const MEMORY_BENCH_TTLS = {
   RESULT_TTL_S: '60',
   TMP_TTL_S: '10',
   CACHE_TTL_S: '10',
@@ -54,7 +54,7 @@ export async function run(ctx) {
   const kumo = await startKumo(ctx, {
     redisUrl: redisServer.url,
     apps: ['api', 'crawl-worker', 'analysis-worker'],
-    overrides: { API_PROCESSES: '1', WORKER_PROCESSES: '2', ...TTLS },
+    overrides: { API_PROCESSES: '1', WORKER_PROCESSES: '2', ...MEMORY_BENCH_TTLS },
   });
   for (const reason of Object.values(kumo.blocked)) ctx.blocked(reason);
   if (!kumo.apiUrl || !kumo.apps['crawl-worker'] || !kumo.apps['analysis-worker'])
@@ -63,7 +63,7 @@ export async function run(ctx) {
   const auditor = openRedis(redisServer.url, 'bench:audit');
   ctx.defer(() => redis.quit());
   ctx.defer(() => auditor.quit());
-  ctx.data.settings = { sitePages: pages, sampleMs: SAMPLE_MS, ttls: TTLS };
+  ctx.data.settings = { sitePages: pages, sampleMs: SAMPLE_MS, ttls: MEMORY_BENCH_TTLS };
 
   const t0 = performance.now();
   const at = () => (performance.now() - t0) / 1000;
@@ -127,9 +127,9 @@ export async function run(ctx) {
   const doneAt = at();
   phase = 'after done';
   // Past the longest TTL, plus Redis's active expiry cycle and the last retention trims.
-  const ttlWaitS = Number(TTLS.RESULT_TTL_S) + 10;
+  const ttlWaitS = Number(MEMORY_BENCH_TTLS.RESULT_TTL_S) + 10;
   ctx.log(`crawl done (${crawl.pages.total} pages); waiting ${ttlWaitS} s for the TTLs`);
-  await sleep(Number(TTLS.RESULT_TTL_S) * 1000);
+  await sleep(Number(MEMORY_BENCH_TTLS.RESULT_TTL_S) * 1000);
   phase = 'after TTL';
   await sleep(10_000);
   running = false;

@@ -18,8 +18,11 @@ const roundLoad = ({ busyCores, stealCores }) => ({
 
 /** The suite, in the order of issue 8 (cheap and self-contained first). */
 export const BENCHMARKS = ['queue', 'crawl', 'analysis', 'stream', 'api', 'sse', 'idle', 'memory'];
-/** Run by name only: `cluster` (issue 9) starts a 6-node local Redis Cluster beside a single Redis. */
-export const EXTRA_BENCHMARKS = ['cluster'];
+/**
+ * Run by name only: `cluster` (issue 9) starts a 6-node local Redis Cluster beside a single Redis; `memory-repeat`
+ * runs three crawls one after another, each followed by the TTL wait (~5 minutes).
+ */
+export const EXTRA_BENCHMARKS = ['cluster', 'memory-repeat'];
 
 async function loadBenchmark(name) {
   const mod = await import(pathToFileURL(path.join(benchDir, `${name}.mjs`)).href);
