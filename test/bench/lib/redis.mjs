@@ -65,3 +65,13 @@ export function commandsPer(before, after, per) {
     .sort((a, b) => b[1] - a[1]);
   return { total: rows.reduce((sum, [, n]) => sum + n, 0), byCommand: Object.fromEntries(rows) };
 }
+
+/**
+ * Frees what Redis keeps about the commands it has run rather than about data: the per-command latency histograms
+ * of Redis 7 (`latency-tracking`, on by default: ~25 KB for each command name ever called, counted in
+ * used_memory's "dataset") and the Lua script cache (scripts loaded on first use; clients reload them on NOSCRIPT).
+ */
+export async function resetRedisStatistics(client) {
+  await client.call('CONFIG', 'RESETSTAT');
+  await client.call('SCRIPT', 'FLUSH', 'SYNC');
+}
