@@ -98,25 +98,26 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
     return { analysis, computed: { tokenizeMs: tokenizer.ms, analyzeMs: Math.max(0, totalMs - tokenizer.ms) } };
   }
 
-  /** The analysis from the cache, or computed and cached; `computed` is set on a miss. */
-  async function cachedAnalysis(key: KumoKey<'cache'>, text: string, context: object) {
-    let computed: Computed | undefined;
-    const compute = async () => {
-      const result = await analyse(text);
-      computed = result.computed;
-      return result.analysis;
-    };
-    try {
-      const analysis = await deps.store.cacheAside(key, cacheTtlMs, compute, analysisCodec);
-      return { analysis, computed };
-    } catch (error) {
-      if (!isCode(error, ANALYSIS_JOBS_ERROR_CODES.CACHE_ENTRY)) throw error;
-      // A damaged or outdated entry: replace it rather than fail every page with this text.
-      deps.logger.warn({ ...context, err: error }, 'analysis cache entry unreadable: recomputed');
-      await deps.store.del(key);
-      const analysis = await deps.store.cacheAside(key, cacheTtlMs, compute, analysisCodec);
-      return { analysis, computed };
+  /**
+   * The analysis from the cache, or computed (`computed` is set then: the caller caches it, in the same round trip
+   * as the append). A damaged or outdated entry is recomputed and replaced rather than failing every page with
+   * this text.
+   */
+  async function cachedAnalysis(
+    key: KumoKey<'cache'>,
+    text: string,
+    context: object,
+  ): Promise<{ analysis: Analysis; computed?: Computed }> {
+    const hit = await deps.store.get(key);
+    if (hit !== null) {
+      try {
+        return { analysis: analysisCodec.parse(hit) };
+      } catch (error) {
+        if (!isCode(error, ANALYSIS_JOBS_ERROR_CODES.CACHE_ENTRY)) throw error;
+        deps.logger.warn({ ...context, err: error }, 'analysis cache entry unreadable: recomputed');
+      }
     }
+    return analyse(text);
   }
 
   /** Records a job that found nothing to analyse. */
@@ -135,7 +136,8 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
     const timer = deps.timer.job(context);
     const textKey = deps.state.keys.text(crawlId, pageKey);
 
-    const text = await deps.store.get(textKey);
+    // Both reads in one round trip: the cancel flag is only looked at when there is a text.
+    const [text, cancelled] = await Promise.all([deps.store.get(textKey), deps.state.isCancelRequested(crawlId)]);
     if (text === null) {
       if ((await deps.store.hGet(deps.state.keys.analysisIndex(crawlId), url)) !== null) {
         return skip(timer, 'already-analyzed', context);
@@ -143,7 +145,7 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
       const gone = (await deps.state.counts(crawlId)) === null;
       return skip(timer, gone ? 'crawl-gone' : 'text-missing', context);
     }
-    if (await deps.state.isCancelRequested(crawlId)) {
+    if (cancelled) {
       await deps.state.takePageText(crawlId, pageKey);
       return skip(timer, 'cancelled', context);
     }
@@ -157,8 +159,12 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
     cacheCounter?.inc({ result: computed ? 'miss' : 'hit' });
 
     try {
-      // At once: clients following the events see the analysis as soon as it exists.
-      await deps.state.appendAnalysis(crawlId, url, analysis);
+      // At once: clients following the events see the analysis as soon as it exists. Caching a fresh analysis goes
+      // alongside (both are idempotent, so a retry after either failed is harmless).
+      await Promise.all([
+        deps.state.appendAnalysis(crawlId, url, analysis),
+        computed ? deps.store.set(key, analysisCodec.serialize(analysis), cacheTtlMs) : undefined,
+      ]);
     } catch (error) {
       if (!isCode(error, 'KUMO_STATE_CRAWL_NOT_FOUND')) throw error;
       await deps.state.takePageText(crawlId, pageKey);

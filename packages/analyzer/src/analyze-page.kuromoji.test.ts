@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { JAPANESE_PARAGRAPHS } from './__fixtures__/japanese-paragraphs.js';
 import { analyzeText } from './analyze-page.js';
 import { splitIntoChunks } from './chunk-text.js';
+import { contentWordOf, rememberedContentWordOf } from './content-words.js';
 import { ENGLISH_STOP_WORDS } from './english-stop-words.js';
 import { defaultDictionaryPath, loadTokenizer } from './tokenizer.js';
 import type { JapaneseTokenizer } from './tokenizer.js';
@@ -148,6 +149,16 @@ describe(`analyzeText against kuromoji${realPagesNote}`, () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(10);
+  });
+});
+
+describe('content words remembered per dictionary entry', () => {
+  it('match what contentWordOf makes of every token, on every text, first and second time', () => {
+    for (const { text } of texts) {
+      for (let pass = 0; pass < 2; pass++) {
+        for (const token of rawTokensOf(text)) expect(rememberedContentWordOf(token)).toEqual(contentWordOf(token));
+      }
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Analysis } from '@kumo/contract';
 import { AnalysisAccumulator } from './analysis-accumulator.js';
 import { DEFAULT_MAX_CHUNK_CHARS, assertMaxChunkChars, chunkText } from './chunk-text.js';
-import { contentWordOf, normalizeWord } from './content-words.js';
+import { normalizeWord, rememberedContentWordOf } from './content-words.js';
 import type { ContentWord } from './content-words.js';
 import { AnalyzerOptionError } from './errors.js';
 import { LatinTextAnalysis } from './latin-text-analysis.js';
@@ -55,7 +55,7 @@ export async function analyzeText(
           continue;
         }
         accumulator.tokens++;
-        const word = contentWordOf(token);
+        const word = rememberedContentWordOf(token);
         if (word !== undefined) accumulator.addWord(word);
         compounds.add(token, word);
       }

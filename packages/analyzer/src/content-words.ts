@@ -34,11 +34,11 @@ const LETTER = /\p{L}/u;
 const LATIN_LETTER = /\p{Script=Latin}/u;
 const SINGLE_KANA_NOUN = /^[\p{Script=Hiragana}ー]$/u;
 
-/** A word worth counting, normalised. */
+/** A word worth counting, normalised. Shared between occurrences (see `rememberedContentWordOf`): never mutated. */
 export interface ContentWord {
-  term: string;
-  reading: string;
-  pos: string;
+  readonly term: string;
+  readonly reading: string;
+  readonly pos: string;
 }
 
 export function contentWordOf(token: Token): ContentWord | undefined {
@@ -56,6 +56,26 @@ export function contentWordOf(token: Token): ContentWord | undefined {
   if (pos === '動詞' && LIGHT_VERBS.has(term)) return undefined;
   if (pos === '形容詞' && LIGHT_ADJECTIVES.has(term)) return undefined;
   return { term, reading: readingOf(token), pos };
+}
+
+/** Dictionary entries whose content word is remembered; past this the memo starts afresh (bounded memory). */
+export const CONTENT_WORD_MEMO_SIZE = 100_000;
+const memo = new Map<number, ContentWord | null>();
+
+/**
+ * `contentWordOf`, remembered per dictionary entry: a known word's surface, base form, reading and part of speech
+ * are those of its entry (`word_id`), so its normalisation, filtering and reading are worked out once per process
+ * instead of once per occurrence. Unknown words share their character class's id, so they are never remembered.
+ */
+export function rememberedContentWordOf(token: Token): ContentWord | undefined {
+  const id = token.word_id;
+  if (id === undefined || token.word_type !== 'KNOWN') return contentWordOf(token);
+  const remembered = memo.get(id);
+  if (remembered !== undefined) return remembered ?? undefined;
+  const word = contentWordOf(token);
+  if (memo.size >= CONTENT_WORD_MEMO_SIZE) memo.clear();
+  memo.set(id, word ?? null);
+  return word;
 }
 
 /**

@@ -29,6 +29,8 @@ export interface Token {
   readonly pronunciation?: string | undefined;
   /** `KNOWN` (in the dictionary) or `UNKNOWN`. */
   readonly word_type: string;
+  /** kuromoji's id of the dictionary entry (for `UNKNOWN` words: of the character class, shared by many surfaces). */
+  readonly word_id?: number;
 }
 
 export interface TokenizeOptions {
