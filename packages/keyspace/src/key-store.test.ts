@@ -319,6 +319,20 @@ describe('BlockingReader', () => {
     }
   });
 
+  it('opens from a store whose connection fails fast (no offline queue), as the API connection does', async () => {
+    const failFast = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    await new Promise((resolve) => failFast.once('ready', resolve));
+    const reader = await new KeyStore(failFast, space).duplicate();
+    try {
+      expect(reader.clientId).toBeGreaterThan(0);
+      const key = space.crawlKey('result', 'cf', 'events');
+      expect(await reader.readStreams([{ key, afterId: '$' }], { blockMs: 20 })).toEqual([]);
+    } finally {
+      reader.close();
+      failFast.disconnect();
+    }
+  });
+
   it('resolves [] when the block time passes, and when closed while blocked', async () => {
     const reader = await store.duplicate();
     const key = space.crawlKey('result', 'cq', 'events');

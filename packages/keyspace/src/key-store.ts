@@ -251,17 +251,25 @@ export class KeyStore {
     return bindScript(this.client, this.keySpace, definition);
   }
 
-  /** A blocking reader on its own duplicated connection (close it when done). */
+  /**
+   * A blocking reader on its own duplicated connection (close it when done). Whatever the role of this store's
+   * connection (an API connection fails fast while Redis is away), the reader queues its commands until it is
+   * connected and retries them through reconnects, as a blocking reader must.
+   */
   async duplicate(): Promise<BlockingReader> {
     let clientId: number | null = null;
     let connection: RedisClient;
     if (this.client.isCluster) {
-      const nodes = (this.client as Cluster).duplicate();
+      const cluster = this.client as Cluster;
+      const nodes = cluster.duplicate([], {
+        enableOfflineQueue: true,
+        redisOptions: { ...cluster.options.redisOptions, maxRetriesPerRequest: null },
+      });
       // Connected before the first XREAD, so a `$` cursor means "from now", not "from whenever it connects".
       await nodes.call('PING');
       connection = nodes;
     } else {
-      const node = (this.client as Redis).duplicate();
+      const node = (this.client as Redis).duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
       clientId = Number(await node.client('ID'));
       connection = node;
     }
