@@ -17,12 +17,20 @@ function git(args) {
   }
 }
 
-/** The commit measured, and whether the tree had uncommitted changes (figures of a dirty tree say so). */
+/** What a bench run writes itself (relative to `benchDir`, git's cwd here): not a change to the code measured. */
+const BENCH_OUTPUTS = ['results', 'charts', 'profiles', 'BENCHMARKS.md'].map((name) => `:(exclude)${name}`);
+
+/**
+ * The commit measured, and whether the tree had uncommitted changes (figures of a dirty tree say so), apart from
+ * the bench's own outputs. Taken once when the run starts, after the build: the code measured is what was built.
+ */
 export function gitInfo() {
   const commit = git(['rev-parse', 'HEAD']);
-  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  const status = git(['status', '--porcelain', '--untracked-files=no', '--', ':/', ...BENCH_OUTPUTS]);
   return { commit, dirty: status === null ? null : status.length > 0 };
 }
+
+const runGitInfo = gitInfo();
 
 function readAutogroup() {
   try {
@@ -61,7 +69,7 @@ export function writeResult(ctx, { status, startedAt, error, description, comman
     status,
     ...(error ? { error } : {}),
     command,
-    ...gitInfo(),
+    ...runGitInfo,
     date: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
     machine: ctx.machine ?? machineInfo(),
