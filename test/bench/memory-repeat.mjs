@@ -7,8 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KumoApi, runCrawl } from './lib/api-client.mjs';
 import { info, openRedis, resetRedisStatistics } from './lib/redis.mjs';
 import { median, round } from './lib/stats.mjs';
-import { prepareSite, startKumo, startRedis, startSiteProcess } from './lib/system.mjs';
-import { MEMORY_BENCH_TTLS } from './memory.mjs';
+import { MEMORY_BENCH_TTLS, startMemoryBenchSystem } from './memory.mjs';
 
 export const name = 'memory-repeat';
 export const description =
@@ -22,16 +21,7 @@ const PARTS = ['used_memory_dataset', 'used_memory_overhead', 'used_memory_scrip
 export async function run(ctx) {
   const pages = ctx.quick ? 100 : 500;
   const crawls = ctx.quick ? 2 : 3;
-  const redisServer = await startRedis(ctx);
-  const site = await prepareSite({ pages, seed: 22 });
-  const server = await startSiteProcess(ctx, site.dir);
-  const kumo = await startKumo(ctx, {
-    redisUrl: redisServer.url,
-    apps: ['api', 'crawl-worker', 'analysis-worker'],
-    overrides: { API_PROCESSES: '1', WORKER_PROCESSES: '2', ...MEMORY_BENCH_TTLS },
-  });
-  for (const reason of Object.values(kumo.blocked)) ctx.blocked(reason);
-  if (!kumo.apiUrl) throw new Error('kumo is not running: see blockedBy');
+  const { redisServer, server, kumo } = await startMemoryBenchSystem(ctx, { pages, seed: 22 });
   const redis = openRedis(redisServer.url, 'bench:memory-repeat');
   ctx.defer(() => redis.quit());
   const api = new KumoApi(kumo.apiUrl, kumo.key);

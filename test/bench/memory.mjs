@@ -50,11 +50,14 @@ export const MEMORY_BENCH_TTLS = {
   QUEUE_EVENTS_MAX_LEN: '100',
 };
 
-/** @param {import('./lib/context.mjs').BenchContext} ctx */
-export async function run(ctx) {
-  const pages = ctx.quick ? 150 : 1000;
+/**
+ * The memory benchmarks' system: its own redis-server, a generated site of `pages` in its own process, and every
+ * kumo app with the bench TTLs. Throws (after recording why) when an app did not come up.
+ * @param {import('./lib/context.mjs').BenchContext} ctx
+ */
+export async function startMemoryBenchSystem(ctx, { pages, seed }) {
   const redisServer = await startRedis(ctx);
-  const site = await prepareSite({ pages, seed: 21 });
+  const site = await prepareSite({ pages, seed });
   const server = await startSiteProcess(ctx, site.dir);
   const kumo = await startKumo(ctx, {
     redisUrl: redisServer.url,
@@ -64,6 +67,13 @@ export async function run(ctx) {
   for (const reason of Object.values(kumo.blocked)) ctx.blocked(reason);
   if (!kumo.apiUrl || !kumo.apps['crawl-worker'] || !kumo.apps['analysis-worker'])
     throw new Error('kumo is not running: see blockedBy');
+  return { redisServer, server, kumo };
+}
+
+/** @param {import('./lib/context.mjs').BenchContext} ctx */
+export async function run(ctx) {
+  const pages = ctx.quick ? 150 : 1000;
+  const { redisServer, server, kumo } = await startMemoryBenchSystem(ctx, { pages, seed: 21 });
   const redis = openRedis(redisServer.url, 'bench:memory');
   const auditor = openRedis(redisServer.url, 'bench:audit');
   ctx.defer(() => redis.quit());
