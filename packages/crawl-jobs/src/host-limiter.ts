@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@kumo/config';
-import type { KeyStore, KumoScript } from '@kumo/keyspace';
+import { loadCommands, type BoundCommands, type KeyStore } from '@kumo/keyspace';
 import { CrawlJobsOptionsError } from './errors.js';
-import { crawlJobsScript } from './scripts.js';
 
 /** Options of {@link HostLimiter}. The crawl-worker fills them from `@kumo/config`. */
 export interface HostLimiterOptions {
@@ -30,6 +29,9 @@ export interface HostLease {
 
 /** The answer of {@link HostLimiter.acquire}: a lease, or how long to wait before asking again. */
 export type HostAcquireResult = { granted: true; lease: HostLease } | { granted: false; waitMs: number };
+
+/** The limiter's Lua commands (`src/commands/`, copied to `dist/commands` by the build). */
+const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), ['hostAcquire', 'hostRelease', 'hostBackoff']);
 
 const DEFAULTS = { leaseMs: 60_000, busyWaitMs: 250, maxCrawlDelayMs: 60_000 };
 /** The state hash (next start, back-off) outlives the longest delay it encodes by this much. */
@@ -68,9 +70,7 @@ export class HostLimiter {
   readonly #leaseMs: number;
   readonly #busyWaitMs: number;
   readonly #maxCrawlDelayMs: number;
-  readonly #acquire: KumoScript;
-  readonly #release: KumoScript;
-  readonly #backOff: KumoScript;
+  readonly #commands: BoundCommands<keyof typeof COMMANDS>;
 
   constructor(store: KeyStore, options: HostLimiterOptions) {
     this.#store = store;
@@ -82,9 +82,7 @@ export class HostLimiter {
     }
     this.#busyWaitMs = integer('busyWaitMs', options.busyWaitMs ?? DEFAULTS.busyWaitMs, 1);
     this.#maxCrawlDelayMs = integer('maxCrawlDelayMs', options.maxCrawlDelayMs ?? DEFAULTS.maxCrawlDelayMs, 0);
-    this.#acquire = store.defineScript(crawlJobsScript('host-acquire-2.lua'));
-    this.#release = store.defineScript(crawlJobsScript('host-release-1.lua'));
-    this.#backOff = store.defineScript(crawlJobsScript('host-backoff-1.lua'));
+    this.#commands = store.bindCommands(COMMANDS);
   }
 
   /**
@@ -95,7 +93,7 @@ export class HostLimiter {
     const crawlDelay = Math.min(Math.max(0, Math.round(options.crawlDelayMs ?? 0)), this.#maxCrawlDelayMs);
     const delay = Math.max(this.#delayMs, crawlDelay);
     const id = randomUUID();
-    const reply = await this.#acquire({
+    const reply = await this.#commands.hostAcquire({
       keys: [
         { key: this.#leasesKey(host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS },
         { key: this.#stateKey(host), ttl: delay + STATE_TTL_MARGIN_MS },
@@ -109,7 +107,7 @@ export class HostLimiter {
 
   /** Gives a lease back (idempotent; an expired lease is simply gone). */
   async release(lease: HostLease): Promise<void> {
-    await this.#release({
+    await this.#commands.hostRelease({
       keys: [{ key: this.#leasesKey(lease.host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS }],
       args: [lease.id],
     });
@@ -118,7 +116,7 @@ export class HostLimiter {
   /** Holds every request to `host` back for `ms` (429/503 `Retry-After`); never shortens a longer back-off. */
   async backOff(host: string, ms: number): Promise<void> {
     const backOffMs = Math.min(Math.max(1, Math.round(ms)), MAX_RATELIMIT_TTL_MS - STATE_TTL_MARGIN_MS);
-    await this.#backOff({
+    await this.#commands.hostBackoff({
       keys: [{ key: this.#stateKey(host), ttl: backOffMs + STATE_TTL_MARGIN_MS }],
       args: [backOffMs],
     });

@@ -50,3 +50,14 @@ export class ScriptError extends KumoError {
     super('KUMO_KEYSPACE_SCRIPT', message, { cause, kind: 'transient' });
   }
 }
+
+/**
+ * A package's Lua command files are malformed: a file not named `<name>-<numKeys>.lua`, a header block that does not
+ * list every KEY, the ARGV and `Returns:`, an unknown or cyclic include, a missing or unused command. Thrown when the
+ * package loads its commands, before anything reaches Redis: a programming error, never retried.
+ */
+export class CommandFileError extends KumoError {
+  constructor(message: string) {
+    super('KUMO_KEYSPACE_COMMAND_FILE', message, { kind: 'permanent' });
+  }
+}

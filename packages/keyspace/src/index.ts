@@ -20,14 +20,8 @@ export {
 export { fnv1a32 } from './fnv1a.js';
 export { resolveTtl, type Ttl } from './ttl.js';
 export { KeyStore, type XAddOptions, type XRangeOptions, type CacheCodec } from './key-store.js';
-export {
-  loadScript,
-  assertOneTag,
-  type ScriptDefinition,
-  type ScriptKey,
-  type ScriptCall,
-  type KumoScript,
-} from './script.js';
+export { loadCommands, type Commands, type ScriptDefinition } from './command-loader.js';
+export { assertOneTag, type ScriptKey, type ScriptCall, type KumoScript, type BoundCommands } from './script.js';
 export { BlockingReader, type StreamCursor, type ReadStreamsOptions } from './blocking-reader.js';
 export { isStreamId, type StreamEntry, type StreamBatch } from './stream-entry.js';
 export { createRedisClient, masterNodes, type RedisClient, type RedisClientOptions } from './redis-client.js';
@@ -51,4 +45,5 @@ export {
   InvalidKeyError,
   EvictionPolicyError,
   ScriptError,
+  CommandFileError,
 } from './errors.js';

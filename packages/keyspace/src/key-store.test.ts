@@ -5,7 +5,7 @@ import { startTestRedis } from './__fixtures__/redis.js';
 import { KeySpace, type KumoKey } from './key-space.js';
 import { KeyStore } from './key-store.js';
 import { PURPOSES } from './purposes.js';
-import { loadScript } from './script.js';
+import { loadCommands } from './command-loader.js';
 import type { Ttl } from './ttl.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
@@ -220,10 +220,10 @@ describe('structures', () => {
 });
 
 describe('scripts', () => {
-  const echo = loadScript(new URL('./__fixtures__/echo-ttls-2.lua', import.meta.url));
+  const { echoTtls } = loadCommands(new URL('./__fixtures__/', import.meta.url), ['echoTtls']);
 
   it('passes the TTLs as the first ARGVs, then the args', async () => {
-    const script = store.defineScript(echo);
+    const script = store.bindCommands({ echoTtls }).echoTtls;
     const a = space.crawlKey('result', 'cx', 'a');
     const b = space.crawlKey('tmp', 'cx', 'b');
     const reply = await script({
@@ -239,7 +239,7 @@ describe('scripts', () => {
   });
 
   it('reloads the script when the server forgot it (NOSCRIPT)', async () => {
-    const script = store.defineScript(echo);
+    const script = store.bindCommands({ echoTtls }).echoTtls;
     const keys = [
       { key: space.crawlKey('result', 'cy', 'a'), ttl: 1000 },
       { key: space.crawlKey('result', 'cy', 'b'), ttl: 1000 },
@@ -253,7 +253,7 @@ describe('scripts', () => {
     ['keys of different crawls', ['c-one', 'c-two-different']],
     ['a key without tag', null],
   ])('refuses %s with CrossSlotError before sending', async (_what, crawls) => {
-    const script = store.defineScript(echo);
+    const script = store.bindCommands({ echoTtls }).echoTtls;
     const first = space.crawlKey('result', 'c-one', 'a');
     const second = crawls ? space.crawlKey('result', crawls[1]!, 'b') : space.key('result', 'untagged');
     await expect(
@@ -268,7 +268,7 @@ describe('scripts', () => {
   });
 
   it('validates TTLs of every key and the key count', async () => {
-    const script = store.defineScript(echo);
+    const script = store.bindCommands({ echoTtls }).echoTtls;
     const a = space.crawlKey('result', 'cz', 'a');
     const b = space.crawlKey('result', 'cz', 'b');
     await expect(
@@ -287,7 +287,8 @@ describe('scripts', () => {
   });
 
   it('wraps a Lua error reply in ScriptError', async () => {
-    const script = store.defineScript({ name: 'boom', keys: 1, lua: "return redis.error_reply('boom')" });
+    const boom = { name: 'boom', keys: 1, lua: "return redis.error_reply('boom')" };
+    const script = store.bindCommands({ boom }).boom;
     await expect(script({ keys: [{ key: space.key('lock', 'x'), ttl: 1000 }] })).rejects.toMatchObject({
       code: 'KUMO_KEYSPACE_SCRIPT',
     });

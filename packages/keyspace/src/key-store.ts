@@ -2,7 +2,8 @@ import type { Cluster, Redis } from 'ioredis';
 import { BlockingReader } from './blocking-reader.js';
 import { tagOf, type KeySpace, type KumoKey } from './key-space.js';
 import type { RedisClient } from './redis-client.js';
-import { bindScript, loadScript, type KumoScript, type ScriptDefinition } from './script.js';
+import { loadCommands, type Commands } from './command-loader.js';
+import { bindCommands, type BoundCommands } from './script.js';
 import { toEntries, type StreamEntry } from './stream-entry.js';
 import { resolveTtl, type Ttl } from './ttl.js';
 
@@ -55,14 +56,16 @@ function sharesOneTag(keys: readonly string[]): boolean {
   return keys.length === 1 || (first !== null && keys.every((key) => tagOf(key) === first));
 }
 
-const saddMembers = loadScript(new URL('./commands/sadd-members-1.lua', import.meta.url));
 // Writes with their TTL as one script each rather than a MULTI: one command and one reply instead of four, and no
 // ioredis Pipeline object per call (its constructor copies every script defined on the connection — BullMQ's ~50
 // on a shared one).
-const incrByTtl = loadScript(new URL('./commands/incr-by-ttl-1.lua', import.meta.url));
-const hIncrByTtl = loadScript(new URL('./commands/hincr-by-ttl-1.lua', import.meta.url));
-const hSetTtl = loadScript(new URL('./commands/hset-ttl-1.lua', import.meta.url));
-const xAddTtl = loadScript(new URL('./commands/xadd-ttl-1.lua', import.meta.url));
+const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
+  'saddMembers',
+  'incrByTtl',
+  'hincrByTtl',
+  'hsetTtl',
+  'xaddTtl',
+]);
 
 /**
  * The only way to write a kumo key. Every write takes a required TTL and sets it in the same command (SET … PX)
@@ -70,22 +73,14 @@ const xAddTtl = loadScript(new URL('./commands/xadd-ttl-1.lua', import.meta.url)
  * sent. Reads tolerate missing keys (null, empty or 0).
  */
 export class KeyStore {
-  private readonly saddMembers: KumoScript;
-  private readonly incrByTtl: KumoScript;
-  private readonly hIncrByTtl: KumoScript;
-  private readonly hSetTtl: KumoScript;
-  private readonly xAddTtl: KumoScript;
+  private readonly commands: BoundCommands<keyof typeof COMMANDS>;
 
   constructor(
     private readonly client: RedisClient,
     /** The key builder whose prefix and purposes this store enforces. */
     readonly keySpace: KeySpace,
   ) {
-    this.saddMembers = bindScript(client, keySpace, saddMembers);
-    this.incrByTtl = bindScript(client, keySpace, incrByTtl);
-    this.hIncrByTtl = bindScript(client, keySpace, hIncrByTtl);
-    this.hSetTtl = bindScript(client, keySpace, hSetTtl);
-    this.xAddTtl = bindScript(client, keySpace, xAddTtl);
+    this.commands = bindCommands(client, keySpace, COMMANDS);
   }
 
   // --- strings
@@ -140,12 +135,12 @@ export class KeyStore {
     resolveTtl(this.keySpace, key, ttl);
     const flat = Object.entries(fields).flatMap(([field, value]) => [field, String(value)]);
     if (flat.length === 0) return;
-    await this.hSetTtl({ keys: [{ key, ttl }], args: flat });
+    await this.commands.hsetTtl({ keys: [{ key, ttl }], args: flat });
   }
 
   /** HINCRBY and the hash's TTL in one script; the new value. */
   async hIncrBy(key: KumoKey, field: string, by: number, ttl: Ttl): Promise<number> {
-    return Number(await this.hIncrByTtl({ keys: [{ key, ttl }], args: [field, integerArg('by', by)] }));
+    return Number(await this.commands.hincrByTtl({ keys: [{ key, ttl }], args: [field, integerArg('by', by)] }));
   }
 
   // --- sets
@@ -154,7 +149,7 @@ export class KeyStore {
   async sAdd(key: KumoKey, members: readonly string[], ttl: Ttl): Promise<string[]> {
     resolveTtl(this.keySpace, key, ttl);
     if (members.length === 0) return [];
-    return (await this.saddMembers({ keys: [{ key, ttl }], args: members })) as string[];
+    return (await this.commands.saddMembers({ keys: [{ key, ttl }], args: members })) as string[];
   }
 
   async sIsMember(key: KumoKey, member: string): Promise<boolean> {
@@ -187,7 +182,7 @@ export class KeyStore {
     const maxLen = options.maxLen === undefined ? '' : integerArg('maxLen', options.maxLen);
     const flat = Object.entries(fields).flat();
     if (flat.length === 0) throw new TypeError('xAdd needs at least one field');
-    return String(await this.xAddTtl({ keys: [{ key, ttl }], args: [maxLen, ...flat] }));
+    return String(await this.commands.xaddTtl({ keys: [{ key, ttl }], args: [maxLen, ...flat] }));
   }
 
   /** Entries in id order, after `after` (exclusive) up to `end`; `[]` for a missing stream. */
@@ -214,7 +209,7 @@ export class KeyStore {
 
   /** INCRBY and the TTL in one script; the new value. */
   async incrBy(key: KumoKey, by: number, ttl: Ttl): Promise<number> {
-    return Number(await this.incrByTtl({ keys: [{ key, ttl }], args: [integerArg('by', by)] }));
+    return Number(await this.commands.incrByTtl({ keys: [{ key, ttl }], args: [integerArg('by', by)] }));
   }
 
   /** A counter's value; 0 when missing. */
@@ -244,11 +239,12 @@ export class KeyStore {
   }
 
   /**
-   * Binds a Lua script. Lua convention (at the top of each `.lua` file): KEYS as declared, ARGV[1…n] the TTLs of
-   * KEYS[1…n] in ms, then the caller's args; the script PEXPIREs every key it writes.
+   * Binds a package's commands (`loadCommands`) to this store's connection. Lua convention (the header block of
+   * each `.lua` file): KEYS as declared, ARGV[1…n] the TTLs of KEYS[1…n] in ms, then the caller's args; the script
+   * PEXPIREs every key it writes. Each call checks the key count, the TTLs and the one-hash-tag rule before sending.
    */
-  defineScript(definition: ScriptDefinition): KumoScript {
-    return bindScript(this.client, this.keySpace, definition);
+  bindCommands<N extends string>(commands: Commands<N>): BoundCommands<N> {
+    return bindCommands(this.client, this.keySpace, commands);
   }
 
   /**

@@ -1,18 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { channel } from 'node:diagnostics_channel';
 import { CrossSlotError, InvalidKeyError, ScriptError } from './errors.js';
+import type { Commands, ScriptDefinition } from './command-loader.js';
 import { tagOf, type KeySpace, type KumoKey } from './key-space.js';
 import type { RedisClient } from './redis-client.js';
 import { resolveTtl, type Ttl } from './ttl.js';
-
-/** A Lua script: its name, source and number of keys (BullMQ's `<name>-<numKeys>.lua` convention). */
-export interface ScriptDefinition {
-  readonly name: string;
-  readonly lua: string;
-  readonly keys: number;
-}
 
 /** One key a script touches and the TTL the script must set on it (passed as the first ARGVs, in key order). */
 export interface ScriptKey {
@@ -30,16 +22,10 @@ export interface ScriptCall {
 /** A script bound to a connection. Resolves to the script's raw reply. */
 export type KumoScript = (call: ScriptCall) => Promise<unknown>;
 
-const FILE_NAME = /([a-z0-9-]+)-(\d+)\.lua$/;
-const noscriptChannel = channel('kumo:keyspace:noscript');
+/** A package's commands bound to one connection, by name. */
+export type BoundCommands<N extends string> = { readonly [K in N]: KumoScript };
 
-/** Reads a `<name>-<numKeys>.lua` file (name and key count come from the file name). */
-export function loadScript(file: URL): ScriptDefinition {
-  const path = fileURLToPath(file);
-  const match = FILE_NAME.exec(path);
-  if (!match) throw new InvalidKeyError(`a Lua script file must be named <name>-<numKeys>.lua: ${path}`);
-  return { name: match[1]!, keys: Number(match[2]), lua: readFileSync(file, 'utf8') };
-}
+const noscriptChannel = channel('kumo:keyspace:noscript');
 
 /** Throws `CrossSlotError` unless every key carries the same hash tag (one key needs none). */
 export function assertOneTag(keys: readonly string[], what: string): void {
@@ -86,4 +72,15 @@ export function bindScript(client: RedisClient, keySpace: KeySpace, definition: 
       throw error;
     }
   };
+}
+
+/** Binds every command of a `loadCommands` set (see `bindScript`). */
+export function bindCommands<N extends string>(
+  client: RedisClient,
+  keySpace: KeySpace,
+  commands: Commands<N>,
+): BoundCommands<N> {
+  const bound = {} as Record<N, KumoScript>;
+  for (const name of Object.keys(commands) as N[]) bound[name] = bindScript(client, keySpace, commands[name]);
+  return Object.freeze(bound);
 }

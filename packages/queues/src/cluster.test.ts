@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'bullmq';
 import { loadConfig } from '@kumo/config';
-import { auditKeyspace, checkRedisServer, createRedisClient, loadScript, type KeyStore } from '@kumo/keyspace';
+import { auditKeyspace, checkRedisServer, createRedisClient, loadCommands, type KeyStore } from '@kumo/keyspace';
 import { startRedisCluster, type RedisClusterHandle } from '@kumo/local-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deferred } from './__fixtures__/setup.js';
@@ -69,7 +69,7 @@ describe('on a Redis Cluster', () => {
       await store.xAdd(keySpace.crawlKey('result', crawlId, 'events'), { type: 'page' }, 60_000);
       await store.del(keySpace.crawlKey('tmp', crawlId, 'seen'), keySpace.crawlKey('result', crawlId, 'crawl'));
     }
-    const script = store.defineScript(loadScript(new URL('./__fixtures__/touch-2.lua', import.meta.url)));
+    const script = store.bindCommands(loadCommands(new URL('./__fixtures__/', import.meta.url), ['touch'])).touch;
     const keys = (crawlId: string) => [
       { key: keySpace.crawlKey('result', crawlId, 'events'), ttl: 60_000 },
       { key: keySpace.crawlKey('lock', crawlId, 'progress'), ttl: 1000 },

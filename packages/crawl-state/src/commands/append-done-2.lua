@@ -9,7 +9,7 @@
 
   Returns: the stream id of the done event, or -1 no such crawl.
 ]]
--- @include emit-progress
+--- @include "counts-json"
 if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
 local existing = redis.call('HGET', KEYS[2], 'doneId')
 if existing then return existing end

@@ -13,7 +13,7 @@
 
   Returns: the stream id of the page event, or -1 no such crawl.
 ]]
--- @include emit-progress
+--- @include "emit-progress"
 if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
 local existing = redis.call('HGET', KEYS[3], ARGV[5])
 if existing then return existing end
