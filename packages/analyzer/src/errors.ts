@@ -16,6 +16,19 @@ export class DictionaryError extends KumoError {
   }
 }
 
+/**
+ * A kuromoji dictionary file has another size or header than the kuromoji 0.1.2 layout the engine reads (another
+ * kuromoji version, a truncated or corrupted file). Critical, like a missing dictionary: no page can be analysed.
+ */
+export class DictionaryLayoutError extends KumoError {
+  readonly file: string;
+
+  constructor(file: string, message: string) {
+    super('KUMO_ANALYZER_DICTIONARY_LAYOUT', `${file}: ${message}`, { kind: 'critical' });
+    this.file = file;
+  }
+}
+
 /** An option passed to the analyzer is out of range. A programming error: `permanent`, never retried. */
 export class AnalyzerOptionError extends KumoError {
   readonly option: string;

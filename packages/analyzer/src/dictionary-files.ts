@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { DictionaryError, DictionaryLayoutError } from './errors.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * The decompressed size of every file of kuromoji 0.1.2's `dict/` (its builder writes whole, unshrunk buffers, so the
+ * sizes are round numbers). The engine reads these files' binary layout directly: another size means another layout.
+ */
+export const KUROMOJI_DICTIONARY_FILES = {
+  base: { file: 'base.dat.gz', bytes: 8_388_608 },
+  check: { file: 'check.dat.gz', bytes: 8_388_608 },
+  tid: { file: 'tid.dat.gz', bytes: 10_485_760 },
+  tidPos: { file: 'tid_pos.dat.gz', bytes: 41_943_040 },
+  tidMap: { file: 'tid_map.dat.gz', bytes: 4_194_304 },
+  cc: { file: 'cc.dat.gz', bytes: 3_463_716 },
+  unk: { file: 'unk.dat.gz', bytes: 10_485_760 },
+  unkPos: { file: 'unk_pos.dat.gz', bytes: 10_485_760 },
+  unkMap: { file: 'unk_map.dat.gz', bytes: 1_048_576 },
+  unkChar: { file: 'unk_char.dat.gz', bytes: 65_536 },
+  unkCompat: { file: 'unk_compat.dat.gz', bytes: 262_144 },
+  unkInvoke: { file: 'unk_invoke.dat.gz', bytes: 1_048_576 },
+} as const;
+
+export type DictionaryFileName = keyof typeof KUROMOJI_DICTIONARY_FILES;
+
+/** Every file of the dictionary, decompressed, each in its own 8-byte aligned buffer (typed views fit on it). */
+export type DictionaryFiles = Readonly<Record<DictionaryFileName, Uint8Array>>;
+
+/**
+ * Reads and decompresses kuromoji's dictionary files from `dicPath`, checking each one's size. Rejects with
+ * `DictionaryError` (`KUMO_ANALYZER_DICTIONARY`) when a file cannot be read or decompressed, and with
+ * `DictionaryLayoutError` (`KUMO_ANALYZER_DICTIONARY_LAYOUT`) when its size is not kuromoji 0.1.2's.
+ */
+export async function readDictionaryFiles(dicPath: string): Promise<DictionaryFiles> {
+  const names = Object.keys(KUROMOJI_DICTIONARY_FILES) as DictionaryFileName[];
+  const buffers = await Promise.all(names.map((name) => readOne(dicPath, name)));
+  return Object.fromEntries(names.map((name, index) => [name, buffers[index]])) as DictionaryFiles;
+}
+
+async function readOne(dicPath: string, name: DictionaryFileName): Promise<Uint8Array> {
+  const { file, bytes } = KUROMOJI_DICTIONARY_FILES[name];
+  let decompressed: Buffer;
+  try {
+    decompressed = await gunzipAsync(await readFile(path.join(dicPath, file)));
+  } catch (error) {
+    throw new DictionaryError(dicPath, error);
+  }
+  if (decompressed.byteLength !== bytes) {
+    throw new DictionaryLayoutError(
+      file,
+      `${decompressed.byteLength} bytes decompressed where kuromoji 0.1.2's dictionary has ${bytes}`,
+    );
+  }
+  // A copy of our own: Buffers may share a pool and sit at any offset, typed views need alignment.
+  const own = new Uint8Array(bytes);
+  own.set(decompressed);
+  return own;
+}

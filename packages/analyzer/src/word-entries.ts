@@ -1,0 +1,107 @@
+import { DictionaryLayoutError } from './errors.js';
+
+/** Bytes of one entry in `tid.dat`/`unk.dat`: left id, right id, cost (int16 each), feature offset (int32). */
+const ENTRY_BYTES = 10;
+
+/**
+ * The entries of one kuromoji dictionary (`tid.dat` + `tid_pos.dat` + `tid_map.dat` for known words, `unk.dat` +
+ * `unk_pos.dat` + `unk_map.dat` for unknown-word categories), in flat typed arrays:
+ * - an entry's id is its byte offset in `tid.dat` (kuromoji's `word_id`), always a multiple of 10; arrays below are
+ *   indexed by `id / 10`;
+ * - `idsOf(key)`: the entry ids of a trie id (or a character category), in kuromoji's order;
+ * - `features(index)`: the entry's feature line (`surface,pos,…`) split at commas, decoded once and kept.
+ */
+export class WordEntries {
+  /** int16 triples: left id, right id, word cost of entry `index` at `3 * index`. */
+  readonly costs: Int16Array;
+  /** Entry indices of key `k`: `targets[targetStart[k]]` … `targets[targetStart[k + 1] - 1]`. */
+  readonly targetStart: Int32Array;
+  readonly targets: Int32Array;
+  readonly #entries: Uint8Array;
+  readonly #features: Uint8Array;
+  readonly #cache: Array<readonly string[] | undefined>;
+  readonly #decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+  constructor(file: string, entries: Uint8Array, features: Uint8Array, targetMap: Uint8Array) {
+    const count = Math.floor(entries.length / ENTRY_BYTES);
+    const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
+    this.costs = new Int16Array(count * 3);
+    for (let index = 0; index < count; index++) {
+      const at = index * ENTRY_BYTES;
+      this.costs[3 * index] = view.getInt16(at, true);
+      this.costs[3 * index + 1] = view.getInt16(at + 2, true);
+      this.costs[3 * index + 2] = view.getInt16(at + 4, true);
+    }
+    [this.targetStart, this.targets] = readTargetMap(file, targetMap, count);
+    this.#entries = entries;
+    this.#features = features;
+    this.#cache = new Array<readonly string[] | undefined>(count);
+  }
+
+  /** kuromoji's `word_id` of the entry at `index`. */
+  static wordId(index: number): number {
+    return index * ENTRY_BYTES;
+  }
+
+  /** The feature line of entry `index` split at commas, as kuromoji's `getFeatures(id).split(',')`. */
+  features(index: number): readonly string[] {
+    let fields = this.#cache[index];
+    if (fields === undefined) {
+      const at = index * ENTRY_BYTES + 6;
+      const e = this.#entries;
+      const offset = ((e[at + 3] as number) << 24) + ((e[at + 2] as number) << 16) + ((e[at + 1] as number) << 8);
+      const start = offset + (e[at] as number);
+      let end = this.#features.indexOf(0, start);
+      if (end < 0) end = this.#features.length;
+      fields = this.#decoder.decode(this.#features.subarray(start, end)).split(',');
+      this.#cache[index] = fields;
+    }
+    return fields;
+  }
+}
+
+/**
+ * `tid_map.dat`: int32 key count, then records `key, n, id × n` (little-endian) up to the end of the file, zeros
+ * after the last record (a key with no ids). Repeated keys append, as kuromoji's `addMapping` does. Returns the map
+ * as compressed rows of entry indices.
+ */
+function readTargetMap(file: string, bytes: Uint8Array, entryCount: number): [Int32Array, Int32Array] {
+  const ints = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
+  let maxKey = -1;
+  let total = 0;
+  for (let at = 1; at + 1 < ints.length;) {
+    const key = ints[at] as number;
+    const n = ints[at + 1] as number;
+    if (n < 0 || at + 2 + n > ints.length || key < 0) {
+      throw new DictionaryLayoutError(file, `a record at byte ${at * 4} runs past the end of the file`);
+    }
+    if (n > 0 && key > maxKey) maxKey = key;
+    total += n;
+    at += 2 + n;
+  }
+  const targetStart = new Int32Array(maxKey + 2);
+  for (let at = 1; at + 1 < ints.length; at += 2 + (ints[at + 1] as number)) {
+    const key = (ints[at] as number) + 1;
+    if (key < targetStart.length) targetStart[key] = (targetStart[key] as number) + (ints[at + 1] as number);
+  }
+  for (let key = 0; key <= maxKey; key++) {
+    targetStart[key + 1] = (targetStart[key + 1] as number) + (targetStart[key] as number);
+  }
+  const filled = targetStart.slice(0, maxKey + 1);
+  const targets = new Int32Array(total);
+  for (let at = 1; at + 1 < ints.length;) {
+    const key = ints[at] as number;
+    const n = ints[at + 1] as number;
+    for (let i = 0; i < n; i++) {
+      const id = ints[at + 2 + i] as number;
+      if (id % ENTRY_BYTES !== 0 || id < 0 || id / ENTRY_BYTES >= entryCount) {
+        throw new DictionaryLayoutError(file, `entry id ${id} is not an entry of the dictionary`);
+      }
+      const slot = filled[key] as number;
+      targets[slot] = id / ENTRY_BYTES;
+      filled[key] = slot + 1;
+    }
+    at += 2 + n;
+  }
+  return [targetStart, targets];
+}
