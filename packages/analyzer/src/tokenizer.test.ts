@@ -1,6 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { JAPANESE_PARAGRAPHS } from './__fixtures__/japanese-paragraphs.js';
 import { splitIntoChunks } from './chunk-text.js';
 import { TOKENIZE_CHANNEL } from './diagnostics.js';
 import type { TokenizeEvent } from './diagnostics.js';
-import { DictionaryError } from './errors.js';
+import { DictionaryError, DictionaryLayoutError } from './errors.js';
 import { buildTokenizer, defaultDictionaryPath, loadTokenizer } from './tokenizer.js';
 import type { JapaneseTokenizer } from './tokenizer.js';
 
@@ -50,6 +51,29 @@ describe('buildTokenizer', () => {
     expect(error).toBeInstanceOf(DictionaryError);
     expect(error).toMatchObject({ code: 'KUMO_ANALYZER_DICTIONARY', kind: 'critical', dicPath: emptyDir });
     expect((error as DictionaryError).cause).toMatchObject({ code: 'ENOENT' });
+  });
+
+  it.each([
+    { name: 'a truncated connection-cost matrix', file: 'cc.dat.gz', content: new Uint8Array(3_463_700) },
+    { name: 'a file that is not gzip', file: 'tid.dat.gz', content: null },
+  ])('fails with a critical coded error on $name', async ({ file, content }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kumo-analyzer-dict-'));
+    try {
+      for (const name of await readdir(defaultDictionaryPath())) {
+        await copyFile(path.join(defaultDictionaryPath(), name), path.join(dir, name));
+      }
+      await writeFile(path.join(dir, file), content === null ? 'not gzip' : gzipSync(content));
+      const error: unknown = await buildTokenizer({ dicPath: dir }).catch((caught: unknown) => caught);
+      if (content === null) {
+        expect(error).toBeInstanceOf(DictionaryError);
+        expect(error).toMatchObject({ code: 'KUMO_ANALYZER_DICTIONARY', kind: 'critical', dicPath: dir });
+      } else {
+        expect(error).toBeInstanceOf(DictionaryLayoutError);
+        expect(error).toMatchObject({ code: 'KUMO_ANALYZER_DICTIONARY_LAYOUT', kind: 'critical', file });
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,36 +2,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import kuromoji from 'kuromoji';
-import type { IpadicFeatures, Tokenizer } from 'kuromoji';
 import { DEFAULT_MAX_CHUNK_CHARS, assertMaxChunkChars, chunkText } from './chunk-text.js';
 import { dictionaryChannel, tokenizeChannel } from './diagnostics.js';
 import type { DictionaryLoadEvent, TokenizeEvent } from './diagnostics.js';
 import { DictionaryError } from './errors.js';
+import { loadKuromojiDictionary } from './kuromoji-dictionary.js';
+import { LatticeTokenizer } from './lattice-tokenizer.js';
+import type { Token } from './token.js';
 
-/**
- * One morpheme as kuromoji (IPADIC) reports it. Field names are kuromoji's own; unknown words have `basic_form`
- * `*` and no `reading`.
- */
-export interface Token {
-  readonly surface_form: string;
-  /** Top-level part of speech: 名詞, 動詞, 形容詞, 助詞, 記号, … */
-  readonly pos: string;
-  readonly pos_detail_1: string;
-  readonly pos_detail_2: string;
-  readonly pos_detail_3: string;
-  readonly conjugated_type: string;
-  readonly conjugated_form: string;
-  /** Dictionary form, `*` when unknown. */
-  readonly basic_form: string;
-  /** Katakana reading of the surface form, absent for unknown words. */
-  readonly reading?: string | undefined;
-  readonly pronunciation?: string | undefined;
-  /** `KNOWN` (in the dictionary) or `UNKNOWN`. */
-  readonly word_type: string;
-  /** kuromoji's id of the dictionary entry (for `UNKNOWN` words: of the character class, shared by many surfaces). */
-  readonly word_id?: number;
-}
+export type { Token } from './token.js';
 
 export interface TokenizeOptions {
   /**
@@ -41,7 +20,7 @@ export interface TokenizeOptions {
   maxChunkChars?: number;
 }
 
-/** The process-wide kuromoji tokenizer, with chunked tokenisation that keeps the event loop responsive. */
+/** The process-wide tokenizer (kuromoji's tokens, see `LatticeTokenizer`), with chunked tokenisation that keeps the event loop responsive. */
 export interface JapaneseTokenizer {
   /** Tokenises `text` chunk by chunk without yielding. Same tokens as `tokenizeAsync`; for small texts. */
   tokenize(text: string, options?: TokenizeOptions): Token[];
@@ -65,9 +44,10 @@ export interface BuildTokenizerOptions {
 let shared: Promise<JapaneseTokenizer> | undefined;
 
 /**
- * The tokenizer of this process, built once from the dictionary shipped with kuromoji (~0.5 s, ~350 MB); concurrent
- * callers share one build. Rejects with `DictionaryError` (`KUMO_ANALYZER_DICTIONARY`, critical); a later call then
- * tries again.
+ * The tokenizer of this process, built once from the dictionary shipped with kuromoji (~1 s, ~200 MB); concurrent
+ * callers share one build. It gives exactly kuromoji's tokens (`LatticeTokenizer`). Rejects with `DictionaryError`
+ * (`KUMO_ANALYZER_DICTIONARY`) or `DictionaryLayoutError` (`KUMO_ANALYZER_DICTIONARY_LAYOUT`), both critical; a
+ * later call then tries again.
  */
 export function loadTokenizer(): Promise<JapaneseTokenizer> {
   shared ??= buildTokenizer().catch((error: unknown) => {
@@ -84,8 +64,8 @@ export function defaultDictionaryPath(): string {
 }
 
 /**
- * Builds a new tokenizer every call (each one costs ~350 MB): use `loadTokenizer`, which shares one per process.
- * Kept separate so that a bad dictionary path can be tested.
+ * Builds a new tokenizer every call (each one loads its own dictionary): use `loadTokenizer`, which shares one per
+ * process. Kept separate so that a bad dictionary path can be tested.
  */
 export async function buildTokenizer(options: BuildTokenizerOptions = {}): Promise<JapaneseTokenizer> {
   const started = performance.now();
@@ -95,16 +75,7 @@ export async function buildTokenizer(options: BuildTokenizerOptions = {}): Promi
   } catch (error) {
     throw new DictionaryError('kuromoji/dict', error);
   }
-  const tokenizer = await new Promise<Tokenizer<IpadicFeatures>>((resolve, reject) => {
-    // kuromoji may call back twice on a partial failure, and builds the tokenizer even when loading failed.
-    let settled = false;
-    kuromoji.builder({ dicPath }).build((error, built) => {
-      if (settled) return;
-      settled = true;
-      if (error) reject(new DictionaryError(dicPath, error));
-      else resolve(built);
-    });
-  });
+  const tokenizer = new LatticeTokenizer(await loadKuromojiDictionary(dicPath));
   if (dictionaryChannel.hasSubscribers) {
     dictionaryChannel.publish({ ms: performance.now() - started } satisfies DictionaryLoadEvent);
   }
@@ -112,10 +83,10 @@ export async function buildTokenizer(options: BuildTokenizerOptions = {}): Promi
 }
 
 class ChunkedTokenizer implements JapaneseTokenizer {
-  readonly #kuromoji: Tokenizer<IpadicFeatures>;
+  readonly #engine: LatticeTokenizer;
 
-  constructor(tokenizer: Tokenizer<IpadicFeatures>) {
-    this.#kuromoji = tokenizer;
+  constructor(tokenizer: LatticeTokenizer) {
+    this.#engine = tokenizer;
   }
 
   tokenize(text: string, options: TokenizeOptions = {}): Token[] {
@@ -125,7 +96,7 @@ class ChunkedTokenizer implements JapaneseTokenizer {
     const tokens: Token[] = [];
     const started = performance.now();
     for (const chunk of chunkText(text, maxChunkChars)) {
-      for (const token of this.#kuromoji.tokenize(toTokenizable(chunk))) tokens.push(token);
+      for (const token of this.#engine.tokenize(chunk)) tokens.push(token);
       event.chunks++;
     }
     event.ms = performance.now() - started;
@@ -150,7 +121,7 @@ class ChunkedTokenizer implements JapaneseTokenizer {
       for (const chunk of chunkText(text, maxChunkChars)) {
         if (event.chunks > 0) await yieldToEventLoop();
         const started = performance.now();
-        const tokens: Token[] = this.#kuromoji.tokenize(toTokenizable(chunk));
+        const tokens: Token[] = this.#engine.tokenize(chunk);
         event.ms += performance.now() - started;
         event.chunks++;
         event.tokens += tokens.length;
@@ -161,16 +132,6 @@ class ChunkedTokenizer implements JapaneseTokenizer {
       publishTokenize(event);
     }
   }
-}
-
-// kuromoji throws a TypeError on a lone surrogate (its trie cannot encode it as UTF-8) and on U+0000 (its trie then
-// returns an entry the dictionary does not have). Such text only comes from broken pages, so both become U+FFFD, as
-// TextDecoder would have made them. (String#toWellFormed is ES2024, not in our lib target, and misses NUL.)
-// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be replaced
-const UNTOKENIZABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
-
-function toTokenizable(text: string): string {
-  return text.replace(UNTOKENIZABLE, '\uFFFD');
 }
 
 function publishTokenize(event: TokenizeEvent): void {
