@@ -67,7 +67,7 @@ afterAll(async () => {
 
 /** Pages recorded in the crawl's stream so far (the crawl's bucket lives on a master that is not killed). */
 async function recorded(id: string): Promise<number> {
-  return (await client.state.counts(id))?.fetched ?? 0;
+  return (await client.state.records.counts(id))?.fetched ?? 0;
 }
 
 /**
@@ -79,7 +79,7 @@ async function diagnose(id: string): Promise<string> {
   const safe = <T>(promise: Promise<T>) => promise.catch((error: unknown) => String(error));
   const aggregate = `${client.queues.prefix}:aggregate`;
   const state = {
-    counts: await safe(client.state.counts(id)),
+    counts: await safe(client.state.records.counts(id)),
     queues: Object.fromEntries(
       await Promise.all(
         (['crawl', 'analyze', 'aggregate'] as const).map(async (name) => [
@@ -115,7 +115,7 @@ describe('failover of the queues master', () => {
     let bucket = 0;
     while ((await cluster.masterOf(client.store.keySpace.bucketWakeKey(bucket))).port === victim.port) bucket++;
     const id = await client.submit({ urls: [site.pageUrls[0]!], maxDepth: 10, maxPages: 1000 }, { bucket });
-    expect((await cluster.masterOf(client.state.keys.record(id))).port).not.toBe(victim.port);
+    expect((await cluster.masterOf(client.keys.record(id))).port).not.toBe(victim.port);
     // The site's politeness keys ({h:127.0.0.1:<port>}) land on the victim or not, by the site's port: recorded.
     const hostLeases = client.store.keySpace.hostKey('ratelimit', new URL(site.url).host, 'leases');
     const hostKeysOnKilledMaster = (await cluster.masterOf(hostLeases)).port === victim.port;
@@ -140,7 +140,7 @@ describe('failover of the queues master', () => {
     const pages = pagesByUrl(await client.readPages(id));
     expect([...pages.keys()].sort()).toEqual([...site.pageUrls].sort());
     expect([...pages.values()].filter((page) => page.status !== 'fetched')).toEqual([]);
-    const counts = await client.state.counts(id);
+    const counts = await client.state.records.counts(id);
     expect(counts).toMatchObject({ discovered: PAGES, fetched: PAGES, failed: 0, skipped: 0, analyzed: PAGES });
     for (const url of site.pageUrls) expect(site.requests.get(new URL(url).pathname), url).toBeGreaterThanOrEqual(1);
     // Fetches of jobs that were active on the dead master when it died run again (at-least-once fetching); the

@@ -53,41 +53,47 @@ describe('the key package on a Redis Cluster', () => {
     const { state } = client;
     for (const [bucket, port] of bucketOnMaster) {
       const id = await client.submit({ urls: ['http://127.0.0.1:9/'], maxPages: 3, analyze: true }, { bucket });
-      expect(state.bucketOf(id)).toBe(bucket);
+      expect(state.live.bucketOf(id)).toBe(bucket);
       // Every key of the crawl is on this master: a plain connection to it reads them without MOVED.
-      const seenKey = state.keys.seen(id);
+      const seenKey = client.keys.seen(id);
       expect(await onNode(port, (node) => node.scard(seenKey))).toBe(1);
 
       expect(
-        await state.admitUrls(id, ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b', 'http://127.0.0.1:9/c'], 3),
+        await state.admission.admitUrls(
+          id,
+          ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b', 'http://127.0.0.1:9/c'],
+          3,
+        ),
       ).toEqual(['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b']);
-      expect(await state.markRunning(id, new Date())).toBe(true);
-      const first = await state.appendPage(id, page('http://127.0.0.1:9/'));
-      expect(await state.appendPage(id, page('http://127.0.0.1:9/'))).toBe(first); // idempotent per URL
-      await state.appendPage(id, page('http://127.0.0.1:9/a', 'failed'));
-      await state.putPageText(id, 'k1', '日本語のテキスト');
-      await state.putPageText(id, 'k2', 'もう一つ');
-      expect(await state.takePageText(id, 'k1')).toBe('日本語のテキスト');
-      await state.appendAnalysis(id, 'http://127.0.0.1:9/', { tokens: 3, terms: [], phrases: [] });
+      expect(await state.lifecycle.markRunning(id, new Date())).toBe(true);
+      const first = await state.results.appendPage(id, page('http://127.0.0.1:9/'));
+      expect(await state.results.appendPage(id, page('http://127.0.0.1:9/'))).toBe(first); // idempotent per URL
+      await state.results.appendPage(id, page('http://127.0.0.1:9/a', 'failed'));
+      await state.texts.putPageText(id, 'k1', '日本語のテキスト');
+      await state.texts.putPageText(id, 'k2', 'もう一つ');
+      expect(await state.texts.readPageText(id, 'k1')).toBe('日本語のテキスト');
+      await state.texts.dropPageText(id, 'k1');
+      expect(await state.texts.readPageText(id, 'k1')).toBeNull();
+      await state.results.appendAnalysis(id, 'http://127.0.0.1:9/', { tokens: 3, terms: [], phrases: [] });
       const pages = await client.readPages(id);
       expect(pages.map((p) => [p.url, p.status, p.analysis?.tokens])).toEqual([
         ['http://127.0.0.1:9/', 'fetched', 3],
         ['http://127.0.0.1:9/a', 'failed', undefined],
       ]);
-      expect(await state.finish(id, 'completed', new Date())).toBe('completed');
-      await state.appendDone(id, 'completed');
+      expect(await state.lifecycle.finish(id, 'completed', new Date())).toBe('completed');
+      await state.results.appendDone(id, 'completed');
       // Text k2, the texts set, the seen-set (and the progress lock unless its 250 ms ran out): one DEL, one slot.
-      expect(await state.cleanupTmp(id)).toBeGreaterThanOrEqual(3);
-      expect(await onNode(port, (node) => node.exists(seenKey, state.keys.texts(id)))).toBe(0);
-      expect(await state.counts(id)).toMatchObject({ discovered: 3, fetched: 1, failed: 1, analyzed: 1 });
-      const events = await state.readEvents(id, { count: 100 });
+      expect(await state.tmp.cleanupTmp(id)).toBeGreaterThanOrEqual(3);
+      expect(await onNode(port, (node) => node.exists(seenKey, client.keys.texts(id)))).toBe(0);
+      expect(await state.records.counts(id)).toMatchObject({ discovered: 3, fetched: 1, failed: 1, analyzed: 1 });
+      const events = await state.results.readEvents(id, { count: 100 });
       expect(events.map((event) => event.type).filter((type) => type !== 'progress')).toEqual([
         'page',
         'page',
         'analysis',
         'done',
       ]);
-      expect(await onNode(port, (node) => node.xlen(state.streamKey(id)))).toBe(events.length);
+      expect(await onNode(port, (node) => node.xlen(state.live.streamKey(id)))).toBe(events.length);
     }
   });
 
@@ -96,7 +102,7 @@ describe('the key package on a Redis Cluster', () => {
     const ids = await Promise.all(
       [a!, b!].map((bucket) => client.submit({ urls: ['http://127.0.0.1:9/'] }, { bucket })),
     );
-    const keys = ids.map((id) => client.state.keys.record(id));
+    const keys = ids.map((id) => client.keys.record(id));
     await expect(client.client.eval('return 1', 2, ...keys)).rejects.toThrow(/CROSSSLOT|same slot/i);
   });
 

@@ -100,7 +100,7 @@ describe(`${INSTANCES} crawl-worker instances on one cluster`, () => {
     const graph = await site({ pages: 400, fanOut: 4, delayMs: 40 });
     const id = await postCrawl(system, { urls: [graph.pageUrls[0]], maxDepth: 10, maxPages: 1000, analyze: false });
     // Let it get going on more than one instance.
-    while ((await client.state.counts(id))!.fetched < 10) await sleep(50);
+    while ((await client.state.records.counts(id))!.fetched < 10) await sleep(50);
     const response = await system.request(`/v1/crawls/${id}`, { method: 'DELETE' });
     expect(response.status).toBe(202);
     const cancelledAt = graph.now();

@@ -9,7 +9,7 @@ export async function readAllEvents(state: CrawlStore, crawlId: string): Promise
   const events: CrawlEvent[] = [];
   let after: string | undefined;
   for (;;) {
-    const batch = await state.readEvents(crawlId, { count: 500, ...(after === undefined ? {} : { after }) });
+    const batch = await state.results.readEvents(crawlId, { count: 500, ...(after === undefined ? {} : { after }) });
     events.push(...batch);
     if (batch.length < 500) return events;
     after = batch.at(-1)!.id;
@@ -29,7 +29,7 @@ export async function waitForDone(
     if (done) return { status: (JSON.parse(done.data) as { status: CrawlStatus }).status, events };
     await sleep(200);
   }
-  const crawl = await state.getCrawl(crawlId);
+  const crawl = await state.records.getCrawl(crawlId);
   throw new Error(`no done event for ${crawlId} after ${timeoutMs} ms; crawl: ${JSON.stringify(crawl?.crawl)}`);
 }
 

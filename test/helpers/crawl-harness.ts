@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '@kumo/config';
 import { crawlRequestSchema, type CrawlRequestInput, type PageResult } from '@kumo/contract';
-import { CrawlStore, newCrawlId } from '@kumo/crawl-state';
+import { CrawlKeys, CrawlStore, newCrawlId } from '@kumo/crawl-state';
 import { crawlBucket, type KeyStore, type RedisClient } from '@kumo/keyspace';
 import { createKeyStore, createRedisConnection, KumoQueues } from '@kumo/queues';
 import { redisEnvOf, type RedisEnv } from './env.js';
@@ -12,6 +12,8 @@ import { redisEnvOf, type RedisEnv } from './env.js';
  */
 export interface CrawlClient {
   readonly state: CrawlStore;
+  /** The crawl key builder, for tests that look at keys around kumo (which master holds them, their TTLs). */
+  readonly keys: CrawlKeys;
   readonly queues: KumoQueues;
   readonly store: KeyStore;
   /** The store's own connection, for commands a test sends around kumo (a cluster client on a cluster). */
@@ -51,6 +53,7 @@ export function openCrawlClient(options: { redisUrl?: string; redis?: RedisEnv; 
 
   return {
     state,
+    keys: new CrawlKeys(store.keySpace),
     queues,
     store,
     client,
@@ -58,9 +61,10 @@ export function openCrawlClient(options: { redisUrl?: string; redis?: RedisEnv; 
       const request = crawlRequestSchema.parse(input);
       let id = newCrawlId();
       while (bucket !== undefined && crawlBucket(id) !== bucket) id = newCrawlId();
-      await state.createCrawl({ id, owner: 'test', request, createdAt: new Date() });
-      const seeds = await state.admitUrls(id, request.urls, request.maxPages);
-      await queues.addCrawlFlow({ crawlId: id, seeds: seeds.map((url) => ({ url })) });
+      await state.lifecycle.startCrawl(
+        { id, owner: 'test', request, seeds: request.urls, createdAt: new Date() },
+        queues,
+      );
       return id;
     },
     async waitForCrawlDrained({ timeoutMs = 60_000, quietPolls = 3 } = {}) {
@@ -79,7 +83,7 @@ export function openCrawlClient(options: { redisUrl?: string; redis?: RedisEnv; 
       const pages: PageResult[] = [];
       let cursor: string | undefined;
       for (;;) {
-        const batch = await state.readPages(crawlId, { limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+        const batch = await state.pages.readPages(crawlId, { limit: 500, ...(cursor === undefined ? {} : { cursor }) });
         pages.push(...batch.items);
         if (batch.nextCursor === null || batch.items.length === 0) return pages;
         cursor = batch.nextCursor;
@@ -93,7 +97,7 @@ export function openCrawlClient(options: { redisUrl?: string; redis?: RedisEnv; 
       const deadline = Date.now() + timeoutMs;
       let pause = 50;
       for (;;) {
-        const status = (await state.getCrawl(crawlId))?.crawl.status;
+        const status = (await state.records.getCrawl(crawlId))?.crawl.status;
         if (status === 'completed' || status === 'failed' || status === 'cancelled') return status;
         if (Date.now() > deadline) throw new Error(`crawl ${crawlId} still ${status} after ${timeoutMs} ms`);
         await sleep(pause);

@@ -39,7 +39,7 @@ async function expectEnding(id: string, status: string) {
   expect(done.status, `pages: ${JSON.stringify(pages)}`).toBe(status);
   expect(done.events.at(-1)?.type).toBe('done');
   expect(done.events.filter((event) => event.type === 'done')).toHaveLength(1);
-  const crawl = (await client.state.getCrawl(id))!.crawl;
+  const crawl = (await client.state.records.getCrawl(id))!.crawl;
   expect(crawl.status).toBe(status);
   expect(crawl.finishedAt).toBeDefined();
   expect(await crawlKeysOf(redisUrl, prefix, 'tmp', id)).toEqual([]);
@@ -49,7 +49,7 @@ async function expectEnding(id: string, status: string) {
 describe('crawls that do not complete still end', () => {
   it('ends a crawl cancelled right after submission as cancelled, with a done event', async () => {
     const id = await client.submit({ urls: [`${slowSite.url}/index.html`], maxDepth: 10, maxPages: 100 });
-    expect(await client.state.requestCancel(id)).not.toBeNull();
+    expect(await client.state.lifecycle.requestCancel(id)).not.toBeNull();
 
     const { crawl } = await expectEnding(id, 'cancelled');
     // Nothing was fetched after the cancel: at most the seed, whose fetch may have started already.
@@ -73,7 +73,7 @@ describe('crawls that do not complete still end', () => {
 
       const { crawl } = await expectEnding(id, 'failed');
       expect(crawl.counts).toMatchObject({ fetched: 0, ...counts });
-      expect(await client.state.getReport(id)).toMatchObject({
+      expect(await client.state.reports.getReport(id)).toMatchObject({
         id,
         pages: { fetched: 0, failed: counts.failed },
         keywords: [],

@@ -69,7 +69,7 @@ describe('analysis of real Japanese pages', () => {
       const texts = new Map<string, string>();
       for (const url of urls) {
         expect(pages.get(url), url).toMatchObject({ status: 'fetched' });
-        const text = await client.store.get(client.state.keys.text(id, pageKeyOf(url)));
+        const text = await client.state.texts.readPageText(id, pageKeyOf(url));
         expect(text, url).not.toBeNull();
         texts.set(url, text!);
       }

@@ -92,7 +92,7 @@ describe('crawl and analysis end to end', () => {
     const { id, status, events, pages } = await crawlToTheEnd(server);
 
     expect(status).toBe('completed');
-    const crawl = (await client.state.getCrawl(id))!.crawl;
+    const crawl = (await client.state.records.getCrawl(id))!.crawl;
     expect(crawl.status).toBe('completed');
     const fetched = pages.filter((page) => page.status === 'fetched');
     expect(fetched.length).toBeGreaterThan(5);
@@ -101,7 +101,7 @@ describe('crawl and analysis end to end', () => {
     expect(withText.filter((page) => page.analysis === undefined).map((page) => page.url)).toEqual([]);
     expect(withText.length).toBeGreaterThan(5);
     expect(crawl.counts.analyzed).toBe(withText.length);
-    expectConsistentReport((await client.state.getReport(id))!, pages);
+    expectConsistentReport((await client.state.reports.getReport(id))!, pages);
     await expectCleanEnd(id, events);
   }, 300_000);
 
@@ -113,7 +113,7 @@ describe('crawl and analysis end to end', () => {
 
       expect(status).toBe('completed');
       expect(pages.filter((page) => page.status === 'fetched').length).toBeGreaterThan(20);
-      expectConsistentReport((await client.state.getReport(id))!, pages);
+      expectConsistentReport((await client.state.reports.getReport(id))!, pages);
       await expectCleanEnd(id, events);
     },
     300_000,

@@ -258,7 +258,7 @@ describe('crawl resources', () => {
     const response = await api.request(`/v1/crawls/${id}`, { method: 'DELETE' });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ id, status: 'queued' });
-    expect(await api.resources.crawls.isCancelRequested(id)).toBe(true);
+    expect(await api.resources.crawls.records.isCancelRequested(id)).toBe(true);
   });
 });
 

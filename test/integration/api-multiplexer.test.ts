@@ -25,8 +25,8 @@ function page(url: string): PageResult {
 
 async function newCrawl(bucket?: number): Promise<string> {
   let id = newCrawlId();
-  while (bucket !== undefined && api.resources.crawls.bucketOf(id) !== bucket) id = newCrawlId();
-  await api.resources.crawls.createCrawl({
+  while (bucket !== undefined && api.resources.crawls.live.bucketOf(id) !== bucket) id = newCrawlId();
+  await api.resources.crawls.records.createCrawl({
     id,
     owner: 'test',
     request: { urls: ['http://127.0.0.1:9/'], maxDepth: 1, maxPages: 100, scope: 'same-host', analyze: true },
@@ -37,7 +37,7 @@ async function newCrawl(bucket?: number): Promise<string> {
 
 /** Every event of the stream after `after`, straight from Redis: what a subscriber must have seen. */
 async function streamIds(id: string, after?: string): Promise<string[]> {
-  const events = await api.resources.crawls.readEvents(id, { count: 100_000, ...(after ? { after } : {}) });
+  const events = await api.resources.crawls.results.readEvents(id, { count: 100_000, ...(after ? { after } : {}) });
   return events.map((event) => event.id);
 }
 
@@ -67,7 +67,7 @@ describe('StreamMultiplexer', () => {
     let written = 0;
     const writer = (async () => {
       for (let i = 0; i < 300; i++) {
-        await api.resources.crawls.appendPage(id, page(`http://127.0.0.1:9/p${i}`));
+        await api.resources.crawls.results.appendPage(id, page(`http://127.0.0.1:9/p${i}`));
         written++;
         if (i % 25 === 0) await sleep(5);
       }
@@ -93,12 +93,12 @@ describe('StreamMultiplexer', () => {
 
   it('resumes after a given id with nothing lost or repeated', async () => {
     const id = await newCrawl();
-    for (let i = 0; i < 20; i++) await api.resources.crawls.appendPage(id, page(`http://127.0.0.1:9/r${i}`));
+    for (let i = 0; i < 20; i++) await api.resources.crawls.results.appendPage(id, page(`http://127.0.0.1:9/r${i}`));
     const all = await streamIds(id);
     const after = all[9]!;
     const { events, subscription } = collect(api.api.multiplexer, id, after);
     await subscription.ready;
-    for (let i = 20; i < 30; i++) await api.resources.crawls.appendPage(id, page(`http://127.0.0.1:9/r${i}`));
+    for (let i = 20; i < 30; i++) await api.resources.crawls.results.appendPage(id, page(`http://127.0.0.1:9/r${i}`));
     const expected = await streamIds(id, after);
     await expect.poll(() => events.length, { timeout: 10_000 }).toBe(expected.length);
     expect(events.map((event) => event.id)).toEqual(expected);
@@ -125,7 +125,7 @@ describe('StreamMultiplexer', () => {
       const late = await newCrawl(3);
       const { events, subscription } = collect(multiplexer, late);
       await subscription.ready;
-      await api.resources.crawls.appendPage(late, page('http://127.0.0.1:9/late'));
+      await api.resources.crawls.results.appendPage(late, page('http://127.0.0.1:9/late'));
       // appendPage may add a throttled `progress` event too.
       const expected = await streamIds(late);
       expect(expected.length).toBeGreaterThanOrEqual(1);

@@ -53,7 +53,7 @@ async function crawl(server: SiteServer, maxDepth = 10) {
 /** Every fetched page's text (stored for analysis; none for a page without text) decodes without U+FFFD. */
 async function expectCleanTexts(id: string, pages: PageResult[]) {
   for (const page of pages) {
-    const text = await client.state.takePageText(id, pageKeyOf(page.url));
+    const text = await client.state.texts.readPageText(id, pageKeyOf(page.url));
     if (page.textLength === 0) {
       expect(text, page.url).toBeNull();
       continue;
@@ -104,14 +104,14 @@ async function expectGeneratedSiteCrawl(site: GeneratedSite) {
 
   // A 404 fails its page, not the crawl: the root still waits for the analyses only.
   expect(expected.failed.size).toBeGreaterThan(0);
-  const counts = await client.state.counts(id);
+  const counts = await client.state.records.counts(id);
   expect(counts).toMatchObject({
     discovered: expected.pages.size,
     fetched: expected.fetched.size,
     failed: expected.failed.size,
     skipped: expected.skipped.size,
   });
-  expect((await client.state.getCrawl(id))?.crawl.status).toBe('running');
+  expect((await client.state.records.getCrawl(id))?.crawl.status).toBe('running');
   expect(await client.rootState(id)).toBe('waiting-children');
 }
 
@@ -190,7 +190,7 @@ describe.skipIf(!hasFixtureSites)('crawl-worker on the fixture corpus of real Ja
         expect(page.charset, `${file} (declared ${row.declared || 'nothing'}, really ${row.actual})`).toBe(charset);
         checked++;
       }
-      const text = await client.state.takePageText(id, pageKeyOf(page.url));
+      const text = await client.state.texts.readPageText(id, pageKeyOf(page.url));
       if (text !== null && decodesCleanly(readFileSync(path.join(fixtureSitesDir, file)), row)) {
         expect(text.includes('\uFFFD'), `U+FFFD in ${file} decoded as ${page.charset}`).toBe(false);
       }

@@ -67,7 +67,7 @@ describe('a crawl-worker process killed mid-crawl', () => {
       if (requests > 1) twice++;
     }
     expect(twice).toBeLessThanOrEqual(CONCURRENCY);
-    expect(await client.state.counts(id)).toMatchObject({
+    expect(await client.state.records.counts(id)).toMatchObject({
       fetched: expected.fetched.size,
       failed: expected.failed.size,
       skipped: expected.skipped.size,

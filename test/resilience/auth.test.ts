@@ -102,7 +102,7 @@ describe('auth: every /v1 route refuses missing and wrong API keys', () => {
     }
     expect(checked).toBe(v1Routes(crawlId).length * wrongBearers().length);
     // Nothing was created or cancelled by the refused requests.
-    expect((await client.state.getCrawl(crawlId))?.cancelRequested).toBe(false);
+    expect((await client.state.records.getCrawl(crawlId))?.cancelRequested).toBe(false);
   });
 
   it("another key's crawl is 404 on every route, as if it did not exist", async () => {

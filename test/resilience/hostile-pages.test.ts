@@ -322,7 +322,7 @@ describe('hostile pages', () => {
       );
       const leafRequests = [...linkServer.requests.entries()].filter(([path]) => path.startsWith('/l/'));
       expect(leafRequests.map(([, count]) => count)).toEqual(leaves.map(() => 1));
-      const crawl = (await client.state.getCrawl(id))!.crawl;
+      const crawl = (await client.state.records.getCrawl(id))!.crawl;
       expect(crawl.counts).toMatchObject({ discovered: 50, fetched: 50 });
       await annotate(`crawl-worker peak RSS ${Math.round(peak / MiB)} MiB`);
       expect(peak, `crawl-worker peak RSS ${Math.round(peak / MiB)} MiB`).toBeLessThan(RSS_BOUND);

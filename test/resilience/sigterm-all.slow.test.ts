@@ -45,7 +45,7 @@ describe('SIGTERM of every process mid-crawl, then a restart of all', () => {
     // Graceful: active jobs were finished (or handed back), none left holding a lock of a dead process.
     const counts = await jobCounts(client.queues);
     for (const queue of ['crawl', 'analyze', 'aggregate']) expect(counts[queue]!.active, queue).toBe(0);
-    const crawlState = (await client.state.getCrawl(id))?.crawl;
+    const crawlState = (await client.state.records.getCrawl(id))?.crawl;
     expect(crawlState?.status).toBe('running');
     expect(crawlState!.counts.fetched).toBeLessThan(site.manifest.pages.length);
 

@@ -29,7 +29,7 @@ describe('SIGKILL of a whole app (supervisor and children at once), then a resta
     );
     const killed = await rig.system.killService(service);
     expect(killed.length).toBe(rig.system.processesOf(service) + 1);
-    expect((await rig.client.state.getCrawl(id))?.crawl.status).toBe('running');
+    expect((await rig.client.state.records.getCrawl(id))?.crawl.status).toBe('running');
     if (service !== 'api') {
       // Nobody serves the queue now: its jobs stay where the kill left them (active, with expiring locks).
       const counts = (await jobCounts(rig.client.queues))[queue]!;

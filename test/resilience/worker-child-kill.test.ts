@@ -34,7 +34,7 @@ describe('SIGKILL of a worker child mid-crawl', () => {
       );
       const stalledBefore = rig.system.linesMatching((line) => line.msg?.toString().startsWith('job stalled') === true);
       const killed = await rig.system.killChild(service);
-      expect((await rig.client.state.getCrawl(id))?.crawl.status).toBe('running');
+      expect((await rig.client.state.records.getCrawl(id))?.crawl.status).toBe('running');
 
       const crawl = await waitForEnd(rig.client.state, id);
       expect(crawl.status).toBe('completed');

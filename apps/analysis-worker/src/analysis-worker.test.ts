@@ -51,15 +51,15 @@ describe('startAnalysisWorker', () => {
     try {
       const id = newCrawlId();
       const request = crawlRequestSchema.parse({ urls: ['http://127.0.0.1/'] });
-      await state.createCrawl({ id, owner: 'test', request, createdAt: new Date() });
-      await state.appendPage(id, {
+      await state.records.createCrawl({ id, owner: 'test', request, createdAt: new Date() });
+      await state.results.appendPage(id, {
         url: 'http://127.0.0.1/',
         finalUrl: 'http://127.0.0.1/',
         depth: 0,
         status: 'fetched',
         timings: {},
       });
-      await state.putPageText(id, 'p', '今日は東京で雪が降りました。東京の雪は珍しい。');
+      await state.texts.putPageText(id, 'p', '今日は東京で雪が降りました。東京の雪は珍しい。');
       await queues.flowProducer.add({
         name: 'aggregate',
         queueName: 'aggregate',
@@ -75,13 +75,13 @@ describe('startAnalysisWorker', () => {
           },
         ],
       });
-      let crawl = await state.getCrawl(id);
+      let crawl = await state.records.getCrawl(id);
       for (let i = 0; i < 200 && crawl?.crawl.status !== 'completed'; i++) {
         await sleep(100);
-        crawl = await state.getCrawl(id);
+        crawl = await state.records.getCrawl(id);
       }
       expect(crawl?.crawl).toMatchObject({ status: 'completed', counts: { analyzed: 1 } });
-      expect((await state.getReport(id))?.keywords.map((keyword) => keyword.term)).toContain('東京');
+      expect((await state.reports.getReport(id))?.keywords.map((keyword) => keyword.term)).toContain('東京');
     } finally {
       await work.close();
       await queues.close();

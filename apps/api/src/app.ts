@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import type { CrawlStore } from '@kumo/crawl-state';
+import { IdempotencyStore, type CrawlStore } from '@kumo/crawl-state';
 import type { BlockingReader, KeyStore, RedisClient } from '@kumo/keyspace';
 import type { Logger } from '@kumo/observability';
 import type { KumoQueues } from '@kumo/queues';
@@ -83,6 +83,7 @@ export function createApp(deps: AppDeps): ApiApp {
     settings: deps.settings,
     logger: deps.logger,
     crawls: deps.crawls,
+    idempotency: new IdempotencyStore(deps.store),
     store: deps.store,
     queues: deps.queues,
     multiplexer,

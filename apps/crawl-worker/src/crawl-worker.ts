@@ -49,7 +49,6 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
   const processor = createCrawlProcessor({
     crawler,
     state,
-    store,
     queues,
     limiter,
     timer: new StageTimer(metrics, logger),

@@ -59,20 +59,20 @@ function setup(overrides: Partial<AggregateProcessorDeps> = {}) {
 async function finishedCrawl(harness: Harness, request: Partial<CrawlRequestInput> = {}, failed = 1) {
   const crawlId = await harness.createCrawl(request);
   const urls = TEXTS.map((_, index) => `http://127.0.0.1/p${index}.html`);
-  await harness.state.admitUrls(crawlId, urls, 100);
+  await harness.state.admission.admitUrls(crawlId, urls, 100);
   for (const [index, url] of urls.entries()) {
-    await harness.state.appendPage(crawlId, fetchedPage(url));
-    if (request.analyze !== false) await harness.state.appendAnalysis(crawlId, url, analyses[index]!);
+    await harness.state.results.appendPage(crawlId, fetchedPage(url));
+    if (request.analyze !== false) await harness.state.results.appendAnalysis(crawlId, url, analyses[index]!);
   }
   for (let index = 0; index < failed; index++) {
-    await harness.state.appendPage(crawlId, fetchedPage(`http://127.0.0.1/missing${index}.html`, 'failed'));
+    await harness.state.results.appendPage(crawlId, fetchedPage(`http://127.0.0.1/missing${index}.html`, 'failed'));
   }
-  await harness.state.putPageText(crawlId, 'leftover', 'テキスト');
+  await harness.state.texts.putPageText(crawlId, 'leftover', 'テキスト');
   return crawlId;
 }
 
 async function events(harness: Harness, crawlId: string) {
-  return harness.state.readEvents(crawlId, { count: 1000 });
+  return harness.state.results.readEvents(crawlId, { count: 1000 });
 }
 
 /** Every key of this harness's prefix still in Redis. */
@@ -93,12 +93,12 @@ describe('createAggregateProcessor', () => {
     const result = await run(crawlId);
 
     expect(result).toEqual({ status: 'completed', pages: 5, analyses: 5, resumed: false });
-    const report = await harness.state.getReport(crawlId);
+    const report = await harness.state.reports.getReport(crawlId);
     expect(report).toEqual(expected.build(crawlId, { fetched: 5, failed: 1 }));
     expect(reportSchema.parse(report)).toEqual(report);
     expect(report!.keywords.length).toBeGreaterThan(0);
     expect(report!.cooccurrence.length).toBeGreaterThan(0);
-    const crawl = (await harness.state.getCrawl(crawlId))!.crawl;
+    const crawl = (await harness.state.records.getCrawl(crawlId))!.crawl;
     expect(crawl).toMatchObject({ status: 'completed', finishedAt: '2026-11-22T00:00:00.000Z' });
     const all = await events(harness, crawlId);
     expect(all.at(-1)!.type).toBe('done');
@@ -115,7 +115,7 @@ describe('createAggregateProcessor', () => {
       'cancelled',
       async (harness) => {
         const crawlId = await finishedCrawl(harness);
-        await harness.state.requestCancel(crawlId);
+        await harness.state.lifecycle.requestCancel(crawlId);
         return crawlId;
       },
     ],
@@ -124,8 +124,8 @@ describe('createAggregateProcessor', () => {
       'failed',
       async (harness) => {
         const crawlId = await harness.createCrawl();
-        await harness.state.appendPage(crawlId, fetchedPage('http://127.0.0.1/a', 'failed'));
-        await harness.state.appendPage(crawlId, fetchedPage('http://127.0.0.1/b', 'failed'));
+        await harness.state.results.appendPage(crawlId, fetchedPage('http://127.0.0.1/a', 'failed'));
+        await harness.state.results.appendPage(crawlId, fetchedPage('http://127.0.0.1/b', 'failed'));
         return crawlId;
       },
     ],
@@ -136,7 +136,7 @@ describe('createAggregateProcessor', () => {
       async (harness) => {
         const crawlId = await harness.createCrawl();
         const page = fetchedPage('http://127.0.0.1/private', 'skipped');
-        await harness.state.appendPage(crawlId, { ...page, reason: 'robots' });
+        await harness.state.results.appendPage(crawlId, { ...page, reason: 'robots' });
         return crawlId;
       },
     ],
@@ -147,7 +147,7 @@ describe('createAggregateProcessor', () => {
         const crawlId = await harness.createCrawl();
         const page = fetchedPage('http://127.0.0.1:9/', 'skipped');
         const error = { code: 'KUMO_CRAWLER_ROBOTS_UNAVAILABLE', message: 'robots.txt unavailable: ECONNREFUSED' };
-        await harness.state.appendPage(crawlId, { ...page, reason: 'robots', error });
+        await harness.state.results.appendPage(crawlId, { ...page, reason: 'robots', error });
         return crawlId;
       },
     ],
@@ -158,37 +158,37 @@ describe('createAggregateProcessor', () => {
 
     expect((await run(crawlId)).status).toBe(status);
 
-    expect((await harness.state.getCrawl(crawlId))!.crawl.status).toBe(status);
+    expect((await harness.state.records.getCrawl(crawlId))!.crawl.status).toBe(status);
     const done = (await events(harness, crawlId)).filter((event) => event.type === 'done');
     expect(done.map((event) => JSON.parse(event.data).status)).toEqual([status]);
-    expect(await harness.state.getReport(crawlId)).not.toBeNull();
+    expect(await harness.state.reports.getReport(crawlId)).not.toBeNull();
   });
 
   it('is idempotent: a retried run keeps the report and status and appends no second done', async () => {
     const { harness, run } = setup();
     const crawlId = await finishedCrawl(harness);
     await run(crawlId);
-    const report = await harness.state.getReport(crawlId);
+    const report = await harness.state.reports.getReport(crawlId);
     const before = await events(harness, crawlId);
     // A run that died after appending done but before the cleanup left tmp data behind.
-    await harness.state.putPageText(crawlId, 'late', 'テキスト');
+    await harness.state.texts.putPageText(crawlId, 'late', 'テキスト');
 
     const again = await run(crawlId);
 
     expect(again).toEqual({ status: 'completed', pages: 5, analyses: 0, resumed: true });
     expect(await events(harness, crawlId)).toEqual(before);
-    expect(await harness.state.getReport(crawlId)).toEqual(report);
+    expect(await harness.state.reports.getReport(crawlId)).toEqual(report);
     expect(await keysOf(harness, 'tmp', crawlId)).toEqual([]);
   });
 
   it('completes the job of a crawl finished elsewhere without a report: builds it and appends done once', async () => {
     const { harness, run } = setup();
     const crawlId = await finishedCrawl(harness);
-    await harness.state.finish(crawlId, 'cancelled', new Date());
+    await harness.state.lifecycle.finish(crawlId, 'cancelled', new Date());
 
     expect(await run(crawlId)).toMatchObject({ status: 'cancelled', resumed: true, analyses: 5 });
 
-    expect((await harness.state.getReport(crawlId))!.keywords.length).toBeGreaterThan(0);
+    expect((await harness.state.reports.getReport(crawlId))!.keywords.length).toBeGreaterThan(0);
     const done = (await events(harness, crawlId)).filter((event) => event.type === 'done');
     expect(done).toHaveLength(1);
   });
@@ -199,7 +199,7 @@ describe('createAggregateProcessor', () => {
 
     expect(await run(crawlId)).toMatchObject({ status: 'completed', analyses: 0 });
 
-    expect(await harness.state.getReport(crawlId)).toEqual({
+    expect(await harness.state.reports.getReport(crawlId)).toEqual({
       id: crawlId,
       pages: { fetched: 5, failed: 2 },
       keywords: [],
@@ -212,7 +212,7 @@ describe('createAggregateProcessor', () => {
   it('skips malformed analysis events with a warning', async () => {
     const { harness, run } = setup();
     const crawlId = await finishedCrawl(harness);
-    const key = harness.state.keys.events(crawlId);
+    const key = harness.state.live.streamKey(crawlId);
     await harness.bullConnection.xadd(key, '*', 'type', 'analysis', 'data', '{not json');
 
     expect((await run(crawlId)).analyses).toBe(5);

@@ -21,8 +21,8 @@ export interface AggregateResult extends AggregateJobResult {
 
 /** What {@link createAggregateProcessor} works with. */
 export interface AggregateProcessorDeps {
-  /** Crawl records, result streams and reports. */
-  state: CrawlStore;
+  /** The crawl state it reads and writes: the record, the result stream, the report, and the settle at the end. */
+  state: Pick<CrawlStore, 'records' | 'results' | 'reports' | 'lifecycle'>;
   /** Times the `aggregate` stage and logs one line per job. */
   timer: StageTimer;
   /** For warnings (malformed events). */
@@ -61,10 +61,12 @@ export function createAggregateProcessor(
     const builder = new ReportBuilder(deps.reportOptions);
     let analyses = 0;
     if (request.analyze !== false) {
-      const first = await forEachAnalysis(deps.state, id, { pageSize }, (analysis) => builder.addPage(analysis));
+      const first = await forEachAnalysis(deps.state.results, id, { pageSize }, (analysis) =>
+        builder.addPage(analysis),
+      );
       builder.selectKeywords();
       if (first.lastId !== undefined) {
-        await forEachAnalysis(deps.state, id, { pageSize, until: first.lastId }, (analysis) =>
+        await forEachAnalysis(deps.state.results, id, { pageSize, until: first.lastId }, (analysis) =>
           builder.addCooccurrencePage(analysis),
         );
       }
@@ -84,7 +86,7 @@ export function createAggregateProcessor(
     const { id, counts } = crawl.crawl;
     if (counts.fetched > 0 || counts.failed > 0 || counts.skipped === 0) return 0;
     let found = 0;
-    await walkEvents(deps.state, id, { pageSize }, (event) => {
+    await walkEvents(deps.state.results, id, { pageSize }, (event) => {
       if (event.type !== 'page') return;
       const page = JSON.parse(event.data) as Partial<PageResult> | null;
       if (page?.status === 'skipped' && page.error !== undefined) found++;
@@ -96,7 +98,7 @@ export function createAggregateProcessor(
     const { crawlId } = aggregateJobData(job.data);
     const context = { crawlId, jobId: job.id };
     const timer = deps.timer.job(context);
-    const crawl = await deps.state.getCrawl(crawlId);
+    const crawl = await deps.state.records.getCrawl(crawlId);
     if (!crawl) {
       timer.finish('gone');
       throw new CrawlGoneError(crawlId);
@@ -106,24 +108,22 @@ export function createAggregateProcessor(
       const resumed = isTerminalStatus(crawl.crawl.status);
       let analyses = 0;
       // The report is stored before the status becomes terminal, so a terminal crawl normally has one already.
-      if (!resumed || (await deps.state.getReport(crawlId)) === null) {
+      if (!resumed || (await deps.state.reports.getReport(crawlId)) === null) {
         const built = await buildReport(crawl, context);
         analyses = built.analyses;
-        await deps.state.putReport(crawlId, built.report);
+        await deps.state.reports.putReport(crawlId, built.report);
       }
-      let status = crawl.crawl.status as FinalStatus;
-      if (!resumed) {
-        const decided = finalStatusOf({
-          cancelRequested: crawl.cancelRequested,
-          counts: crawl.crawl.counts,
-          skippedWithError: await skippedWithError(crawl),
-        });
-        // The first terminal status wins: another run may have finished the crawl meanwhile.
-        status = (await deps.state.finish(crawlId, decided, new Date(now()))) as FinalStatus;
-      }
-      // Clean up before `done`: a client that sees `done` sees the crawl settled, tmp data included.
-      await deps.state.cleanupTmp(crawlId);
-      await deps.state.appendDone(crawlId, status);
+      // A resumed run keeps the status already set; settle's finish would keep it anyway (the first one wins, so a
+      // crawl finished meanwhile by another run keeps that run's status).
+      const decided = resumed
+        ? (crawl.crawl.status as FinalStatus)
+        : finalStatusOf({
+            cancelRequested: crawl.cancelRequested,
+            counts: crawl.crawl.counts,
+            skippedWithError: await skippedWithError(crawl),
+          });
+      // The terminal status, the tmp cleanup, then `done`: a client that sees `done` sees the crawl settled.
+      const status: FinalStatus = await deps.state.lifecycle.settle(crawlId, decided, new Date(now()));
       return { status, analyses, resumed };
     });
 

@@ -44,19 +44,19 @@ describe('forEachAnalysis', () => {
     const ids: string[] = [];
     for (let index = 0; index < 5; index++) {
       const url = `http://127.0.0.1/${index}`;
-      await harness.state.appendPage(crawlId, fetchedPage(url));
-      ids.push(await harness.state.appendAnalysis(crawlId, url, analysis(index)));
+      await harness.state.results.appendPage(crawlId, fetchedPage(url));
+      ids.push(await harness.state.results.appendAnalysis(crawlId, url, analysis(index)));
     }
 
     const seen: number[] = [];
-    const all = await forEachAnalysis(harness.state, crawlId, { pageSize: 2 }, (a) => seen.push(a.tokens));
+    const all = await forEachAnalysis(harness.state.results, crawlId, { pageSize: 2 }, (a) => seen.push(a.tokens));
     expect(seen).toEqual([0, 1, 2, 3, 4]);
     expect(all).toMatchObject({ analyses: 5, malformed: 0 });
-    const last = (await harness.state.readEvents(crawlId, { count: 100 })).at(-1)!.id;
+    const last = (await harness.state.results.readEvents(crawlId, { count: 100 })).at(-1)!.id;
     expect(all.lastId).toBe(last);
 
     const upTo: number[] = [];
-    const partial = await forEachAnalysis(harness.state, crawlId, { pageSize: 2, until: ids[2]! }, (a) =>
+    const partial = await forEachAnalysis(harness.state.results, crawlId, { pageSize: 2, until: ids[2]! }, (a) =>
       upTo.push(a.tokens),
     );
     expect(upTo).toEqual([0, 1, 2]);
@@ -64,7 +64,7 @@ describe('forEachAnalysis', () => {
   });
 
   it('walks an empty or unknown stream without calling back', async () => {
-    const walk = await forEachAnalysis(harness.state, 'cunknown000000000000000', { pageSize: 10 }, () => {
+    const walk = await forEachAnalysis(harness.state.results, 'cunknown000000000000000', { pageSize: 10 }, () => {
       throw new Error('no analysis expected');
     });
     expect(walk).toEqual({ analyses: 0, malformed: 0, lastId: undefined });

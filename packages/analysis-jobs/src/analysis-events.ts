@@ -1,5 +1,8 @@
 import type { Analysis } from '@kumo/contract';
-import type { CrawlEvent, CrawlStore } from '@kumo/crawl-state';
+import type { CrawlEvent, ResultStream } from '@kumo/crawl-state';
+
+/** What a walk reads: a crawl's result stream. */
+export type EventSource = Pick<ResultStream, 'readEvents'>;
 
 /** Options of {@link walkEvents} and {@link forEachAnalysis}. */
 export interface ForEachAnalysisOptions {
@@ -42,7 +45,7 @@ function analysisOf(data: string): Analysis | undefined {
  * size. Returns the id of the last event handed over (undefined for an empty stream).
  */
 export async function walkEvents(
-  state: CrawlStore,
+  source: EventSource,
   crawlId: string,
   options: ForEachAnalysisOptions,
   onEvent: (event: CrawlEvent) => void,
@@ -50,7 +53,7 @@ export async function walkEvents(
   let after: string | undefined;
   let lastId: string | undefined;
   for (;;) {
-    const events = await state.readEvents(crawlId, {
+    const events = await source.readEvents(crawlId, {
       count: options.pageSize,
       ...(after === undefined ? {} : { after }),
     });
@@ -69,13 +72,13 @@ export async function walkEvents(
  * `getChildrenValues`, which would load every child's result at once.
  */
 export async function forEachAnalysis(
-  state: CrawlStore,
+  source: EventSource,
   crawlId: string,
   options: ForEachAnalysisOptions,
   onAnalysis: (analysis: Analysis) => void,
 ): Promise<AnalysisWalk> {
   const walk: AnalysisWalk = { analyses: 0, malformed: 0, lastId: undefined };
-  walk.lastId = await walkEvents(state, crawlId, options, (event) => {
+  walk.lastId = await walkEvents(source, crawlId, options, (event) => {
     if (event.type !== 'analysis') return;
     const analysis = analysisOf(event.data);
     if (analysis === undefined) {

@@ -54,13 +54,13 @@ function setup(overrides: Partial<AnalyzeProcessorDeps> = {}) {
 /** A crawl with one fetched page whose text waits in `tmp`, as the crawl job leaves it. */
 async function pageWithText(harness: Harness, text: string, url = 'http://127.0.0.1/a.html') {
   const crawlId = await harness.createCrawl();
-  await harness.state.appendPage(crawlId, fetchedPage(url));
-  await harness.state.putPageText(crawlId, 'pk-a', text);
+  await harness.state.results.appendPage(crawlId, fetchedPage(url));
+  await harness.state.texts.putPageText(crawlId, 'pk-a', text);
   return { crawlId, url, pageKey: 'pk-a' };
 }
 
 async function analysisEvents(harness: Harness, crawlId: string) {
-  const events = await harness.state.readEvents(crawlId, { count: 100 });
+  const events = await harness.state.results.readEvents(crawlId, { count: 100 });
   return events.filter((event) => event.type === 'analysis').map((event) => JSON.parse(event.data));
 }
 
@@ -75,8 +75,8 @@ describe('createAnalyzeProcessor', () => {
     expect(result).toEqual({ tokens: expected.tokens, terms: expected.terms.length, cached: false });
     expect(expected.tokens).toBeGreaterThan(20);
     expect(await analysisEvents(harness, data.crawlId)).toEqual([{ url: data.url, analysis: expected }]);
-    expect(await harness.state.takePageText(data.crawlId, data.pageKey)).toBeNull();
-    expect((await harness.state.counts(data.crawlId))?.analyzed).toBe(1);
+    expect(await harness.state.texts.readPageText(data.crawlId, data.pageKey)).toBeNull();
+    expect((await harness.state.records.counts(data.crawlId))?.analyzed).toBe(1);
     const [line] = harness.logs('job finished');
     expect(line).toMatchObject({ crawlId: data.crawlId, jobId: 'job-1', url: data.url, outcome: 'analyzed' });
     expect(Object.keys(line!.stages as object).sort()).toEqual(['analyze', 'tokenize']);
@@ -150,7 +150,7 @@ describe('createAnalyzeProcessor', () => {
       'cancelled',
       async (harness) => {
         const data = await pageWithText(harness, TEXT);
-        await harness.state.requestCancel(data.crawlId);
+        await harness.state.lifecycle.requestCancel(data.crawlId);
         return data;
       },
     ],
@@ -170,7 +170,7 @@ describe('createAnalyzeProcessor', () => {
     expect(await analysisEvents(harness, data.crawlId)).toEqual([]);
     expect(harness.logs('analysis skipped')).toMatchObject([{ reason, crawlId: data.crawlId, url: data.url }]);
     expect(await harness.metric('kumo_analysis_skipped_total', { reason })).toBe(1);
-    expect(await harness.store.get(harness.state.keys.text(data.crawlId, data.pageKey))).toBeNull();
+    expect(await harness.state.texts.readPageText(data.crawlId, data.pageKey)).toBeNull();
   });
 
   it('replaces a damaged cache entry instead of failing every page with that text', async () => {

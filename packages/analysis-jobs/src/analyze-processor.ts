@@ -25,9 +25,9 @@ export interface AnalyzeResult extends AnalyzeJobResult {
 export interface AnalyzeProcessorDeps {
   /** The process-wide kuromoji tokenizer (`loadTokenizer()`), loaded before the worker takes jobs. */
   tokenizer: JapaneseTokenizer;
-  /** Crawl records, page texts and result streams. */
-  state: CrawlStore;
-  /** The key store `state` writes through: the analysis cache and the analysis index are read through it. */
+  /** The crawl state it reads and writes: the record, page texts, the `analysis` events and the analysis index. */
+  state: Pick<CrawlStore, 'records' | 'texts' | 'results' | 'pages'>;
+  /** The key store of the analysis cache (`cache` purpose, shared by every crawl). */
   store: KeyStore;
   /** Times the `tokenize` and `analyze` stages and logs one line per job. */
   timer: StageTimer;
@@ -134,19 +134,19 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
     const { crawlId, url, pageKey } = analyzeJobData(job.data);
     const context = { crawlId, jobId: job.id, url };
     const timer = deps.timer.job(context);
-    const textKey = deps.state.keys.text(crawlId, pageKey);
 
     // Both reads in one round trip: the cancel flag is only looked at when there is a text.
-    const [text, cancelled] = await Promise.all([deps.store.get(textKey), deps.state.isCancelRequested(crawlId)]);
+    const [text, cancelled] = await Promise.all([
+      deps.state.texts.readPageText(crawlId, pageKey),
+      deps.state.records.isCancelRequested(crawlId),
+    ]);
     if (text === null) {
-      if ((await deps.store.hGet(deps.state.keys.analysisIndex(crawlId), url)) !== null) {
-        return skip(timer, 'already-analyzed', context);
-      }
-      const gone = (await deps.state.counts(crawlId)) === null;
+      if (await deps.state.pages.hasAnalysis(crawlId, url)) return skip(timer, 'already-analyzed', context);
+      const gone = (await deps.state.records.counts(crawlId)) === null;
       return skip(timer, gone ? 'crawl-gone' : 'text-missing', context);
     }
     if (cancelled) {
-      await deps.state.takePageText(crawlId, pageKey);
+      await deps.state.texts.dropPageText(crawlId, pageKey);
       return skip(timer, 'cancelled', context);
     }
 
@@ -162,15 +162,15 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
       // At once: clients following the events see the analysis as soon as it exists. Caching a fresh analysis goes
       // alongside (both are idempotent, so a retry after either failed is harmless).
       await Promise.all([
-        deps.state.appendAnalysis(crawlId, url, analysis),
+        deps.state.results.appendAnalysis(crawlId, url, analysis),
         computed ? deps.store.set(key, analysisCodec.serialize(analysis), cacheTtlMs) : undefined,
       ]);
     } catch (error) {
       if (!isCode(error, 'KUMO_STATE_CRAWL_NOT_FOUND')) throw error;
-      await deps.state.takePageText(crawlId, pageKey);
+      await deps.state.texts.dropPageText(crawlId, pageKey);
       return skip(timer, 'crawl-gone', context);
     }
-    await deps.state.takePageText(crawlId, pageKey);
+    await deps.state.texts.dropPageText(crawlId, pageKey);
 
     const result: AnalyzeResult = { tokens: analysis.tokens, terms: analysis.terms.length, cached: !computed };
     timer.finish('analyzed', { cached: result.cached, tokens: result.tokens, terms: result.terms });

@@ -90,7 +90,7 @@ describe('createCrawlProcessor', () => {
     for (const p of ['/private/secret.html', '/a2.html', '/hidden.html']) expect(site.count(p), p).toBe(0);
     expect(site.count('/robots.txt')).toBe(1);
 
-    const crawl = await harness.state.getCrawl(id);
+    const crawl = await harness.state.records.getCrawl(id);
     expect(crawl?.crawl.status).toBe('running');
     expect(crawl?.crawl.counts).toMatchObject({ discovered: 8, fetched: 5, failed: 1, skipped: 2 });
 
@@ -100,7 +100,7 @@ describe('createCrawlProcessor', () => {
       ['/a.html', '/a1.html', '/b.html', '/index.html', '/nofollow.html'].sort(),
     );
     const indexUrl = `${site.url}/index.html`;
-    expect(await harness.state.takePageText(id, pageKeyOf(indexUrl))).toContain('トップの本文です。');
+    expect(await harness.state.texts.readPageText(id, pageKeyOf(indexUrl))).toContain('トップの本文です。');
     const root = await harness.queues.aggregate.getJob(id);
     expect(await root?.getState()).toBe('waiting-children');
 
@@ -116,7 +116,7 @@ describe('createCrawlProcessor', () => {
   it('records pages of a cancelled crawl as skipped/cancelled without fetching them', async () => {
     const { site, harness } = await setup({ '/robots.txt': robots, '/index.html': page('Top', ['/a.html']) });
     const id = await harness.submit({ urls: [`${site.url}/index.html`, `${site.url}/other.html`], analyze: false });
-    await harness.state.requestCancel(id);
+    await harness.state.lifecycle.requestCancel(id);
     harness.startWorker();
     await harness.waitDrained();
 
@@ -175,7 +175,7 @@ describe('createCrawlProcessor', () => {
     expect(site.count('/down.html')).toBe(3);
     expect(harness.done.filter((done) => done.outcome === 'retrying').length).toBeGreaterThanOrEqual(3);
     // Each page is recorded once, however many attempts it took.
-    expect((await harness.state.counts(id))?.fetched).toBe(2);
+    expect((await harness.state.records.counts(id))?.fetched).toBe(2);
   });
 
   it('fails a job with malformed data at once, without retrying it', async () => {
@@ -198,7 +198,7 @@ describe('createCrawlProcessor', () => {
     });
     const id = await harness.submit({ urls: [`${site.url}/index.html`], maxDepth: 1, analyze: false });
     // The dead run got as far as admitting the links...
-    await harness.state.admitUrls(id, [`${site.url}/x.html`, `${site.url}/y.html`], 100);
+    await harness.state.admission.admitUrls(id, [`${site.url}/x.html`, `${site.url}/y.html`], 100);
     // ...and its process died holding the job: a worker that never finishes, closed without waiting.
     let taken!: () => void;
     const tookJob = new Promise<void>((resolve) => (taken = resolve));
@@ -236,9 +236,9 @@ describe('createCrawlProcessor', () => {
     await tookJob;
     await doomed.close(true);
     // ...after admitting three links: /l/0 got no job, /l/1 got its job, /l/2 was even recorded already.
-    await harness.state.admitUrls(id, [url('/l/0.html'), url('/l/1.html'), url('/l/2.html')], 5);
+    await harness.state.admission.admitUrls(id, [url('/l/0.html'), url('/l/1.html'), url('/l/2.html')], 5);
     await harness.queues.addChildren('crawl', id, [{ crawlId: id, url: url('/l/1.html'), depth: 1 }]);
-    await harness.state.appendPage(id, {
+    await harness.state.results.appendPage(id, {
       url: url('/l/2.html'),
       finalUrl: url('/l/2.html'),
       depth: 1,
@@ -265,7 +265,6 @@ describe('createCrawlProcessor', () => {
       createCrawlProcessor({
         crawler: harness.crawler,
         state: harness.state,
-        store: harness.keyStore,
         queues: harness.queues,
         limiter: harness.limiter,
         timer: harness.timer,

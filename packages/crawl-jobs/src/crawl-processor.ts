@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { CrawlRequest, PageResult } from '@kumo/contract';
 import type { Crawler, CrawlPageOutcome } from '@kumo/crawler';
 import type { CrawlStore } from '@kumo/crawl-state';
-import type { KeyStore } from '@kumo/keyspace';
 import type { JobTimer, Logger, StageTimer } from '@kumo/observability';
 import {
   crawlJobId,
@@ -22,10 +21,11 @@ import { RequestCache } from './request-cache.js';
 export interface CrawlProcessorDeps {
   /** The process's crawler (`createCrawler`, with a `RedisRobotsStore`). */
   crawler: Crawler;
-  /** Crawl records, seen-sets and result streams. */
-  state: CrawlStore;
-  /** The key store `state` writes through; used to look up recorded pages when a job runs again after a crash. */
-  store: KeyStore;
+  /**
+   * The crawl state it reads and writes: the record, the queued → running move, link admission, the `page` events,
+   * page texts, and the page index (which links already have a page, when a job runs again after a crash).
+   */
+  state: Pick<CrawlStore, 'records' | 'lifecycle' | 'admission' | 'results' | 'texts' | 'pages'>;
   /** Where analyze and crawl children are added (dynamic children of the crawl's root). */
   queues: Pick<KumoQueues, 'addChildren' | 'crawl'>;
   /** Per-host politeness shared by every process. */
@@ -102,17 +102,20 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
   const requests = new RequestCache(deps.requestCacheSize ?? 1000);
   const userAgent = deps.crawler.options.userAgent;
 
-  /** The crawl's request, or null when the crawl is gone (expired or deleted). */
-  async function requestOf(crawlId: string): Promise<{ request: CrawlRequest; cancelled: boolean } | null> {
+  /**
+   * The crawl's request and cancel flag, or null when the crawl is gone (expired or deleted). `queued` is true when
+   * the record was read (not cached) and still said `queued`: the caller then moves it to `running`.
+   */
+  async function crawlOf(
+    crawlId: string,
+  ): Promise<{ request: CrawlRequest; cancelled: boolean; queued: boolean } | null> {
     const cached = requests.get(crawlId);
-    if (cached) return { request: cached, cancelled: await deps.state.isCancelRequested(crawlId) };
-    const state = await deps.state.getCrawl(crawlId);
+    if (cached)
+      return { request: cached, cancelled: await deps.state.records.isCancelRequested(crawlId), queued: false };
+    const state = await deps.state.records.getCrawl(crawlId);
     if (!state) return null;
     requests.set(crawlId, state.crawl.request);
-    // queued → running once per crawl; later jobs of the crawl in this process find it cached and skip the write.
-    if (state.crawl.status === 'queued' && !state.cancelRequested)
-      await deps.state.markRunning(crawlId, new Date(now()));
-    return { request: state.crawl.request, cancelled: state.cancelRequested };
+    return { request: state.crawl.request, cancelled: state.cancelRequested, queued: state.crawl.status === 'queued' };
   }
 
   async function fetchWithLease(
@@ -155,15 +158,15 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
    * 1,000 links, then, for the admitted ones only, one HMGET and `JOB_LOOKUP_BATCH` job lookups in flight per batch.
    */
   async function unqueuedLinks(crawlId: string, links: readonly string[]): Promise<string[]> {
-    const seen = await deps.state.seenAmong(crawlId, links);
+    const seen = await deps.state.admission.seenAmong(crawlId, links);
     // At most the crawl's page budget: only links somebody admitted.
     const admitted = links.filter((_link, index) => seen[index]);
     const result: string[] = [];
     for (let start = 0; start < admitted.length; start += JOB_LOOKUP_BATCH) {
       const batch = admitted.slice(start, start + JOB_LOOKUP_BATCH);
       // A page already recorded, or a job that exists (in any state), means the link is taken care of.
-      const recorded = await deps.store.hmGet(deps.state.keys.pageIndex(crawlId), batch);
-      const candidates = batch.filter((_link, index) => recorded[index] === null);
+      const recorded = await deps.state.pages.pagesRecorded(crawlId, batch);
+      const candidates = batch.filter((_link, index) => !recorded[index]);
       const jobs = await Promise.all(candidates.map((link) => deps.queues.crawl.getJob(crawlJobId(crawlId, link))));
       candidates.forEach((link, index) => {
         if (!jobs[index]) result.push(link);
@@ -183,11 +186,11 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
       const { crawlId, url, depth } = data;
       if (request.analyze && outcome.page.status === 'fetched' && outcome.text.length > 0) {
         const pageKey = pageKeyOf(url);
-        await deps.state.putPageText(crawlId, pageKey, outcome.text);
+        await deps.state.texts.putPageText(crawlId, pageKey, outcome.text);
         await deps.queues.addChildren('analyze', crawlId, [{ crawlId, url, pageKey }]);
       }
       if (depth >= request.maxDepth || outcome.nofollow || outcome.links.length === 0) return 0;
-      const admitted = await deps.state.admitUrls(crawlId, outcome.links, request.maxPages);
+      const admitted = await deps.state.admission.admitUrls(crawlId, outcome.links, request.maxPages);
       const toAdd = [...admitted];
       if (rerun) {
         const fresh = new Set(admitted);
@@ -211,14 +214,17 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     const data = validJob(job.data);
     const { crawlId, url } = data;
     const timer = deps.timer.job({ crawlId, jobId: job.id, url });
-    const found = await requestOf(crawlId);
+    const found = await crawlOf(crawlId);
     if (!found) {
       deps.logger.warn({ crawlId, jobId: job.id, url }, 'crawl job of an unknown or expired crawl: dropped');
       timer.finish('dropped');
       return { status: 'skipped', links: 0 };
     }
+    // queued → running with the crawl's first job: once per crawl and process (later jobs find the request cached),
+    // and the script moves only a queued crawl, so the other processes' first jobs change nothing.
+    if (found.queued && !found.cancelled) await deps.state.lifecycle.markRunning(crawlId, new Date(now()));
     if (found.cancelled) {
-      await deps.state.appendPage(crawlId, cancelledPage(data));
+      await deps.state.results.appendPage(crawlId, cancelledPage(data));
       timer.finish('cancelled');
       return { status: 'skipped', links: 0 };
     }
@@ -235,7 +241,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     }
 
     // The page goes to the result stream first: clients see it at once, whatever happens next.
-    await deps.state.appendPage(crawlId, outcome.page);
+    await deps.state.results.appendPage(crawlId, outcome.page);
     // A job that stalled (its process died) or failed before may have admitted links without adding their jobs.
     const rerun = job.stalledCounter > 0 || job.attemptsMade > 0;
     const links = await enqueue(timer, data, found.request, outcome, rerun);

@@ -22,7 +22,7 @@ export interface CrawlJobResult {
 export interface AnalyzeJobData {
   crawlId: string;
   url: string;
-  /** Which `tmp` text to take (`CrawlStore.takePageText`). */
+  /** Which `tmp` text to take (`PageTexts.readPageText` of `@kumo/crawl-state`). */
   pageKey: string;
 }
 

@@ -48,7 +48,7 @@ export async function waitForEnd(state: CrawlStore, id: string, timeoutMs = 180_
   const deadline = Date.now() + timeoutMs;
   let last: Crawl | undefined;
   while (Date.now() < deadline) {
-    last = (await state.getCrawl(id))?.crawl;
+    last = (await state.records.getCrawl(id))?.crawl;
     if (last && TERMINAL.has(last.status)) return last;
     await sleep(250);
   }

@@ -1,5 +1,5 @@
 import type { Config } from '@kumo/config';
-import type { CrawlState, CrawlStore } from '@kumo/crawl-state';
+import type { CrawlState, CrawlStore, IdempotencyStore } from '@kumo/crawl-state';
 import { isCrawlId } from '@kumo/crawl-state';
 import type { KeyStore } from '@kumo/keyspace';
 import type { Logger } from '@kumo/observability';
@@ -25,6 +25,8 @@ export interface RouteContext {
   settings: ApiSettings;
   logger: Logger;
   crawls: CrawlStore;
+  /** `Idempotency-Key` memory of `POST /v1/crawls`. */
+  idempotency: IdempotencyStore;
   store: KeyStore;
   queues: KumoQueues;
   multiplexer: StreamMultiplexer;
@@ -43,9 +45,13 @@ export function crawlLinks(id: string) {
  * The crawl if it exists and belongs to `owner`; otherwise `CrawlNotFoundError` (404) whether it is unknown, expired,
  * malformed or someone else's, so ids cannot be probed.
  */
-export async function loadOwnedCrawl(crawls: CrawlStore, id: string | undefined, owner: string): Promise<CrawlState> {
+export async function loadOwnedCrawl(
+  crawls: Pick<CrawlStore, 'records'>,
+  id: string | undefined,
+  owner: string,
+): Promise<CrawlState> {
   if (typeof id !== 'string' || !isCrawlId(id)) throw new CrawlNotFoundError(String(id ?? ''));
-  const state = await crawls.getCrawl(id);
+  const state = await crawls.records.getCrawl(id);
   if (!state || state.owner !== owner) throw new CrawlNotFoundError(id);
   return state;
 }

@@ -57,20 +57,12 @@ export function crawlRoutes(ctx: RouteContext): Router {
     maxBacklog: ctx.settings.API_MAX_QUEUE_BACKLOG,
   });
 
-  /** Creates the record, admits the seeds and adds the flow; a crawl whose flow could not be added ends `failed`. */
+  /** Starts the crawl (`CrawlLifecycle.startCrawl`: a crawl whose flow could not be added ends `failed` at once). */
   async function start(id: string, owner: string, request: CrawlRequest): Promise<void> {
-    await ctx.crawls.createCrawl({ id, owner, request, createdAt: new Date() });
-    try {
-      const seeds = await ctx.crawls.admitUrls(id, normalizeSeeds(request.urls), request.maxPages);
-      await ctx.queues.addCrawlFlow({ crawlId: id, seeds: seeds.map((url) => ({ url, depth: 0 })) });
-    } catch (error) {
-      // Without a flow nothing would ever finish it: say so at once rather than leave it `queued` forever.
-      await ctx.crawls
-        .finish(id, 'failed', new Date())
-        .then(() => ctx.crawls.appendDone(id, 'failed'))
-        .catch((cleanup: unknown) => ctx.logger.warn({ err: cleanup, crawlId: id }, 'could not mark crawl failed'));
-      throw error;
-    }
+    const seeds = normalizeSeeds(request.urls);
+    await ctx.crawls.lifecycle.startCrawl({ id, owner, request, seeds, createdAt: new Date() }, ctx.queues, {
+      onCompensationError: (error) => ctx.logger.warn({ err: error, crawlId: id }, 'could not mark crawl failed'),
+    });
     ctx.logger.info({ crawlId: id, seeds: request.urls.length, maxPages: request.maxPages }, 'crawl created');
   }
 
@@ -81,10 +73,10 @@ export function crawlRoutes(ctx: RouteContext): Router {
     let id = newCrawlId();
 
     if (idempotencyKey !== undefined) {
-      const remembered = await ctx.crawls.rememberIdempotency(req.owner, idempotencyKey, bodyHash, id);
+      const remembered = await ctx.idempotency.rememberIdempotency(req.owner, idempotencyKey, bodyHash, id);
       if (!remembered.created) {
         if (remembered.bodyHash !== bodyHash) throw new IdempotencyConflictError();
-        const existing = await ctx.crawls.getCrawl(remembered.crawlId);
+        const existing = await ctx.crawls.records.getCrawl(remembered.crawlId);
         if (existing && existing.owner === req.owner) {
           const { crawl } = existing;
           return created(res, 200, { id: crawl.id, status: crawl.status, links: crawlLinks(crawl.id) });
@@ -100,7 +92,7 @@ export function crawlRoutes(ctx: RouteContext): Router {
     } catch (error) {
       // A concurrent retry with the same Idempotency-Key created it first: answer like a replay.
       if ((error as { code?: unknown }).code === 'KUMO_STATE_CRAWL_EXISTS' && idempotencyKey !== undefined) {
-        const existing = await ctx.crawls.getCrawl(id);
+        const existing = await ctx.crawls.records.getCrawl(id);
         if (existing && existing.owner === req.owner) {
           return created(res, 200, { id, status: existing.crawl.status, links: crawlLinks(id) });
         }
@@ -117,7 +109,7 @@ export function crawlRoutes(ctx: RouteContext): Router {
 
   router.delete('/v1/crawls/:id', async (req, res) => {
     const { crawl } = await loadOwnedCrawl(ctx.crawls, req.params.id, req.owner);
-    const status = (await ctx.crawls.requestCancel(crawl.id)) ?? crawl.status;
+    const status = (await ctx.crawls.lifecycle.requestCancel(crawl.id)) ?? crawl.status;
     ctx.logger.info({ crawlId: crawl.id, status }, 'crawl cancel requested');
     res.status(202).json({ id: crawl.id, status });
   });

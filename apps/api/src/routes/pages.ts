@@ -33,7 +33,7 @@ export function pagesRoutes(ctx: RouteContext): Router {
     const query = parseQuery(req.query as Record<string, unknown>);
     const { crawl } = await loadOwnedCrawl(ctx.crawls, req.params.id, req.owner);
     try {
-      res.json(await ctx.crawls.readPages(crawl.id, query));
+      res.json(await ctx.crawls.pages.readPages(crawl.id, query));
     } catch (error) {
       if ((error as { code?: unknown }).code === 'KUMO_STATE_INVALID_CURSOR') {
         throw new ValidationError('Invalid query parameters.', [

@@ -8,7 +8,7 @@ export function reportRoutes(ctx: RouteContext): Router {
   router.get('/v1/crawls/:id/report', async (req, res) => {
     const { crawl } = await loadOwnedCrawl(ctx.crawls, req.params.id, req.owner);
     if (crawl.status !== 'completed') throw new ReportNotReadyError(crawl.id, crawl.status);
-    const report = await ctx.crawls.getReport(crawl.id);
+    const report = await ctx.crawls.reports.getReport(crawl.id);
     if (!report) throw new ReportNotReadyError(crawl.id, crawl.status);
     res.json(report);
   });

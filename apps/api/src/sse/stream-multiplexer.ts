@@ -4,8 +4,8 @@ import type { BlockingReader, KumoKey, StreamEntry } from '@kumo/keyspace';
 import { BucketReader } from './bucket-reader.js';
 import { compareStreamIds, cursorBefore, STREAM_START } from './stream-id.js';
 
-/** What the multiplexer needs of the crawl state (a subset of `CrawlStore`, so tests can narrow it). */
-export type MultiplexerStore = Pick<CrawlStore, 'readEvents' | 'streamKey' | 'bucketOf' | 'wakeKey' | 'wake'>;
+/** What the multiplexer needs of the crawl state: event reads and the live-stream plumbing (a `CrawlStore` has both). */
+export type MultiplexerStore = Pick<CrawlStore, 'results' | 'live'>;
 
 export interface StreamMultiplexerOptions {
   store: MultiplexerStore;
@@ -113,7 +113,7 @@ export class StreamMultiplexer {
   /** Follows a crawl's result stream from `after` (exclusive), replaying what exists first. */
   subscribe(crawlId: string, options: SubscribeOptions): Subscription {
     if (this.#closed) throw new Error('StreamMultiplexer is closed');
-    const key = this.#store.streamKey(crawlId);
+    const key = this.#store.live.streamKey(crawlId);
     const subscriber: Subscriber = {
       lastId: options.after ?? STREAM_START,
       buffer: [],
@@ -151,17 +151,17 @@ export class StreamMultiplexer {
   #follow(crawlId: string, key: KumoKey): StreamState {
     const existing = this.#streams.get(key);
     if (existing) return existing;
-    const bucket = this.#store.bucketOf(crawlId);
+    const bucket = this.#store.live.bucketOf(crawlId);
     const reader = this.#readerFor(bucket);
     const state: StreamState = { crawlId, bucket, subscribers: new Set(), started: Promise.resolve() };
     this.#streams.set(key, state);
     reader.follow(key, null, (entries) => this.#deliver(state, entries));
     state.started = (async () => {
       // The wake entry both re-arms a blocked reader and tells the server's current stream time.
-      const wakeId = await this.#store.wake(bucket);
+      const wakeId = await this.#store.live.wake(bucket);
       if (reader.setCursor(key, cursorBefore(wakeId))) {
         // The XREAD in flight was sent before the cursor existed: wake it once more so it picks the stream up.
-        await this.#store.wake(bucket);
+        await this.#store.live.wake(bucket);
       }
     })();
     state.started.catch(() => undefined);
@@ -173,7 +173,7 @@ export class StreamMultiplexer {
     if (!reader) {
       reader = new BucketReader({
         bucket,
-        wakeKey: this.#store.wakeKey(bucket),
+        wakeKey: this.#store.live.wakeKey(bucket),
         openReader: this.#options.openReader,
         blockMs: this.#options.blockMs,
         count: this.#options.readCount,
@@ -199,7 +199,7 @@ export class StreamMultiplexer {
     await state.started;
     for (;;) {
       if (subscriber.closed) return;
-      const events = await this.#store.readEvents(crawlId, {
+      const events = await this.#store.results.readEvents(crawlId, {
         after: subscriber.lastId,
         count: this.#options.replayPageSize,
       });

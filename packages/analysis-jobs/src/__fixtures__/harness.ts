@@ -60,7 +60,7 @@ export class Harness {
   /** Creates a crawl record the way the API does and returns its id. */
   async createCrawl(request: Partial<CrawlRequestInput> = {}): Promise<string> {
     const id = newCrawlId();
-    await this.state.createCrawl({
+    await this.state.records.createCrawl({
       id,
       owner: 'test',
       request: crawlRequestSchema.parse({ urls: ['http://127.0.0.1/'], ...request }),

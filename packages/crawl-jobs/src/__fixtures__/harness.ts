@@ -147,7 +147,6 @@ export class Harness {
     return createCrawlProcessor({
       crawler: this.crawler,
       state: this.state,
-      store: this.keyStore,
       queues: this.queues,
       limiter: this.limiter,
       timer: this.timer,
@@ -169,13 +168,14 @@ export class Harness {
     return worker;
   }
 
-  /** What the API does: the record, the seeds admitted, the flow. */
+  /** What the API does (`CrawlLifecycle.startCrawl`): the record, the seeds admitted, the flow. */
   async submit(input: CrawlRequestInput): Promise<string> {
     const request = crawlRequestSchema.parse(input);
     const id = newCrawlId();
-    await this.state.createCrawl({ id, owner: 'test', request, createdAt: new Date() });
-    const seeds = await this.state.admitUrls(id, request.urls, request.maxPages);
-    await this.queues.addCrawlFlow({ crawlId: id, seeds: seeds.map((url) => ({ url })) });
+    await this.state.lifecycle.startCrawl(
+      { id, owner: 'test', request, seeds: request.urls, createdAt: new Date() },
+      this.queues,
+    );
     return id;
   }
 
@@ -200,7 +200,7 @@ export class Harness {
     const all: PageResult[] = [];
     let cursor: string | undefined;
     for (;;) {
-      const batch = await this.state.readPages(crawlId, { limit: 500, ...(cursor ? { cursor } : {}) });
+      const batch = await this.state.pages.readPages(crawlId, { limit: 500, ...(cursor ? { cursor } : {}) });
       all.push(...batch.items);
       if (!batch.nextCursor || batch.items.length === 0) return all;
       cursor = batch.nextCursor;

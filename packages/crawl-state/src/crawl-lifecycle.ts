@@ -1,0 +1,108 @@
+import type { CrawlRequest, CrawlStatus } from '@kumo/contract';
+import type { CrawlRecords } from './crawl-records.js';
+import type { CrawlState } from './crawl-record.js';
+import { ScriptCode } from './commands.js';
+import type { TerminalStatus } from './crawl-status.js';
+import type { ResultStream } from './result-stream.js';
+import { iso, type StateContext, type Timestamp } from './state-context.js';
+import type { TmpCleanup } from './tmp-cleanup.js';
+import type { UrlAdmission } from './url-admission.js';
+
+/**
+ * Adds a crawl's flow (its root aggregate job and one crawl job per seed). Injected so this package knows nothing
+ * of BullMQ: `KumoQueues` of `@kumo/queues` is one.
+ */
+export interface CrawlFlowStarter {
+  addCrawlFlow(flow: { crawlId: string; seeds: readonly { url: string; depth: number }[] }): Promise<unknown>;
+}
+
+export interface StartCrawlInput {
+  id: string;
+  owner: string;
+  request: CrawlRequest;
+  /** The seed URLs to admit, already normalised by the caller. */
+  seeds: readonly string[];
+  createdAt: Timestamp;
+}
+
+export interface StartCrawlHooks {
+  /**
+   * Told when a crawl whose start failed could not be marked failed either (the start's own error is thrown
+   * anyway). Default: ignore.
+   */
+  onCompensationError?: (error: unknown) => void;
+}
+
+/**
+ * A crawl's life, the one place that moves its status (the transitions of `CRAWL_TRANSITIONS`):
+ * `startCrawl` (the API: record, seeds, flow) → `markRunning` (its first crawl job) → `settle` (its aggregate job,
+ * once every job of the flow is done). `requestCancel` may come at any time; the crawl still ends through `settle`.
+ */
+export class CrawlLifecycle {
+  constructor(
+    private readonly context: StateContext,
+    private readonly parts: {
+      records: CrawlRecords;
+      admission: UrlAdmission;
+      results: ResultStream;
+      tmp: TmpCleanup;
+    },
+  ) {}
+
+  /**
+   * Creates the record (`queued`), admits the seeds into its seen-set and adds its flow through `flows`. When the
+   * seeds or the flow fail, the crawl is marked `failed` with its `done` event at once (nothing else would ever end
+   * it) and the error is thrown. Its tmp data is left to expire: if the flow was added after all (a reply lost on
+   * the way back), its jobs still find their seeds admitted, and its aggregate job cleans up. `CrawlExistsError`
+   * when the id is taken (nothing is compensated then: the crawl belongs to whoever created it).
+   */
+  async startCrawl(input: StartCrawlInput, flows: CrawlFlowStarter, hooks: StartCrawlHooks = {}): Promise<CrawlState> {
+    const { id, request } = input;
+    const created = await this.parts.records.createCrawl(input);
+    try {
+      const seeds = await this.parts.admission.admitUrls(id, input.seeds, request.maxPages);
+      await flows.addCrawlFlow({ crawlId: id, seeds: seeds.map((url) => ({ url, depth: 0 })) });
+    } catch (error) {
+      const failedAt = new Date();
+      await this.finish(id, 'failed', failedAt)
+        .then((status) => this.parts.results.appendDone(id, status))
+        .catch((compensation: unknown) => hooks.onCompensationError?.(compensation));
+      throw error;
+    }
+    return created;
+  }
+
+  /** `queued` → `running`, once (sets `startedAt`). True when this call made the move. */
+  async markRunning(id: string, at: Timestamp): Promise<boolean> {
+    const reply = await this.context.commands.markRunning({ keys: [this.context.record(id)], args: [iso(at)] });
+    return this.context.check(id, reply) === 1;
+  }
+
+  /** Raises the cancel flag (workers start no new fetch); returns the current status, null when unknown. */
+  async requestCancel(id: string): Promise<CrawlStatus | null> {
+    const reply = await this.context.commands.requestCancel({ keys: [this.context.record(id)] });
+    return reply === ScriptCode.CrawlNotFound ? null : (reply as CrawlStatus);
+  }
+
+  /**
+   * Sets a terminal status and `finishedAt` unless already terminal; returns the final status (the first one wins).
+   * Only the status: `settle` is what ends a crawl.
+   */
+  async finish(id: string, status: TerminalStatus, at: Timestamp): Promise<TerminalStatus> {
+    const reply = await this.context.commands.finishCrawl({ keys: [this.context.record(id)], args: [status, iso(at)] });
+    return this.context.check(id, reply) as TerminalStatus;
+  }
+
+  /**
+   * Ends a crawl, in this order: the terminal status (`finish`: the first one wins, so a crawl already finished
+   * keeps its status), the tmp data deleted, then the `done` event with the final status. Cleanup comes before
+   * `done`, so a client that sees `done` sees the crawl settled, tmp data included. Every step is idempotent: a
+   * retried settle appends `done` once. Returns the final status.
+   */
+  async settle(id: string, status: TerminalStatus, at: Timestamp): Promise<TerminalStatus> {
+    const final = await this.finish(id, status, at);
+    await this.parts.tmp.cleanupTmp(id);
+    await this.parts.results.appendDone(id, final);
+    return final;
+  }
+}

@@ -1,0 +1,33 @@
+import type { StateContext } from './state-context.js';
+
+/**
+ * Page texts waiting for their analyze job (`tmp:{b:NN}:text:<id>:<page>`, tmp TTL), tracked in the crawl's texts
+ * set so `TmpCleanup` finds the leftovers without a SCAN. The analyze job reads a text first and drops it only once
+ * its analysis is recorded, so a process that dies in between leaves the text for the retry.
+ */
+export class PageTexts {
+  constructor(private readonly context: StateContext) {}
+
+  /** Stores a page text for its analyze job (tmp TTL) and tracks it for the crawl's tmp cleanup. */
+  async putPageText(id: string, pageKey: string, text: string): Promise<void> {
+    await this.context.commands.putText({ keys: this.keysOf(id, pageKey), args: [pageKey, text] });
+  }
+
+  /** The page text, left in place; null when there is none (never stored, dropped or expired). */
+  async readPageText(id: string, pageKey: string): Promise<string | null> {
+    return this.context.store.get(this.context.keys.text(id, pageKey));
+  }
+
+  /** Deletes a page text and forgets its page key; nothing happens when it is already gone. */
+  async dropPageText(id: string, pageKey: string): Promise<void> {
+    await this.context.commands.takeText({ keys: this.keysOf(id, pageKey), args: [pageKey] });
+  }
+
+  private keysOf(id: string, pageKey: string) {
+    const { keys, tmpTtlMs } = this.context;
+    return [
+      { key: keys.text(id, pageKey), ttl: tmpTtlMs },
+      { key: keys.texts(id), ttl: tmpTtlMs },
+    ];
+  }
+}
