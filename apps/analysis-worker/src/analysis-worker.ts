@@ -1,7 +1,12 @@
 import { getPriority, setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '@kumo/config';
-import { bridgeAnalyzerMetrics, createAggregateProcessor, createAnalyzeProcessor } from '@kumo/analysis-jobs';
+import {
+  AnalysisCache,
+  bridgeAnalyzerMetrics,
+  createAggregateProcessor,
+  createAnalyzeProcessor,
+} from '@kumo/analysis-jobs';
 import { loadTokenizer } from '@kumo/analyzer';
 import { CrawlStore } from '@kumo/crawl-state';
 import { checkRedisServer } from '@kumo/keyspace';
@@ -48,11 +53,10 @@ export async function startAnalysisWorker(config: Config, logger: Logger): Promi
   const analyze = createAnalyzeProcessor({
     tokenizer,
     state,
-    store,
+    cache: new AnalysisCache(store, { cacheTtlMs: config.CACHE_TTL_S * 1000 }),
     timer,
     logger,
     metrics,
-    cacheTtlMs: config.CACHE_TTL_S * 1000,
   });
   const aggregate = createAggregateProcessor({ state, timer, logger });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { analysisSchema, type Analysis } from '@kumo/contract';
-import type { CacheCodec, KeySpace, KumoKey } from '@kumo/keyspace';
-import { AnalysisCacheEntryError } from './errors.js';
+import { PURPOSES, type CacheCodec, type KeySpace, type KeyStore, type KumoKey } from '@kumo/keyspace';
+import { AnalysisCacheEntryError, AnalysisJobsOptionsError } from './errors.js';
 
 /** The content hash an analysis is cached under: SHA-256 of the page text (UTF-8), in hex. */
 export function contentHash(text: string): string {
@@ -33,3 +33,43 @@ export const analysisCodec: CacheCodec<Analysis> = {
     return parsed.data;
   },
 };
+
+export interface AnalysisCacheOptions {
+  /** TTL of `cache:analysis:<sha256>` entries in ms (`CACHE_TTL_S` × 1000). Required. */
+  cacheTtlMs: number;
+}
+
+/**
+ * Analyses by content hash (`cache:analysis:<sha256>`), shared by every crawl, so identical page texts are tokenised
+ * once while the entry lives.
+ */
+export class AnalysisCache {
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly store: KeyStore,
+    options: AnalysisCacheOptions,
+  ) {
+    const value: unknown = options.cacheTtlMs;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > PURPOSES.cache.maxTtlMs) {
+      throw new AnalysisJobsOptionsError(
+        `cacheTtlMs must be a positive integer of milliseconds up to ${PURPOSES.cache.maxTtlMs}, got ${String(value)}`,
+      );
+    }
+    this.ttlMs = value;
+  }
+
+  /**
+   * The analysis cached under `hash` (`contentHash` of the text); null on a miss. `AnalysisCacheEntryError` for an
+   * entry that is damaged or of an older layout (the caller recomputes it and `put` replaces it).
+   */
+  async get(hash: string): Promise<Analysis | null> {
+    const entry = await this.store.get(analysisCacheKey(this.store.keySpace, hash));
+    return entry === null ? null : analysisCodec.parse(entry);
+  }
+
+  /** Caches `analysis` under `hash` for the cache TTL (replacing any entry). */
+  async put(hash: string, analysis: Analysis): Promise<void> {
+    await this.store.set(analysisCacheKey(this.store.keySpace, hash), analysisCodec.serialize(analysis), this.ttlMs);
+  }
+}

@@ -6,7 +6,7 @@ import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
 import { createKumoWorker, type AnalyzeJobData } from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, fetchedPage, jobOf } from './__fixtures__/harness.js';
-import { analysisCacheKey, contentHash } from './analysis-cache.js';
+import { AnalysisCache, analysisCacheKey, contentHash } from './analysis-cache.js';
 import { createAnalyzeProcessor, type AnalyzeProcessorDeps, type AnalyzeResult } from './analyze-processor.js';
 import { AnalysisJobsOptionsError, InvalidAnalysisJobError } from './errors.js';
 
@@ -34,17 +34,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(overrides: Partial<AnalyzeProcessorDeps> = {}) {
+/** Deps overrides, and the TTL of the analysis cache the processor gets. */
+type SetupOverrides = Partial<AnalyzeProcessorDeps> & { cacheTtlMs?: number };
+
+function setup({ cacheTtlMs = 60_000, ...overrides }: SetupOverrides = {}) {
   const harness = new Harness(redis.url);
   harnesses.push(harness);
   const processor = createAnalyzeProcessor({
     tokenizer,
     state: harness.state,
-    store: harness.store,
+    cache: new AnalysisCache(harness.store, { cacheTtlMs }),
     timer: harness.timer,
     logger: harness.logger,
     metrics: harness.metrics,
-    cacheTtlMs: 60_000,
     ...overrides,
   });
   const run = (data: AnalyzeJobData, id?: string) => processor(jobOf(data, id)) as Promise<AnalyzeResult>;
@@ -129,7 +131,8 @@ describe('createAnalyzeProcessor', () => {
     };
     const data = await pageWithText(harness, TEXT);
     const { timer, logger, state, store } = harness;
-    const crashed = createAnalyzeProcessor({ tokenizer: dying, state, store, timer, logger, cacheTtlMs: 60_000 });
+    const cache = new AnalysisCache(store, { cacheTtlMs: 60_000 });
+    const crashed = createAnalyzeProcessor({ tokenizer: dying, state, cache, timer, logger });
 
     await expect(crashed(jobOf(data))).rejects.toThrow(/process died/);
     expect(await analysisEvents(harness, data.crawlId)).toEqual([]);
@@ -201,7 +204,7 @@ describe('createAnalyzeProcessor', () => {
     expect(error).toMatchObject({ code: 'KUMO_ANALYSIS_JOBS_INVALID_JOB', name: 'UnrecoverableError' });
   });
 
-  const badOptions: [string, Partial<AnalyzeProcessorDeps>, RegExp][] = [
+  const badOptions: [string, SetupOverrides, RegExp][] = [
     ['a zero cache TTL', { cacheTtlMs: 0 }, /cacheTtlMs/],
     ['a cache TTL above the cache maximum', { cacheTtlMs: 31 * 86_400_000 }, /cacheTtlMs/],
     ['a fractional cache TTL', { cacheTtlMs: 1.5 }, /cacheTtlMs/],
@@ -218,10 +221,9 @@ describe('createAnalyzeProcessor', () => {
     const processor = createAnalyzeProcessor({
       tokenizer,
       state: harness.state,
-      store: harness.store,
+      cache: new AnalysisCache(harness.store, { cacheTtlMs: 60_000 }),
       timer: harness.timer,
       logger: harness.logger,
-      cacheTtlMs: 60_000,
     });
     const worker = createKumoWorker('analyze', processor, {
       connection: harness.bullConnection,

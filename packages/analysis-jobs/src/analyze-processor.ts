@@ -2,10 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { analyzeText, type AnalyzeOptions, type JapaneseTokenizer } from '@kumo/analyzer';
 import type { Analysis } from '@kumo/contract';
 import type { CrawlStore } from '@kumo/crawl-state';
-import { PURPOSES, type KeyStore, type KumoKey } from '@kumo/keyspace';
 import type { AppMetrics, Counter, JobTimer, Logger, StageTimer } from '@kumo/observability';
 import type { AnalyzeJobData, AnalyzeJobResult, KumoProcessor } from '@kumo/queues';
-import { analysisCacheKey, analysisCodec, contentHash } from './analysis-cache.js';
+import { contentHash, type AnalysisCache } from './analysis-cache.js';
 import { ANALYSIS_JOBS_ERROR_CODES, AnalysisJobsOptionsError } from './errors.js';
 import { analyzeJobData } from './job-data.js';
 import { TimedTokenizer } from './timed-tokenizer.js';
@@ -27,14 +26,12 @@ export interface AnalyzeProcessorDeps {
   tokenizer: JapaneseTokenizer;
   /** The crawl state it reads and writes: the record, page texts, the `analysis` events and the analysis index. */
   state: Pick<CrawlStore, 'records' | 'texts' | 'results' | 'pages'>;
-  /** The key store of the analysis cache (`cache` purpose, shared by every crawl). */
-  store: KeyStore;
+  /** Analyses by content hash, shared by every crawl (`new AnalysisCache(store, { cacheTtlMs })`). */
+  cache: AnalysisCache;
   /** Times the `tokenize` and `analyze` stages and logs one line per job. */
   timer: StageTimer;
   /** For warnings (a missing text, a damaged cache entry). */
   logger: Logger;
-  /** TTL of `cache:analysis:<sha256>` entries in ms (`CACHE_TTL_S` × 1000). Required. */
-  cacheTtlMs: number;
   /**
    * Where the `kumo_analysis_cache_total{result}` and `kumo_analysis_skipped_total{reason}` counters go.
    * @defaultValue none (no counters)
@@ -47,15 +44,6 @@ export interface AnalyzeProcessorDeps {
 interface Computed {
   tokenizeMs: number;
   analyzeMs: number;
-}
-
-function checkTtl(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > PURPOSES.cache.maxTtlMs) {
-    throw new AnalysisJobsOptionsError(
-      `cacheTtlMs must be a positive integer of milliseconds up to ${PURPOSES.cache.maxTtlMs}, got ${String(value)}`,
-    );
-  }
-  return value;
 }
 
 function isCode(error: unknown, code: string): boolean {
@@ -75,7 +63,6 @@ function isCode(error: unknown, code: string): boolean {
  * cancel was requested gets no more analyses (its report is never served); its texts are dropped.
  */
 export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcessor<AnalyzeJobData, AnalyzeResult> {
-  const cacheTtlMs = checkTtl(deps.cacheTtlMs);
   if (!deps.tokenizer || typeof deps.tokenizer.tokenizeChunks !== 'function') {
     throw new AnalysisJobsOptionsError('tokenizer must be a loaded JapaneseTokenizer (loadTokenizer())');
   }
@@ -104,18 +91,16 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
    * this text.
    */
   async function cachedAnalysis(
-    key: KumoKey<'cache'>,
+    hash: string,
     text: string,
     context: object,
   ): Promise<{ analysis: Analysis; computed?: Computed }> {
-    const hit = await deps.store.get(key);
-    if (hit !== null) {
-      try {
-        return { analysis: analysisCodec.parse(hit) };
-      } catch (error) {
-        if (!isCode(error, ANALYSIS_JOBS_ERROR_CODES.CACHE_ENTRY)) throw error;
-        deps.logger.warn({ ...context, err: error }, 'analysis cache entry unreadable: recomputed');
-      }
+    try {
+      const hit = await deps.cache.get(hash);
+      if (hit !== null) return { analysis: hit };
+    } catch (error) {
+      if (!isCode(error, ANALYSIS_JOBS_ERROR_CODES.CACHE_ENTRY)) throw error;
+      deps.logger.warn({ ...context, err: error }, 'analysis cache entry unreadable: recomputed');
     }
     return analyse(text);
   }
@@ -150,8 +135,8 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
       return skip(timer, 'cancelled', context);
     }
 
-    const key = analysisCacheKey(deps.store.keySpace, contentHash(text));
-    const { analysis, computed } = await cachedAnalysis(key, text, context);
+    const hash = contentHash(text);
+    const { analysis, computed } = await cachedAnalysis(hash, text, context);
     if (computed) {
       timer.record('tokenize', computed.tokenizeMs);
       timer.record('analyze', computed.analyzeMs);
@@ -163,7 +148,7 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
       // alongside (both are idempotent, so a retry after either failed is harmless).
       await Promise.all([
         deps.state.results.appendAnalysis(crawlId, url, analysis),
-        computed ? deps.store.set(key, analysisCodec.serialize(analysis), cacheTtlMs) : undefined,
+        computed ? deps.cache.put(hash, analysis) : undefined,
       ]);
     } catch (error) {
       if (!isCode(error, 'KUMO_STATE_CRAWL_NOT_FOUND')) throw error;

@@ -11,7 +11,13 @@ export {
   type AggregateResult,
 } from './aggregate-processor.js';
 export { finalStatusOf, type FinalStatus, type FinalStatusInput } from './final-status.js';
-export { analysisCacheKey, analysisCodec, contentHash } from './analysis-cache.js';
+export {
+  AnalysisCache,
+  analysisCacheKey,
+  analysisCodec,
+  contentHash,
+  type AnalysisCacheOptions,
+} from './analysis-cache.js';
 export {
   forEachAnalysis,
   walkEvents,
