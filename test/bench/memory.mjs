@@ -2,7 +2,7 @@
 // until the (short, bench-configured) TTLs have passed, against the baseline of the same Redis with kumo idle; the key audit runs
 // continuously alongside and must never find a kumo key without TTL; worker RSS per process.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { auditKeyspace } from '@kumo/keyspace';
+import { auditKeyspace } from '@kumo/queues';
 import { KumoApi, runCrawl } from './lib/api-client.mjs';
 import { timeChart } from './lib/charts.mjs';
 import { rssBytes } from './lib/procfs.mjs';

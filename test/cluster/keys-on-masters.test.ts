@@ -1,6 +1,7 @@
 import type { PageResult } from '@kumo/contract';
 import { HostLimiter } from '@kumo/crawl-jobs';
-import { auditKeyspace, createRedisClient, CRAWL_BUCKETS } from '@kumo/keyspace';
+import { createRedisClient, CRAWL_BUCKETS } from '@kumo/keyspace';
+import { auditKeyspace } from '@kumo/queues';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runKumo } from '../helpers/cli-run.js';
 import { uniquePrefix } from '../helpers/env.js';

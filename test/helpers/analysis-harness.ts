@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Analysis, CrawlStatus } from '@kumo/contract';
 import type { CrawlEvent, CrawlStore } from '@kumo/crawl-state';
-import { auditKeyspace, createRedisClient, type KeyspaceAudit } from '@kumo/keyspace';
+import { createRedisClient } from '@kumo/keyspace';
+import { auditKeyspace, type KeyspaceAudit } from '@kumo/queues';
 import type { AppProcess } from './processes.js';
 
 /** Every event of a crawl's result stream, oldest first (paged, like the aggregate job reads it). */

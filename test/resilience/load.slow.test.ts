@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { auditKeyspace, type KeyspaceAudit } from '@kumo/keyspace';
+import { auditKeyspace, type KeyspaceAudit } from '@kumo/queues';
 import { generateSite, startSiteServer, type GeneratedSite, type SiteServer } from '@kumo/sample-site';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCrawlClient, type CrawlClient } from '../helpers/crawl-harness.js';

@@ -1,4 +1,4 @@
-import { auditKeyspace, createRedisClient } from '@kumo/keyspace';
+import { createRedisClient, scanKeyspace } from '@kumo/keyspace';
 import { describe, expect, it } from 'vitest';
 import { analysis, openStores, page, request, useStores } from './__fixtures__/crawl.js';
 import { newCrawlId } from './crawl-id.js';
@@ -74,7 +74,7 @@ describe('after a simulated crawl', () => {
 
     const client = createRedisClient(suite.redis.url);
     try {
-      const report = await auditKeyspace(client, { prefix: isolated.prefix });
+      const report = await scanKeyspace(client, { prefix: isolated.prefix });
       expect(report.totalKeys).toBeGreaterThanOrEqual(10);
       expect(report.purposes.map((p) => [p.purpose, p.withoutTtl.count])).toEqual(
         report.purposes.map((p) => [p.purpose, 0]),

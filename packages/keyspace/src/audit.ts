@@ -10,6 +10,8 @@ export interface AuditOptions {
   sampleAbove?: number;
   /** SCAN COUNT hint. Default 1000. */
   scanCount?: number;
+  /** Told every key under the queue segment (`<prefix>:bull:…`): the queue package reads its queues from them. */
+  onQueueKey?: (key: string) => void;
 }
 
 /** Names listed per finding (the count is always complete). */
@@ -31,35 +33,8 @@ export interface PurposeAudit extends SizeAudit {
   withoutTtl: { count: number; keys: string[] };
 }
 
-/** BullMQ's job states and the queue structure each is read from. */
-export const JOB_STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const;
-export type JobState = (typeof JOB_STATES)[number];
-
-const STATE_KEYS: Record<JobState, { suffix: string; type: 'list' | 'zset' }> = {
-  waiting: { suffix: 'wait', type: 'list' },
-  active: { suffix: 'active', type: 'list' },
-  delayed: { suffix: 'delayed', type: 'zset' },
-  prioritized: { suffix: 'prioritized', type: 'zset' },
-  'waiting-children': { suffix: 'waiting-children', type: 'zset' },
-  completed: { suffix: 'completed', type: 'zset' },
-  failed: { suffix: 'failed', type: 'zset' },
-};
-
-export interface QueueAudit {
-  queue: string;
-  jobs: Record<JobState, number>;
-}
-
-/** JSON-serialisable result of `auditKeyspace` (`kumo keys audit --json`). */
-export interface KeyspaceAudit {
+/** JSON-serialisable result of `scanKeyspace`; `@kumo/queues`' `auditKeyspace` adds the jobs of each queue. */
+export interface KeyspaceScan {
   prefix: string;
   /** Master nodes scanned. */
   nodes: number;
@@ -68,8 +43,8 @@ export interface KeyspaceAudit {
   purposes: PurposeAudit[];
   /** Keys under the prefix whose purpose is not registered: up to 20 names and the full count. */
   unknown: { count: number; keys: string[] };
-  /** BullMQ's keys: exempt from TTLs, bounded by retention. */
-  queues: SizeAudit & { queues: QueueAudit[] };
+  /** The queue segment's keys (`<prefix>:bull:…`, BullMQ's): exempt from TTLs, bounded by retention. */
+  queues: SizeAudit;
 }
 
 interface Group {
@@ -107,17 +82,16 @@ async function measure(group: Group): Promise<SizeAudit> {
 }
 
 /**
- * Audits every key under the prefix with SCAN (never KEYS; every master of a cluster): per purpose the count, the
- * bytes and the keys without TTL; keys of unknown purposes; BullMQ's queues with their job counts per state.
+ * Scans every key under the prefix with SCAN (never KEYS; every master of a cluster): per purpose the count, the
+ * bytes and the keys without TTL; keys of unknown purposes; the count and bytes of the queue segment's keys, each
+ * of which `onQueueKey` is told (the queue package knows what they mean).
  */
-export async function auditKeyspace(client: RedisClient, options: AuditOptions = {}): Promise<KeyspaceAudit> {
+export async function scanKeyspace(client: RedisClient, options: AuditOptions = {}): Promise<KeyspaceScan> {
   const keySpace = new KeySpace({ prefix: options.prefix ?? 'kumo' });
   const sampleSize = options.sampleAbove ?? 1000;
   const groups = new Map<string, Group>(PURPOSE_NAMES.map((name) => [name, newGroup()]));
   const bull = newGroup();
   const unknown = newGroup();
-  const queueNames = new Set<string>();
-  const queueHead = `${keySpace.queuePrefix()}:`;
   const nodes = masterNodes(client);
 
   for (const node of nodes) {
@@ -133,7 +107,7 @@ export async function auditKeyspace(client: RedisClient, options: AuditOptions =
         if (!parsed) return;
         if (parsed.purpose === QUEUE_SEGMENT) {
           offer(bull, node, key, sampleSize);
-          if (key.startsWith(queueHead)) queueNames.add(key.slice(queueHead.length).split(':')[0]!);
+          options.onQueueKey?.(key);
           return;
         }
         const group = isPurpose(parsed.purpose) ? groups.get(parsed.purpose)! : unknown;
@@ -155,16 +129,6 @@ export async function auditKeyspace(client: RedisClient, options: AuditOptions =
       withoutTtl: { count: group.withoutTtlCount, keys: group.withoutTtl },
     });
   }
-  const queues: QueueAudit[] = [];
-  for (const queue of [...queueNames].sort()) {
-    const jobs = {} as Record<JobState, number>;
-    for (const state of JOB_STATES) {
-      const { suffix, type } = STATE_KEYS[state];
-      const key = `${queueHead}${queue}:${suffix}`;
-      jobs[state] = Number(type === 'list' ? await client.llen(key) : await client.zcard(key));
-    }
-    queues.push({ queue, jobs });
-  }
   const unknownKeys = unknown.sample.map(({ key }) => key).slice(0, LISTED);
   return {
     prefix: keySpace.prefix,
@@ -172,12 +136,12 @@ export async function auditKeyspace(client: RedisClient, options: AuditOptions =
     totalKeys: purposes.reduce((sum, p) => sum + p.keys, 0) + bull.keys + unknown.keys,
     purposes,
     unknown: { count: unknown.keys, keys: unknownKeys },
-    queues: { ...(await measure(bull)), queues },
+    queues: await measure(bull),
   };
 }
 
 /** Non-zero when a kumo key lacks a TTL or has an unknown purpose (for `kumo keys audit` in CI). */
-export function auditExitCode(report: KeyspaceAudit): number {
+export function auditExitCode(report: KeyspaceScan): number {
   const missingTtl = report.purposes.some((purpose) => purpose.withoutTtl.count > 0);
   return missingTtl || report.unknown.count > 0 ? 1 : 0;
 }
@@ -188,7 +152,8 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function pad(rows: string[][]): string {
+/** Rows of equal-width columns, two spaces apart (the audit's tables). */
+export function padColumns(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows
     .map((row) =>
@@ -200,8 +165,8 @@ function pad(rows: string[][]): string {
     .join('\n');
 }
 
-/** The audit as plain-text tables for a terminal. */
-export function formatAuditTable(report: KeyspaceAudit): string {
+/** The scan as plain-text tables for a terminal (the queue package appends its queues). */
+export function formatKeyspaceTable(report: KeyspaceScan): string {
   const size = (group: SizeAudit) => `${formatBytes(group.totalBytes)}${group.sampled ? ' (sampled)' : ''}`;
   const rows = [['purpose', 'keys', 'bytes', 'largest', 'without TTL']];
   for (const purpose of report.purposes) {
@@ -209,7 +174,7 @@ export function formatAuditTable(report: KeyspaceAudit): string {
     rows.push([purpose.purpose, String(purpose.keys), size(purpose), largest, String(purpose.withoutTtl.count)]);
   }
   rows.push([QUEUE_SEGMENT, String(report.queues.keys), size(report.queues), '—', 'exempt (retention)']);
-  const lines = [`Keys under ${report.prefix}: (${report.totalKeys} keys, ${report.nodes} node(s))`, pad(rows)];
+  const lines = [`Keys under ${report.prefix}: (${report.totalKeys} keys, ${report.nodes} node(s))`, padColumns(rows)];
   for (const purpose of report.purposes) {
     if (purpose.withoutTtl.count === 0) continue;
     lines.push('', `${purpose.purpose}: ${purpose.withoutTtl.count} key(s) without TTL:`);
@@ -221,12 +186,6 @@ export function formatAuditTable(report: KeyspaceAudit): string {
       `${report.unknown.count} key(s) with an unknown purpose:`,
       ...report.unknown.keys.map((key) => `  ${key}`),
     );
-  }
-  if (report.queues.queues.length > 0) {
-    const queueRows = [['queue', ...JOB_STATES]];
-    for (const queue of report.queues.queues)
-      queueRows.push([queue.queue, ...JOB_STATES.map((s) => String(queue.jobs[s]))]);
-    lines.push('', pad(queueRows));
   }
   return lines.join('\n');
 }

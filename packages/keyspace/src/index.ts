@@ -26,16 +26,14 @@ export { BlockingReader, type StreamCursor, type ReadStreamsOptions } from './bl
 export { isStreamId, type StreamEntry, type StreamBatch } from './stream-entry.js';
 export { createRedisClient, masterNodes, type RedisClient, type RedisClientOptions } from './redis-client.js';
 export {
-  auditKeyspace,
+  scanKeyspace,
   auditExitCode,
-  formatAuditTable,
-  JOB_STATES,
+  formatKeyspaceTable,
+  padColumns,
   type AuditOptions,
-  type KeyspaceAudit,
+  type KeyspaceScan,
   type PurposeAudit,
-  type QueueAudit,
   type SizeAudit,
-  type JobState,
 } from './audit.js';
 export { checkRedisServer, type CheckRedisOptions, type RedisServerCheck } from './startup-checks.js';
 export {

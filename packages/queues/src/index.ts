@@ -41,6 +41,7 @@ export {
   type WorkerLogger,
   type WorkerEvent,
 } from './worker.js';
+export { auditKeyspace, formatAuditTable, type KeyspaceAudit, type QueueAudit } from './key-audit.js';
 export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 export { assertRedisFitForQueues } from './redis-preflight.js';
 export {

@@ -1,4 +1,5 @@
-import { auditKeyspace, type KeyspaceAudit, type RedisClient } from '@kumo/keyspace';
+import type { RedisClient } from '@kumo/keyspace';
+import { auditKeyspace, type KeyspaceAudit } from '@kumo/queues';
 import { Gauge, type Registry } from '@kumo/observability';
 
 export interface KeyAuditGaugesOptions {

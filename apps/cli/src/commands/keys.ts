@@ -1,6 +1,6 @@
 import { loadConfig } from '@kumo/config';
-import { type KeyspaceAudit, type RedisClient, auditExitCode, auditKeyspace, formatAuditTable } from '@kumo/keyspace';
-import { createRedisConnection } from '@kumo/queues';
+import { type RedisClient, auditExitCode } from '@kumo/keyspace';
+import { type KeyspaceAudit, auditKeyspace, createRedisConnection, formatAuditTable } from '@kumo/queues';
 import { Command } from 'commander';
 import { type CliIo, writeJson } from '../cli-io.js';
 import { KeysAuditFailedError, RedisUnreachableError } from '../errors.js';
