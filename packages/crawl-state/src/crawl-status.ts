@@ -7,15 +7,16 @@ export type TerminalStatus = 'completed' | 'failed' | 'cancelled';
  * The crawl status machine: for each status, the statuses it may move to. The Lua scripts are the only writers of a
  * record's `status` and each enforces its part of this table atomically, whatever the number of workers:
  *
- * | transition                                 | script                | called by (`CrawlLifecycle`)         |
- * | ------------------------------------------ | --------------------- | ------------------------------------ |
- * | (none) → `queued`                          | `create-crawl-1.lua`  | `startCrawl` (refuses an existing id) |
- * | `queued` → `running`                       | `mark-running-1.lua`  | `markRunning` (from `queued` only)    |
- * | `queued` \| `running` → a terminal status  | `finish-crawl-1.lua`  | `finish`, `settle` (first one wins)   |
+ * | transition                                | script               | called by                                        |
+ * | ----------------------------------------- | -------------------- | ------------------------------------------------ |
+ * | (none) → `queued`                         | `create-crawl-1.lua` | `startCrawl`, through `CrawlRecords.createCrawl` |
+ * | `queued` → `running`                      | `mark-running-1.lua` | `CrawlLifecycle.markRunning`                     |
+ * | `queued` \| `running` → a terminal status | `finish-crawl-1.lua` | `CrawlLifecycle.finish` and `settle`             |
  *
- * A terminal status never changes: `finish-crawl-1.lua` returns the status already set, and `mark-running-1.lua`
- * moves nothing that is not `queued`. Cancelling is not a transition: `request-cancel-1.lua` raises the record's
- * cancel flag in any status, and the aggregate job later settles the crawl `cancelled` (see `finalStatusOf`).
+ * `create-crawl-1.lua` refuses an id that exists; `mark-running-1.lua` moves only a `queued` crawl; a terminal
+ * status never changes: `finish-crawl-1.lua` returns the status already set (the first one wins). Cancelling is not
+ * a transition: `request-cancel-1.lua` raises the record's cancel flag in any status, and the aggregate job later
+ * settles the crawl `cancelled` (see `finalStatusOf` in `@kumo/analysis-jobs`).
  */
 export const CRAWL_TRANSITIONS: Readonly<Record<CrawlStatus, readonly CrawlStatus[]>> = {
   queued: ['running', 'completed', 'failed', 'cancelled'],

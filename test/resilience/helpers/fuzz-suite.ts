@@ -48,8 +48,7 @@ export function defineApiFuzzSuite(name: string, options: FuzzSuiteOptions): voi
       client = openCrawlClient({ redisUrl: redis.url, prefix: system.prefix });
       // A crawl of the fuzzing key that has ended (no workers here), so its event stream replays and ends.
       ownedId = await submitCrawl(system, { urls: ['http://127.0.0.1:9/'] });
-      await client.state.lifecycle.finish(ownedId, 'cancelled', new Date());
-      await client.state.results.appendDone(ownedId, 'cancelled');
+      await client.state.lifecycle.settle(ownedId, 'cancelled', new Date());
     });
 
     afterAll(async () => {
