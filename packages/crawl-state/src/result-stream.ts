@@ -29,23 +29,15 @@ export class ResultStream {
    * a throttled `progress` event. Idempotent per URL: a retry returns the first event's id and counts nothing.
    */
   async appendPage(id: string, page: PageResult): Promise<string> {
-    const { context } = this;
     const { analysis: _analysis, ...withoutAnalysis } = page;
-    const reply = await context.commands.appendPage({
-      keys: this.appendKeys(id, context.keys.pageIndex(id)),
-      args: [page.url, JSON.stringify(withoutAnalysis), page.status],
-    });
-    return String(context.check(id, reply));
+    const data = JSON.stringify(withoutAnalysis);
+    return this.appendEvent(id, this.context.keys.pageIndex(id), page.url, 'page', data, page.status);
   }
 
   /** Appends an `analysis` event, indexes it by URL, counts `analyzed`; idempotent per URL like `appendPage`. */
   async appendAnalysis(id: string, url: string, analysis: Analysis): Promise<string> {
-    const { context } = this;
-    const reply = await context.commands.appendAnalysis({
-      keys: this.appendKeys(id, context.keys.analysisIndex(id)),
-      args: [url, JSON.stringify({ url, analysis })],
-    });
-    return String(context.check(id, reply));
+    const data = JSON.stringify({ url, analysis });
+    return this.appendEvent(id, this.context.keys.analysisIndex(id), url, 'analysis', data, 'analyzed');
   }
 
   /** Appends the `done` event `{ status, counts }` with the final counters, once per crawl. */
@@ -70,9 +62,25 @@ export class ResultStream {
     }));
   }
 
-  /** The keys of a page or analysis append: stream, record, the URL index, the progress throttle. */
-  private appendKeys(id: string, index: KumoKey<'result'>) {
+  /** One page or analysis append (one script): stream, record, the type's URL index, the progress throttle. */
+  private async appendEvent(
+    id: string,
+    index: KumoKey<'result'>,
+    url: string,
+    type: 'page' | 'analysis',
+    data: string,
+    counter: string,
+  ): Promise<string> {
     const { context } = this;
-    return [context.events(id), context.record(id), { key: index, ttl: context.resultTtlMs }, context.progressLock(id)];
+    const reply = await context.commands.appendEvent({
+      keys: [
+        context.events(id),
+        context.record(id),
+        { key: index, ttl: context.resultTtlMs },
+        context.progressLock(id),
+      ],
+      args: [url, type, data, counter],
+    });
+    return String(context.check(id, reply));
   }
 }
