@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { analysisSchema, type Analysis } from '@kumo/contract';
-import { PURPOSES, type CacheCodec, type KeySpace, type KeyStore, type KumoKey } from '@kumo/keyspace';
+import { PURPOSES, type KeySpace, type KeyStore, type KumoKey } from '@kumo/keyspace';
 import { AnalysisCacheEntryError, AnalysisJobsOptionsError } from './errors.js';
 
 /** The content hash an analysis is cached under: SHA-256 of the page text (UTF-8), in hex. */
@@ -17,7 +17,7 @@ export function analysisCacheKey(keySpace: KeySpace, hash: string): KumoKey<'cac
  * How analyses are stored in the cache: JSON, checked against the contract's schema when read back, so an entry of
  * an older layout (or a damaged one) surfaces as `AnalysisCacheEntryError` instead of a wrong report.
  */
-export const analysisCodec: CacheCodec<Analysis> = {
+export const analysisCodec: { serialize(analysis: Analysis): string; parse(text: string): Analysis } = {
   serialize: (analysis) => JSON.stringify(analysis),
   parse(text) {
     let value: unknown;

@@ -19,7 +19,7 @@ export {
 } from './key-space.js';
 export { fnv1a32 } from './fnv1a.js';
 export { resolveTtl, type Ttl } from './ttl.js';
-export { KeyStore, type XAddOptions, type XRangeOptions, type CacheCodec } from './key-store.js';
+export { KeyStore, type XAddOptions, type XRangeOptions } from './key-store.js';
 export { loadCommands, type Commands, type ScriptDefinition } from './command-loader.js';
 export { assertOneTag, type ScriptKey, type ScriptCall, type KumoScript, type BoundCommands } from './script.js';
 export { BlockingReader, type StreamCursor, type ReadStreamsOptions } from './blocking-reader.js';

@@ -33,12 +33,8 @@ describe('every write sets a TTL with the write', () => {
   const writes: [string, (key: KumoKey) => Promise<unknown>][] = [
     ['set', (key) => store.set(key, 'v', 60_000)],
     ['setNx', (key) => store.setNx(key, 'v', 60_000)],
-    ['hSet', (key) => store.hSet(key, { a: 1, b: 'x' }, 60_000)],
-    ['hIncrBy', (key) => store.hIncrBy(key, 'n', 2, 60_000)],
-    ['sAdd', (key) => store.sAdd(key, ['a', 'b'], 60_000)],
     ['xAdd', (key) => store.xAdd(key, { type: 'x' }, 60_000)],
     ['incrBy', (key) => store.incrBy(key, 3, 60_000)],
-    ['cacheAside', (key) => store.cacheAside(key, 60_000, async () => ({ a: 1 }))],
   ];
 
   it.each(writes)('%s', async (_name, write) => {
@@ -59,8 +55,8 @@ describe('every write sets a TTL with the write', () => {
 
   it('a later write refreshes the TTL', async () => {
     const key = space.key('cache', unique());
-    await store.hSet(key, { a: 1 }, 1000);
-    await store.hIncrBy(key, 'a', 1, 60_000);
+    await store.incrBy(key, 1, 1000);
+    await store.incrBy(key, 1, 60_000);
     expect(await raw.pttl(key)).toBeGreaterThan(50_000);
   });
 });
@@ -78,11 +74,8 @@ describe('a bad TTL throws TtlError before anything reaches Redis', () => {
   ];
   const writes: [string, (key: KumoKey, ttl: Ttl) => Promise<unknown>][] = [
     ['set', (key, ttl) => store.set(key, 'v', ttl)],
-    ['hSet', (key, ttl) => store.hSet(key, { a: 1 }, ttl)],
-    ['sAdd', (key, ttl) => store.sAdd(key, ['a'], ttl)],
     ['xAdd', (key, ttl) => store.xAdd(key, { a: '1' }, ttl)],
     ['incrBy', (key, ttl) => store.incrBy(key, 1, ttl)],
-    ['cacheAside', (key, ttl) => store.cacheAside(key, ttl, async () => 1)],
   ];
   const cases = bad.flatMap(([what, ttl]) => writes.map(([name, write]) => [name, what, ttl, write] as const));
 
@@ -110,14 +103,12 @@ describe('a bad TTL throws TtlError before anything reaches Redis', () => {
 });
 
 describe('structures', () => {
-  it('strings: get, set, setNx, getDel, del; missing keys read as null', async () => {
+  it('strings: get, set, setNx, del; missing keys read as null', async () => {
     const key = space.key('cache', unique());
     expect(await store.get(key)).toBeNull();
     expect(await store.setNx(key, 'first', 10_000)).toBe(true);
     expect(await store.setNx(key, 'second', 10_000)).toBe(false);
     expect(await store.get(key)).toBe('first');
-    expect(await store.getDel(key)).toBe('first');
-    expect(await store.getDel(key)).toBeNull();
     await store.set(key, 'again', 10_000);
     expect(await store.del(key, space.key('cache', 'absent'))).toBe(1);
   });
@@ -125,59 +116,44 @@ describe('structures', () => {
   it('del removes keys of different tags one by one', async () => {
     const a = space.crawlKey('tmp', 'c-one', 'seen');
     const b = space.crawlKey('tmp', 'c-two-different', 'seen');
-    await store.sAdd(a, ['x'], 10_000);
-    await store.sAdd(b, ['x'], 10_000);
+    await store.set(a, 'x', 10_000);
+    await store.set(b, 'x', 10_000);
     expect(await store.del(a, b)).toBe(2);
   });
 
-  it('hashes: hSet, hGet, hmGet, hGetAll, hIncrBy', async () => {
+  it('hashes: hGet, hmGet, hGetAll', async () => {
     const key = space.key('result', unique());
     expect(await store.hGetAll(key)).toEqual({});
-    await store.hSet(key, { a: 1, b: 'two' }, 10_000);
+    // Hashes are written by the owning package's scripts; here the raw client plays that part.
+    await raw.hset(key, { a: 5, b: 'two' });
     expect(await store.hGet(key, 'b')).toBe('two');
-    expect(await store.hmGet(key, ['a', 'zz', 'b'])).toEqual(['1', null, 'two']);
-    expect(await store.hIncrBy(key, 'a', 4, 10_000)).toBe(5);
+    expect(await store.hmGet(key, ['a', 'zz', 'b'])).toEqual(['5', null, 'two']);
+    expect(await store.hmGet(key, [])).toEqual([]);
     expect(await store.hGetAll(key)).toEqual({ a: '5', b: 'two' });
-  });
-
-  it('hSet writes thousands of fields at once (the script sets them in slices)', async () => {
-    const key = space.key('result', unique());
-    const fields = Object.fromEntries(Array.from({ length: 2501 }, (_, i) => [`f${i}`, i]));
-    await store.hSet(key, fields, 10_000);
-    const all = await store.hGetAll(key);
-    expect(Object.keys(all)).toHaveLength(2501);
-    expect(all.f0).toBe('0');
-    expect(all.f1000).toBe('1000');
-    expect(all.f2500).toBe('2500');
   });
 
   it.each([
     ['incrBy', () => store.incrBy(space.key('ratelimit', unique()), 1.5, 10_000)],
-    ['hIncrBy', () => store.hIncrBy(space.key('result', unique()), 'n', Number.NaN, 10_000)],
     ['xAdd maxLen', () => store.xAdd(space.key('result', unique()), { a: '1' }, 10_000, { maxLen: -0.5 })],
   ])('%s refuses a non-integer argument before sending', async (_name, write) => {
     await expect(write()).rejects.toThrow(/must be a safe integer/);
   });
 
-  it('sets: sAdd returns only the new members, in order', async () => {
+  it('sets: sMIsMember, sMembers', async () => {
     const key = space.key('tmp', unique());
-    expect(await store.sAdd(key, ['a', 'b', 'a'], 10_000)).toEqual(['a', 'b']);
-    expect(await store.sAdd(key, ['c', 'b', 'd'], 10_000)).toEqual(['c', 'd']);
-    expect(await store.sAdd(key, [], 10_000)).toEqual([]);
-    expect(await store.sIsMember(key, 'c')).toBe(true);
-    expect(await store.sIsMember(key, 'z')).toBe(false);
+    // Sets are written by the owning package's scripts (admission); here the raw client plays that part.
+    await raw.sadd(key, 'a', 'b', 'c', 'd');
     expect(await store.sMIsMember(key, ['c', 'z', 'a'])).toEqual([true, false, true]);
     expect(await store.sMIsMember(key, [])).toEqual([]);
     expect(await store.sMIsMember(space.key('tmp', unique()), ['a'])).toEqual([false]);
-    expect(await store.sCard(key)).toBe(4);
     expect((await store.sMembers(key)).sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  it('streams: xAdd, xRange with exclusive start and count, xGet, xLen, MAXLEN ~', async () => {
+  it('streams: xAdd, xRange with exclusive start and count, xGet, MAXLEN ~', async () => {
     const key = space.key('result', unique());
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await store.xAdd(key, { n: String(i) }, 10_000));
-    expect(await store.xLen(key)).toBe(5);
+    expect(await raw.xlen(key)).toBe(5);
     expect((await store.xRange(key)).map((e) => e.fields.n)).toEqual(['0', '1', '2', '3', '4']);
     expect((await store.xRange(key, { after: ids[1]!, count: 2 })).map((e) => e.id)).toEqual([ids[2], ids[3]]);
     expect(await store.xRange(key, { after: ids[4]! })).toEqual([]);
@@ -190,27 +166,15 @@ describe('structures', () => {
 
     const trimmed = space.key('result', unique());
     for (let i = 0; i < 500; i++) await store.xAdd(trimmed, { n: String(i) }, 10_000, { maxLen: 16 });
-    expect(await store.xLen(trimmed)).toBeLessThan(500);
+    expect(await raw.xlen(trimmed)).toBeLessThan(500);
   });
 
-  it('counters: incrBy and getCount (0 when missing)', async () => {
+  it('counters: incrBy returns the new value', async () => {
     const key = space.key('ratelimit', unique());
-    expect(await store.getCount(key)).toBe(0);
+    expect(await store.get(key)).toBeNull();
     expect(await store.incrBy(key, 2, 10_000)).toBe(2);
     expect(await store.incrBy(key, 3, 10_000)).toBe(5);
-    expect(await store.getCount(key)).toBe(5);
-  });
-
-  it('cacheAside computes on a miss and parses on a hit', async () => {
-    const key = space.key('cache', unique());
-    let computed = 0;
-    const compute = async () => {
-      computed++;
-      return { value: 42, list: ['a'] };
-    };
-    expect(await store.cacheAside(key, 10_000, compute)).toEqual({ value: 42, list: ['a'] });
-    expect(await store.cacheAside(key, 10_000, compute)).toEqual({ value: 42, list: ['a'] });
-    expect(computed).toBe(1);
+    expect(await store.get(key)).toBe('5');
   });
 
   it('ping and info', async () => {

@@ -23,17 +23,6 @@ export interface XRangeOptions {
   count?: number;
 }
 
-/** How `cacheAside` stores a value. Default: JSON. */
-export interface CacheCodec<T> {
-  serialize(value: T): string;
-  parse(text: string): T;
-}
-
-const jsonCodec: CacheCodec<unknown> = {
-  serialize: (value) => JSON.stringify(value),
-  parse: (text) => JSON.parse(text) as unknown,
-};
-
 type MultiResult = [error: Error | null, result: unknown][] | null;
 
 function unwrap(results: MultiResult): unknown[] {
@@ -59,13 +48,7 @@ function sharesOneTag(keys: readonly string[]): boolean {
 // Writes with their TTL as one script each rather than a MULTI: one command and one reply instead of four, and no
 // ioredis Pipeline object per call (its constructor copies every script defined on the connection — BullMQ's ~50
 // on a shared one).
-const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
-  'saddMembers',
-  'incrByTtl',
-  'hincrByTtl',
-  'hsetTtl',
-  'xaddTtl',
-]);
+const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), ['incrByTtl', 'xaddTtl']);
 
 /**
  * The only way to write a kumo key. Every write takes a required TTL and sets it in the same command (SET … PX)
@@ -100,11 +83,6 @@ export class KeyStore {
     return (await this.client.set(key, value, 'PX', ms, 'NX')) === 'OK';
   }
 
-  /** GETDEL: the value, removed in the same step (one consumer wins). */
-  async getDel(key: KumoKey): Promise<string | null> {
-    return (await this.client.call('GETDEL', key)) as string | null;
-  }
-
   /** Deletes keys; returns how many existed. Keys with different tags are deleted one by one (cluster-safe). */
   async del(...keys: KumoKey[]): Promise<number> {
     if (keys.length === 0) return 0;
@@ -130,40 +108,12 @@ export class KeyStore {
     return this.client.hmget(key, ...fields);
   }
 
-  /** Sets fields and the hash's TTL in one script. */
-  async hSet(key: KumoKey, fields: Readonly<Record<string, string | number>>, ttl: Ttl): Promise<void> {
-    resolveTtl(this.keySpace, key, ttl);
-    const flat = Object.entries(fields).flatMap(([field, value]) => [field, String(value)]);
-    if (flat.length === 0) return;
-    await this.commands.hsetTtl({ keys: [{ key, ttl }], args: flat });
-  }
-
-  /** HINCRBY and the hash's TTL in one script; the new value. */
-  async hIncrBy(key: KumoKey, field: string, by: number, ttl: Ttl): Promise<number> {
-    return Number(await this.commands.hincrByTtl({ keys: [{ key, ttl }], args: [field, integerArg('by', by)] }));
-  }
-
   // --- sets
-
-  /** Adds members and sets the TTL in one script; returns the members that were new, in argument order. */
-  async sAdd(key: KumoKey, members: readonly string[], ttl: Ttl): Promise<string[]> {
-    resolveTtl(this.keySpace, key, ttl);
-    if (members.length === 0) return [];
-    return (await this.commands.saddMembers({ keys: [{ key, ttl }], args: members })) as string[];
-  }
-
-  async sIsMember(key: KumoKey, member: string): Promise<boolean> {
-    return (await this.client.sismember(key, member)) === 1;
-  }
 
   /** One SMISMEMBER: for each member, in order, whether it is in the set (all false for a missing set). */
   async sMIsMember(key: KumoKey, members: readonly string[]): Promise<boolean[]> {
     if (members.length === 0) return [];
     return (await this.client.smismember(key, ...members)).map((found) => found === 1);
-  }
-
-  async sCard(key: KumoKey): Promise<number> {
-    return this.client.scard(key);
   }
 
   async sMembers(key: KumoKey): Promise<string[]> {
@@ -201,10 +151,6 @@ export class KeyStore {
     return replies.map((reply) => toEntries(reply)[0] ?? null);
   }
 
-  async xLen(key: KumoKey): Promise<number> {
-    return this.client.xlen(key);
-  }
-
   // --- counters
 
   /** INCRBY and the TTL in one script; the new value. */
@@ -212,30 +158,11 @@ export class KeyStore {
     return Number(await this.commands.incrByTtl({ keys: [{ key, ttl }], args: [integerArg('by', by)] }));
   }
 
-  /** A counter's value; 0 when missing. */
-  async getCount(key: KumoKey): Promise<number> {
-    return Number((await this.client.get(key)) ?? 0);
-  }
-
   // --- helpers
 
   /** Remaining TTL in ms; -2 when the key is missing, -1 when it has none (which the audit reports). */
   async pttl(key: KumoKey): Promise<number> {
     return this.client.pttl(key);
-  }
-
-  /**
-   * Cache-aside: a hit returns the parsed value; a miss computes it, stores it with `ttl` and returns it.
-   * Two processes missing at once both compute (no lock): acceptable for re-computable values.
-   */
-  async cacheAside<T>(key: KumoKey, ttl: Ttl, compute: () => Promise<T>, codec?: CacheCodec<T>): Promise<T> {
-    resolveTtl(this.keySpace, key, ttl);
-    const { serialize, parse } = codec ?? (jsonCodec as CacheCodec<T>);
-    const hit = await this.get(key);
-    if (hit !== null) return parse(hit);
-    const value = await compute();
-    await this.set(key, serialize(value), ttl);
-    return value;
   }
 
   /**

@@ -65,8 +65,8 @@ describe('on a Redis Cluster', () => {
     // Crawls in many buckets: their keys spread over all three masters.
     for (let i = 0; i < 40; i++) {
       const crawlId = `c${i}`;
-      await store.hSet(keySpace.crawlKey('result', crawlId, 'crawl'), { status: 'queued' }, 60_000);
-      await store.sAdd(keySpace.crawlKey('tmp', crawlId, 'seen'), ['a', 'b'], 60_000);
+      await store.set(keySpace.crawlKey('result', crawlId, 'crawl'), 'queued', 60_000);
+      await store.incrBy(keySpace.crawlKey('tmp', crawlId, 'seen'), 2, 60_000);
       await store.xAdd(keySpace.crawlKey('result', crawlId, 'events'), { type: 'page' }, 60_000);
       await store.del(keySpace.crawlKey('tmp', crawlId, 'seen'), keySpace.crawlKey('result', crawlId, 'crawl'));
     }
