@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { configSchema } from '@kumo/config';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helper shared with the generator script
-import { readReadme, renderedSections, withSections } from '../scripts/generated-docs.mjs';
+import * as generated from '../scripts/generated-docs.mjs';
+
+const { readArchitecture, readReadme, renderedArchitectureSections, renderedSections, withSections } = generated;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -29,6 +31,11 @@ describe('generated documentation stays in step with the code', () => {
   it('README configuration and key tables match the schema and the purpose registry', async () => {
     const readme: string = readReadme();
     expect(withSections(readme, await renderedSections())).toBe(readme);
+  });
+
+  it("docs/architecture.md's key table matches the key builders of every owner", async () => {
+    const architecture: string = readArchitecture();
+    expect(withSections(architecture, await renderedArchitectureSections())).toBe(architecture);
   });
 
   it('docs/errors.md lists every error code in the source, and no code that no longer exists', () => {

@@ -1,9 +1,20 @@
 import { writeFileSync } from 'node:fs';
-import { README, readReadme, renderedSections, withSections } from './generated-docs.mjs';
+import {
+  ARCHITECTURE,
+  README,
+  readArchitecture,
+  readReadme,
+  renderedArchitectureSections,
+  renderedSections,
+  withSections,
+} from './generated-docs.mjs';
 
-const before = readReadme();
-const after = withSections(before, await renderedSections());
-if (after !== before) writeFileSync(README, after);
-console.log(
-  after === before ? 'README.md generated sections are up to date' : 'README.md generated sections rewritten',
-);
+for (const [name, file, read, render] of [
+  ['README.md', README, readReadme, renderedSections],
+  ['docs/architecture.md', ARCHITECTURE, readArchitecture, renderedArchitectureSections],
+]) {
+  const before = read();
+  const after = withSections(before, await render());
+  if (after !== before) writeFileSync(file, after);
+  console.log(after === before ? `${name} generated sections are up to date` : `${name} generated sections rewritten`);
+}

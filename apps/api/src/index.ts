@@ -1,4 +1,5 @@
 export { createApp, type AppDeps, type ApiApp } from './app.js';
+export { rateLimitKey, apiKeyTable } from './middleware/rate-limit-keys.js';
 export {
   ApiError,
   ValidationError,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { analysisSchema, type Analysis } from '@kumo/contract';
-import { PURPOSES, type KeySpace, type KeyStore, type KumoKey } from '@kumo/keyspace';
+import { PURPOSES, type KeySpace, type KeyStore, type KeyTable, type KumoKey } from '@kumo/keyspace';
 import { AnalysisCacheEntryError, AnalysisJobsOptionsError } from './errors.js';
 
 /** The content hash an analysis is cached under: SHA-256 of the page text (UTF-8), in hex. */
@@ -12,6 +12,16 @@ export function contentHash(text: string): string {
 export function analysisCacheKey(keySpace: KeySpace, hash: string): KumoKey<'cache'> {
   return keySpace.key('cache', 'analysis', hash);
 }
+
+/** The analysis stage's row of docs/architecture.md's key table (`npm run docs:generate`). */
+export const analysisKeyTable: KeyTable = (keySpace) => [
+  {
+    key: analysisCacheKey(keySpace, '<sha256>'),
+    holds: 'string: an `Analysis` by content hash',
+    writtenBy: 'analyze',
+    readBy: 'analyze',
+  },
+];
 
 /**
  * How analyses are stored in the cache: JSON, checked against the contract's schema when read back, so an entry of

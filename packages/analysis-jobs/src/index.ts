@@ -14,6 +14,7 @@ export { finalStatusOf, type FinalStatus, type FinalStatusInput } from './final-
 export {
   AnalysisCache,
   analysisCacheKey,
+  analysisKeyTable,
   analysisCodec,
   contentHash,
   type AnalysisCacheOptions,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@kumo/config';
 import { loadCommands, type BoundCommands, type KeyStore } from '@kumo/keyspace';
+import { CrawlJobsKeys } from './crawl-jobs-keys.js';
 import { CrawlJobsOptionsError } from './errors.js';
 
 /** Options of {@link HostLimiter}. The crawl-worker fills them from `@kumo/config`. */
@@ -64,7 +65,7 @@ export function limiterHost(url: string): string {
  * its job to *delayed* for the returned wait.
  */
 export class HostLimiter {
-  readonly #store: KeyStore;
+  readonly #keys: CrawlJobsKeys;
   readonly #concurrency: number;
   readonly #delayMs: number;
   readonly #leaseMs: number;
@@ -73,7 +74,7 @@ export class HostLimiter {
   readonly #commands: BoundCommands<keyof typeof COMMANDS>;
 
   constructor(store: KeyStore, options: HostLimiterOptions) {
-    this.#store = store;
+    this.#keys = new CrawlJobsKeys(store.keySpace);
     this.#concurrency = integer('concurrency', options.concurrency, 1);
     this.#delayMs = integer('delayMs', options.delayMs, 0);
     this.#leaseMs = integer('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs, 1);
@@ -95,8 +96,8 @@ export class HostLimiter {
     const id = randomUUID();
     const reply = await this.#commands.hostAcquire({
       keys: [
-        { key: this.#leasesKey(host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS },
-        { key: this.#stateKey(host), ttl: delay + STATE_TTL_MARGIN_MS },
+        { key: this.#keys.hostLeases(host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS },
+        { key: this.#keys.hostState(host), ttl: delay + STATE_TTL_MARGIN_MS },
       ],
       args: [id, this.#concurrency, delay, this.#leaseMs, this.#busyWaitMs],
     });
@@ -108,7 +109,7 @@ export class HostLimiter {
   /** Gives a lease back (idempotent; an expired lease is simply gone). */
   async release(lease: HostLease): Promise<void> {
     await this.#commands.hostRelease({
-      keys: [{ key: this.#leasesKey(lease.host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS }],
+      keys: [{ key: this.#keys.hostLeases(lease.host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS }],
       args: [lease.id],
     });
   }
@@ -117,17 +118,9 @@ export class HostLimiter {
   async backOff(host: string, ms: number): Promise<void> {
     const backOffMs = Math.min(Math.max(1, Math.round(ms)), MAX_RATELIMIT_TTL_MS - STATE_TTL_MARGIN_MS);
     await this.#commands.hostBackoff({
-      keys: [{ key: this.#stateKey(host), ttl: backOffMs + STATE_TTL_MARGIN_MS }],
+      keys: [{ key: this.#keys.hostState(host), ttl: backOffMs + STATE_TTL_MARGIN_MS }],
       args: [backOffMs],
     });
-  }
-
-  #leasesKey(host: string) {
-    return this.#store.keySpace.hostKey('ratelimit', host, 'leases');
-  }
-
-  #stateKey(host: string) {
-    return this.#store.keySpace.hostKey('ratelimit', host, 'state');
   }
 }
 

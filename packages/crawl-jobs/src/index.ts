@@ -8,6 +8,7 @@ export {
   type HostLease,
   type HostAcquireResult,
 } from './host-limiter.js';
+export { CrawlJobsKeys, crawlJobsKeyTable } from './crawl-jobs-keys.js';
 export { RedisRobotsStore, type RedisRobotsStoreOptions } from './redis-robots-store.js';
 export { createCrawlProcessor, pageKeyOf, type CrawlProcessorDeps } from './crawl-processor.js';
 export { bridgeCrawlerMetrics, FETCH_BYTES_BUCKETS } from './crawler-metrics.js';

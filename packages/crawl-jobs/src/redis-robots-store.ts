@@ -1,5 +1,6 @@
 import type { RobotsStore } from '@kumo/crawler';
 import { PURPOSES, type KeyStore } from '@kumo/keyspace';
+import { CrawlJobsKeys } from './crawl-jobs-keys.js';
 import { CrawlJobsOptionsError } from './errors.js';
 
 /** Options of {@link RedisRobotsStore}. */
@@ -15,6 +16,7 @@ export interface RedisRobotsStoreOptions {
 export class RedisRobotsStore implements RobotsStore {
   readonly #store: KeyStore;
   readonly #ttlMs: number;
+  readonly #keys: CrawlJobsKeys;
 
   constructor(store: KeyStore, options: RedisRobotsStoreOptions) {
     const max = PURPOSES.cache.maxTtlMs;
@@ -25,17 +27,14 @@ export class RedisRobotsStore implements RobotsStore {
     }
     this.#store = store;
     this.#ttlMs = options.ttlMs;
+    this.#keys = new CrawlJobsKeys(store.keySpace);
   }
 
   async get(origin: string): Promise<string | null> {
-    return this.#store.get(this.#key(origin));
+    return this.#store.get(this.#keys.robots(origin));
   }
 
   async set(origin: string, body: string): Promise<void> {
-    await this.#store.set(this.#key(origin), body, this.#ttlMs);
-  }
-
-  #key(origin: string) {
-    return this.#store.keySpace.key('cache', 'robots', origin);
+    await this.#store.set(this.#keys.robots(origin), body, this.#ttlMs);
   }
 }

@@ -17,7 +17,7 @@ export { TmpCleanup } from './tmp-cleanup.js';
 export { LiveStreams } from './live-streams.js';
 export { IdempotencyStore, type IdempotencyResult } from './idempotency-store.js';
 export { type CrawlState } from './crawl-record.js';
-export { CrawlKeys } from './crawl-keys.js';
+export { CrawlKeys, crawlKeyTable } from './crawl-keys.js';
 export { newCrawlId, isCrawlId } from './crawl-id.js';
 export { encodeCursor, decodeCursor } from './cursor.js';
 export { CrawlNotFoundError, CrawlExistsError, InvalidCursorError, InvalidStateOptionError } from './errors.js';

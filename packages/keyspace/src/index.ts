@@ -18,6 +18,7 @@ export {
   type ParsedKey,
 } from './key-space.js';
 export { fnv1a32 } from './fnv1a.js';
+export { renderKeyLayoutTable, type KeyTable, type KeyTableRow } from './key-table.js';
 export { resolveTtl, type Ttl } from './ttl.js';
 export { KeyStore, type XAddOptions, type XRangeOptions } from './key-store.js';
 export { loadCommands, type Commands, type ScriptDefinition } from './command-loader.js';

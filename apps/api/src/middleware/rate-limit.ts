@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { KeyStore } from '@kumo/keyspace';
 import { RateLimitedError } from '../errors.js';
+import { rateLimitKey } from './rate-limit-keys.js';
 
 export interface RateLimitOptions {
   store: KeyStore;
@@ -64,7 +65,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   const sync = (owner: string, entry: WindowCount): void => {
     const batch = pendingOf(entry);
     entry.inFlight = batch;
-    const key = options.store.keySpace.key('ratelimit', 'api', owner, String(entry.window));
+    const key = rateLimitKey(options.store.keySpace, owner, entry.window);
     // Twice the window: the key outlives its window a little, never much.
     entry.syncing = options.store.incrBy(key, batch, windowMs * 2).then(
       (total) => {
