@@ -6,6 +6,7 @@ import type { IpadicFeatures, Tokenizer } from 'kuromoji';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   SITES_DIR,
+  SKEWING_ALPHABET,
   edgeCaseTexts,
   fixtureSiteTexts,
   randomTexts,
@@ -120,6 +121,10 @@ describe('LatticeTokenizer gives kuromoji 0.1.2 tokens, identical in every field
 
   it('on 20,000 random strings of every script, with lone surrogates and NUL', () => {
     expectIdentical(compare(randomTexts(20_000)));
+  }, 60_000);
+
+  it('on 5,000 random strings of surrogate pairs and a few other characters (skewed lattices)', () => {
+    expectIdentical(compare(randomTexts(5_000, 0x736b6577, SKEWING_ALPHABET)));
   }, 60_000);
 
   it('compared over a million characters in all', () => {

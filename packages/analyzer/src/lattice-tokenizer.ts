@@ -56,6 +56,7 @@ export class LatticeTokenizer {
     lattice.reset(end - start);
     for (let p = 0; p < count; p++) {
       const at = offsets[p] as number;
+      lattice.startAt(p);
       const found = trie.commonPrefixSearch(text, at, end);
       for (let r = 0; r < found; r++) {
         const key = trie.ids[r] as number;

@@ -14,7 +14,8 @@ const UNREACHED = Number.MAX_VALUE;
  *
  * Ties go to the first predecessor in insertion order (strict `<`), and costs add as doubles in kuromoji's order.
  * When a node has predecessors but none reachable, kuromoji leaves it the predecessor chosen for the node it handled
- * before (a variable declared outside its loop); such a sentence is replayed in kuromoji's own order (`replay`).
+ * before (a variable declared outside its loop); a sentence whose EOS is unreachable is therefore replayed in
+ * kuromoji's own order (`replay`).
  */
 export class ViterbiLattice {
   type = new Uint8Array(0);
@@ -32,9 +33,12 @@ export class ViterbiLattice {
   total = new Float64Array(0);
   #endHead = new Int32Array(0);
   #endTail = new Int32Array(0);
+  #predNode = new Int32Array(256);
+  #predRow = new Int32Array(256);
+  #predTotal = new Float64Array(256);
+  #predCount = 0;
   #size = 0;
   #maxEnd = 0;
-  #unresolved = false;
   readonly #costs: Int16Array;
   readonly #stride: number;
 
@@ -55,13 +59,12 @@ export class ViterbiLattice {
     this.#endHead.fill(-1, 0, positions + 2);
     this.#size = 0;
     this.#maxEnd = 0;
-    this.#unresolved = false;
     this.add(NodeType.BOS, -1, 0, 0, 0, 0, 0);
   }
 
   /**
-   * Adds a node from `start` to `end` and connects it to its best predecessor (BOS connects to nothing, EOS to the
-   * nodes at the furthest end). An unknown word's surface is `text[surfaceStart, surfaceEnd)`.
+   * Adds a node from `start` to `end` and connects it to its best predecessor among the nodes ending at `start`, which
+   * `startAt(start)` must have gathered (BOS connects to nothing; EOS to the nodes at the furthest end). An unknown word's surface is `text[surfaceStart, surfaceEnd)`.
    */
   add(
     type: number,
@@ -102,8 +105,11 @@ export class ViterbiLattice {
    * where kuromoji's backward pass fails and returns no token).
    */
   bestPath(): number[] {
+    this.startAt(this.#maxEnd);
     const eos = this.add(NodeType.EOS, -1, this.#maxEnd, this.#maxEnd + 1, 0, 0, 0);
-    if (this.#unresolved) this.#replay();
+    // A reachable EOS is reached through reachable nodes only, whose predecessors do not depend on the order of the
+    // forward pass; only an unreachable EOS can lead back through a stale predecessor.
+    if (this.total[eos] === UNREACHED) this.#replay();
     const path: number[] = [];
     let node = this.prev[eos] as number;
     if (node < 0) return path;
@@ -115,32 +121,58 @@ export class ViterbiLattice {
     return path.reverse();
   }
 
+  /**
+   * Makes the nodes ending at `position` the predecessors of the nodes added next (all of which start there), copied
+   * into compact arrays: every node of a position scans the same predecessors.
+   */
+  startAt(position: number): void {
+    let count = 0;
+    for (let node = this.#endHead[position] as number; node >= 0; node = this.nextAtEnd[node] as number) {
+      if (count === this.#predNode.length) this.#growPredecessors();
+      this.#predNode[count] = node;
+      this.#predRow[count] = (this.right[node] as number) * this.#stride + 2;
+      this.#predTotal[count] = this.total[node] as number;
+      count++;
+    }
+    this.#predCount = count;
+  }
+
   #connect(node: number): void {
-    const costs = this.#costs;
-    const stride = this.#stride;
-    const ownCost = this.cost[node] as number;
-    const column = (this.left[node] as number) + 2;
-    let candidate = this.#endHead[this.start[node] as number] as number;
-    if (candidate < 0) {
+    const count = this.#predCount;
+    if (count === 0) {
       this.prev[node] = -1;
       this.total[node] = UNREACHED;
       return;
     }
+    const costs = this.#costs;
+    const rows = this.#predRow;
+    const totals = this.#predTotal;
+    const ownCost = this.cost[node] as number;
+    const column = this.left[node] as number;
     let best = UNREACHED;
-    let bestPrev = -1;
-    for (; candidate >= 0; candidate = this.nextAtEnd[candidate] as number) {
-      const total =
-        (this.total[candidate] as number) +
-        (costs[(this.right[candidate] as number) * stride + column] as number) +
-        ownCost;
+    let bestAt = -1;
+    for (let i = 0; i < count; i++) {
+      const total = (totals[i] as number) + (costs[(rows[i] as number) + column] as number) + ownCost;
       if (total < best) {
         best = total;
-        bestPrev = candidate;
+        bestAt = i;
       }
     }
-    if (bestPrev < 0) this.#unresolved = true;
-    this.prev[node] = bestPrev;
+    this.prev[node] = bestAt < 0 ? -1 : (this.#predNode[bestAt] as number);
     this.total[node] = best;
+  }
+
+  #growPredecessors(): void {
+    const length = this.#predNode.length * 2;
+    const node = new Int32Array(length);
+    const row = new Int32Array(length);
+    const total = new Float64Array(length);
+    node.set(this.#predNode);
+    row.set(this.#predRow);
+    total.set(this.#predTotal);
+    this.#predNode = node;
+    this.#predRow = row;
+    this.#predTotal = total;
   }
 
   /** kuromoji's `ViterbiSearcher.forward`, literally: by end position, then insertion order, one shared `prev`. */

@@ -81,6 +81,11 @@ export function edgeCaseTexts(): CorpusText[] {
       text: '今日は晴れ😀😀です🎉。𠮷野家の𠮷と𩸽（ほっけ）を食べた👍🏽👨‍👩‍👧。😀😀あ、𠮷𠮷𠮷',
     },
     { name: 'a run of surrogate pairs', text: repeatTo('😀🎉𠮷𩸽', 400) + 'の後に日本語' },
+    // Surrogate pairs skew kuromoji's lattice (a run is as long as its UTF-16 units); in these, every node at the
+    // furthest end is unreachable, so kuromoji's stale-predecessor path decides the tokens.
+    { name: 'a sentence whose end kuromoji cannot reach (1)', text: '😀𠮷😀ああ𠮷😀' },
+    { name: 'a sentence whose end kuromoji cannot reach (2)', text: '😀a😀😀1𠮷𠮷' },
+    { name: 'a sentence whose end kuromoji cannot reach (3)', text: '𠮷😀𠮷a😀𠮷、東京😀😀あ' },
     { name: 'numbers', text: '1,234,567円と3.14159、二〇二六年十二月三日、一万二千三百四十五人、1e10、0x1F、½と⅓' },
     { name: 'symbols', text: '※★☆■□◆◇→←↑↓〒§¶†‡©®™℃¥$€£%‰@#&*+=<>≦≧≠∞∴∵∀∃∈∋⊆⊇∪∩' },
     {
@@ -109,8 +114,11 @@ const ALPHABET = [
   '\uFEFF',
 ];
 
-/** `count` strings of 0–39 characters from `ALPHABET`, from a seeded PRNG (the same strings every run). */
-export function randomTexts(count: number, seed = 0x6b756d6f): CorpusText[] {
+/** Few characters, many surrogate pairs: strings that make kuromoji's lattice skewed and partly unreachable. */
+export const SKEWING_ALPHABET = ['😀', '𠮷', 'あ', 'a', '1', '漢', 'カ', ' ', '東京', '、'];
+
+/** `count` strings of 0–39 characters from `alphabet`, from a seeded PRNG (the same strings every run). */
+export function randomTexts(count: number, seed = 0x6b756d6f, alphabet: readonly string[] = ALPHABET): CorpusText[] {
   let state = seed >>> 0;
   const next = (): number => {
     // mulberry32
@@ -124,7 +132,7 @@ export function randomTexts(count: number, seed = 0x6b756d6f): CorpusText[] {
   for (let i = 0; i < count; i++) {
     let text = '';
     const length = Math.floor(next() * 40);
-    for (let j = 0; j < length; j++) text += ALPHABET[Math.floor(next() * ALPHABET.length)] as string;
+    for (let j = 0; j < length; j++) text += alphabet[Math.floor(next() * alphabet.length)] as string;
     texts.push({ name: `random string ${i}`, text });
   }
   return texts;
