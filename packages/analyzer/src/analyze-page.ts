@@ -50,7 +50,7 @@ export async function analyzeText(
     const compounds = new CompoundNouns(accumulator);
     for await (const tokens of tokenizer.tokenizeChunks(input, { maxChunkChars })) {
       for (const token of tokens) {
-        if (token.surface_form.trim() === '') {
+        if (isBlank(token.surface_form)) {
           compounds.end();
           continue;
         }
@@ -98,6 +98,13 @@ class CompoundNouns {
     if (this.#run.length >= 2) this.#accumulator.addPhrase(normalizeWord(this.#run.join('')));
     this.#run.length = 0;
   }
+}
+
+/** `text.trim() === ''`, without trimming when the first character is not white space (almost every token). */
+function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false;
+  return text.trim() === '';
 }
 
 function extendsRun(token: Token): boolean {

@@ -61,20 +61,45 @@ export function contentWordOf(token: Token): ContentWord | undefined {
 /** Dictionary entries whose content word is remembered; past this the memo starts afresh (bounded memory). */
 export const CONTENT_WORD_MEMO_SIZE = 100_000;
 const memo = new Map<number, ContentWord | null>();
+/** Unknown words: per character class id (`word_id`), by surface. Same bound as `memo`, counted together. */
+const unknownMemo = new Map<number, Map<string, ContentWord | null>>();
+let unknownMemoSize = 0;
 
 /**
  * `contentWordOf`, remembered per dictionary entry: a known word's surface, base form, reading and part of speech
  * are those of its entry (`word_id`), so its normalisation, filtering and reading are worked out once per process
- * instead of once per occurrence. Unknown words share their character class's id, so they are never remembered.
+ * instead of once per occurrence. An unknown word's fields are those of its character class (`word_id`, shared by
+ * many surfaces) and its surface, so it is remembered by both.
  */
 export function rememberedContentWordOf(token: Token): ContentWord | undefined {
   const id = token.word_id;
-  if (id === undefined || token.word_type !== 'KNOWN') return contentWordOf(token);
+  if (id === undefined) return contentWordOf(token);
+  if (token.word_type !== 'KNOWN') return rememberedUnknownWordOf(token, id);
   const remembered = memo.get(id);
   if (remembered !== undefined) return remembered ?? undefined;
   const word = contentWordOf(token);
   if (memo.size >= CONTENT_WORD_MEMO_SIZE) memo.clear();
   memo.set(id, word ?? null);
+  return word;
+}
+
+function rememberedUnknownWordOf(token: Token, id: number): ContentWord | undefined {
+  let bySurface = unknownMemo.get(id);
+  if (bySurface === undefined) {
+    bySurface = new Map();
+    unknownMemo.set(id, bySurface);
+  }
+  const remembered = bySurface.get(token.surface_form);
+  if (remembered !== undefined) return remembered ?? undefined;
+  const word = contentWordOf(token);
+  if (unknownMemoSize >= CONTENT_WORD_MEMO_SIZE) {
+    unknownMemo.clear();
+    unknownMemoSize = 0;
+    bySurface = new Map();
+    unknownMemo.set(id, bySurface);
+  }
+  bySurface.set(token.surface_form, word ?? null);
+  unknownMemoSize++;
   return word;
 }
 
