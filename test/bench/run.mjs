@@ -20,9 +20,10 @@ const roundLoad = ({ busyCores, stealCores }) => ({
 export const BENCHMARKS = ['queue', 'crawl', 'analysis', 'stream', 'api', 'sse', 'idle', 'memory'];
 /**
  * Run by name only: `cluster` (issue 9) starts a 6-node local Redis Cluster beside a single Redis; `memory-repeat`
- * runs three crawls one after another, each followed by the TTL wait (~5 minutes).
+ * runs three crawls one after another, each followed by the TTL wait (~5 minutes); `tokenizer` (issue 15) compares
+ * kumo's tokenizer with kuromoji and MeCab outside the system.
  */
-export const EXTRA_BENCHMARKS = ['cluster', 'memory-repeat'];
+export const EXTRA_BENCHMARKS = ['cluster', 'memory-repeat', 'tokenizer'];
 
 async function loadBenchmark(name) {
   const mod = await import(pathToFileURL(path.join(benchDir, `${name}.mjs`)).href);

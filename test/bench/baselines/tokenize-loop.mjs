@@ -1,0 +1,74 @@
+// One tokenizer in its own process over the corpora of the `tokenizer` benchmark, timing tokenising alone (CPU
+// seconds of this process, after an untimed warm-up pass over the same corpus).
+//
+// Usage: node tokenize-loop.mjs '{"file":"/tmp/…/corpora.json","tokenizer":"kuromoji"|"kumo"|"analyze","corpora":["generated",…]}'
+//   →  { loadMs, rssAfterLoadMb, results: { <corpus>: { texts, chars, tokens, cpuSeconds, ms, charsPerCpuSecond } } }
+// `kumo` is the raw engine (`JapaneseTokenizer.tokenize` with one chunk per text); `analyze` alternates, per corpus,
+// `analyzeText` (kumo's analysis path, 2,000-character chunks) and the raw engine on the same chunks.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const options = JSON.parse(process.argv[2]);
+const corpora = JSON.parse(await readFile(options.file, 'utf8'));
+
+const loadStarted = performance.now();
+let tokenize;
+let analyze;
+let chunked;
+if (options.tokenizer === 'kuromoji') {
+  const { default: kuromoji } = await import('kuromoji');
+  const require = createRequire(import.meta.url);
+  const dicPath = path.join(path.dirname(require.resolve('kuromoji/package.json')), 'dict');
+  const tokenizer = await new Promise((resolve, reject) =>
+    kuromoji.builder({ dicPath }).build((error, built) => (error ? reject(error) : resolve(built))),
+  );
+  tokenize = (text) => tokenizer.tokenize(text).length;
+} else {
+  const { analyzeText, loadTokenizer } = await import('@kumo/analyzer');
+  const tokenizer = await loadTokenizer();
+  tokenize = (text) => tokenizer.tokenize(text, { maxChunkChars: Math.max(16, text.length) }).length;
+  chunked = (text) => tokenizer.tokenize(text).length;
+  analyze = async (text) => (await analyzeText(text, tokenizer)).tokenCount;
+}
+const loadMs = performance.now() - loadStarted;
+const rssAfterLoadMb = process.memoryUsage().rss / 1e6;
+
+async function measure(texts, fn) {
+  for (const text of texts) await fn(text); // warm-up: JIT, and each side's caches
+  let chars = 0;
+  let tokens = 0;
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  for (const text of texts) {
+    chars += text.length;
+    tokens += await fn(text);
+  }
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { texts: texts.length, chars, tokens, cpuSeconds, ms, charsPerCpuSecond: chars / cpuSeconds };
+}
+
+const results = {};
+for (const corpus of options.corpora) {
+  const texts = corpora[corpus];
+  if (options.tokenizer === 'analyze') {
+    // Raw and analysis alternate twice, so that drift on the shared cores hits both.
+    const raw1 = await measure(texts, chunked);
+    const analysis1 = await measure(texts, analyze);
+    const raw2 = await measure(texts, chunked);
+    const analysis2 = await measure(texts, analyze);
+    const sum = (a, b) => ({
+      ...a,
+      cpuSeconds: a.cpuSeconds + b.cpuSeconds,
+      ms: a.ms + b.ms,
+      charsPerCpuSecond: (2 * a.chars) / (a.cpuSeconds + b.cpuSeconds),
+    });
+    results[`${corpus}:raw`] = sum(raw1, raw2);
+    results[`${corpus}:analyze`] = sum(analysis1, analysis2);
+  } else {
+    results[corpus] = await measure(texts, tokenize);
+  }
+}
+process.stdout.write(`${JSON.stringify({ loadMs, rssAfterLoadMb, results })}\n`);
