@@ -55,7 +55,10 @@ async function readOne(dicPath: string, name: DictionaryFileName): Promise<Uint8
       `${decompressed.byteLength} bytes decompressed where kuromoji 0.1.2's dictionary has ${bytes}`,
     );
   }
-  // A copy of our own: Buffers may share a pool and sit at any offset, typed views need alignment.
+  // Typed views need alignment: a Buffer that shares a pool or sits at an odd offset is copied.
+  if (decompressed.byteOffset === 0 && decompressed.buffer.byteLength === bytes) {
+    return new Uint8Array(decompressed.buffer, 0, bytes);
+  }
   const own = new Uint8Array(bytes);
   own.set(decompressed);
   return own;

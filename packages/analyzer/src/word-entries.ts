@@ -17,24 +17,34 @@ export class WordEntries {
   /** Entry indices of key `k`: `targets[targetStart[k]]` … `targets[targetStart[k + 1] - 1]`. */
   readonly targetStart: Int32Array;
   readonly targets: Int32Array;
-  readonly #entries: Uint8Array;
+  /** Byte offset of each entry's feature line in `#features`. */
+  readonly #featureOffsets: Int32Array;
   readonly #features: Uint8Array;
   readonly #cache: Array<readonly string[] | undefined>;
   readonly #decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+  /**
+   * Keeps only what the entries the map refers to need (kuromoji's files are unshrunk buffers, mostly zeros at the
+   * end): the raw entry and map files can be dropped by the caller.
+   */
   constructor(file: string, entries: Uint8Array, features: Uint8Array, targetMap: Uint8Array) {
-    const count = Math.floor(entries.length / ENTRY_BYTES);
+    [this.targetStart, this.targets] = readTargetMap(file, targetMap, Math.floor(entries.length / ENTRY_BYTES));
+    let count = 0;
+    for (const index of this.targets) if (index >= count) count = index + 1;
     const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
     this.costs = new Int16Array(count * 3);
+    this.#featureOffsets = new Int32Array(count);
     for (let index = 0; index < count; index++) {
       const at = index * ENTRY_BYTES;
       this.costs[3 * index] = view.getInt16(at, true);
       this.costs[3 * index + 1] = view.getInt16(at + 2, true);
       this.costs[3 * index + 2] = view.getInt16(at + 4, true);
+      this.#featureOffsets[index] = view.getInt32(at + 6, true);
     }
-    [this.targetStart, this.targets] = readTargetMap(file, targetMap, count);
-    this.#entries = entries;
-    this.#features = features;
+    let used = features.length;
+    while (used > 0 && features[used - 1] === 0) used--;
+    // A copy of the used part only: the zeros after it (most of the file) are freed with the original.
+    this.#features = features.slice(0, used + 1);
     this.#cache = new Array<readonly string[] | undefined>(count);
   }
 
@@ -47,10 +57,7 @@ export class WordEntries {
   features(index: number): readonly string[] {
     let fields = this.#cache[index];
     if (fields === undefined) {
-      const at = index * ENTRY_BYTES + 6;
-      const e = this.#entries;
-      const offset = ((e[at + 3] as number) << 24) + ((e[at + 2] as number) << 16) + ((e[at + 1] as number) << 8);
-      const start = offset + (e[at] as number);
+      const start = this.#featureOffsets[index] as number;
       let end = this.#features.indexOf(0, start);
       if (end < 0) end = this.#features.length;
       fields = this.#decoder.decode(this.#features.subarray(start, end)).split(',');
