@@ -11,7 +11,7 @@ export interface TokenizeEvent {
   chars: number;
   /** Tokens kuromoji produced, whitespace tokens included. */
   tokens: number;
-  /** Chunks the text was split into (the event loop got a turn between two chunks). */
+  /** Chunks the text was split into (the event loop gets a turn between two chunks at most every 10 ms). */
   chunks: number;
   /** Milliseconds spent tokenising, excluding the time yielded to the event loop between chunks. */
   ms: number;
