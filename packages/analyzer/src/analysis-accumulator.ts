@@ -4,8 +4,11 @@ import { topByCount } from './ranking.js';
 
 interface TermCount {
   count: number;
-  /** Occurrences per `pos \t reading`: the most frequent one represents the term. */
-  variants: Map<string, number>;
+  /**
+   * Occurrences per content word object (the memo shares one per dictionary entry, so this costs no string per
+   * occurrence); merged per `pos \t reading` at the end, where the most frequent one represents the term.
+   */
+  variants: Map<ContentWord, number>;
 }
 
 /** Counts the terms and phrases of one text, then ranks them into an `Analysis`. */
@@ -21,8 +24,7 @@ export class AnalysisAccumulator {
       this.#terms.set(word.term, entry);
     }
     entry.count++;
-    const variant = `${word.pos}\t${word.reading}`;
-    entry.variants.set(variant, (entry.variants.get(variant) ?? 0) + 1);
+    entry.variants.set(word, (entry.variants.get(word) ?? 0) + 1);
   }
 
   addPhrase(phrase: string): void {
@@ -31,7 +33,7 @@ export class AnalysisAccumulator {
 
   toAnalysis(maxTerms: number, maxPhrases: number): Analysis {
     const terms = topByCount(this.#terms, (entry) => entry.count, maxTerms).map(([term, entry]) => {
-      const [pos = '', reading = ''] = mostFrequent(entry.variants).split('\t');
+      const [pos = '', reading = ''] = mostFrequent(byVariant(entry.variants)).split('\t');
       return { term, reading, pos, count: entry.count };
     });
     const phrases = topByCount(this.#phrases, (count) => count, maxPhrases).map(([phrase, count]) => ({
@@ -40,6 +42,16 @@ export class AnalysisAccumulator {
     }));
     return { tokens: this.tokens, terms, phrases };
   }
+}
+
+/** Counts per `pos \t reading`, in the order each variant was first seen. */
+function byVariant(words: Map<ContentWord, number>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [word, count] of words) {
+    const variant = `${word.pos}\t${word.reading}`;
+    counts.set(variant, (counts.get(variant) ?? 0) + count);
+  }
+  return counts;
 }
 
 /** The key with the highest count; the first one seen wins a tie (Map order is insertion order). */

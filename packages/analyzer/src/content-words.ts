@@ -84,6 +84,10 @@ export function rememberedContentWordOf(token: Token): ContentWord | undefined {
 }
 
 function rememberedUnknownWordOf(token: Token, id: number): ContentWord | undefined {
+  // Most unknown words are symbols, numbers or spaces: ruled out by their part of speech alone.
+  const { pos } = token;
+  if (pos !== '名詞' && pos !== '動詞' && pos !== '形容詞') return undefined;
+  if (pos === '名詞' && EXCLUDED_NOUN_CLASSES.has(token.pos_detail_1)) return undefined;
   let bySurface = unknownMemo.get(id);
   if (bySurface === undefined) {
     bySurface = new Map();

@@ -1,5 +1,6 @@
 import type { AnalysisAccumulator } from './analysis-accumulator.js';
 import { isCountable, normalizeWord } from './content-words.js';
+import type { ContentWord } from './content-words.js';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'word' });
 
@@ -12,6 +13,8 @@ export class LatinTextAnalysis {
   readonly #accumulator: AnalysisAccumulator;
   /** The previous counted word, while only whitespace followed it. */
   #previous: string | undefined;
+  /** One content word object per term of this text (the accumulator counts variants per object). */
+  readonly #words = new Map<string, ContentWord>();
 
   constructor(accumulator: AnalysisAccumulator) {
     this.#accumulator = accumulator;
@@ -30,7 +33,12 @@ export class LatinTextAnalysis {
         this.#previous = undefined;
         continue;
       }
-      this.#accumulator.addWord({ term: word, reading: '', pos: '名詞' });
+      let content = this.#words.get(word);
+      if (content === undefined) {
+        content = { term: word, reading: '', pos: '名詞' };
+        this.#words.set(word, content);
+      }
+      this.#accumulator.addWord(content);
       if (this.#previous !== undefined) this.#accumulator.addPhrase(`${this.#previous} ${word}`);
       this.#previous = word;
     }

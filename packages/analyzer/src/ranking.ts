@@ -12,7 +12,13 @@ export function topByCount<T>(
   countOf: (value: T) => number,
   limit: number,
 ): Array<readonly [string, T]> {
-  const all = [...entries];
+  let all = [...entries];
+  if (Number.isInteger(limit) && limit > 0 && all.length > limit) {
+    // Only entries counted at least as often as the limit-th highest count can make the list: sort those alone.
+    const counts = Float64Array.from(all, ([, value]) => countOf(value)).sort();
+    const threshold = counts[counts.length - limit] as number;
+    all = all.filter(([, value]) => countOf(value) >= threshold);
+  }
   all.sort(([keyA, a], [keyB, b]) => countOf(b) - countOf(a) || compareStrings(keyA, keyB));
   return all.slice(0, limit);
 }
