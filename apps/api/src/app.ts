@@ -8,6 +8,7 @@ import type { MetricsText } from './metrics/cluster-metrics-bridge.js';
 import { KeyAuditGauges } from './metrics/key-audit-gauges.js';
 import { registerQueueGauges } from './metrics/queue-gauges.js';
 import { ApiKeyring, bearerAuth } from './middleware/auth.js';
+import { crawlIdSegment } from './middleware/crawl-id-segment.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
 import { httpMetrics } from './middleware/http-metrics.js';
 import { jsonBody } from './middleware/json-body.js';
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps): ApiApp {
     bearerAuth(new ApiKeyring(deps.apiKeys)),
     rateLimit({ store: deps.store, limit: deps.settings.API_RATE_LIMIT_PER_MINUTE }),
     ...jsonBody({ limit: deps.settings.API_BODY_LIMIT_BYTES }),
+    crawlIdSegment(),
   );
   app.use(crawlRoutes(ctx));
   app.use(pagesRoutes(ctx));

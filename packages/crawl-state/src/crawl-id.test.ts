@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCrawlId, newCrawlId } from './crawl-id.js';
+import { decodeCrawlIdSegment, isCrawlId, newCrawlId } from './crawl-id.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 describe('newCrawlId', () => {
@@ -25,5 +25,16 @@ describe('newCrawlId', () => {
 describe('cursor', () => {
   it('round-trips a stream id', () => {
     expect(decodeCursor(encodeCursor('1795317230056-12'))).toBe('1795317230056-12');
+  });
+});
+
+describe('decodeCrawlIdSegment', () => {
+  it.each(['%ZZ', '%', 'c%E0%A4%A', '%C0'])('is undefined for the malformed percent-encoding %j', (segment) => {
+    expect(decodeCrawlIdSegment(segment)).toBeUndefined();
+  });
+
+  it('decodes a well-formed segment (isCrawlId then decides)', () => {
+    expect(decodeCrawlIdSegment('c0123456789abcdefghij')).toBe('c0123456789abcdefghij');
+    expect(decodeCrawlIdSegment('%41%42')).toBe('AB');
   });
 });

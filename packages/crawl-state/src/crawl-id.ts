@@ -22,3 +22,17 @@ export function newCrawlId(): string {
 export function isCrawlId(value: string): boolean {
   return ID_PATTERN.test(value);
 }
+
+/**
+ * A crawl id as it arrives in a URL path segment (percent-encoded): the decoded text, or undefined when its
+ * percent-encoding is malformed (`%ZZ`, a lone `%`, invalid UTF-8), which the API answers 400 rather than letting
+ * the decoder throw. A decoded text that is not shaped like a crawl id is still a well-formed request: `isCrawlId`
+ * decides, and the API answers 404 so ids cannot be probed.
+ */
+export function decodeCrawlIdSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

@@ -18,6 +18,7 @@ export { LiveStreams } from './live-streams.js';
 export { IdempotencyStore, type IdempotencyResult } from './idempotency-store.js';
 export { type CrawlState } from './crawl-record.js';
 export { CrawlKeys, crawlKeyTable } from './crawl-keys.js';
-export { newCrawlId, isCrawlId } from './crawl-id.js';
+export { newCrawlId, isCrawlId, decodeCrawlIdSegment } from './crawl-id.js';
+export { parseEventId } from './event-id.js';
 export { encodeCursor, decodeCursor } from './cursor.js';
 export { CrawlNotFoundError, CrawlExistsError, InvalidCursorError, InvalidStateOptionError } from './errors.js';
