@@ -9,6 +9,8 @@ export interface CrawlState {
   /** Who created it (the API answers 404 to everyone else). */
   owner: string;
   cancelRequested: boolean;
+  /** The stream id of the crawl's `done` event, once it is appended (the record's `doneId`). */
+  doneEventId?: string;
 }
 
 /** Counters from HMGET replies (missing fields count 0). */
@@ -29,5 +31,10 @@ export function fromRecord(id: string, hash: Readonly<Record<string, string>>): 
     ...(hash.finishedAt ? { finishedAt: hash.finishedAt } : {}),
     counts: toCounts(COUNT_FIELDS.map((field) => hash[field])),
   };
-  return { crawl, owner: hash.owner ?? '', cancelRequested: hash.cancel === '1' };
+  return {
+    crawl,
+    owner: hash.owner ?? '',
+    cancelRequested: hash.cancel === '1',
+    ...(hash.doneId ? { doneEventId: hash.doneId } : {}),
+  };
 }

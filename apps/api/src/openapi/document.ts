@@ -166,18 +166,25 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
         summary: 'Server-sent events: everything from the start (or after Last-Event-ID), then live, until `done`',
         description:
           'Events `page` (PageResult without analysis), `analysis` (AnalysisEvent), `progress` (CrawlCounts) and `done` (DoneEvent). ' +
-          'Every event has an `id:`; reconnecting with `Last-Event-ID` resumes right after it. Comment lines (`: ping`) keep the connection alive.',
+          'Every event has an `id:`; reconnecting with `Last-Event-ID` resumes right after it. Comment lines (`: ping`) keep the connection alive. ' +
+          'The stream ends after `done`; a reconnect with the `done` id (or any later id) answers 204 No Content, which makes an EventSource stop. ' +
+          'A `Last-Event-ID` that is not a stream id within 64 bits (or is the largest one) is a 400.',
         tags: ['crawls'],
         parameters: [
           {
             name: 'Last-Event-ID',
             in: 'header',
             required: false,
-            description: 'Resume right after this event id.',
-            schema: { type: 'string', pattern: '^\\d+-\\d+$' },
+            description:
+              'Resume right after this event id (`<ms>-<seq>`, each an unsigned 64-bit integer in canonical decimal).',
+            schema: { type: 'string', pattern: '^(0|[1-9]\\d{0,19})-(0|[1-9]\\d{0,19})$' },
           },
         ],
         responses: {
+          '204': {
+            description:
+              'The crawl is over and `Last-Event-ID` is its `done` event or later: nothing more will ever come.',
+          },
           '200': {
             description: 'The event stream.',
             content: {

@@ -1,23 +1,38 @@
 import { Router } from 'express';
-import { isStreamId } from '@kumo/keyspace';
+import { parseEventId } from '@kumo/crawl-state';
 import { ShuttingDownError, ValidationError } from '../errors.js';
+import { compareStreamIds } from '../sse/stream-id.js';
 import type { Subscription } from '../sse/stream-multiplexer.js';
 import { loadOwnedCrawl, type RouteContext } from './context.js';
 
+/** The `Last-Event-ID` header through the one event-id codec; 400 for anything it refuses. */
+function lastEventIdOf(header: string | undefined): string | undefined {
+  const raw = header?.trim() || undefined;
+  if (raw === undefined) return undefined;
+  const id = parseEventId(raw);
+  if (id === undefined) {
+    throw new ValidationError('Invalid Last-Event-ID.', [
+      { path: 'Last-Event-ID', message: 'must be the id of an event of this stream' },
+    ]);
+  }
+  return id;
+}
+
 /**
  * `GET /v1/crawls/:id/events`: the crawl's result stream as server-sent events, replayed from the start (or after
- * `Last-Event-ID`), then live through the process's multiplexer; ends after `done`.
+ * `Last-Event-ID`), then live through the process's multiplexer; ends after `done`. A reconnect at or after the
+ * `done` event (what an EventSource does once the stream ended) answers 204 No Content, which an EventSource
+ * treats as final: nothing more will ever come, so it stops instead of reconnecting.
  */
 export function eventsRoutes(ctx: RouteContext): Router {
   const router = Router();
   router.get('/v1/crawls/:id/events', async (req, res) => {
-    const lastEventId = req.get('last-event-id')?.trim() || undefined;
-    if (lastEventId !== undefined && !isStreamId(lastEventId)) {
-      throw new ValidationError('Invalid Last-Event-ID.', [
-        { path: 'Last-Event-ID', message: 'must be the id of an event of this stream' },
-      ]);
+    const lastEventId = lastEventIdOf(req.get('last-event-id'));
+    const { crawl, doneEventId } = await loadOwnedCrawl(ctx.crawls, req.params.id, req.owner);
+    if (lastEventId !== undefined && doneEventId !== undefined && compareStreamIds(lastEventId, doneEventId) >= 0) {
+      res.status(204).end();
+      return;
     }
-    const { crawl } = await loadOwnedCrawl(ctx.crawls, req.params.id, req.owner);
     if (ctx.lifecycle.shuttingDown) throw new ShuttingDownError();
 
     const connection = ctx.hub.open(res);
@@ -40,7 +55,8 @@ export function eventsRoutes(ctx: RouteContext): Router {
     subscription.ready.catch((error: unknown) => {
       if (!connection.ended && !finished) {
         ctx.logger.warn({ err: error, crawlId: crawl.id, reqId: req.id }, 'event replay failed');
-        // Ask the client to come back with Last-Event-ID; the replay resumes where it stopped.
+        // A transient failure (ids are validated above, so Redis cannot refuse them): ask the client to come back
+        // with Last-Event-ID; the replay resumes where it stopped.
         connection.end(2000);
       }
     });

@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
+import type { Response } from 'express';
 import { describe, expect, it } from 'vitest';
-import { formatEvent } from './sse-hub.js';
+import { formatEvent, SseConnection } from './sse-hub.js';
 
 describe('formatEvent', () => {
   it('writes id, event and data lines and a blank line', () => {
@@ -12,5 +14,38 @@ describe('formatEvent', () => {
     expect(formatEvent({ id: '2-0', type: 'done', data: 'a\nb\r\nc' })).toBe(
       'id: 2-0\nevent: done\ndata: a\ndata: b\ndata: c\n\n',
     );
+  });
+});
+
+describe('SseConnection', () => {
+  /** A Response stand-in whose socket is always full: every write waits for `drain`. */
+  function fullResponse() {
+    const res = new EventEmitter() as EventEmitter & { write: () => boolean; end: () => void; writableLength: number };
+    res.write = () => false;
+    res.end = () => undefined;
+    res.writableLength = 1;
+    return res;
+  }
+
+  it('leaves no close listener behind per drain wait (no MaxListenersExceededWarning during a replay)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const res = fullResponse();
+      const connection = new SseConnection(res as unknown as Response, 1024, () => undefined);
+      const baseline = res.listenerCount('close');
+      for (let index = 0; index < 50; index++) {
+        const pending = connection.send({ id: `${index + 1}-0`, type: 'page', data: '{}' });
+        res.emit('drain');
+        await pending;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(res.listenerCount('close')).toBe(baseline);
+      expect(res.listenerCount('drain')).toBe(0);
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

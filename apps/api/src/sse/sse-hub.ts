@@ -73,8 +73,15 @@ export class SseConnection {
     else this.#res.once('close', listener);
   }
 
+  /** Waits for `drain` or `close`, then removes the listener that lost the race (one wait, no leftover listener). */
   async #drain(): Promise<void> {
-    await Promise.race([once(this.#res, 'drain'), once(this.#res, 'close')]);
+    const waiting = new AbortController();
+    const { signal } = waiting;
+    try {
+      await Promise.race([once(this.#res, 'drain', { signal }), once(this.#res, 'close', { signal })]);
+    } finally {
+      waiting.abort();
+    }
   }
 
   #finish(): void {

@@ -19,5 +19,19 @@ export function cursorBefore(id: string): string {
   return ms > 0n ? `${ms - 1n}-0` : '0-0';
 }
 
+/** The largest sequence of a stream id (unsigned 64-bit). */
+const MAX_SEQ = 2n ** 64n - 1n;
+
+/**
+ * `after` itself, unless it lies in a later millisecond than `now` (an id Redis has not reached yet, such as a
+ * far-future `Last-Event-ID` or one of another stream): then the last id before `now`'s millisecond, so the reader
+ * delivers the real events that come instead of waiting for the clock to reach a made-up id.
+ */
+export function notBeyond(after: string, now: string): string {
+  const [afterMs] = parts(after);
+  const [nowMs] = parts(now);
+  return afterMs > nowMs && nowMs > 0n ? `${nowMs - 1n}-${MAX_SEQ}` : after;
+}
+
 /** The stream id before every entry. */
 export const STREAM_START = '0-0';

@@ -2,7 +2,7 @@ import type { CrawlEvent, CrawlStore } from '@kumo/crawl-state';
 import type { CrawlEventType } from '@kumo/contract';
 import type { BlockingReader, KumoKey, StreamEntry } from '@kumo/keyspace';
 import { BucketReader } from './bucket-reader.js';
-import { compareStreamIds, cursorBefore, STREAM_START } from './stream-id.js';
+import { compareStreamIds, cursorBefore, notBeyond, STREAM_START } from './stream-id.js';
 
 /** What the multiplexer needs of the crawl state: event reads and the live-stream plumbing (a `CrawlStore` has both). */
 export type MultiplexerStore = Pick<CrawlStore, 'results' | 'live'>;
@@ -197,6 +197,10 @@ export class StreamMultiplexer {
 
   async #replay(crawlId: string, state: StreamState, subscriber: Subscriber): Promise<void> {
     await state.started;
+    if (subscriber.lastId !== STREAM_START) {
+      // A resume point Redis has not reached yet would hide every real event until its clock got there.
+      subscriber.lastId = notBeyond(subscriber.lastId, await this.#store.live.wake(state.bucket));
+    }
     for (;;) {
       if (subscriber.closed) return;
       const events = await this.#store.results.readEvents(crawlId, {
