@@ -1,9 +1,13 @@
 import { freePort } from '@kumo/local-redis';
-import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { descendantPids, isRunning, runCommand, runKumo, runShell } from '../helpers/cli-run.js';
 import { testEnv, uniquePrefix } from '../helpers/env.js';
-import { type AppProcess, startApp } from '../helpers/processes.js';
+import { type AppProcess, repoRoot, startApp } from '../helpers/processes.js';
 
 const redisUrl = inject('redisUrl');
 const prefixes: string[] = [];
@@ -11,17 +15,31 @@ let launcher: AppProcess | undefined;
 
 /** `npm start`'s process with its own prefix and API port, JSON logs; unset credentials so it generates them. */
 async function startLauncher(overrides: Record<string, string> = {}) {
+  const { env, apiPort, prefix } = await launcherEnv(overrides);
+  const app = startApp('launcher', env);
+  launcher = app;
+  return { app, env, apiPort, prefix };
+}
+
+/**
+ * A launcher's environment: its own prefix, API port and data directory (so its instance lock meets no other
+ * launcher, nor a developer's `npm start`), JSON logs.
+ */
+async function launcherEnv(overrides: Record<string, string> = {}) {
   const prefix = uniquePrefix('launch');
   prefixes.push(prefix);
   const apiPort = await freePort();
   const env = testEnv({
     redisUrl,
     prefix,
-    overrides: { API_PORT: String(apiPort), SAMPLE_SITE_PORT: '0', ...overrides },
+    overrides: {
+      API_PORT: String(apiPort),
+      SAMPLE_SITE_PORT: '0',
+      KUMO_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kumo-launcher-')),
+      ...overrides,
+    },
   });
-  const app = startApp('launcher', env);
-  launcher = app;
-  return { app, env, apiPort, prefix };
+  return { env, apiPort, prefix };
 }
 
 /** The banner's lines (the launcher prints it as plain text between its JSON log lines). */
@@ -114,6 +132,59 @@ describe('npm start (apps/launcher)', () => {
     expect(exit.code).not.toBe(0);
     expect(app.output).toContain('API_PORT');
     expect(app.childPids()).toEqual([]);
+  });
+});
+
+describe('npm start stops for good (issue 21, point 2)', () => {
+  /** How long the apps may take to stop (the test env's SHUTDOWN_TIMEOUT_MS), plus the launcher's margin. */
+  const stopWithinMs = Number(testEnv({ redisUrl, prefix: 'x' }).SHUTDOWN_TIMEOUT_MS) + 10_000;
+
+  it('SIGTERM to the `npm start` process itself stops the launcher and every app, exit 0', async () => {
+    const { env } = await launcherEnv();
+    const npm = spawn('npm', ['start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    for (const stream of [npm.stdout, npm.stderr]) stream.on('data', (chunk: Buffer) => (output += String(chunk)));
+    const exited = once(npm, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    let pids: number[] = [];
+    try {
+      await vi.waitFor(() => expect(output).toContain('Press Ctrl-C to stop.'), { timeout: 240_000, interval: 200 });
+      pids = descendantPids(npm.pid ?? -1);
+      // The launcher, three apps and their workers.
+      expect(pids.length, output.slice(-3000)).toBeGreaterThanOrEqual(4);
+      npm.kill('SIGTERM');
+      await vi.waitFor(() => expect(pids.filter(isRunning)).toEqual([]), { timeout: stopWithinMs, interval: 100 });
+      const [code] = await exited;
+      expect(code, output.slice(-3000)).toBe(0);
+      expect(output).toMatch(/"msg":"stopped"/);
+    } finally {
+      for (const pid of [npm.pid ?? -1, ...pids].filter(isRunning)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('a second start in the same checkout names the first and exits 1; a SIGKILLed launcher takes its apps along and leaves a stale lock the next start takes over', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kumo-launcher-'));
+    const first = await startLauncher({ KUMO_DATA_DIR: dataDir });
+    const firstLines = await banner(first.app);
+    const pids = descendantPids(first.app.pid);
+    try {
+      const second = await startLauncher({ KUMO_DATA_DIR: dataDir });
+      const exit = await second.app.exited;
+      expect(exit.code, second.app.output.slice(-3000)).toBe(1);
+      expect(second.app.output).toContain('KUMO_LAUNCHER_ALREADY_RUNNING');
+      expect(second.app.output).toContain(`pid ${first.app.pid}`);
+      expect(second.app.output).toContain(bannerValue(firstLines, 'API '));
+      expect(second.app.childPids()).toEqual([]);
+
+      expect(pids.length).toBeGreaterThanOrEqual(3);
+      await first.app.stop('SIGKILL');
+      // Every app notices its launcher is gone (its IPC channel closed) and stops.
+      await vi.waitFor(() => expect(pids.filter(isRunning)).toEqual([]), { timeout: stopWithinMs, interval: 100 });
+
+      const third = await startLauncher({ KUMO_DATA_DIR: dataDir });
+      await banner(third.app);
+    } finally {
+      for (const pid of pids.filter(isRunning)) process.kill(pid, 'SIGKILL');
+    }
   });
 });
 

@@ -41,7 +41,9 @@ export class ChildApp {
     this.child = spawn(process.execPath, [options.entry], {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel is the app's lifeline: it closes when the launcher dies (SIGKILL included), and the app's
+      // supervisor then shuts down (`watchParent`) instead of running on as an orphan.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
     this.exited = once(this.child, 'exit').then(([code, signal]) => ({

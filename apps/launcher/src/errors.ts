@@ -38,3 +38,18 @@ export class AppStartTimeoutError extends KumoError {
     });
   }
 }
+
+/** Another `npm start` of the same checkout (same data directory) is running: its lock file names a live pid. */
+export class AlreadyRunningError extends KumoError {
+  readonly pid: number;
+
+  constructor(pid: number, apiUrl: string | undefined, lockFile: string) {
+    super(
+      'KUMO_LAUNCHER_ALREADY_RUNNING',
+      `kumo is already running here (pid ${pid}${apiUrl ? `, API at ${apiUrl}` : ', still starting'}); ` +
+        `stop it first (Ctrl-C or kill ${pid}). Lock: ${lockFile}`,
+      { kind: 'permanent' },
+    );
+    this.pid = pid;
+  }
+}

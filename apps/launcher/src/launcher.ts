@@ -3,10 +3,11 @@ import { type Config, ConfigError, loadConfig } from '@kumo/config';
 import { isKumoError } from '@kumo/errors';
 import { createLogger } from '@kumo/observability';
 import { formatBanner } from './banner.js';
-import { AppExitedError } from './errors.js';
+import { AlreadyRunningError, AppExitedError } from './errors.js';
+import { InstanceLock } from './instance-lock.js';
 import { LocalSystem } from './local-system.js';
 import { LogRenderer } from './log-renderer.js';
-import { repoRoot } from './paths.js';
+import { dataDir, repoRoot } from './paths.js';
 import type { StopSignals } from './stop-signals.js';
 
 /** Exit codes of `npm start`. */
@@ -68,6 +69,16 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
     destination: lineSink((line) => renderer.line('launcher', line)),
   });
 
+  let lock: InstanceLock;
+  try {
+    lock = InstanceLock.acquire(dataDir(config.KUMO_DATA_DIR, options.root ?? repoRoot));
+  } catch (error) {
+    if (!(error instanceof AlreadyRunningError)) throw error;
+    log.fatal({ code: error.code, pid: error.pid }, error.message);
+    options.stderr.write(`kumo: ${error.code}: ${error.message}\n`);
+    return LAUNCHER_EXIT.failed;
+  }
+
   const { stops } = options;
   const system = new LocalSystem({
     config,
@@ -79,7 +90,10 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
     readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
   });
   // Whatever happens to the launcher, the apps' process groups do not outlive it.
-  const killOnExit = () => system.kill();
+  const killOnExit = () => {
+    system.kill();
+    lock.release();
+  };
   process.once('exit', killOnExit);
   stops.onRequest((count, reason) => {
     if (count === 1) log.info({ reason }, 'stopping');
@@ -93,6 +107,7 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
   try {
     const banner = await system.start();
     if (banner) {
+      lock.serving(banner.apiUrl);
       options.stdout.write(formatBanner(banner));
       log.info({ apiUrl: banner.apiUrl, sampleUrl: banner.sampleUrl }, 'ready');
       const outcome = await Promise.race([stops.first.then(() => undefined), system.firstAppExit()]);
@@ -116,6 +131,7 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
     log.error({ err: error }, 'shutdown failed');
   } finally {
     process.removeListener('exit', killOnExit);
+    lock.release();
   }
   if (exitCode === LAUNCHER_EXIT.ok && stops.count > 1) exitCode = LAUNCHER_EXIT.forced;
   return exitCode;

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { watchParent } from './parent-watch.js';
 import { restartDelay, RestartWindow } from './backoff.js';
 import { RestartStormError, SupervisorNotPrimaryError } from './errors.js';
 import { supervisorEvents } from './events.js';
@@ -191,11 +192,18 @@ export async function runSupervisor(options: SupervisorOptions): Promise<Supervi
   const removeSignalHandlers = () => {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    stopWatchingParent();
   };
   if (opts.handleSignals) {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   }
+  // The process that started this app (the launcher) is gone: stop as on SIGTERM instead of living on as an orphan.
+  const stopWatchingParent = watchParent(() => {
+    if (state !== 'running') return;
+    logger.warn({ name }, 'parent process exited: shutting down');
+    beginShutdown('parent exited');
+  });
 
   if (opts.onMetricsRequest) {
     try {
