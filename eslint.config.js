@@ -8,6 +8,11 @@ import tseslint from 'typescript-eslint';
 const ioredisMessage =
   'Only @kumo/keyspace and the queue connection factory (packages/queues/src/connection.ts) may import ioredis: every Redis write goes through the key package.';
 
+/** Built-in error classes that carry no kumo code. */
+const UNCODED_ERRORS = '/^(Error|TypeError|RangeError|SyntaxError|ReferenceError|EvalError|URIError|AggregateError)$/';
+const uncodedMessage =
+  "Throw a coded error (a KumoError subclass from the package's errors.ts, listed in docs/errors.md), not a bare built-in error.";
+
 export default tseslint.config(
   {
     ignores: [
@@ -46,6 +51,29 @@ export default tseslint.config(
           object: 'process',
           property: 'env',
           message: 'Read configuration through @kumo/config (loadConfig), never process.env directly.',
+        },
+      ],
+    },
+  },
+  {
+    // Production code throws coded errors only (KumoError subclasses, docs/errors.md): callers branch on `code`,
+    // never on a message. Tests and fixtures may throw what they like.
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/__fixtures__/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `ThrowStatement > NewExpression[callee.name=${UNCODED_ERRORS}]`,
+          message: uncodedMessage,
+        },
+        {
+          selector: `ThrowStatement > ConditionalExpression > NewExpression[callee.name=${UNCODED_ERRORS}]`,
+          message: uncodedMessage,
+        },
+        {
+          selector: `ThrowStatement > CallExpression[callee.name=${UNCODED_ERRORS}]`,
+          message: uncodedMessage,
         },
       ],
     },

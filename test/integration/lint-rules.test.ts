@@ -17,6 +17,11 @@ function lintAs(filePath: string, source: string) {
 
 const importIoredis = "import { Redis } from 'ioredis';\nexport const client = new Redis();\n";
 const readEnv = 'export const port = process.env.API_PORT;\n';
+const throwUncoded = "export function check(ok: boolean): void {\n  if (!ok) throw new Error('not ok');\n}\n";
+const throwTypeError = "export function check(ok: boolean): void {\n  if (!ok) throw new TypeError('not ok');\n}\n";
+const throwCoded =
+  "import { defineError } from '@kumo/errors';\n\nclass NotOk extends defineError('KUMO_PROBE_NOT_OK', 'permanent') {}\n\n" +
+  "export function check(ok: boolean): void {\n  if (!ok) throw new NotOk('not ok');\n}\n";
 
 describe('lint rules that keep the architecture', () => {
   it.each([
@@ -24,6 +29,8 @@ describe('lint rules that keep the architecture', () => {
     ['apps/api/src/probe.ts', importIoredis, 'no-restricted-imports'],
     ['packages/crawl-state/src/probe.ts', importIoredis, 'no-restricted-imports'],
     ['apps/api/src/probe.ts', readEnv, 'no-restricted-properties'],
+    ['packages/crawler/src/probe.ts', throwUncoded, 'no-restricted-syntax'],
+    ['apps/api/src/routes/probe.ts', throwTypeError, 'no-restricted-syntax'],
   ])('%s is refused: %s', (filePath, source, rule) => {
     const messages = lintAs(filePath, source);
     expect(messages.map((message) => message.ruleId)).toContain(rule);
@@ -33,6 +40,10 @@ describe('lint rules that keep the architecture', () => {
     ['packages/keyspace/src/probe.ts', importIoredis],
     ['packages/queues/src/connection.ts', importIoredis],
     ['packages/config/src/probe.ts', readEnv],
+    ['packages/crawler/src/probe.ts', throwCoded],
+    ['packages/crawler/src/probe.test.ts', throwUncoded],
+    ['packages/crawler/src/__fixtures__/probe.ts', throwUncoded],
+    ['test/helpers/probe.ts', throwUncoded],
   ])('%s is allowed', (filePath, source) => {
     const messages = lintAs(filePath, source).filter((message) => message.ruleId?.startsWith('no-restricted'));
     expect(messages).toEqual([]);

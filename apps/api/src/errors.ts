@@ -1,4 +1,29 @@
-import { KumoError } from '@kumo/errors';
+import { defineError, KumoError } from '@kumo/errors';
+
+/**
+ * Every code this app produces. The ones the API answers with are the keys of `PROBLEM_TABLE` (problems.ts); the
+ * others (`INVALID_OPTION`, `INVALID_SEED`, `STREAM_CLOSED`) never reach a client as such (a 500 at most).
+ */
+export const ApiErrorCode = {
+  VALIDATION: 'KUMO_API_VALIDATION',
+  MALFORMED_JSON: 'KUMO_API_MALFORMED_JSON',
+  UNAUTHORIZED: 'KUMO_API_UNAUTHORIZED',
+  NOT_FOUND: 'KUMO_API_NOT_FOUND',
+  ROUTE_NOT_FOUND: 'KUMO_API_ROUTE_NOT_FOUND',
+  REPORT_NOT_READY: 'KUMO_API_REPORT_NOT_READY',
+  IDEMPOTENCY_CONFLICT: 'KUMO_API_IDEMPOTENCY_CONFLICT',
+  PAYLOAD_TOO_LARGE: 'KUMO_API_PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'KUMO_API_UNSUPPORTED_MEDIA_TYPE',
+  RATE_LIMITED: 'KUMO_API_RATE_LIMITED',
+  OVERLOADED: 'KUMO_API_OVERLOADED',
+  INTERNAL: 'KUMO_API_INTERNAL',
+  REDIS_UNAVAILABLE: 'KUMO_API_REDIS_UNAVAILABLE',
+  SHUTTING_DOWN: 'KUMO_API_SHUTTING_DOWN',
+  INVALID_OPTION: 'KUMO_API_INVALID_OPTION',
+  INVALID_SEED: 'KUMO_API_INVALID_SEED',
+  STREAM_CLOSED: 'KUMO_API_STREAM_CLOSED',
+} as const;
+export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
 /** One field that failed validation, as it appears in a problem's `errors` array. */
 export interface FieldError {
@@ -18,7 +43,7 @@ export class ApiError extends KumoError {
   readonly errors: readonly FieldError[] | undefined;
 
   constructor(
-    code: string,
+    code: ApiErrorCode,
     message: string,
     options: { cause?: unknown; headers?: Record<string, string>; errors?: FieldError[] } = {},
   ) {
@@ -31,35 +56,35 @@ export class ApiError extends KumoError {
 /** The body, a query parameter or a header does not satisfy the contract (400, with `errors[].path`). */
 export class ValidationError extends ApiError {
   constructor(message: string, errors: FieldError[]) {
-    super('KUMO_API_VALIDATION', message, { errors });
+    super(ApiErrorCode.VALIDATION, message, { errors });
   }
 }
 
 /** The body is not well-formed JSON (400). */
 export class MalformedJsonError extends ApiError {
   constructor(cause?: unknown) {
-    super('KUMO_API_MALFORMED_JSON', 'The request body is not valid JSON.', { cause });
+    super(ApiErrorCode.MALFORMED_JSON, 'The request body is not valid JSON.', { cause });
   }
 }
 
 /** No bearer key, or one that is not configured (401). */
 export class UnauthorizedError extends ApiError {
   constructor(message: string, challenge: string) {
-    super('KUMO_API_UNAUTHORIZED', message, { headers: { 'WWW-Authenticate': challenge } });
+    super(ApiErrorCode.UNAUTHORIZED, message, { headers: { 'WWW-Authenticate': challenge } });
   }
 }
 
 /** The crawl does not exist, has expired, or belongs to another key: all look the same (404). */
 export class CrawlNotFoundError extends ApiError {
   constructor(id: string) {
-    super('KUMO_API_NOT_FOUND', `No crawl with id ${JSON.stringify(id.slice(0, 100))}.`);
+    super(ApiErrorCode.NOT_FOUND, `No crawl with id ${JSON.stringify(id.slice(0, 100))}.`);
   }
 }
 
 /** No route matches the method and path (404). */
 export class RouteNotFoundError extends ApiError {
   constructor(method: string, path: string) {
-    super('KUMO_API_ROUTE_NOT_FOUND', `No route for ${method} ${path.slice(0, 200)}.`);
+    super(ApiErrorCode.ROUTE_NOT_FOUND, `No route for ${method} ${path.slice(0, 200)}.`);
   }
 }
 
@@ -67,7 +92,7 @@ export class RouteNotFoundError extends ApiError {
 export class ReportNotReadyError extends ApiError {
   constructor(id: string, status: string) {
     super(
-      'KUMO_API_REPORT_NOT_READY',
+      ApiErrorCode.REPORT_NOT_READY,
       status === 'completed'
         ? `The report of crawl ${id} is not stored (it may have expired).`
         : `The report of crawl ${id} is available once the crawl is completed; its status is ${status}.`,
@@ -79,7 +104,7 @@ export class ReportNotReadyError extends ApiError {
 export class IdempotencyConflictError extends ApiError {
   constructor() {
     super(
-      'KUMO_API_IDEMPOTENCY_CONFLICT',
+      ApiErrorCode.IDEMPOTENCY_CONFLICT,
       'This Idempotency-Key was already used with a different request body within the last 24 hours.',
     );
   }
@@ -88,21 +113,21 @@ export class IdempotencyConflictError extends ApiError {
 /** The body is larger than `API_BODY_LIMIT_BYTES` (413). */
 export class PayloadTooLargeError extends ApiError {
   constructor(limit: number, cause?: unknown) {
-    super('KUMO_API_PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`, { cause });
+    super(ApiErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${limit} bytes.`, { cause });
   }
 }
 
 /** The body is not `application/json` (UTF-8) (415). */
 export class UnsupportedMediaTypeError extends ApiError {
   constructor(message = 'The request body must be application/json (UTF-8).', cause?: unknown) {
-    super('KUMO_API_UNSUPPORTED_MEDIA_TYPE', message, { cause });
+    super(ApiErrorCode.UNSUPPORTED_MEDIA_TYPE, message, { cause });
   }
 }
 
 /** The API key sent more requests than `API_RATE_LIMIT_PER_MINUTE` in this minute (429 + Retry-After). */
 export class RateLimitedError extends ApiError {
   constructor(limit: number, retryAfterS: number) {
-    super('KUMO_API_RATE_LIMITED', `Rate limit of ${limit} requests per minute exceeded for this key.`, {
+    super(ApiErrorCode.RATE_LIMITED, `Rate limit of ${limit} requests per minute exceeded for this key.`, {
       headers: { 'Retry-After': String(retryAfterS) },
     });
   }
@@ -111,7 +136,7 @@ export class RateLimitedError extends ApiError {
 /** Admission control: too many crawls running or too many jobs waiting (429 + Retry-After). */
 export class OverloadedError extends ApiError {
   constructor(message: string, retryAfterS: number) {
-    super('KUMO_API_OVERLOADED', message, { headers: { 'Retry-After': String(retryAfterS) } });
+    super(ApiErrorCode.OVERLOADED, message, { headers: { 'Retry-After': String(retryAfterS) } });
   }
 }
 
@@ -121,15 +146,24 @@ export class OverloadedError extends ApiError {
  */
 export class RedisUnavailableError extends ApiError {
   constructor(cause?: unknown) {
-    super('KUMO_API_REDIS_UNAVAILABLE', 'The data store is unavailable; retry shortly.', { cause });
+    super(ApiErrorCode.REDIS_UNAVAILABLE, 'The data store is unavailable; retry shortly.', { cause });
   }
 }
 
 /** The process is shutting down and takes no new long-lived work (503 + Retry-After). */
 export class ShuttingDownError extends ApiError {
   constructor() {
-    super('KUMO_API_SHUTTING_DOWN', 'The server is shutting down; retry on another connection.', {
+    super(ApiErrorCode.SHUTTING_DOWN, 'The server is shutting down; retry on another connection.', {
       headers: { Connection: 'close' },
     });
   }
 }
+
+/** An option of an API component (key ring, rate limit, SSE hub, stream multiplexer, security headers) is invalid. */
+export class ApiOptionError extends defineError(ApiErrorCode.INVALID_OPTION, 'critical') {}
+
+/** A seed URL reached normalisation without being an absolute http(s) URL (validation should have refused it). */
+export class InvalidSeedError extends defineError(ApiErrorCode.INVALID_SEED, 'permanent') {}
+
+/** An event was written to an event stream that has ended (client gone, too slow, or the multiplexer closed). */
+export class StreamClosedError extends defineError(ApiErrorCode.STREAM_CLOSED, 'permanent') {}

@@ -15,6 +15,10 @@ export {
   OverloadedError,
   RedisUnavailableError,
   ShuttingDownError,
+  ApiOptionError,
+  InvalidSeedError,
+  StreamClosedError,
+  ApiErrorCode,
   type FieldError,
 } from './errors.js';
 export {
@@ -23,8 +27,8 @@ export {
   PROBLEM_DOCS_URL,
   problem,
   toProblemResponse,
-  isRedisUnavailable,
-  type ApiErrorCode,
+  BACKEND_UNAVAILABLE_CODES,
+  type ProblemCode,
   type ProblemResponse,
 } from './problems.js';
 export { buildOpenApiDocument, toOpenApiPath, type OpenApiDocument, type OpenApiOptions } from './openapi/document.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeSeed, normalizeSeeds } from './normalize-seed.js';
+import { InvalidSeedError } from './errors.js';
 
 // The same cases @kumo/crawler's normalizeUrl is specified by: the seen-set must hold the form the crawler uses.
 describe('normalizeSeed', () => {
@@ -20,7 +21,7 @@ describe('normalizeSeed', () => {
   });
 
   it('refuses other schemes', () => {
-    expect(() => normalizeSeed('ftp://example.com/')).toThrow(TypeError);
+    expect(() => normalizeSeed('ftp://example.com/')).toThrow(InvalidSeedError);
   });
 
   it('drops seeds that normalise to the same URL, keeping the first order', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { problemSchema } from '@kumo/contract';
-import { QueueUnavailableError } from '@kumo/queues';
+import { isRedisUnavailable, QueueUnavailableError } from '@kumo/queues';
 import {
   CrawlNotFoundError,
   IdempotencyConflictError,
@@ -17,13 +17,7 @@ import {
   ValidationError,
   type ApiError,
 } from './errors.js';
-import {
-  API_ERROR_CODES,
-  BACKEND_UNAVAILABLE_CODES,
-  PROBLEM_TABLE,
-  isRedisUnavailable,
-  toProblemResponse,
-} from './problems.js';
+import { API_ERROR_CODES, BACKEND_UNAVAILABLE_CODES, PROBLEM_TABLE, toProblemResponse } from './problems.js';
 
 describe('toProblemResponse', () => {
   const cases: [ApiError, number, string][] = [

@@ -13,7 +13,7 @@ import {
   reportSchema,
 } from '@kumo/contract';
 import { z } from 'zod';
-import { ApiBadResponseError } from './errors.js';
+import { ApiBadResponseError, CliUsageError } from './errors.js';
 import { problemFrom, unreachable } from './http-errors.js';
 import { type FollowEventsOptions, followEvents } from './event-stream.js';
 import type { SseEvent } from './sse-parser.js';
@@ -43,7 +43,7 @@ export class ApiClient {
     try {
       base = new URL(options.baseUrl);
     } catch {
-      throw new TypeError(`baseUrl must be an absolute http(s) URL, got ${JSON.stringify(options.baseUrl)}`);
+      throw new CliUsageError(`baseUrl must be an absolute http(s) URL, got ${JSON.stringify(options.baseUrl)}`);
     }
     // A trailing slash makes relative resolution keep a path prefix (https://host/kumo/ + v1/crawls).
     if (!base.pathname.endsWith('/')) base.pathname += '/';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiProblemError, EventStreamLostError } from './errors.js';
+import { ApiBadResponseError, ApiProblemError, EventStreamLostError } from './errors.js';
 import { problemFrom, unreachable } from './http-errors.js';
 import { type SseEvent, SseParser } from './sse-parser.js';
 
@@ -75,7 +75,7 @@ export async function* followEvents(options: FollowEventsOptions): AsyncGenerato
         if (response.status < 500 && response.status !== 429) throw problem;
         throw new RetryableStreamError(problem);
       }
-      if (!response.body) throw new Error('the event stream answered without a body');
+      if (!response.body) throw new ApiBadResponseError(response.status, 'the event stream answered without a body');
 
       const parser = new SseParser();
       const decoder = new TextDecoder();

@@ -1,16 +1,23 @@
-import { KumoError } from '@kumo/errors';
+import { defineError } from '@kumo/errors';
+
+/** Every code this app produces. Callers branch on these, never on messages. */
+export const LauncherErrorCode = {
+  APP_NOT_BUILT: 'KUMO_LAUNCHER_APP_NOT_BUILT',
+  APP_EXITED: 'KUMO_LAUNCHER_APP_EXITED',
+  START_TIMEOUT: 'KUMO_LAUNCHER_START_TIMEOUT',
+  ALREADY_RUNNING: 'KUMO_LAUNCHER_ALREADY_RUNNING',
+} as const;
+export type LauncherErrorCode = (typeof LauncherErrorCode)[keyof typeof LauncherErrorCode];
 
 /** An app's entry point is missing: the monorepo was not built (`npm start` builds it first). */
-export class AppNotBuiltError extends KumoError {
+export class AppNotBuiltError extends defineError(LauncherErrorCode.APP_NOT_BUILT, 'critical') {
   constructor(app: string, entry: string) {
-    super('KUMO_LAUNCHER_APP_NOT_BUILT', `${app} is not built (${entry} is missing): run \`npm run build\` first`, {
-      kind: 'critical',
-    });
+    super(`${app} is not built (${entry} is missing): run \`npm run build\` first`);
   }
 }
 
 /** An app exited before it logged `ready`, or while kumo was running: its supervisor gave up. */
-export class AppExitedError extends KumoError {
+export class AppExitedError extends defineError(LauncherErrorCode.APP_EXITED, 'critical') {
   readonly app: string;
   readonly exitCode: number | null;
   readonly signal: string | null;
@@ -18,11 +25,9 @@ export class AppExitedError extends KumoError {
   constructor(app: string, exitCode: number | null, signal: string | null, phase: 'starting' | 'running') {
     const how = signal ? `signal ${signal}` : `code ${String(exitCode)}`;
     super(
-      'KUMO_LAUNCHER_APP_EXITED',
       phase === 'starting'
         ? `${app} exited during start-up (${how}); see its log lines above`
         : `${app} exited unexpectedly (${how}): its supervisor gave up; stopping kumo`,
-      { kind: 'critical' },
     );
     this.app = app;
     this.exitCode = exitCode;
@@ -31,24 +36,20 @@ export class AppExitedError extends KumoError {
 }
 
 /** An app did not log `ready` in time. */
-export class AppStartTimeoutError extends KumoError {
+export class AppStartTimeoutError extends defineError(LauncherErrorCode.START_TIMEOUT, 'critical') {
   constructor(app: string, timeoutMs: number) {
-    super('KUMO_LAUNCHER_START_TIMEOUT', `${app} did not log "ready" within ${timeoutMs} ms; see its log lines above`, {
-      kind: 'critical',
-    });
+    super(`${app} did not log "ready" within ${timeoutMs} ms; see its log lines above`);
   }
 }
 
 /** Another `npm start` of the same checkout (same data directory) is running: its lock file names a live pid. */
-export class AlreadyRunningError extends KumoError {
+export class AlreadyRunningError extends defineError(LauncherErrorCode.ALREADY_RUNNING, 'permanent') {
   readonly pid: number;
 
   constructor(pid: number, apiUrl: string | undefined, lockFile: string) {
     super(
-      'KUMO_LAUNCHER_ALREADY_RUNNING',
       `kumo is already running here (pid ${pid}${apiUrl ? `, API at ${apiUrl}` : ', still starting'}); ` +
         `stop it first (Ctrl-C or kill ${pid}). Lock: ${lockFile}`,
-      { kind: 'permanent' },
     );
     this.pid = pid;
   }

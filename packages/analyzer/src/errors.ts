@@ -1,17 +1,23 @@
-import { KumoError } from '@kumo/errors';
+import { defineError } from '@kumo/errors';
+
+/** Every code this package produces. Callers branch on these, never on messages. */
+export const AnalyzerErrorCode = {
+  DICTIONARY: 'KUMO_ANALYZER_DICTIONARY',
+  DICTIONARY_LAYOUT: 'KUMO_ANALYZER_DICTIONARY_LAYOUT',
+  INVALID_OPTION: 'KUMO_ANALYZER_INVALID_OPTION',
+  REPORT_PHASE: 'KUMO_ANALYZER_REPORT_PHASE',
+} as const;
+export type AnalyzerErrorCode = (typeof AnalyzerErrorCode)[keyof typeof AnalyzerErrorCode];
 
 /**
  * The kuromoji dictionary shipped with the package could not be read or decoded. Without it no page can be
  * analysed, so the process is unusable: `critical` (the worker stops and the supervisor acts).
  */
-export class DictionaryError extends KumoError {
+export class DictionaryError extends defineError(AnalyzerErrorCode.DICTIONARY, 'critical') {
   readonly dicPath: string;
 
   constructor(dicPath: string, cause: unknown) {
-    super('KUMO_ANALYZER_DICTIONARY', `Could not load the kuromoji dictionary from ${dicPath}`, {
-      cause,
-      kind: 'critical',
-    });
+    super(`Could not load the kuromoji dictionary from ${dicPath}`, { cause });
     this.dicPath = dicPath;
   }
 }
@@ -20,21 +26,21 @@ export class DictionaryError extends KumoError {
  * A kuromoji dictionary file has another size or header than the kuromoji 0.1.2 layout the engine reads (another
  * kuromoji version, a truncated or corrupted file). Critical, like a missing dictionary: no page can be analysed.
  */
-export class DictionaryLayoutError extends KumoError {
+export class DictionaryLayoutError extends defineError(AnalyzerErrorCode.DICTIONARY_LAYOUT, 'critical') {
   readonly file: string;
 
   constructor(file: string, message: string) {
-    super('KUMO_ANALYZER_DICTIONARY_LAYOUT', `${file}: ${message}`, { kind: 'critical' });
+    super(`${file}: ${message}`);
     this.file = file;
   }
 }
 
 /** An option passed to the analyzer is out of range. A programming error: `permanent`, never retried. */
-export class AnalyzerOptionError extends KumoError {
+export class AnalyzerOptionError extends defineError(AnalyzerErrorCode.INVALID_OPTION, 'permanent') {
   readonly option: string;
 
   constructor(option: string, message: string) {
-    super('KUMO_ANALYZER_INVALID_OPTION', message, { kind: 'permanent' });
+    super(message);
     this.option = option;
   }
 }
@@ -43,8 +49,4 @@ export class AnalyzerOptionError extends KumoError {
  * A `ReportBuilder` method was called in the wrong phase (e.g. `addPage` after `selectKeywords`).
  * A programming error in the aggregate job: `permanent`.
  */
-export class ReportPhaseError extends KumoError {
-  constructor(message: string) {
-    super('KUMO_ANALYZER_REPORT_PHASE', message, { kind: 'permanent' });
-  }
-}
+export class ReportPhaseError extends defineError(AnalyzerErrorCode.REPORT_PHASE, 'permanent') {}

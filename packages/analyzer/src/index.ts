@@ -11,4 +11,4 @@ export { splitIntoChunks, DEFAULT_MAX_CHUNK_CHARS, MIN_MAX_CHUNK_CHARS } from '.
 export { LIGHT_VERBS, LIGHT_ADJECTIVES } from './content-words.js';
 export { ENGLISH_STOP_WORDS } from './english-stop-words.js';
 export { TOKENIZE_CHANNEL, DICTIONARY_CHANNEL, type TokenizeEvent, type DictionaryLoadEvent } from './diagnostics.js';
-export { DictionaryError, AnalyzerOptionError, ReportPhaseError } from './errors.js';
+export { DictionaryError, AnalyzerOptionError, ReportPhaseError, AnalyzerErrorCode } from './errors.js';

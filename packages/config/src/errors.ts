@@ -1,4 +1,10 @@
-import { KumoError } from '@kumo/errors';
+import { defineError } from '@kumo/errors';
+
+/** Every code this package produces. Callers branch on these, never on messages. */
+export const ConfigErrorCode = {
+  INVALID: 'KUMO_CONFIG_INVALID',
+} as const;
+export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
 
 export interface ConfigIssue {
   variable: string;
@@ -6,14 +12,12 @@ export interface ConfigIssue {
 }
 
 /** The environment does not hold a valid configuration. The message lists every bad variable. */
-export class ConfigError extends KumoError {
+export class ConfigError extends defineError(ConfigErrorCode.INVALID, 'critical') {
   readonly issues: readonly ConfigIssue[];
 
   constructor(issues: ConfigIssue[]) {
     const lines = issues.map((issue) => `  ${issue.variable}: ${issue.message}`);
-    super('KUMO_CONFIG_INVALID', `Invalid configuration (${issues.length} problem(s)):\n${lines.join('\n')}`, {
-      kind: 'critical',
-    });
+    super(`Invalid configuration (${issues.length} problem(s)):\n${lines.join('\n')}`);
     this.issues = issues;
   }
 }

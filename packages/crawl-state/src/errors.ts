@@ -1,32 +1,37 @@
-import { KumoError } from '@kumo/errors';
+import { defineError } from '@kumo/errors';
+
+/** Every code this package produces. Callers branch on these, never on messages. */
+export const CrawlStateErrorCode = {
+  CRAWL_NOT_FOUND: 'KUMO_STATE_CRAWL_NOT_FOUND',
+  CRAWL_EXISTS: 'KUMO_STATE_CRAWL_EXISTS',
+  INVALID_CURSOR: 'KUMO_STATE_INVALID_CURSOR',
+  INVALID_OPTION: 'KUMO_STATE_INVALID_OPTION',
+} as const;
+export type CrawlStateErrorCode = (typeof CrawlStateErrorCode)[keyof typeof CrawlStateErrorCode];
 
 /**
  * The crawl record does not exist (never created, or expired). Writes refuse to run so that nothing of an expired
  * crawl is re-created without its record. Permanent: retrying cannot bring the record back.
  */
-export class CrawlNotFoundError extends KumoError {
+export class CrawlNotFoundError extends defineError(CrawlStateErrorCode.CRAWL_NOT_FOUND, 'permanent') {
   constructor(crawlId: string) {
-    super('KUMO_STATE_CRAWL_NOT_FOUND', `crawl ${crawlId} does not exist (unknown or expired)`, { kind: 'permanent' });
+    super(`crawl ${crawlId} does not exist (unknown or expired)`);
   }
 }
 
 /** `createCrawl` was called with an id that is already taken. */
-export class CrawlExistsError extends KumoError {
+export class CrawlExistsError extends defineError(CrawlStateErrorCode.CRAWL_EXISTS, 'permanent') {
   constructor(crawlId: string) {
-    super('KUMO_STATE_CRAWL_EXISTS', `crawl ${crawlId} already exists`, { kind: 'permanent' });
+    super(`crawl ${crawlId} already exists`);
   }
 }
 
 /** A pages cursor that kumo did not produce (the API answers 400). */
-export class InvalidCursorError extends KumoError {
+export class InvalidCursorError extends defineError(CrawlStateErrorCode.INVALID_CURSOR, 'permanent') {
   constructor(cursor: string) {
-    super('KUMO_STATE_INVALID_CURSOR', `invalid pages cursor: ${cursor.slice(0, 80)}`, { kind: 'permanent' });
+    super(`invalid pages cursor: ${cursor.slice(0, 80)}`);
   }
 }
 
 /** A `CrawlStore` option is out of range; the message names the option. */
-export class InvalidStateOptionError extends KumoError {
-  constructor(message: string) {
-    super('KUMO_STATE_INVALID_OPTION', message, { kind: 'permanent' });
-  }
-}
+export class InvalidStateOptionError extends defineError(CrawlStateErrorCode.INVALID_OPTION, 'permanent') {}

@@ -21,4 +21,10 @@ export { CrawlKeys, crawlKeyTable } from './crawl-keys.js';
 export { newCrawlId, isCrawlId, decodeCrawlIdSegment } from './crawl-id.js';
 export { parseEventId } from './event-id.js';
 export { encodeCursor, decodeCursor } from './cursor.js';
-export { CrawlNotFoundError, CrawlExistsError, InvalidCursorError, InvalidStateOptionError } from './errors.js';
+export {
+  CrawlNotFoundError,
+  CrawlExistsError,
+  InvalidCursorError,
+  InvalidStateOptionError,
+  CrawlStateErrorCode,
+} from './errors.js';

@@ -1,10 +1,10 @@
 import { errors } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { toCrawlerError } from './error-mapping.js';
-import { BlockedAddressError, CRAWLER_ERROR_CODES, type CrawlerErrorCode } from './errors.js';
+import { BlockedAddressError, CrawlerErrorCode } from './errors.js';
 
 const URL = 'http://example.com/page.html';
-const C = CRAWLER_ERROR_CODES;
+const C = CrawlerErrorCode;
 
 function coded(code: string, message = `failed with ${code}`): Error {
   return Object.assign(new Error(message), { code });

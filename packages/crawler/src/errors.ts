@@ -1,7 +1,7 @@
-import { KumoError, type ErrorKind } from '@kumo/errors';
+import { defineError, KumoError, type ErrorKind } from '@kumo/errors';
 
 /** Every code this package produces. Callers branch on these, never on messages. */
-export const CRAWLER_ERROR_CODES = {
+export const CrawlerErrorCode = {
   INVALID_OPTIONS: 'KUMO_CRAWLER_INVALID_OPTIONS',
   TIMEOUT: 'KUMO_CRAWLER_TIMEOUT',
   TOO_LARGE: 'KUMO_CRAWLER_TOO_LARGE',
@@ -23,7 +23,7 @@ export const CRAWLER_ERROR_CODES = {
   UNEXPECTED: 'KUMO_CRAWLER_UNEXPECTED',
 } as const;
 
-export type CrawlerErrorCode = (typeof CRAWLER_ERROR_CODES)[keyof typeof CRAWLER_ERROR_CODES];
+export type CrawlerErrorCode = (typeof CrawlerErrorCode)[keyof typeof CrawlerErrorCode];
 
 export interface CrawlerErrorOptions {
   cause?: unknown;
@@ -44,26 +44,31 @@ export class CrawlerError extends KumoError {
   }
 }
 
-/** A `CrawlerOptions` value is invalid. Thrown by the factory, never for a page. Critical: the app is misconfigured. */
-export class CrawlerOptionsError extends KumoError {
-  constructor(message: string) {
-    super(CRAWLER_ERROR_CODES.INVALID_OPTIONS, message, { kind: 'critical' });
-  }
+/**
+ * The base of a page-level error with one code and kind whose constructor takes a message and the usual options
+ * (the crawler's counterpart of `defineError`, for errors that also carry the `url`).
+ */
+function pageError<const C extends CrawlerErrorCode>(code: C, kind: ErrorKind) {
+  return class PageError extends CrawlerError {
+    declare readonly code: C;
+    constructor(message: string, options: CrawlerErrorOptions = {}) {
+      super(code, message, { ...options, kind });
+    }
+  };
 }
 
+/** A `CrawlerOptions` value is invalid. Thrown by the factory, never for a page. Critical: the app is misconfigured. */
+export class CrawlerOptionsError extends defineError(CrawlerErrorCode.INVALID_OPTIONS, 'critical') {}
+
 /** Connect, headers, body or whole-request deadline passed. Transient. */
-export class FetchTimeoutError extends CrawlerError {
-  constructor(message: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.TIMEOUT, message, { ...options, kind: 'transient' });
-  }
-}
+export class FetchTimeoutError extends pageError(CrawlerErrorCode.TIMEOUT, 'transient') {}
 
 /** The body (raw or decoded) crossed `maxBodyBytes`; the request was aborted. Permanent. */
 export class TooLargeError extends CrawlerError {
   readonly limit: number;
 
   constructor(limit: number, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.TOO_LARGE, `Body larger than ${limit} bytes`, { ...options, kind: 'permanent' });
+    super(CrawlerErrorCode.TOO_LARGE, `Body larger than ${limit} bytes`, { ...options, kind: 'permanent' });
     this.limit = limit;
   }
 }
@@ -75,7 +80,7 @@ export class BlockedAddressError extends CrawlerError {
   readonly category: string;
 
   constructor(host: string, address: string, category: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.BLOCKED_ADDRESS, `Refused to connect to ${host} (${address}: ${category} address)`, {
+    super(CrawlerErrorCode.BLOCKED_ADDRESS, `Refused to connect to ${host} (${address}: ${category} address)`, {
       ...options,
       kind: 'permanent',
     });
@@ -88,23 +93,15 @@ export class BlockedAddressError extends CrawlerError {
 /** Name resolution failed. Permanent for "no such host", transient for resolver failures. */
 export class DnsError extends CrawlerError {
   constructor(message: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.DNS, message, options);
+    super(CrawlerErrorCode.DNS, message, options);
   }
 }
 
 /** The connection was refused, reset or closed early, or the answer was not HTTP. Transient. */
-export class ConnectionError extends CrawlerError {
-  constructor(message: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.CONNECTION, message, { ...options, kind: 'transient' });
-  }
-}
+export class ConnectionError extends pageError(CrawlerErrorCode.CONNECTION, 'transient') {}
 
 /** TLS handshake or certificate failure. Permanent. */
-export class TlsError extends CrawlerError {
-  constructor(message: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.TLS, message, { ...options, kind: 'permanent' });
-  }
-}
+export class TlsError extends pageError(CrawlerErrorCode.TLS, 'permanent') {}
 
 /**
  * The server answered with an error status. 4xx is permanent (`HTTP_4XX`), 429 is transient (`RATE_LIMITED`),
@@ -117,11 +114,11 @@ export class HttpStatusError extends CrawlerError {
   constructor(httpStatus: number, retryAfterMs: number | undefined, options: CrawlerErrorOptions = {}) {
     const code =
       httpStatus === 429
-        ? CRAWLER_ERROR_CODES.RATE_LIMITED
+        ? CrawlerErrorCode.RATE_LIMITED
         : httpStatus >= 500
-          ? CRAWLER_ERROR_CODES.HTTP_5XX
-          : CRAWLER_ERROR_CODES.HTTP_4XX;
-    const kind: ErrorKind = code === CRAWLER_ERROR_CODES.HTTP_4XX ? 'permanent' : 'transient';
+          ? CrawlerErrorCode.HTTP_5XX
+          : CrawlerErrorCode.HTTP_4XX;
+    const kind: ErrorKind = code === CrawlerErrorCode.HTTP_4XX ? 'permanent' : 'transient';
     super(code, `HTTP ${httpStatus}`, { ...options, kind });
     this.httpStatus = httpStatus;
     this.retryAfterMs = retryAfterMs;
@@ -131,7 +128,7 @@ export class HttpStatusError extends CrawlerError {
 /** More redirect hops than `maxRedirects`. Permanent. */
 export class TooManyRedirectsError extends CrawlerError {
   constructor(maxRedirects: number, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.TOO_MANY_REDIRECTS, `More than ${maxRedirects} redirects`, {
+    super(CrawlerErrorCode.TOO_MANY_REDIRECTS, `More than ${maxRedirects} redirects`, {
       ...options,
       kind: 'permanent',
     });
@@ -141,28 +138,20 @@ export class TooManyRedirectsError extends CrawlerError {
 /** A redirect points back to a URL already visited in this fetch. Permanent. */
 export class RedirectLoopError extends CrawlerError {
   constructor(target: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.REDIRECT_LOOP, `Redirect loop back to ${target}`, { ...options, kind: 'permanent' });
+    super(CrawlerErrorCode.REDIRECT_LOOP, `Redirect loop back to ${target}`, { ...options, kind: 'permanent' });
   }
 }
 
 /** A 3xx without a usable `Location`. Permanent. */
-export class BadRedirectError extends CrawlerError {
-  constructor(message: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.BAD_REDIRECT, message, { ...options, kind: 'permanent' });
-  }
-}
+export class BadRedirectError extends pageError(CrawlerErrorCode.BAD_REDIRECT, 'permanent') {}
 
 /** The URL cannot be parsed. Permanent. */
-export class BadUrlError extends CrawlerError {
-  constructor(message: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.BAD_URL, message, { ...options, kind: 'permanent' });
-  }
-}
+export class BadUrlError extends pageError(CrawlerErrorCode.BAD_URL, 'permanent') {}
 
 /** Only http: and https: are fetched (also for redirect hops). Permanent. */
 export class UnsupportedSchemeError extends CrawlerError {
   constructor(scheme: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.UNSUPPORTED_SCHEME, `Unsupported URL scheme ${scheme}`, {
+    super(CrawlerErrorCode.UNSUPPORTED_SCHEME, `Unsupported URL scheme ${scheme}`, {
       ...options,
       kind: 'permanent',
     });
@@ -170,33 +159,21 @@ export class UnsupportedSchemeError extends CrawlerError {
 }
 
 /** The body's Content-Encoding is unknown or its compressed data is corrupt. Permanent. */
-export class DecodeError extends CrawlerError {
-  constructor(message: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.DECODE, message, { ...options, kind: 'permanent' });
-  }
-}
+export class DecodeError extends pageError(CrawlerErrorCode.DECODE, 'permanent') {}
 
 /**
  * robots.txt answered 429 or 5xx (or redirected to a server that could not be reached): the origin is treated as
  * disallowed for now and its pages are skipped (`robots`). Transient. When the origin itself cannot be reached, its
  * pages fail with that error instead (`CONNECTION`, `TIMEOUT`, `BLOCKED_ADDRESS`…).
  */
-export class RobotsUnavailableError extends CrawlerError {
-  constructor(message: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.ROBOTS_UNAVAILABLE, message, { ...options, kind: 'transient' });
-  }
-}
+export class RobotsUnavailableError extends pageError(CrawlerErrorCode.ROBOTS_UNAVAILABLE, 'transient') {}
 
 /** The caller's AbortSignal fired (e.g. the crawl was cancelled). Permanent: retrying would be wrong. */
 export class FetchAbortedError extends CrawlerError {
   constructor(options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.ABORTED, 'Fetch aborted by the caller', { ...options, kind: 'permanent' });
+    super(CrawlerErrorCode.ABORTED, 'Fetch aborted by the caller', { ...options, kind: 'permanent' });
   }
 }
 
 /** Anything we could not classify. Transient, so a worker retries a bounded number of times. */
-export class UnexpectedCrawlerError extends CrawlerError {
-  constructor(message: string, options: CrawlerErrorOptions = {}) {
-    super(CRAWLER_ERROR_CODES.UNEXPECTED, message, { ...options, kind: 'transient' });
-  }
-}
+export class UnexpectedCrawlerError extends pageError(CrawlerErrorCode.UNEXPECTED, 'transient') {}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { failure, HTML, useFetchHarness } from './__fixtures__/fetch-harness.js';
 import { reply } from './__fixtures__/http-server.js';
 import type { BlockedEvent, FetchEvent } from './channels.js';
-import { CRAWLER_ERROR_CODES, type CrawlerError } from './errors.js';
+import { CrawlerErrorCode, type CrawlerError } from './errors.js';
 
 // HTTP statuses, redirect hops and the address policy on every hop.
 const { server, crawler } = useFetchHarness();
@@ -11,13 +11,13 @@ const { server, crawler } = useFetchHarness();
 describe('fetchPage HTTP statuses', () => {
   const soon = new Date(Date.now() + 120_000).toUTCString();
   it.each([
-    [404, {}, CRAWLER_ERROR_CODES.HTTP_4XX, 'permanent', undefined],
-    [410, {}, CRAWLER_ERROR_CODES.HTTP_4XX, 'permanent', undefined],
-    [403, {}, CRAWLER_ERROR_CODES.HTTP_4XX, 'permanent', undefined],
-    [500, {}, CRAWLER_ERROR_CODES.HTTP_5XX, 'transient', undefined],
-    [429, { 'retry-after': '7' }, CRAWLER_ERROR_CODES.RATE_LIMITED, 'transient', 7000],
-    [503, { 'retry-after': '30' }, CRAWLER_ERROR_CODES.HTTP_5XX, 'transient', 30_000],
-    [429, {}, CRAWLER_ERROR_CODES.RATE_LIMITED, 'transient', undefined],
+    [404, {}, CrawlerErrorCode.HTTP_4XX, 'permanent', undefined],
+    [410, {}, CrawlerErrorCode.HTTP_4XX, 'permanent', undefined],
+    [403, {}, CrawlerErrorCode.HTTP_4XX, 'permanent', undefined],
+    [500, {}, CrawlerErrorCode.HTTP_5XX, 'transient', undefined],
+    [429, { 'retry-after': '7' }, CrawlerErrorCode.RATE_LIMITED, 'transient', 7000],
+    [503, { 'retry-after': '30' }, CrawlerErrorCode.HTTP_5XX, 'transient', 30_000],
+    [429, {}, CrawlerErrorCode.RATE_LIMITED, 'transient', undefined],
   ])('%i %o → %s (%s), retryAfterMs %s', async (status, headers, code, kind, retryAfterMs) => {
     const site = await server((_request, response) => reply(response, status, 'error page', headers));
     const error = await failure(crawler().fetchPage(`${site.origin}/`));
@@ -54,7 +54,7 @@ describe('fetchPage redirects', () => {
       reply(response, 302, '', { location: request.url === '/a' ? '/b' : '/a' }),
     );
     const error = await failure(crawler().fetchPage(`${site.origin}/a`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.REDIRECT_LOOP);
+    expect(error.code).toBe(CrawlerErrorCode.REDIRECT_LOOP);
     expect(site.requests).toEqual(['GET /a', 'GET /b']);
   });
 
@@ -64,7 +64,7 @@ describe('fetchPage redirects', () => {
       reply(response, 302, '', { location: `/${n + 1}` });
     });
     const error = await failure(crawler({ maxRedirects: 3 }).fetchPage(`${site.origin}/0`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.TOO_MANY_REDIRECTS);
+    expect(error.code).toBe(CrawlerErrorCode.TOO_MANY_REDIRECTS);
     expect(site.requests).toEqual(['GET /0', 'GET /1', 'GET /2', 'GET /3']);
     expect(error.url).toBe(`${site.origin}/3`);
   });
@@ -72,23 +72,23 @@ describe('fetchPage redirects', () => {
   it('treats any redirect as too many with maxRedirects 0', async () => {
     const site = await server((_request, response) => reply(response, 301, '', { location: '/x' }));
     const error = await failure(crawler({ maxRedirects: 0 }).fetchPage(`${site.origin}/`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.TOO_MANY_REDIRECTS);
+    expect(error.code).toBe(CrawlerErrorCode.TOO_MANY_REDIRECTS);
   });
 
   it('refuses a redirect to another scheme', async () => {
     const site = await server((_request, response) => reply(response, 302, '', { location: 'ftp://127.0.0.1/x' }));
-    expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CRAWLER_ERROR_CODES.UNSUPPORTED_SCHEME);
+    expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CrawlerErrorCode.UNSUPPORTED_SCHEME);
   });
 
   it('fails a redirect without Location', async () => {
     const site = await server((_request, response) => reply(response, 302));
-    expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CRAWLER_ERROR_CODES.BAD_REDIRECT);
+    expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CrawlerErrorCode.BAD_REDIRECT);
   });
 
   it('refuses to start with an unsupported scheme or a bad URL', async () => {
     const c = crawler();
-    expect((await failure(c.fetchPage('file:///etc/passwd'))).code).toBe(CRAWLER_ERROR_CODES.UNSUPPORTED_SCHEME);
-    expect((await failure(c.fetchPage('http://'))).code).toBe(CRAWLER_ERROR_CODES.BAD_URL);
+    expect((await failure(c.fetchPage('file:///etc/passwd'))).code).toBe(CrawlerErrorCode.UNSUPPORTED_SCHEME);
+    expect((await failure(c.fetchPage('http://'))).code).toBe(CrawlerErrorCode.BAD_URL);
   });
 });
 
@@ -106,7 +106,7 @@ describe('fetchPage address policy', () => {
     const c = crawler({ allowHosts: [], lookup: resolveTo({ 'evil.test': ['127.0.0.1'] }) });
     const error = await failure(c.fetchPage(`http://evil.test:${target.port}/`));
     expect(error).toMatchObject({
-      code: CRAWLER_ERROR_CODES.BLOCKED_ADDRESS,
+      code: CrawlerErrorCode.BLOCKED_ADDRESS,
       address: '127.0.0.1',
       category: 'loopback',
     });
@@ -117,7 +117,7 @@ describe('fetchPage address policy', () => {
     const target = await server((_request, response) => reply(response, 200, HTML, { 'content-type': 'text/html' }));
     const c = crawler({ allowHosts: [], lookup: resolveTo({ 'mixed.test': ['93.184.216.34', '127.0.0.1'] }) });
     expect((await failure(c.fetchPage(`http://mixed.test:${target.port}/`))).code).toBe(
-      CRAWLER_ERROR_CODES.BLOCKED_ADDRESS,
+      CrawlerErrorCode.BLOCKED_ADDRESS,
     );
     expect(target.connections).toBe(0);
   });
@@ -139,7 +139,7 @@ describe('fetchPage address policy', () => {
       lookup: resolveTo({ 'allowed.test': ['127.0.0.1'], 'evil.test': ['127.0.0.1'] }),
     });
     const error = await failure(c.fetchPage(`http://allowed.test:${start.port}/`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.BLOCKED_ADDRESS);
+    expect(error.code).toBe(CrawlerErrorCode.BLOCKED_ADDRESS);
     expect(start.connections).toBe(1);
     expect(target.connections).toBe(0);
   });
@@ -155,7 +155,7 @@ describe('fetchPage address policy', () => {
   ])('refuses the %s form of a loopback literal', async (_name, url) => {
     const target = await server((_request, response) => reply(response, 200, HTML, { 'content-type': 'text/html' }));
     const error = await failure(crawler({ allowHosts: [] }).fetchPage(url(target.port)));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.BLOCKED_ADDRESS);
+    expect(error.code).toBe(CrawlerErrorCode.BLOCKED_ADDRESS);
     expect(target.connections).toBe(0);
   });
 

@@ -2,7 +2,7 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import { describe, expect, it } from 'vitest';
 import { failure, HTML, streamForever, useFetchHarness } from './__fixtures__/fetch-harness.js';
 import { reply, startServer } from './__fixtures__/http-server.js';
-import { CRAWLER_ERROR_CODES } from './errors.js';
+import { CrawlerErrorCode } from './errors.js';
 
 // Bodies, content types, size cap, timeouts. Statuses, redirects and the address policy: fetch-page-hops.test.ts.
 const { server, crawler } = useFetchHarness();
@@ -41,7 +41,7 @@ describe('fetchPage bodies', () => {
     const site = await server((_request, response) =>
       reply(response, 200, 'x', { 'content-type': 'text/html', 'content-encoding': 'zstd' }),
     );
-    expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CRAWLER_ERROR_CODES.DECODE);
+    expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CrawlerErrorCode.DECODE);
   });
 
   it('fails with DECODE for a corrupt gzip body', async () => {
@@ -51,7 +51,7 @@ describe('fetchPage bodies', () => {
         'content-encoding': 'gzip',
       }),
     );
-    expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CRAWLER_ERROR_CODES.DECODE);
+    expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CrawlerErrorCode.DECODE);
   });
 });
 
@@ -98,7 +98,7 @@ describe('fetchPage size cap', () => {
   it('aborts a body that never ends as soon as it crosses the cap', async () => {
     const site = await server((_request, response) => streamForever(response, { 'content-type': 'text/html' }));
     const error = await failure(crawler({ maxBodyBytes: 100_000 }).fetchPage(`${site.origin}/big`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.TOO_LARGE);
+    expect(error.code).toBe(CrawlerErrorCode.TOO_LARGE);
     expect(error.kind).toBe('permanent');
     expect(error.url).toBe(`${site.origin}/big`);
     await site.socketsClosed();
@@ -110,7 +110,7 @@ describe('fetchPage size cap', () => {
       response.write('<html>');
     });
     const error = await failure(crawler({ maxBodyBytes: 100_000 }).fetchPage(`${site.origin}/`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.TOO_LARGE);
+    expect(error.code).toBe(CrawlerErrorCode.TOO_LARGE);
     await site.socketsClosed();
   });
 
@@ -121,7 +121,7 @@ describe('fetchPage size cap', () => {
       reply(response, 200, bomb, { 'content-type': 'text/html', 'content-encoding': 'gzip' }),
     );
     const error = await failure(crawler({ maxBodyBytes: 1_000_000 }).fetchPage(`${site.origin}/`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.TOO_LARGE);
+    expect(error.code).toBe(CrawlerErrorCode.TOO_LARGE);
   });
 
   it('truncates instead when asked to (robots.txt)', async () => {
@@ -140,7 +140,7 @@ describe('fetchPage timeouts and connection errors', () => {
   it('times out a server that never answers', async () => {
     const site = await server(() => undefined);
     const error = await failure(crawler({ headersTimeoutMs: 200 }).fetchPage(`${site.origin}/`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.TIMEOUT);
+    expect(error.code).toBe(CrawlerErrorCode.TIMEOUT);
     expect(error.kind).toBe('transient');
   });
 
@@ -150,7 +150,7 @@ describe('fetchPage timeouts and connection errors', () => {
       response.write('<html><body>');
     });
     const error = await failure(crawler({ bodyTimeoutMs: 200 }).fetchPage(`${site.origin}/`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.TIMEOUT);
+    expect(error.code).toBe(CrawlerErrorCode.TIMEOUT);
   });
 
   it('times out a slow drip under the whole-request deadline', async () => {
@@ -160,7 +160,7 @@ describe('fetchPage timeouts and connection errors', () => {
       response.on('close', () => clearInterval(timer));
     });
     const error = await failure(crawler({ requestTimeoutMs: 300 }).fetchPage(`${site.origin}/`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.TIMEOUT);
+    expect(error.code).toBe(CrawlerErrorCode.TIMEOUT);
     await site.socketsClosed();
   });
 
@@ -168,13 +168,13 @@ describe('fetchPage timeouts and connection errors', () => {
     const site = await startServer(() => undefined);
     await site.close();
     const error = await failure(crawler().fetchPage(`${site.origin}/`));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.CONNECTION);
+    expect(error.code).toBe(CrawlerErrorCode.CONNECTION);
     expect(error.kind).toBe('transient');
   });
 
   it('reports a reset connection as CONNECTION', async () => {
     const site = await server((request) => request.socket.destroy());
-    expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CRAWLER_ERROR_CODES.CONNECTION);
+    expect((await failure(crawler().fetchPage(`${site.origin}/`))).code).toBe(CrawlerErrorCode.CONNECTION);
   });
 
   it.each([
@@ -185,7 +185,7 @@ describe('fetchPage timeouts and connection errors', () => {
   ])('reports an answer that is not HTTP (%s) as CONNECTION, transient', async (_name, bytes) => {
     const site = await server((request) => void request.socket.end(bytes));
     const error = await failure(crawler().fetchPage(`${site.origin}/`));
-    expect({ code: error.code, kind: error.kind }).toEqual({ code: CRAWLER_ERROR_CODES.CONNECTION, kind: 'transient' });
+    expect({ code: error.code, kind: error.kind }).toEqual({ code: CrawlerErrorCode.CONNECTION, kind: 'transient' });
   });
 
   it('reports an unknown host as DNS, permanent', async () => {
@@ -193,7 +193,7 @@ describe('fetchPage timeouts and connection errors', () => {
       throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' });
     };
     const error = await failure(crawler({ lookup }).fetchPage('http://nowhere.test/'));
-    expect(error.code).toBe(CRAWLER_ERROR_CODES.DNS);
+    expect(error.code).toBe(CrawlerErrorCode.DNS);
     expect(error.kind).toBe('permanent');
   });
 
@@ -202,6 +202,6 @@ describe('fetchPage timeouts and connection errors', () => {
     const controller = new AbortController();
     const pending = crawler().fetchPage(`${site.origin}/`, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
-    expect((await failure(pending)).code).toBe(CRAWLER_ERROR_CODES.ABORTED);
+    expect((await failure(pending)).code).toBe(CrawlerErrorCode.ABORTED);
   });
 });

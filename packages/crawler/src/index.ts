@@ -40,7 +40,7 @@ export { parseRetryAfter } from './retry-after.js';
 export { parseContentType, type ContentType } from './content-type.js';
 export { fetchChannel, blockedChannel, type FetchEvent, type BlockedEvent } from './channels.js';
 export {
-  CRAWLER_ERROR_CODES,
+  CrawlerErrorCode,
   CrawlerError,
   CrawlerOptionsError,
   FetchTimeoutError,
@@ -59,6 +59,5 @@ export {
   RobotsUnavailableError,
   FetchAbortedError,
   UnexpectedCrawlerError,
-  type CrawlerErrorCode,
   type CrawlerErrorOptions,
 } from './errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRAWLER_ERROR_CODES } from './errors.js';
+import { CrawlerErrorCode } from './errors.js';
 import { normalizeUrl, tryNormalizeUrl } from './normalize-url.js';
 
 describe('normalizeUrl', () => {
@@ -26,10 +26,10 @@ describe('normalizeUrl', () => {
   });
 
   it.each([
-    ['ftp://example.com/', CRAWLER_ERROR_CODES.UNSUPPORTED_SCHEME],
-    ['mailto:a@example.com', CRAWLER_ERROR_CODES.UNSUPPORTED_SCHEME],
-    ['not a url', CRAWLER_ERROR_CODES.BAD_URL],
-    ['http://', CRAWLER_ERROR_CODES.BAD_URL],
+    ['ftp://example.com/', CrawlerErrorCode.UNSUPPORTED_SCHEME],
+    ['mailto:a@example.com', CrawlerErrorCode.UNSUPPORTED_SCHEME],
+    ['not a url', CrawlerErrorCode.BAD_URL],
+    ['http://', CrawlerErrorCode.BAD_URL],
   ])('refuses %s with %s', (raw, code) => {
     expect(() => normalizeUrl(raw)).toThrow(expect.objectContaining({ code }));
     expect(tryNormalizeUrl(raw)).toBeUndefined();

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import robotsParserModule from 'robots-parser';
 import type { AddressPolicy } from './address-policy.js';
-import { CRAWLER_ERROR_CODES, CrawlerError, HttpStatusError, RobotsUnavailableError } from './errors.js';
+import { CrawlerErrorCode, CrawlerError, HttpStatusError, RobotsUnavailableError } from './errors.js';
 import { fetchPage } from './fetch-page.js';
 import { LruCache } from './lru-cache.js';
 import { CRAWLER_DEFAULTS } from './options.js';
@@ -214,10 +214,10 @@ function classifyRobotsError(origin: string, error: unknown): 'allow-all' | Craw
 }
 
 const ORIGIN_FAILURES = new Set<string>([
-  CRAWLER_ERROR_CODES.BLOCKED_ADDRESS,
-  CRAWLER_ERROR_CODES.DNS,
-  CRAWLER_ERROR_CODES.TLS,
-  CRAWLER_ERROR_CODES.BAD_URL,
+  CrawlerErrorCode.BLOCKED_ADDRESS,
+  CrawlerErrorCode.DNS,
+  CrawlerErrorCode.TLS,
+  CrawlerErrorCode.BAD_URL,
 ]);
 
 function safeOrigin(url: string): string | undefined {

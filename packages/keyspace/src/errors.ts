@@ -1,53 +1,47 @@
-import { KumoError } from '@kumo/errors';
+import { defineError } from '@kumo/errors';
+
+/** Every code this package produces. Callers branch on these, never on messages. */
+export const KeyspaceErrorCode = {
+  TTL: 'KUMO_KEYSPACE_TTL',
+  CROSS_SLOT: 'KUMO_KEYSPACE_CROSS_SLOT',
+  UNKNOWN_PURPOSE: 'KUMO_KEYSPACE_UNKNOWN_PURPOSE',
+  INVALID_KEY: 'KUMO_KEYSPACE_INVALID_KEY',
+  EVICTION_POLICY: 'KUMO_KEYSPACE_EVICTION_POLICY',
+  SCRIPT: 'KUMO_KEYSPACE_SCRIPT',
+  INVALID_ARGUMENT: 'KUMO_KEYSPACE_INVALID_ARGUMENT',
+  TRANSACTION_DISCARDED: 'KUMO_KEYSPACE_TRANSACTION_DISCARDED',
+  COMMAND_FILE: 'KUMO_KEYSPACE_COMMAND_FILE',
+} as const;
+export type KeyspaceErrorCode = (typeof KeyspaceErrorCode)[keyof typeof KeyspaceErrorCode];
 
 /**
  * A write was asked for with a missing, zero, negative, non-integer or over-maximum TTL. Thrown before anything
  * is sent to Redis: a key without a TTL is a memory leak we refuse to create. A programming error: never retried.
  */
-export class TtlError extends KumoError {
-  constructor(message: string) {
-    super('KUMO_KEYSPACE_TTL', message, { kind: 'permanent' });
-  }
-}
+export class TtlError extends defineError(KeyspaceErrorCode.TTL, 'permanent') {}
 
 /**
  * The keys of one multi-key operation (script, blocking read, multi-key DEL) do not share one hash tag, so a
  * Redis Cluster would refuse it (`CROSSSLOT`). Thrown before sending, on a single node too, so tests catch it.
  */
-export class CrossSlotError extends KumoError {
-  constructor(message: string) {
-    super('KUMO_KEYSPACE_CROSS_SLOT', message, { kind: 'permanent' });
-  }
-}
+export class CrossSlotError extends defineError(KeyspaceErrorCode.CROSS_SLOT, 'permanent') {}
 
 /** A key name uses a purpose that is not in the registry (`PURPOSES`). */
-export class UnknownPurposeError extends KumoError {
-  constructor(message: string) {
-    super('KUMO_KEYSPACE_UNKNOWN_PURPOSE', message, { kind: 'permanent' });
-  }
-}
+export class UnknownPurposeError extends defineError(KeyspaceErrorCode.UNKNOWN_PURPOSE, 'permanent') {}
 
 /** A key segment or the prefix is invalid (empty, contains `{`/`}`, too long, or the prefix is malformed). */
-export class InvalidKeyError extends KumoError {
-  constructor(message: string) {
-    super('KUMO_KEYSPACE_INVALID_KEY', message, { kind: 'permanent' });
-  }
-}
+export class InvalidKeyError extends defineError(KeyspaceErrorCode.INVALID_KEY, 'permanent') {}
 
 /**
  * Redis's `maxmemory-policy` is not `noeviction`: Redis may silently drop BullMQ's keys (lost jobs) and kumo's
  * results. The process must not start unless the operator allowed it (`KUMO_ALLOW_EVICTION`).
  */
-export class EvictionPolicyError extends KumoError {
-  constructor(message: string) {
-    super('KUMO_KEYSPACE_EVICTION_POLICY', message, { kind: 'critical' });
-  }
-}
+export class EvictionPolicyError extends defineError(KeyspaceErrorCode.EVICTION_POLICY, 'critical') {}
 
 /** A kumo Lua script returned an error reply; `cause` holds the Redis error. Usually a bug, sometimes OOM. */
-export class ScriptError extends KumoError {
+export class ScriptError extends defineError(KeyspaceErrorCode.SCRIPT, 'transient') {
   constructor(message: string, cause: unknown) {
-    super('KUMO_KEYSPACE_SCRIPT', message, { cause, kind: 'transient' });
+    super(message, { cause });
   }
 }
 
@@ -56,8 +50,10 @@ export class ScriptError extends KumoError {
  * list every KEY, the ARGV and `Returns:`, an unknown or cyclic include, a missing or unused command. Thrown when the
  * package loads its commands, before anything reaches Redis: a programming error, never retried.
  */
-export class CommandFileError extends KumoError {
-  constructor(message: string) {
-    super('KUMO_KEYSPACE_COMMAND_FILE', message, { kind: 'permanent' });
-  }
-}
+export class CommandFileError extends defineError(KeyspaceErrorCode.COMMAND_FILE, 'permanent') {}
+
+/** A `KeyStore` method was called with an argument it cannot send (a TTL that is not an integer, no fields). */
+export class KeyStoreArgumentError extends defineError(KeyspaceErrorCode.INVALID_ARGUMENT, 'permanent') {}
+
+/** Redis discarded a MULTI/EXEC (a watched key changed, or the connection dropped mid-transaction). Transient. */
+export class TransactionDiscardedError extends defineError(KeyspaceErrorCode.TRANSACTION_DISCARDED, 'transient') {}

@@ -45,4 +45,7 @@ export {
   EvictionPolicyError,
   ScriptError,
   CommandFileError,
+  KeyStoreArgumentError,
+  TransactionDiscardedError,
+  KeyspaceErrorCode,
 } from './errors.js';

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { BlockingReader } from './blocking-reader.js';
+import { KeyStoreArgumentError, TransactionDiscardedError } from './errors.js';
 import { tagOf, type KeySpace, type KumoKey } from './key-space.js';
 import type { RedisClient } from './redis-client.js';
 import { loadCommands, type Commands } from './command-loader.js';
@@ -26,7 +27,7 @@ export interface XRangeOptions {
 type MultiResult = [error: Error | null, result: unknown][] | null;
 
 function unwrap(results: MultiResult): unknown[] {
-  if (!results) throw new Error('Redis transaction was discarded');
+  if (!results) throw new TransactionDiscardedError('Redis transaction was discarded');
   return results.map(([error, result]) => {
     if (error) throw error;
     return result;
@@ -35,7 +36,7 @@ function unwrap(results: MultiResult): unknown[] {
 
 /** A safe-integer argument as the string Redis expects; anything else is a caller's bug, caught before sending. */
 function integerArg(name: string, value: number): string {
-  if (!Number.isSafeInteger(value)) throw new TypeError(`${name} must be a safe integer, got ${value}`);
+  if (!Number.isSafeInteger(value)) throw new KeyStoreArgumentError(`${name} must be a safe integer, got ${value}`);
   return String(value);
 }
 
@@ -131,7 +132,7 @@ export class KeyStore {
   ): Promise<string> {
     const maxLen = options.maxLen === undefined ? '' : integerArg('maxLen', options.maxLen);
     const flat = Object.entries(fields).flat();
-    if (flat.length === 0) throw new TypeError('xAdd needs at least one field');
+    if (flat.length === 0) throw new KeyStoreArgumentError('xAdd needs at least one field');
     return String(await this.commands.xaddTtl({ keys: [{ key, ttl }], args: [maxLen, ...flat] }));
   }
 

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { NoFreePortError } from './errors.js';
 
 /** Asks the kernel for a free TCP port on the host. Another process may still take it first: callers retry. */
 export function freePort(host = '127.0.0.1'): Promise<number> {
@@ -10,7 +11,7 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
       const address = server.address();
       server.close(() => {
         if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port assigned'));
+        else reject(new NoFreePortError('no port assigned'));
       });
     });
   });

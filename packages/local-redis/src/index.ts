@@ -15,4 +15,10 @@ export {
 export { provisionRedis, type ProvisionOptions } from './provision.js';
 export { waitForPing, pingOnce } from './ping.js';
 export { freePort } from './free-port.js';
-export { RedisUnavailableError, RedisStartError } from './errors.js';
+export {
+  RedisUnavailableError,
+  RedisStartError,
+  LocalRedisOptionError,
+  NoFreePortError,
+  LocalRedisErrorCode,
+} from './errors.js';

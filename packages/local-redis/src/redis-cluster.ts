@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { type RedisHandle, startEmbeddedRedis } from './embedded-redis.js';
-import { RedisStartError, RedisUnavailableError } from './errors.js';
+import { LocalRedisOptionError, RedisStartError, RedisUnavailableError } from './errors.js';
 import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
@@ -141,13 +141,15 @@ export async function startRedisCluster(options: RedisClusterOptions): Promise<R
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 5000;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   if (!Number.isInteger(masterCount) || masterCount < 3) {
-    throw new RangeError(`masters must be an integer of at least 3 (Redis Cluster's minimum), got ${masterCount}`);
+    throw new LocalRedisOptionError(
+      `masters must be an integer of at least 3 (Redis Cluster's minimum), got ${masterCount}`,
+    );
   }
   if (!Number.isInteger(replicas) || replicas < 0) {
-    throw new RangeError(`replicasPerMaster must be a non-negative integer, got ${replicas}`);
+    throw new LocalRedisOptionError(`replicasPerMaster must be a non-negative integer, got ${replicas}`);
   }
   if (!Number.isInteger(nodeTimeoutMs) || nodeTimeoutMs < 100) {
-    throw new RangeError(`nodeTimeoutMs must be an integer of at least 100, got ${nodeTimeoutMs}`);
+    throw new LocalRedisOptionError(`nodeTimeoutMs must be an integer of at least 100, got ${nodeTimeoutMs}`);
   }
   if (spawnSync('sh', ['-c', 'command -v redis-cli'], { stdio: 'ignore' }).status !== 0) {
     throw new RedisUnavailableError('redis-cli is not on PATH (Debian: apt-get install -y redis-server)');
@@ -177,7 +179,7 @@ export async function startRedisCluster(options: RedisClusterOptions): Promise<R
   const live = () => processes.filter((node) => node.handle !== null);
   const byPort = (port: number) => {
     const node = processes.find((each) => each.port === port);
-    if (!node) throw new RangeError(`no node of this cluster listens on port ${port}`);
+    if (!node) throw new LocalRedisOptionError(`no node of this cluster listens on port ${port}`);
     return node;
   };
 

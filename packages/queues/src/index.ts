@@ -44,13 +44,15 @@ export {
 export { auditKeyspace, formatAuditTable, type KeyspaceAudit, type QueueAudit } from './key-audit.js';
 export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 export { assertRedisFitForQueues } from './redis-preflight.js';
+export { retryTransient, DEFAULT_RETRY_BUDGET_MS, type RetryOptions } from './transient-retry.js';
+export { isRedisUnavailable } from './redis-failure.js';
 export {
-  retryTransient,
-  isTransientRedisError,
-  DEFAULT_RETRY_BUDGET_MS,
-  type RetryOptions,
-} from './transient-retry.js';
-export { RedisConfigError, QueueUnavailableError, WorkerStuckError } from './errors.js';
+  RedisConfigError,
+  QueueUnavailableError,
+  WorkerStuckError,
+  QueuesOptionError,
+  QueuesErrorCode,
+} from './errors.js';
 // Re-exported so that apps need not import bullmq themselves.
 export { DelayedError, UnrecoverableError, WaitingChildrenError } from 'bullmq';
 export type { Job, Worker, Queue, JobsOptions, ParentOptions } from 'bullmq';

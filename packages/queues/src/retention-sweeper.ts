@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { QueuesOptionError } from './errors.js';
 
 /** The settings the sweeper reads. */
 export interface RetentionSweeperOptions {
@@ -36,10 +37,11 @@ export class RetentionSweeper {
   constructor(options: RetentionSweeperOptions) {
     for (const name of ['keepCompletedMs', 'keepFailedMs', 'intervalMs'] as const) {
       if (!Number.isInteger(options[name]) || options[name] < 0) {
-        throw new TypeError(`${name} must be a non-negative integer, got ${options[name]}`);
+        throw new QueuesOptionError(`${name} must be a non-negative integer, got ${options[name]}`);
       }
     }
-    if (options.intervalMs < 1000) throw new TypeError(`intervalMs must be at least 1000, got ${options.intervalMs}`);
+    if (options.intervalMs < 1000)
+      throw new QueuesOptionError(`intervalMs must be at least 1000, got ${options.intervalMs}`);
     this.#options = { batch: 1000, maxBatches: 20, ...options };
   }
 

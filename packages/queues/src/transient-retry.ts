@@ -1,19 +1,9 @@
 import { channel } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueueUnavailableError } from './errors.js';
+import { isRedisUnavailable } from './redis-failure.js';
 
 const retryChannel = channel('kumo:queues:retry');
-
-/** Error replies and connection failures that a cluster failover produces and that succeed when retried. */
-const TRANSIENT =
-  /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|LOADING|READONLY|MASTERDOWN)\b|Connection is closed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|Too many Cluster redirections|Cluster isn't ready|None of startup nodes is available|Failed to refresh slots cache/;
-
-/** True for an error worth retrying after a pause (a failover in progress, a dropped connection). */
-export function isTransientRedisError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ConnectionClosedError') return true;
-  return TRANSIENT.test(error.message);
-}
 
 /** Default of `REDIS_RETRY_BUDGET_MS`: a failover with `cluster-node-timeout 5000` (7.6–9.5 s measured) fits. */
 export const DEFAULT_RETRY_BUDGET_MS = 15_000;
@@ -35,7 +25,7 @@ export interface RetryOptions {
 }
 
 /**
- * Runs `fn`, retrying transient Redis errors (`MOVED`, `CLUSTERDOWN`, `TRYAGAIN`, closed connections…) with
+ * Runs `fn`, retrying while Redis is unavailable ({@link isRedisUnavailable}: `MOVED`, `CLUSTERDOWN`, closed connections…) with
  * exponential backoff for up to `budgetMs`; other errors pass through at once. Only for idempotent work (adds with
  * deterministic job ids). When the budget or the attempts run out it throws `QueueUnavailableError`.
  */
@@ -52,7 +42,8 @@ export async function retryTransient<T>(fn: () => Promise<T>, options: RetryOpti
     try {
       return await fn();
     } catch (error) {
-      if (!isTransientRedisError(error)) throw error;
+      // A give-up of an inner retry is final: retrying it would only multiply the budget.
+      if (error instanceof QueueUnavailableError || !isRedisUnavailable(error)) throw error;
       lastError = error;
       if (retryChannel.hasSubscribers) retryChannel.publish({ operation: options.operation, attempt, error });
       const left = budget - (performance.now() - startedAt);

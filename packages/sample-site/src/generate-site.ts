@@ -1,5 +1,5 @@
 import { encodeText } from './encoding.js';
-import { SampleSiteOptionError } from './errors.js';
+import { SampleSiteGeneratorError, SampleSiteOptionError } from './errors.js';
 import { crawlManifest } from './expected-reachable.js';
 import { hrefFor, resolveHref, type HrefStyle } from './href.js';
 import { LinkTree } from './link-tree.js';
@@ -292,7 +292,7 @@ function renderPlannedPage(
     const href = plan.rawHref ?? `${hrefFor(base, plan.target as string, plan.style ?? 'root')}${plan.fragment ?? ''}`;
     const target = resolveHref(href, base);
     if (target !== plan.target)
-      throw new Error(`bug: ${href} on ${page.path} resolves to ${target}, not ${plan.target}`);
+      throw new SampleSiteGeneratorError(`bug: ${href} on ${page.path} resolves to ${target}, not ${plan.target}`);
     links.push({
       href,
       element: plan.element,

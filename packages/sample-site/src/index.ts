@@ -30,4 +30,6 @@ export {
   SampleSiteDirError,
   SampleSiteListenError,
   SampleSiteUsageError,
+  SampleSiteGeneratorError,
+  SampleSiteErrorCode,
 } from './errors.js';

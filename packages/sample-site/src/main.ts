@@ -1,5 +1,6 @@
 // Entry point for `node packages/sample-site/dist/main.js generate|serve …` (benchmarks run the server apart).
 import { runSampleSiteCli } from './cli.js';
+import { SampleSiteErrorCode } from './errors.js';
 
 runSampleSiteCli(process.argv.slice(2)).then(
   (code) => {
@@ -7,6 +8,6 @@ runSampleSiteCli(process.argv.slice(2)).then(
   },
   (error: Error & { code?: string }) => {
     process.stderr.write(`${error.code ?? 'error'}: ${error.message}\n`);
-    process.exitCode = error.code === 'KUMO_SAMPLE_SITE_CLI_USAGE' ? 2 : 1;
+    process.exitCode = error.code === SampleSiteErrorCode.CLI_USAGE ? 2 : 1;
   },
 );

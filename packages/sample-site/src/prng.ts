@@ -1,3 +1,5 @@
+import { SampleSiteGeneratorError } from './errors.js';
+
 /**
  * A small seeded PRNG (mulberry32). Deterministic on every Node version and platform, which is the point:
  * the same seed must give byte-identical sites years from now, so Math.random and crypto are out.
@@ -31,7 +33,7 @@ export class Prng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new RangeError('pick() from an empty list');
+    if (items.length === 0) throw new SampleSiteGeneratorError('pick() from an empty list');
     return items[Math.floor(this.next() * items.length)] as T;
   }
 

@@ -23,4 +23,5 @@ export {
   ShutdownTimeoutError,
   WorkerCrashError,
   MetricsListenError,
+  SupervisorErrorCode,
 } from './errors.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiKeyring, bearerToken, ownerOf } from './auth.js';
+import { ApiOptionError } from '../errors.js';
 
 describe('ApiKeyring', () => {
   const keyring = new ApiKeyring(['key-one', 'key-two']);
@@ -20,7 +21,7 @@ describe('ApiKeyring', () => {
   });
 
   it('needs at least one key', () => {
-    expect(() => new ApiKeyring([])).toThrow(TypeError);
+    expect(() => new ApiKeyring([])).toThrow(ApiOptionError);
   });
 });
 

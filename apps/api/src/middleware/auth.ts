@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { UnauthorizedError } from '../errors.js';
+import { ApiOptionError, UnauthorizedError } from '../errors.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -38,7 +38,7 @@ export class ApiKeyring {
   readonly #owners: string[];
 
   constructor(keys: readonly string[]) {
-    if (keys.length === 0) throw new TypeError('ApiKeyring needs at least one API key');
+    if (keys.length === 0) throw new ApiOptionError('ApiKeyring needs at least one API key');
     this.#digests = keys.map(sha256);
     this.#owners = keys.map(ownerOf);
   }

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { KeyStore } from '@kumo/keyspace';
-import { RateLimitedError } from '../errors.js';
+import { ApiOptionError, RateLimitedError } from '../errors.js';
 import { rateLimitKey } from './rate-limit-keys.js';
 
 export interface RateLimitOptions {
@@ -50,13 +50,14 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   const syncEvery = options.syncEvery ?? 32;
   const now = options.now ?? Date.now;
   if (!Number.isInteger(options.limit) || options.limit <= 0) {
-    throw new TypeError(`rate limit must be a positive integer, got ${options.limit}`);
+    throw new ApiOptionError(`rate limit must be a positive integer, got ${options.limit}`);
   }
   for (const [name, value] of [
     ['syncMs', syncMs],
     ['syncEvery', syncEvery],
   ] as const) {
-    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new ApiOptionError(`${name} must be a positive integer, got ${value}`);
   }
   // One entry per API key in use (keys are configured, so few); a new window replaces the entry.
   const counts = new Map<string, WindowCount>();

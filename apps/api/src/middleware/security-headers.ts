@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+import { ApiOptionError } from '../errors.js';
 
 /** Pages that render HTML with their own scripts and styles (from this origin only). */
 const UI_PREFIXES = ['/docs', '/admin/queues'];
@@ -58,10 +59,10 @@ function headersOf(middleware: RequestHandler): [string, string][] {
     {} as Parameters<RequestHandler>[0],
     res as unknown as Parameters<RequestHandler>[1],
     (error?: unknown) => {
-      if (error) throw error instanceof Error ? error : new Error(String(error));
+      if (error) throw new ApiOptionError(`helmet failed: ${String(error)}`, { cause: error });
       synchronous = true;
     },
   );
-  if (!synchronous || headers.length === 0) throw new Error('helmet did not set its headers synchronously');
+  if (!synchronous || headers.length === 0) throw new ApiOptionError('helmet did not set its headers synchronously');
   return headers;
 }

@@ -1,4 +1,4 @@
-import { API_ERROR_CODES, PROBLEM_TABLE, type ApiErrorCode } from '../problems.js';
+import { API_ERROR_CODES, PROBLEM_TABLE, type ProblemCode } from '../problems.js';
 import { componentSchemas } from './schemas.js';
 
 /** The subset of OpenAPI 3.1 this module writes. */
@@ -24,8 +24,8 @@ const idParameter = {
 };
 
 /** A problem response for each status the operation can answer with, with the codes behind it. */
-function problems(...codes: ApiErrorCode[]): Record<string, unknown> {
-  const byStatus = new Map<number, ApiErrorCode[]>();
+function problems(...codes: ProblemCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) {
     const status = PROBLEM_TABLE[code].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
@@ -53,7 +53,7 @@ function problems(...codes: ApiErrorCode[]): Record<string, unknown> {
 }
 
 /** Codes any authenticated /v1 operation may answer with. */
-const V1_COMMON: ApiErrorCode[] = [
+const V1_COMMON: ProblemCode[] = [
   'KUMO_API_UNAUTHORIZED',
   'KUMO_API_RATE_LIMITED',
   'KUMO_API_INTERNAL',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { crawlRequestSchema, type CrawlCreated, type CrawlRequest } from '@kumo/contract';
-import { newCrawlId } from '@kumo/crawl-state';
+import { CrawlStateErrorCode, newCrawlId } from '@kumo/crawl-state';
 import { IdempotencyConflictError, ValidationError } from '../errors.js';
 import { normalizeSeeds } from '../normalize-seed.js';
 import { fieldErrors } from '../validation.js';
@@ -91,7 +91,7 @@ export function crawlRoutes(ctx: RouteContext): Router {
       await start(id, req.owner, request);
     } catch (error) {
       // A concurrent retry with the same Idempotency-Key created it first: answer like a replay.
-      if ((error as { code?: unknown }).code === 'KUMO_STATE_CRAWL_EXISTS' && idempotencyKey !== undefined) {
+      if ((error as { code?: unknown }).code === CrawlStateErrorCode.CRAWL_EXISTS && idempotencyKey !== undefined) {
         const existing = await ctx.crawls.records.getCrawl(id);
         if (existing && existing.owner === req.owner) {
           return created(res, 200, { id, status: existing.crawl.status, links: crawlLinks(id) });

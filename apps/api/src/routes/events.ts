@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { parseEventId } from '@kumo/crawl-state';
-import { ShuttingDownError, ValidationError } from '../errors.js';
+import { ShuttingDownError, StreamClosedError, ValidationError } from '../errors.js';
 import { compareStreamIds } from '../sse/stream-id.js';
 import type { Subscription } from '../sse/stream-multiplexer.js';
 import { loadOwnedCrawl, type RouteContext } from './context.js';
@@ -40,7 +40,7 @@ export function eventsRoutes(ctx: RouteContext): Router {
     const subscription: Subscription = ctx.multiplexer.subscribe(crawl.id, {
       ...(lastEventId === undefined ? {} : { after: lastEventId }),
       onEvent: (event) => {
-        if (connection.ended) throw new Error('event stream closed');
+        if (connection.ended) throw new StreamClosedError('event stream closed');
         const pending = connection.send(event);
         if (event.type === 'done') {
           // The contract: the stream ends after `done`.

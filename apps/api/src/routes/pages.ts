@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { CrawlStateErrorCode } from '@kumo/crawl-state';
 import { ValidationError, type FieldError } from '../errors.js';
 import { loadOwnedCrawl, type RouteContext } from './context.js';
 
@@ -35,7 +36,7 @@ export function pagesRoutes(ctx: RouteContext): Router {
     try {
       res.json(await ctx.crawls.pages.readPages(crawl.id, query));
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'KUMO_STATE_INVALID_CURSOR') {
+      if ((error as { code?: unknown }).code === CrawlStateErrorCode.INVALID_CURSOR) {
         throw new ValidationError('Invalid query parameters.', [
           { path: 'cursor', message: 'must be a nextCursor returned by this endpoint' },
         ]);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Response } from 'express';
 import type { CrawlEvent } from '@kumo/crawl-state';
+import { ApiOptionError, StreamClosedError } from '../errors.js';
 
 export interface SseHubOptions {
   /** Interval of `: ping` comments on every open stream (`SSE_HEARTBEAT_MS`). Required. */
@@ -44,12 +45,12 @@ export class SseConnection {
    * undefined when it can at once. A live client too far behind is disconnected.
    */
   send(event: CrawlEvent): Promise<void> | undefined {
-    if (this.#ended) throw new Error('event stream closed');
+    if (this.#ended) throw new StreamClosedError('event stream closed');
     const flushed = this.#res.write(formatEvent(event));
     if (flushed) return undefined;
     if (this.#res.writableLength > this.#maxBuffered) {
       this.end();
-      throw new Error('client too slow: disconnected');
+      throw new StreamClosedError('client too slow: disconnected');
     }
     return this.#drain();
   }
@@ -102,7 +103,7 @@ export class SseHub {
 
   constructor(options: SseHubOptions) {
     if (!Number.isInteger(options.heartbeatMs) || options.heartbeatMs <= 0) {
-      throw new TypeError(`heartbeatMs must be a positive integer, got ${options.heartbeatMs}`);
+      throw new ApiOptionError(`heartbeatMs must be a positive integer, got ${options.heartbeatMs}`);
     }
     this.#maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.#timer = setInterval(() => {

@@ -1,6 +1,7 @@
 import type { CrawlEvent, CrawlStore } from '@kumo/crawl-state';
 import type { CrawlEventType } from '@kumo/contract';
 import type { BlockingReader, KumoKey, StreamEntry } from '@kumo/keyspace';
+import { ApiOptionError, StreamClosedError } from '../errors.js';
 import { BucketReader } from './bucket-reader.js';
 import { compareStreamIds, cursorBefore, notBeyond, STREAM_START } from './stream-id.js';
 
@@ -80,7 +81,7 @@ export class StreamMultiplexer {
   constructor(options: StreamMultiplexerOptions) {
     const positive = (name: string, value: number) => {
       if (!Number.isInteger(value) || value <= 0)
-        throw new TypeError(`${name} must be a positive integer, got ${value}`);
+        throw new ApiOptionError(`${name} must be a positive integer, got ${value}`);
       return value;
     };
     this.#store = options.store;
@@ -112,7 +113,7 @@ export class StreamMultiplexer {
 
   /** Follows a crawl's result stream from `after` (exclusive), replaying what exists first. */
   subscribe(crawlId: string, options: SubscribeOptions): Subscription {
-    if (this.#closed) throw new Error('StreamMultiplexer is closed');
+    if (this.#closed) throw new StreamClosedError('StreamMultiplexer is closed');
     const key = this.#store.live.streamKey(crawlId);
     const subscriber: Subscriber = {
       lastId: options.after ?? STREAM_START,
