@@ -4,7 +4,7 @@ import path from 'node:path';
 import { analyzeText, loadTokenizer, ReportBuilder, type JapaneseTokenizer } from '@kumo/analyzer';
 import { reportSchema, type Analysis, type CrawlRequestInput } from '@kumo/contract';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
-import { createKumoWorker, type AggregateJobData } from '@kumo/queues';
+import { createKumoWorker, translateJobError, UnrecoverableError, type AggregateJobData } from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, fetchedPage, jobOf } from './__fixtures__/harness.js';
 import { createAggregateProcessor, type AggregateProcessorDeps, type AggregateResult } from './aggregate-processor.js';
@@ -223,7 +223,10 @@ describe('createAggregateProcessor', () => {
     const { run } = setup();
     const error = await run('cgone00000000000000000').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CrawlGoneError);
-    expect(error).toMatchObject({ code: 'KUMO_ANALYSIS_JOBS_CRAWL_GONE', name: 'UnrecoverableError' });
+    // What every kumo worker hands BullMQ for it: BullMQ's own UnrecoverableError, never retried.
+    const handed = translateJobError(error, jobOf({ crawlId: 'cgone00000000000000000' })).error;
+    expect(handed).toBeInstanceOf(UnrecoverableError);
+    expect(handed).toMatchObject({ code: 'KUMO_ANALYSIS_JOBS_CRAWL_GONE', name: 'UnrecoverableError', cause: error });
   });
 
   it('rejects job data without a crawl id as unrecoverable', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { analyzeText, loadTokenizer, type JapaneseTokenizer } from '@kumo/analyzer';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
-import { createKumoWorker, type AnalyzeJobData } from '@kumo/queues';
+import { createKumoWorker, translateJobError, UnrecoverableError, type AnalyzeJobData } from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, fetchedPage, jobOf } from './__fixtures__/harness.js';
 import { AnalysisCache, analysisCacheKey, contentHash } from './analysis-cache.js';
@@ -201,7 +201,10 @@ describe('createAnalyzeProcessor', () => {
     const { run } = setup();
     const error = await run(data as AnalyzeJobData).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidAnalysisJobError);
-    expect(error).toMatchObject({ code: 'KUMO_ANALYSIS_JOBS_INVALID_JOB', name: 'UnrecoverableError' });
+    // What every kumo worker hands BullMQ for it: BullMQ's own UnrecoverableError, never retried.
+    const handed = translateJobError(error, jobOf(data)).error;
+    expect(handed).toBeInstanceOf(UnrecoverableError);
+    expect(handed).toMatchObject({ code: 'KUMO_ANALYSIS_JOBS_INVALID_JOB', name: 'UnrecoverableError', cause: error });
   });
 
   const badOptions: [string, SetupOverrides, RegExp][] = [

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { analyzeText, type AnalyzeOptions, type JapaneseTokenizer } from '@kumo/analyzer';
 import type { Analysis } from '@kumo/contract';
-import type { CrawlStore } from '@kumo/crawl-state';
+import { CrawlStateErrorCode, type CrawlStore } from '@kumo/crawl-state';
 import type { AppMetrics, Counter, JobTimer, Logger, StageTimer } from '@kumo/observability';
 import type { AnalyzeJobData, AnalyzeJobResult, KumoProcessor } from '@kumo/queues';
 import { contentHash, type AnalysisCache } from './analysis-cache.js';
-import { ANALYSIS_JOBS_ERROR_CODES, AnalysisJobsOptionsError } from './errors.js';
+import { AnalysisJobsErrorCode, AnalysisJobsOptionsError } from './errors.js';
 import { analyzeJobData } from './job-data.js';
 import { TimedTokenizer } from './timed-tokenizer.js';
 
@@ -99,7 +99,7 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
       const hit = await deps.cache.get(hash);
       if (hit !== null) return { analysis: hit };
     } catch (error) {
-      if (!isCode(error, ANALYSIS_JOBS_ERROR_CODES.CACHE_ENTRY)) throw error;
+      if (!isCode(error, AnalysisJobsErrorCode.CACHE_ENTRY)) throw error;
       deps.logger.warn({ ...context, err: error }, 'analysis cache entry unreadable: recomputed');
     }
     return analyse(text);
@@ -151,7 +151,7 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
         computed ? deps.cache.put(hash, analysis) : undefined,
       ]);
     } catch (error) {
-      if (!isCode(error, 'KUMO_STATE_CRAWL_NOT_FOUND')) throw error;
+      if (!isCode(error, CrawlStateErrorCode.CRAWL_NOT_FOUND)) throw error;
       await deps.state.texts.dropPageText(crawlId, pageKey);
       return skip(timer, 'crawl-gone', context);
     }

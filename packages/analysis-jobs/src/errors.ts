@@ -1,55 +1,32 @@
-import { KumoError, type ErrorKind } from '@kumo/errors';
+import { defineError } from '@kumo/errors';
 
 /** Every code this package produces. Callers branch on these, never on messages. */
-export const ANALYSIS_JOBS_ERROR_CODES = {
+export const AnalysisJobsErrorCode = {
   INVALID_OPTIONS: 'KUMO_ANALYSIS_JOBS_INVALID_OPTIONS',
   INVALID_JOB: 'KUMO_ANALYSIS_JOBS_INVALID_JOB',
   CRAWL_GONE: 'KUMO_ANALYSIS_JOBS_CRAWL_GONE',
   CACHE_ENTRY: 'KUMO_ANALYSIS_JOBS_CACHE_ENTRY',
 } as const;
-
-export type AnalysisJobsErrorCode = (typeof ANALYSIS_JOBS_ERROR_CODES)[keyof typeof ANALYSIS_JOBS_ERROR_CODES];
-
-/** Base of this package's errors. */
-export class AnalysisJobsError extends KumoError {
-  declare readonly code: AnalysisJobsErrorCode;
-
-  constructor(code: AnalysisJobsErrorCode, message: string, options: { cause?: unknown; kind?: ErrorKind } = {}) {
-    super(code, message, options);
-  }
-}
+export type AnalysisJobsErrorCode = (typeof AnalysisJobsErrorCode)[keyof typeof AnalysisJobsErrorCode];
 
 /** An option of `createAnalyzeProcessor` or `createAggregateProcessor` is invalid. Critical: the app is misconfigured. */
-export class AnalysisJobsOptionsError extends AnalysisJobsError {
-  constructor(message: string) {
-    super(ANALYSIS_JOBS_ERROR_CODES.INVALID_OPTIONS, message, { kind: 'critical' });
-  }
-}
+export class AnalysisJobsOptionsError extends defineError(AnalysisJobsErrorCode.INVALID_OPTIONS, 'critical') {}
 
 /**
  * An `analyze` or `aggregate` job's data does not have the expected shape (a bug, or a job from an incompatible
- * version). Permanent: named `UnrecoverableError`, which BullMQ never retries.
+ * version). Permanent: the worker fails the job at once (BullMQ's `UnrecoverableError`), never retries it.
  */
-export class InvalidAnalysisJobError extends AnalysisJobsError {
-  constructor(message: string) {
-    super(ANALYSIS_JOBS_ERROR_CODES.INVALID_JOB, message, { kind: 'permanent' });
-    // BullMQ recognises errors that must not be retried by this name (as well as by its own class).
-    this.name = 'UnrecoverableError';
-  }
-}
+export class InvalidAnalysisJobError extends defineError(AnalysisJobsErrorCode.INVALID_JOB, 'permanent') {}
 
 /**
  * The aggregate job's crawl record is gone (expired, or never created): there is nothing to finish and no stream to
- * append `done` to. Permanent (named `UnrecoverableError`): the root job fails once, visibly, and is not retried.
+ * append `done` to. Permanent: the root job fails once, visibly, and is not retried.
  */
-export class CrawlGoneError extends AnalysisJobsError {
+export class CrawlGoneError extends defineError(AnalysisJobsErrorCode.CRAWL_GONE, 'permanent') {
   readonly crawlId: string;
 
   constructor(crawlId: string) {
-    super(ANALYSIS_JOBS_ERROR_CODES.CRAWL_GONE, `crawl ${crawlId} is unknown or expired: nothing to aggregate`, {
-      kind: 'permanent',
-    });
-    this.name = 'UnrecoverableError';
+    super(`crawl ${crawlId} is unknown or expired: nothing to aggregate`);
     this.crawlId = crawlId;
   }
 }
@@ -58,8 +35,8 @@ export class CrawlGoneError extends AnalysisJobsError {
  * A `cache:analysis:<sha256>` entry is not a valid `Analysis` (written by an incompatible version, or damaged).
  * Transient: the analyze processor drops the entry and computes the analysis again; it never reaches BullMQ.
  */
-export class AnalysisCacheEntryError extends AnalysisJobsError {
+export class AnalysisCacheEntryError extends defineError(AnalysisJobsErrorCode.CACHE_ENTRY, 'transient') {
   constructor(message: string, cause?: unknown) {
-    super(ANALYSIS_JOBS_ERROR_CODES.CACHE_ENTRY, message, { cause, kind: 'transient' });
+    super(message, { cause });
   }
 }

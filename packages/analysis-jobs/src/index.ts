@@ -30,11 +30,9 @@ export { TimedTokenizer } from './timed-tokenizer.js';
 export { bridgeAnalyzerMetrics } from './analyzer-metrics.js';
 export { analyzeJobData, aggregateJobData } from './job-data.js';
 export {
-  ANALYSIS_JOBS_ERROR_CODES,
-  AnalysisJobsError,
+  AnalysisJobsErrorCode,
   AnalysisJobsOptionsError,
   InvalidAnalysisJobError,
   CrawlGoneError,
   AnalysisCacheEntryError,
-  type AnalysisJobsErrorCode,
 } from './errors.js';

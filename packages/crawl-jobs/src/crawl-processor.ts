@@ -11,6 +11,7 @@ import {
   type Job,
   type KumoProcessor,
   type KumoQueues,
+  jobAttempt,
   retryTransient,
 } from '@kumo/queues';
 import { CrawlJobsOptionsError, CrawlRetryError, InvalidCrawlJobError } from './errors.js';
@@ -233,18 +234,17 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     if (outcome.page.timings.fetchMs !== undefined) timer.record('fetch', outcome.page.timings.fetchMs);
     if (outcome.page.timings.parseMs !== undefined) timer.record('parse', outcome.page.timings.parseMs);
 
-    const attempts = job.opts.attempts ?? 1;
-    if (outcome.transient && job.attemptsMade + 1 < attempts) {
+    const attempt = jobAttempt(job);
+    if (outcome.transient && !attempt.final) {
       if (outcome.retryAfterMs !== undefined) await deps.limiter.backOff(limiterHost(url), outcome.retryAfterMs);
-      timer.finish('retry', { code: outcome.page.error?.code, attempt: job.attemptsMade + 1 });
+      timer.finish('retry', { code: outcome.page.error?.code, attempt: attempt.number });
       throw new CrawlRetryError(url, outcome.page.error?.code ?? 'unknown', outcome.page.error);
     }
 
     // The page goes to the result stream first: clients see it at once, whatever happens next.
     await deps.state.results.appendPage(crawlId, outcome.page);
     // A job that stalled (its process died) or failed before may have admitted links without adding their jobs.
-    const rerun = job.stalledCounter > 0 || job.attemptsMade > 0;
-    const links = await enqueue(timer, data, found.request, outcome, rerun);
+    const links = await enqueue(timer, data, found.request, outcome, attempt.rerun);
     timer.finish(outcome.page.status, { links });
     return { status: outcome.page.status, links };
   };

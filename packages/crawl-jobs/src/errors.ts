@@ -1,55 +1,32 @@
-import { KumoError, type ErrorKind } from '@kumo/errors';
+import { defineError } from '@kumo/errors';
 
 /** Every code this package produces. Callers branch on these, never on messages. */
-export const CRAWL_JOBS_ERROR_CODES = {
+export const CrawlJobsErrorCode = {
   INVALID_OPTIONS: 'KUMO_CRAWL_JOBS_INVALID_OPTIONS',
   INVALID_JOB: 'KUMO_CRAWL_JOBS_INVALID_JOB',
   RETRY: 'KUMO_CRAWL_JOBS_RETRY',
 } as const;
-
-export type CrawlJobsErrorCode = (typeof CRAWL_JOBS_ERROR_CODES)[keyof typeof CRAWL_JOBS_ERROR_CODES];
-
-/** Base of this package's errors. */
-export class CrawlJobsError extends KumoError {
-  declare readonly code: CrawlJobsErrorCode;
-
-  constructor(code: CrawlJobsErrorCode, message: string, options: { cause?: unknown; kind?: ErrorKind } = {}) {
-    super(code, message, options);
-  }
-}
+export type CrawlJobsErrorCode = (typeof CrawlJobsErrorCode)[keyof typeof CrawlJobsErrorCode];
 
 /** An option of `HostLimiter` or `createCrawlProcessor` is invalid. Critical: the app is misconfigured. */
-export class CrawlJobsOptionsError extends CrawlJobsError {
-  constructor(message: string) {
-    super(CRAWL_JOBS_ERROR_CODES.INVALID_OPTIONS, message, { kind: 'critical' });
-  }
-}
+export class CrawlJobsOptionsError extends defineError(CrawlJobsErrorCode.INVALID_OPTIONS, 'critical') {}
 
 /**
  * A `crawl` job's data does not have the expected shape (a bug or a job from an incompatible version).
- * Permanent: named `UnrecoverableError`, which BullMQ never retries.
+ * Permanent: the worker fails the job at once (BullMQ's `UnrecoverableError`), never retries it.
  */
-export class InvalidCrawlJobError extends CrawlJobsError {
-  constructor(message: string) {
-    super(CRAWL_JOBS_ERROR_CODES.INVALID_JOB, message, { kind: 'permanent' });
-    // BullMQ recognises errors that must not be retried by this name (as well as by its own class).
-    this.name = 'UnrecoverableError';
-  }
-}
+export class InvalidCrawlJobError extends defineError(CrawlJobsErrorCode.INVALID_JOB, 'permanent') {}
 
 /**
  * A page failed with a transient error (timeout, reset, 5xx, 429) and attempts are left: thrown so BullMQ retries
  * the job with its exponential backoff. `cause` is the crawler error; `crawlerCode` repeats its code for logs.
  */
-export class CrawlRetryError extends CrawlJobsError {
+export class CrawlRetryError extends defineError(CrawlJobsErrorCode.RETRY, 'transient') {
   readonly crawlerCode: string;
   readonly url: string;
 
   constructor(url: string, crawlerCode: string, cause: unknown) {
-    super(CRAWL_JOBS_ERROR_CODES.RETRY, `Transient failure fetching ${url} (${crawlerCode}); the job will be retried`, {
-      cause,
-      kind: 'transient',
-    });
+    super(`Transient failure fetching ${url} (${crawlerCode}); the job will be retried`, { cause });
     this.crawlerCode = crawlerCode;
     this.url = url;
   }

@@ -12,11 +12,4 @@ export { CrawlJobsKeys, crawlJobsKeyTable } from './crawl-jobs-keys.js';
 export { RedisRobotsStore, type RedisRobotsStoreOptions } from './redis-robots-store.js';
 export { createCrawlProcessor, pageKeyOf, type CrawlProcessorDeps } from './crawl-processor.js';
 export { bridgeCrawlerMetrics, FETCH_BYTES_BUCKETS } from './crawler-metrics.js';
-export {
-  CRAWL_JOBS_ERROR_CODES,
-  CrawlJobsError,
-  CrawlJobsOptionsError,
-  InvalidCrawlJobError,
-  CrawlRetryError,
-  type CrawlJobsErrorCode,
-} from './errors.js';
+export { CrawlJobsErrorCode, CrawlJobsOptionsError, InvalidCrawlJobError, CrawlRetryError } from './errors.js';

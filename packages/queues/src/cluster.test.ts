@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Worker } from 'bullmq';
+import { RedisConnection, type Worker } from 'bullmq';
 import { loadConfig } from '@kumo/config';
 import { checkRedisServer, createRedisClient, loadCommands, type KeyStore } from '@kumo/keyspace';
 import { startRedisCluster, type RedisClusterHandle } from '@kumo/local-redis';
@@ -189,4 +189,46 @@ describe('a cluster client while a master is down (cluster_state:fail)', () => {
       client.disconnect();
     }
   }, 30_000);
+  /**
+   * Whether the liveness watchdog (liveness-watchdog.ts, docs/decisions/0007-liveness-watchdog.md) is still needed on
+   * the pinned BullMQ. After its BZPOPMIN watchdog fires, BullMQ resets the blocking connection exactly like this
+   * (`resetBlockedConnection`: `disconnect(true)`, then `RedisConnection.reconnect()`) and awaits it with no deadline.
+   * With ioredis' default ready check that wait never ends while a master is down (the worker's fetch loop is wedged);
+   * with kumo's connection (no ready check) it settles. The day the first half fails, BullMQ or ioredis bound that wait
+   * and the watchdog may go.
+   */
+  it("BullMQ's blocking-connection reset still waits forever on a cluster client with ioredis' ready check", async () => {
+    const settles = async (readyCheck: boolean) => {
+      const client = createRedisConnection(
+        { REDIS_CLUSTER_NODES: [...down.cluster.nodes], REDIS_URL: undefined },
+        { role: 'worker' },
+      );
+      client.on('error', () => undefined);
+      const connection = new RedisConnection(client, { shared: false, blocking: true, skipVersionCheck: true });
+      connection.on('error', () => undefined);
+      try {
+        await waitUntilReady(client, 10_000);
+        await connection.client;
+        // ioredis' default for a Cluster, which createRedisConnection turns off.
+        (client.options as { enableReadyCheck?: boolean }).enableReadyCheck = readyCheck;
+        await connection.disconnect(true);
+        let timer: NodeJS.Timeout | undefined;
+        const outcome = await Promise.race([
+          connection.reconnect().then(
+            () => 'settled',
+            (error: unknown) => `failed: ${String(error)}`,
+          ),
+          new Promise((resolve) => {
+            timer = setTimeout(() => resolve('never settled'), 10_000);
+          }),
+        ]);
+        clearTimeout(timer);
+        return outcome;
+      } finally {
+        client.disconnect();
+      }
+    };
+    expect(await settles(false)).toBe('settled');
+    expect(await settles(true)).toBe('never settled');
+  }, 60_000);
 });

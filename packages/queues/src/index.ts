@@ -31,17 +31,17 @@ export { KumoQueues, COUNTED_STATES, type CountedState, type QueuesConfig, type 
 export {
   createKumoWorker,
   BLOCK_TIMEOUT_S,
-  DEFAULT_LIVENESS_CHECK_MS,
   type KumoWorkerOptions,
   type KumoProcessor,
   type WorkerConfig,
   type JobDone,
-  type JobOutcome,
-  type StageTimer,
+  type JobDurationObserver,
   type WorkerLogger,
   type WorkerEvent,
 } from './worker.js';
 export { auditKeyspace, formatAuditTable, type KeyspaceAudit, type QueueAudit } from './key-audit.js';
+export { translateJobError, jobAttempt, type JobAttempt, type JobErrorVerdict, type JobOutcome } from './job-errors.js';
+export { DEFAULT_LIVENESS_CHECK_MS } from './liveness-watchdog.js';
 export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 export { assertRedisFitForQueues } from './redis-preflight.js';
 export { retryTransient, DEFAULT_RETRY_BUDGET_MS, type RetryOptions } from './transient-retry.js';

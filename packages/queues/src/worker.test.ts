@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Queue, type Worker } from 'bullmq';
+import { defineError } from '@kumo/errors';
 import { KeySpace } from '@kumo/keyspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis } from './__fixtures__/redis.js';
@@ -78,6 +79,84 @@ describe('createKumoWorker', { timeout: 30_000 }, () => {
         'retrying',
       ]);
       expect(await (await queue.getJob('one'))!.returnvalue).toBe(10);
+    } finally {
+      await worker.close();
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+});
+
+describe('the error policy of createKumoWorker', { timeout: 30_000 }, () => {
+  class BadInput extends defineError('KUMO_TEST_BAD_INPUT', 'permanent') {}
+  class Broken extends defineError('KUMO_TEST_BROKEN', 'critical') {}
+
+  it('fails a permanent error at once as BullMQ’s UnrecoverableError and counts it failed, not retrying', async () => {
+    const { config, connection } = testSetup(redis.url);
+    const queue = new Queue('crawl', {
+      connection,
+      prefix: new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix(),
+    });
+    const done = deferred<JobDone>();
+    const failed = deferred<Error>();
+    const worker = createKumoWorker<{ n: number }, number>(
+      'crawl',
+      async () => {
+        throw new BadInput('malformed job data');
+      },
+      { connection, config, concurrency: 1, onJobDone: (result) => done.resolve(result) },
+    );
+    worker.on('failed', (_job, error) => failed.resolve(error));
+    try {
+      await queue.add('crawl', { n: 1 }, { jobId: 'bad', attempts: 5 });
+      expect((await done.promise).outcome).toBe('failed');
+      const error = await failed.promise;
+      expect(error).toBeInstanceOf(UnrecoverableError);
+      expect(error.cause).toBeInstanceOf(BadInput);
+      const job = await queue.getJob('bad');
+      expect(await job!.getState()).toBe('failed');
+      expect(job!.attemptsMade).toBe(1);
+      expect(job!.failedReason).toBe('malformed job data');
+    } finally {
+      await worker.close();
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
+  it('stops the worker on a critical error and calls onCritical once; the job is left to another process', async () => {
+    const { config, connection } = testSetup(redis.url);
+    const queue = new Queue('crawl', {
+      connection,
+      prefix: new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix(),
+    });
+    const critical: Error[] = [];
+    const events: WorkerEvent['type'][] = [];
+    const stopped = deferred<void>();
+    const worker = createKumoWorker<{ n: number }, number>(
+      'crawl',
+      async () => {
+        throw new Broken('the dictionary is unreadable');
+      },
+      {
+        connection,
+        config,
+        concurrency: 1,
+        onEvent: (event) => events.push(event.type),
+        onCritical: (error) => critical.push(error),
+      },
+    );
+    worker.once('closed', () => stopped.resolve());
+    try {
+      await queue.addBulk([1, 2].map((n) => ({ name: 'crawl', data: { n }, opts: { jobId: `c${n}`, attempts: 3 } })));
+      await stopped.promise;
+      expect(critical).toHaveLength(1);
+      expect(critical[0]).toBeInstanceOf(Broken);
+      expect(events).toContain('critical');
+      // The first job's attempt is recorded and it waits to run again elsewhere; the second was never taken.
+      const [first, second] = [await queue.getJob('c1'), await queue.getJob('c2')];
+      expect([await first!.getState(), first!.attemptsMade]).toEqual(['waiting', 1]);
+      expect([await second!.getState(), second!.attemptsMade]).toEqual(['waiting', 0]);
     } finally {
       await worker.close();
       await queue.close();

@@ -1,15 +1,15 @@
-import { DelayedError, Queue, UnrecoverableError, WaitingChildrenError, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Config } from '@kumo/config';
+import type { KumoError } from '@kumo/errors';
 import { KeySpace, type RedisClient } from '@kumo/keyspace';
-import { WorkerStuckError } from './errors.js';
+import type { WorkerStuckError } from './errors.js';
+import { translateJobError, type JobOutcome } from './job-errors.js';
+import { DEFAULT_LIVENESS_CHECK_MS, stopThisProcess, watchLiveness } from './liveness-watchdog.js';
 import type { QueueName } from './names.js';
 
 /** The settings a worker needs (`WORKER_LIVENESS_CHECK_MS` may be left out: default 20 s). */
 export type WorkerConfig = Pick<Config, 'KUMO_PREFIX' | 'WORKER_LOCK_DURATION_MS' | 'WORKER_STALLED_INTERVAL_MS'> &
   Partial<Pick<Config, 'WORKER_LIVENESS_CHECK_MS'>>;
-
-/** Default of `WORKER_LIVENESS_CHECK_MS`. */
-export const DEFAULT_LIVENESS_CHECK_MS = 20_000;
 
 /**
  * How long BullMQ blocks in one BZPOPMIN while the queue is empty, in seconds (its `drainDelay`). BullMQ races
@@ -18,10 +18,7 @@ export const DEFAULT_LIVENESS_CHECK_MS = 20_000;
  */
 export const BLOCK_TIMEOUT_S = 5;
 
-/** How a processed job ended, from the processor's point of view. */
-export type JobOutcome = 'completed' | 'retrying' | 'failed' | 'delayed' | 'waiting-children';
-
-/** One processed job: what `onJobDone` and the stage timer receive. */
+/** One processed job: what `onJobDone` and the duration observer receive. */
 export interface JobDone {
   queue: QueueName;
   name: string;
@@ -30,8 +27,11 @@ export interface JobDone {
   outcome: JobOutcome;
 }
 
-/** A histogram-like sink (the stage timer of @kumo/observability fits). */
-export interface StageTimer {
+/**
+ * Where each job's duration goes, as stage `<queue>` with label `outcome` (a histogram-like sink; the `StageTimer`
+ * class of @kumo/observability fits).
+ */
+export interface JobDurationObserver {
   observe(stage: string, ms: number, labels?: Record<string, string>): void;
 }
 
@@ -46,6 +46,7 @@ export type WorkerEvent =
   | { type: 'error'; queue: QueueName; error: Error }
   | { type: 'failed'; queue: QueueName; jobId: string | undefined; error: Error }
   | { type: 'stalled'; queue: QueueName; jobId: string }
+  | { type: 'critical'; queue: QueueName; jobId: string | undefined; error: Error }
   | { type: 'stuck'; queue: QueueName; error: WorkerStuckError };
 
 export type KumoProcessor<D, R> = (job: Job<D, R>, token?: string, signal?: AbortSignal) => Promise<R>;
@@ -58,41 +59,32 @@ export interface KumoWorkerOptions {
   concurrency: number;
   /** Start taking jobs at once. Default true. */
   autorun?: boolean;
-  /** Logs worker errors and stalled jobs. Default: none (use `onEvent`). */
+  /** Logs worker errors, stalled jobs and critical errors. Default: none (use `onEvent`). */
   logger?: WorkerLogger;
   /** Receives each job's duration as stage `<queue>` with label `outcome`. Default: none. */
-  stageTimer?: StageTimer;
+  stageTimer?: JobDurationObserver;
   /** Called after each job with its duration and outcome. Default: none. */
   onJobDone?: (done: JobDone) => void;
-  /** Worker errors, failed and stalled jobs, a wedged worker. Default: none. */
+  /** Worker errors, failed and stalled jobs, critical errors, a wedged worker. Default: none. */
   onEvent?: (event: WorkerEvent) => void;
   /**
-   * Called once when the liveness check finds the worker wedged (see `createKumoWorker`), after the worker has
-   * been force-closed. Default: SIGTERM to this process, so that it shuts down gracefully and its supervisor
-   * starts a fresh one.
+   * Called once when a job fails with a `critical` error (the process cannot work), after the worker stopped taking
+   * jobs. Default: SIGTERM to this process, so that it shuts down gracefully and its supervisor starts a fresh one.
+   */
+  onCritical?: (error: Error) => void;
+  /**
+   * Called once when the liveness check finds the worker wedged (see `watchLiveness`), after the worker has been
+   * force-closed. Default: `onCritical` (SIGTERM to this process).
    */
   onStuck?: (error: WorkerStuckError) => void;
-}
-
-function outcomeOf<D, R>(job: Job<D, R>, error: unknown): JobOutcome {
-  if (error instanceof DelayedError) return 'delayed';
-  if (error instanceof WaitingChildrenError) return 'waiting-children';
-  if (error instanceof UnrecoverableError) return 'failed';
-  return job.attemptsMade + 1 < (job.opts.attempts ?? 1) ? 'retrying' : 'failed';
 }
 
 /**
  * A BullMQ worker with kumo's defaults: the `<prefix>:bull:{q}` prefix, `lockDuration` and `stalledInterval` from the
  * configuration, `maxStalledCount: 2`, blocking fetches bounded to {@link BLOCK_TIMEOUT_S}, each job's duration and
- * outcome reported, and a liveness check.
- *
- * Liveness check (every `WORKER_LIVENESS_CHECK_MS`, 0: off): a worker is wedged when, at two checks in a row, its
- * queue had jobs waiting (`wait` or `prioritized`; queue not paused, rate-limited or maxed out) and the worker ran, was not paused and had a
- * free slot, yet it started no job between them — a healthy idle worker polls at least every
- * {@link BLOCK_TIMEOUT_S} + 1 s and is woken at once by a new job. Such a worker cannot be revived (BullMQ's fetch
- * loop awaits a promise that will never settle), so it is force-closed, logged as `KUMO_QUEUES_WORKER_STUCK`,
- * reported as a `stuck` event, and `onStuck` is called (default: SIGTERM to the process). A check that cannot read
- * the queue (Redis down, a failover in progress) decides nothing.
+ * outcome reported, kumo's error policy applied to whatever a processor throws (`translateJobError`: permanent →
+ * BullMQ's `UnrecoverableError`, transient → retried with backoff, critical → the worker stops and so does its
+ * process), and the liveness watchdog (`WORKER_LIVENESS_CHECK_MS`, 0: off; see liveness-watchdog.ts).
  */
 export function createKumoWorker<D, R>(
   queueName: QueueName,
@@ -103,9 +95,11 @@ export function createKumoWorker<D, R>(
     options.stageTimer?.observe(done.queue, done.ms, { outcome: done.outcome });
     options.onJobDone?.(done);
   };
+  const onCritical = options.onCritical ?? stopThisProcess;
+  let critical = false;
   let jobsStarted = 0;
   let jobsInFlight = 0;
-  const timed = async (job: Job<D, R>, token?: string, signal?: AbortSignal): Promise<R> => {
+  const run = async (job: Job<D, R>, token?: string, signal?: AbortSignal): Promise<R> => {
     const started = performance.now();
     jobsStarted++;
     jobsInFlight++;
@@ -120,15 +114,20 @@ export function createKumoWorker<D, R>(
       });
       return result;
     } catch (error) {
+      const verdict = translateJobError(error, job);
       const ms = performance.now() - started;
-      report({ queue: queueName, name: job.name, jobId: job.id, ms, outcome: outcomeOf(job, error) });
-      throw error;
+      report({ queue: queueName, name: job.name, jobId: job.id, ms, outcome: verdict.outcome });
+      if (verdict.kind === 'critical' && !critical) {
+        critical = true;
+        stopOnCritical(job, verdict.error);
+      }
+      throw verdict.error;
     } finally {
       jobsInFlight--;
     }
   };
   const prefix = new KeySpace({ prefix: options.config.KUMO_PREFIX }).queuePrefix();
-  const worker = new Worker<D, R>(queueName, timed, {
+  const worker = new Worker<D, R>(queueName, run, {
     connection: options.connection,
     prefix,
     concurrency: options.concurrency,
@@ -138,6 +137,20 @@ export function createKumoWorker<D, R>(
     maxStalledCount: 2,
     autorun: options.autorun ?? true,
   });
+
+  /** A critical error: no new job starts here (the job in hand is retried elsewhere), then the process stops. */
+  function stopOnCritical(job: Job<D, R>, error: Error): void {
+    const code = (error as Partial<KumoError>).code;
+    options.logger?.error(
+      { err: error, code, queue: queueName, jobId: job.id },
+      'critical error: the worker stops taking jobs and its process stops; the supervisor starts a fresh one',
+    );
+    options.onEvent?.({ type: 'critical', queue: queueName, jobId: job.id, error });
+    // Closing now (not awaited) keeps BullMQ from fetching the next job when it records this one.
+    void worker.close().catch(() => undefined);
+    onCritical(error);
+  }
+
   // Always listen to 'error': an EventEmitter without a listener would crash the process on a Redis hiccup.
   worker.on('error', (error) => {
     options.logger?.error({ err: error, queue: queueName }, 'worker error');
@@ -162,101 +175,9 @@ export function createKumoWorker<D, R>(
       onStuck: (error) => {
         options.logger?.error({ err: error, code: error.code, queue: queueName }, error.message);
         options.onEvent?.({ type: 'stuck', queue: queueName, error });
-        (options.onStuck ?? stopProcess)(error);
+        (options.onStuck ?? onCritical)(error);
       },
     });
   }
   return worker;
-}
-
-/** The default reaction to a wedged worker: a graceful stop of this process; its supervisor starts a new one. */
-function stopProcess(): void {
-  process.kill(process.pid, 'SIGTERM');
-}
-
-/** One liveness sample: `ok` when the worker could not have been expected to start a job. */
-interface LivenessSample {
-  ok: boolean;
-  started: number;
-  waiting: number;
-}
-
-/** The liveness check of {@link createKumoWorker}; stops itself when the worker closes. */
-function watchLiveness(
-  worker: Worker,
-  options: {
-    queueName: QueueName;
-    prefix: string;
-    connection: RedisClient;
-    checkMs: number;
-    concurrency: number;
-    counters: () => { started: number; inFlight: number };
-    onStuck: (error: WorkerStuckError) => void;
-  },
-): void {
-  // A read-only Queue on the worker's own (shared) connection: no extra TCP connection, and no write of the queue's
-  // meta hash (which would reset options such as the event-stream cap that KumoQueues sets).
-  const queue = new Queue(options.queueName, {
-    connection: options.connection,
-    prefix: options.prefix,
-    skipMetasUpdate: true,
-  });
-  queue.on('error', () => undefined);
-  let previous: LivenessSample | null = null;
-  let checking = false;
-  let done = false;
-
-  const sample = async (): Promise<LivenessSample | null> => {
-    const before = options.counters();
-    if (!worker.isRunning() || worker.isPaused() || worker.closing || before.inFlight >= options.concurrency) {
-      return { ok: true, started: before.started, waiting: 0 };
-    }
-    try {
-      const counts = await queue.getJobCounts('wait', 'prioritized');
-      const waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0);
-      // Jobs a healthy worker would not take either: a paused, rate-limited or globally maxed-out queue.
-      if (waiting > 0 && ((await queue.isPaused()) || (await queue.getRateLimitTtl()) > 0 || (await queue.isMaxed()))) {
-        return { ok: true, started: before.started, waiting };
-      }
-      const after = options.counters();
-      // A job that started or a slot that filled while we asked: alive.
-      const busy = after.started !== before.started || after.inFlight >= options.concurrency;
-      return { ok: busy || waiting === 0, started: before.started, waiting };
-    } catch {
-      return null; // Redis unreachable: nothing can be concluded.
-    }
-  };
-
-  const check = async () => {
-    if (checking || done) return;
-    checking = true;
-    try {
-      const current = await sample();
-      if (done) return;
-      if (current && !current.ok && previous && !previous.ok && previous.started === current.started) {
-        done = true;
-        stop();
-        const error = new WorkerStuckError(
-          `worker of queue ${options.queueName} started no job for ${options.checkMs} ms while ${current.waiting} ` +
-            'job(s) waited and it had a free slot: its fetch loop is wedged; closing it',
-        );
-        await worker.close(true).catch(() => undefined);
-        options.onStuck(error);
-        return;
-      }
-      previous = current;
-    } finally {
-      checking = false;
-    }
-  };
-
-  const timer = setInterval(() => void check(), options.checkMs);
-  timer.unref();
-  const stop = () => {
-    done = true;
-    clearInterval(timer);
-    void queue.close().catch(() => undefined);
-  };
-  worker.once('closing', stop);
-  worker.once('closed', stop);
 }
