@@ -88,8 +88,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    // Configuration is read once, here; the test harness and scripts set up child environments.
-    files: ['packages/config/src/**/*.ts', 'test/**/*.{ts,mjs,js}', 'packages/local-redis/src/**/*.ts', '**/*.test.ts'],
+    // Configuration is read once, here; the test harness and scripts set up child environments; the image's
+    // health check is a dependency-free script that reads the same port settings as the app it probes.
+    files: [
+      'packages/config/src/**/*.ts',
+      'test/**/*.{ts,mjs,js}',
+      'packages/local-redis/src/**/*.ts',
+      '**/*.test.ts',
+      'infra/healthcheck.mjs',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -38,6 +38,7 @@ describe.each([
     // Node's process metrics, aggregated by the primary (summed over the processes).
     expect(text).toMatch(/^process_resident_memory_bytes\{app="[^"]+"\} \d+/m);
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
 
     // ANALYSIS_WORKER_NICE (default 10) for analysis processes only; the supervisor and crawl workers keep ours.
     const children = app.childPids();

@@ -24,7 +24,7 @@ export {
 export {
   PROBLEM_TABLE,
   API_ERROR_CODES,
-  PROBLEM_DOCS_URL,
+  PROBLEM_TYPE,
   problem,
   toProblemResponse,
   BACKEND_UNAVAILABLE_CODES,

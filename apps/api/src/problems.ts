@@ -12,8 +12,12 @@ export interface ProblemTableEntry {
   retryAfterS?: number;
 }
 
-/** Where each code is explained; the problem's `type` is this page's anchor for the code. */
-export const PROBLEM_DOCS_URL = 'https://github.com/kumo-crawler/kumo/blob/main/docs/errors.md';
+/**
+ * The problem `type` of every answer: `about:blank` (RFC 9457 §4.2.1), i.e. no semantics beyond the HTTP status.
+ * kumo has no public page per problem type to point at; the stable identifier is the `code` extension member,
+ * explained in docs/errors.md. (Earlier versions sent a URL of a repository that did not exist.)
+ */
+export const PROBLEM_TYPE = 'about:blank';
 
 /**
  * The one table from error code to HTTP status (tRPC's getHTTPStatusCode, fastify's createError). Every error the
@@ -58,7 +62,7 @@ export interface ProblemResponse {
 export function problem(code: ProblemCode, detail: string, errors?: readonly FieldError[]): Problem {
   const { status, title } = PROBLEM_TABLE[code];
   return {
-    type: `${PROBLEM_DOCS_URL}#${code.toLowerCase()}`,
+    type: PROBLEM_TYPE,
     title,
     status,
     detail,

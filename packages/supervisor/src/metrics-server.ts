@@ -15,7 +15,7 @@ export interface MetricsServer {
 }
 
 /**
- * Serves `GET /metrics` in the primary by asking `onRequest` (e.g. prom-client's AggregatorRegistry, which
+ * Serves `GET /healthz` (200 while the supervisor runs) and `GET /metrics` in the primary by asking `onRequest` (e.g. prom-client's AggregatorRegistry, which
  * collects every worker's metrics over IPC); the supervisor itself needs no metrics library.
  */
 export async function startMetricsServer(options: {
@@ -26,7 +26,13 @@ export async function startMetricsServer(options: {
 }): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://metrics.invalid').pathname;
-    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    const readOnly = req.method === 'GET' || req.method === 'HEAD';
+    if (path === '/healthz' && readOnly) {
+      // Liveness: this process answers, so the supervisor runs.
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(req.method === 'HEAD' ? undefined : 'ok\n');
+      return;
+    }
+    if (path !== '/metrics' || !readOnly) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
