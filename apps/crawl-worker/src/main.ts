@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '@kumo/config';
 import { clusterMetrics, createLogger } from '@kumo/observability';
-import { assertRedisFitForQueues } from '@kumo/queues';
+import { assertRedisFitForQueues, redisReadyCheck } from '@kumo/queues';
 import { runSupervisedApp, workerSlot } from '@kumo/supervisor';
 
 const config = loadConfigOrExit();
@@ -19,6 +19,7 @@ await runSupervisedApp({
   processes: config.WORKER_PROCESSES,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   preflight: () => assertRedisFitForQueues(config, 'kumo:crawl-worker:check'),
+  readyCheck: redisReadyCheck(config, 'kumo:crawl-worker:ready'),
   onMetricsRequest: clusterMetrics(),
   metricsPort: config.CRAWL_WORKER_METRICS_PORT,
   // Loaded in the workers only: the primary never crawls, so it need not hold the crawler and undici in memory.

@@ -44,6 +44,7 @@ export { translateJobError, jobAttempt, type JobAttempt, type JobErrorVerdict, t
 export { DEFAULT_LIVENESS_CHECK_MS } from './liveness-watchdog.js';
 export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 export { assertRedisFitForQueues } from './redis-preflight.js';
+export { redisReadyCheck } from './redis-probe.js';
 export { retryTransient, DEFAULT_RETRY_BUDGET_MS, type RetryOptions } from './transient-retry.js';
 export { isRedisUnavailable } from './redis-failure.js';
 export {

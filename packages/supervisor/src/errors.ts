@@ -8,6 +8,7 @@ export const SupervisorErrorCode = {
   SHUTDOWN_TIMEOUT: 'KUMO_SUPERVISOR_SHUTDOWN_TIMEOUT',
   WORKER_CRASHED: 'KUMO_SUPERVISOR_WORKER_CRASHED',
   METRICS_LISTEN_FAILED: 'KUMO_SUPERVISOR_METRICS_LISTEN_FAILED',
+  NOT_READY: 'KUMO_SUPERVISOR_NOT_READY',
 } as const;
 export type SupervisorErrorCode = (typeof SupervisorErrorCode)[keyof typeof SupervisorErrorCode];
 

@@ -23,6 +23,8 @@ export interface SupervisedAppOptions {
   /** The combined metrics of every process, served by the primary on `metricsPort`; none when port is 0. */
   onMetricsRequest?: () => Promise<MetricsResponse>;
   metricsPort?: number;
+  /** Runs in the primary on `GET /readyz` (e.g. a Redis PING); a rejection makes it a 503. See `onReadyCheck`. */
+  readyCheck?: () => Promise<void>;
   /** Starts one worker process's work; runs in the workers only. */
   start: () => Promise<RunningWork>;
   /** Ends the process. Default `process.exit`. */
@@ -56,5 +58,6 @@ export async function runSupervisedApp(options: SupervisedAppOptions): Promise<v
     logger,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     ...(withMetrics ? { onMetricsRequest: options.onMetricsRequest, metricsPort: options.metricsPort } : {}),
+    ...(withMetrics && options.readyCheck ? { onReadyCheck: options.readyCheck } : {}),
   });
 }

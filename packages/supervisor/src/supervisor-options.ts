@@ -38,6 +38,11 @@ export interface SupervisorOptions {
   logger: SupervisorLogger;
   /** When set, the primary serves `GET /metrics` with what it returns. Default: no metrics endpoint. */
   onMetricsRequest?: () => Promise<MetricsResponse>;
+  /**
+   * What `GET /readyz` checks beyond "every worker slot has a live process" (e.g. a Redis PING with the app's
+   * configuration); a rejection, or no answer within 1 s, is a 503 naming the error. Default: nothing more.
+   */
+  onReadyCheck?: () => Promise<void>;
   /** Port of the metrics endpoint; `0` picks a free one (see `Supervisor.metricsUrl`). Default `0`. */
   metricsPort?: number;
   /** Interface of the metrics endpoint. Default `127.0.0.1`. */
@@ -61,6 +66,7 @@ export interface ResolvedSupervisorOptions {
   shutdownMarginMs: number;
   logger: SupervisorLogger;
   onMetricsRequest: (() => Promise<MetricsResponse>) | undefined;
+  onReadyCheck: (() => Promise<void>) | undefined;
   metricsPort: number;
   metricsHost: string;
   handleSignals: boolean;
@@ -116,6 +122,7 @@ export function resolveSupervisorOptions(options: SupervisorOptions): ResolvedSu
     shutdownMarginMs: integer('shutdownMarginMs', options.shutdownMarginMs ?? 2_000, 0),
     logger,
     onMetricsRequest: options.onMetricsRequest,
+    onReadyCheck: options.onReadyCheck,
     metricsPort: integer('metricsPort', options.metricsPort ?? 0, 0, 65_535),
     metricsHost: options.metricsHost ?? '127.0.0.1',
     handleSignals: options.handleSignals ?? true,

@@ -233,4 +233,52 @@ describe('runSupervisor (real processes)', { timeout: 120_000 }, () => {
     app.child.kill('SIGTERM');
     expect((await app.exited).code).toBe(0);
   });
+
+  it('answers /healthz 200 and /readyz 200 while every slot runs and the ready check passes', async () => {
+    const app = startFixture({ processes: 2, metrics: true, readyCheck: 'pass' });
+    const { url } = await app.waitFor((line) => line.msg === 'serving metrics', 'metrics url');
+    await app.waitForCount((line) => line.mark === 'worker-start', 2, 'two workers');
+    expect((await fetch(new URL('/healthz', url as string))).status).toBe(200);
+    const ready = await fetch(new URL('/readyz', url as string));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    app.child.kill('SIGTERM');
+    expect((await app.exited).code).toBe(0);
+  });
+
+  it('answers /readyz with a 503 problem naming the failed ready check, /healthz still 200', async () => {
+    const app = startFixture({ processes: 1, metrics: true, readyCheck: 'fail' });
+    const { url } = await app.waitFor((line) => line.msg === 'serving metrics', 'metrics url');
+    expect((await fetch(new URL('/healthz', url as string))).status).toBe(200);
+    const ready = await fetch(new URL('/readyz', url as string));
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get('content-type')).toBe('application/problem+json');
+    expect(await ready.json()).toEqual({
+      type: 'about:blank',
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'fixture: redis down',
+      code: 'KUMO_SUPERVISOR_NOT_READY',
+    });
+    app.child.kill('SIGTERM');
+    expect((await app.exited).code).toBe(0);
+  });
+
+  it('is not ready while a worker slot waits to be restarted', async () => {
+    const app = startFixture({
+      processes: 1,
+      metrics: true,
+      readyCheck: 'pass',
+      mode: 'crash-at-start',
+      initialMs: 60_000,
+      maxMs: 60_000,
+    });
+    const { url } = await app.waitFor((line) => line.msg === 'serving metrics', 'metrics url');
+    await app.waitFor(isEvent('restart'), 'restart scheduled');
+    const ready = await fetch(new URL('/readyz', url as string));
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { detail: string }).detail).toBe('fixture: worker slot 0 restarting');
+    app.child.kill('SIGTERM');
+    await app.exited;
+  });
 });

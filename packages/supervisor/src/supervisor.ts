@@ -4,7 +4,7 @@ import { restartDelay, RestartWindow } from './backoff.js';
 import { RestartStormError, SupervisorNotPrimaryError } from './errors.js';
 import { supervisorEvents } from './events.js';
 import { flushLogger } from './logger.js';
-import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { startMetricsServer, type MetricsServer, type Readiness } from './metrics-server.js';
 import { resolveSupervisorOptions, type SupervisorOptions } from './supervisor-options.js';
 import { WORKER_SLOT_ENV } from './worker-slot.js';
 
@@ -36,6 +36,9 @@ interface Slot {
   restarts: number;
   timer: NodeJS.Timeout | null;
 }
+
+/** How long `/readyz` waits for the app's own readiness check. */
+const READY_CHECK_TIMEOUT_MS = 1000;
 
 /** A worker's exit counts as clean when it exited 0 or died of the signal we sent it. */
 function cleanExit(code: number | null, signal: string | null): boolean {
@@ -205,12 +208,36 @@ export async function runSupervisor(options: SupervisorOptions): Promise<Supervi
     beginShutdown('parent exited');
   });
 
+  /** `/readyz`: running, every slot has a live worker, and the app's own check (Redis) passes within 1 s. */
+  const readiness = async (): Promise<Readiness> => {
+    if (state !== 'running') return { ready: false, detail: `${name} is shutting down` };
+    const waiting = slots.filter((slot) => !slot.worker).map((slot) => slot.slot);
+    if (waiting.length > 0) return { ready: false, detail: `${name}: worker slot ${waiting.join(', ')} restarting` };
+    if (!opts.onReadyCheck) return { ready: true };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`)),
+        READY_CHECK_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([opts.onReadyCheck(), timeout]);
+      return { ready: true };
+    } catch (error) {
+      return { ready: false, detail: `${name}: ${error instanceof Error ? error.message : String(error)}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   if (opts.onMetricsRequest) {
     try {
       metrics = await startMetricsServer({
         host: opts.metricsHost,
         port: opts.metricsPort,
         onRequest: opts.onMetricsRequest,
+        readiness,
         logger,
       });
     } catch (error) {

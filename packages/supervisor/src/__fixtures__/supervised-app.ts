@@ -14,6 +14,8 @@ export interface Scenario {
   maxMs?: number;
   stormCount?: number;
   metrics?: boolean;
+  /** The primary's readiness check: passes, or rejects with "redis down". */
+  readyCheck?: 'pass' | 'fail';
 }
 
 const scenario = JSON.parse(process.argv[2] ?? '{}') as Scenario;
@@ -43,6 +45,12 @@ if (isSupervisorPrimary()) {
     logger,
     ...(scenario.metrics
       ? { onMetricsRequest: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'fixture_up 1\n' }) }
+      : {}),
+    ...(scenario.readyCheck
+      ? {
+          onReadyCheck: () =>
+            scenario.readyCheck === 'pass' ? Promise.resolve() : Promise.reject(new Error('redis down')),
+        }
       : {}),
   });
 } else {
