@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { buildWorkerResources, createApp, type ApiApp, type WorkerResources } from '@kumo/api';
 import { loadConfig, type Config } from '@kumo/config';
 import { createLogger } from '@kumo/observability';
+import { expect } from 'vitest';
 import { testEnv, type RedisEnv } from './env.js';
 
 /** Keys every in-process test API accepts: two, so tests can check that one key cannot see the other's crawls. */
@@ -92,6 +93,13 @@ export async function startInProcessApi(options: {
       await resources.close();
     },
   };
+}
+
+/** `POST /v1/crawls` that must be accepted: the new crawl's id (a test fails on any other answer, showing it). */
+export async function startAcceptedCrawl(api: Pick<InProcessApi, 'request'>, body: unknown): Promise<string> {
+  const response = await postCrawl(api, body);
+  expect(response.status, await response.clone().text()).toBe(202);
+  return ((await response.json()) as { id: string }).id;
 }
 
 /** `POST /v1/crawls` with a JSON body. */

@@ -10,6 +10,8 @@ export interface RunningSystem {
   readonly key: string;
   readonly api: AppProcess;
   readonly workers: AppProcess[];
+  /** `fetch` against the API with `Authorization: Bearer <key>` (the first test key). */
+  request(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -49,11 +51,19 @@ export async function startSystem(options: {
     await Promise.all(all.map((app) => app.stop()));
     throw error;
   }
+  const url = `http://127.0.0.1:${String(port)}`;
+  const key = TEST_API_KEYS[0];
   return {
-    url: `http://127.0.0.1:${String(port)}`,
-    key: TEST_API_KEYS[0],
+    url,
+    key,
     api,
     workers,
+    request(path, init = {}) {
+      return fetch(`${url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string>) },
+      });
+    },
     async stop() {
       await Promise.all(all.map((app) => app.stop()));
     },

@@ -1,7 +1,7 @@
 import { doneEventSchema, pageResultSchema, reportSchema, type PageResult } from '@kumo/contract';
 import { generateSite, startSiteServer, type SiteServer } from '@kumo/sample-site';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { postCrawl } from '../helpers/api-harness.js';
+import { startAcceptedCrawl } from '../helpers/api-harness.js';
 import { startSystem, type RunningSystem } from '../helpers/api-processes.js';
 import { openSse, type SseEvent } from '../helpers/api-sse.js';
 import { uniquePrefix } from '../helpers/env.js';
@@ -15,16 +15,11 @@ let crawlId: string;
 let stream: SseEvent[];
 
 function request(path: string, init: RequestInit = {}) {
-  return fetch(`${system.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${system.key}`, ...(init.headers as Record<string, string>) },
-  });
+  return system.request(path, init);
 }
 
-async function startCrawl(body: unknown): Promise<string> {
-  const response = await postCrawl({ request }, body);
-  expect(response.status, await response.clone().text()).toBe(202);
-  return ((await response.json()) as { id: string }).id;
+function startCrawl(body: unknown): Promise<string> {
+  return startAcceptedCrawl(system, body);
 }
 
 beforeAll(async () => {

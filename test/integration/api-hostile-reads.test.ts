@@ -2,7 +2,7 @@ import { encodeCursor } from '@kumo/crawl-state';
 import { generateSite, startSiteServer, type SiteServer } from '@kumo/sample-site';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { postCrawl } from '../helpers/api-harness.js';
+import { startAcceptedCrawl } from '../helpers/api-harness.js';
 import { startSystem, type RunningSystem } from '../helpers/api-processes.js';
 import { openSse, type SseEvent } from '../helpers/api-sse.js';
 import { uniquePrefix } from '../helpers/env.js';
@@ -20,16 +20,11 @@ let crawlId: string;
 let stream: SseEvent[];
 
 function request(path: string, init: RequestInit = {}) {
-  return fetch(`${system.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${system.key}`, ...(init.headers as Record<string, string>) },
-  });
+  return system.request(path, init);
 }
 
-async function startCrawl(body: unknown): Promise<string> {
-  const response = await postCrawl({ request }, body);
-  expect(response.status, await response.clone().text()).toBe(202);
-  return ((await response.json()) as { id: string }).id;
+function startCrawl(body: unknown): Promise<string> {
+  return startAcceptedCrawl(system, body);
 }
 
 async function expectValidationProblem(response: Response, path: string): Promise<void> {

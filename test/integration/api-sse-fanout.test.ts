@@ -31,10 +31,7 @@ afterAll(async () => {
 });
 
 function request(path: string, init: RequestInit = {}) {
-  return fetch(`${system.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${system.key}`, ...(init.headers as Record<string, string>) },
-  });
+  return system.request(path, init);
 }
 
 describe('SSE fan-out', () => {
