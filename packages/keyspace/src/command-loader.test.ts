@@ -57,6 +57,17 @@ describe('loadCommands', () => {
     expect(lua).not.toContain('@include');
   });
 
+  it('ignores a script nobody loads in a build output (dist/), where an older build may have left it', () => {
+    const root = commandsDir({});
+    const dist = new URL('dist/commands/', root);
+    mkdirSync(dist, { recursive: true });
+    writeFileSync(new URL('a-0.lua', dist), `${header(0)}\nreturn 1\n`);
+    writeFileSync(new URL('left-over-1.lua', dist), `${header(1)}\nreturn 2\n`);
+    const commands = loadCommands(dist, ['a']);
+    expect(Object.keys(commands)).toEqual(['a']);
+    expect(commands.a.lua).toContain('return 1');
+  });
+
   it.each([
     ['a file not named <name>-<numKeys>.lua', { 'thing.lua': header(0) }, ['thing'], /must be named/],
     ['a requested command without its file', { 'a-0.lua': header(0) }, ['a', 'b'], /command b: no b-<numKeys>\.lua/],

@@ -88,14 +88,24 @@ function expand(file: string, lua: string, pieces: Map<string, string>, done: Se
 }
 
 /**
+ * A package's build copies `src/commands` into `dist/commands`; a Turborepo cache hit restores outputs on top of an
+ * existing `dist/` without removing what an older build left there (after a branch switch, say). A leftover script
+ * in a build output is harmless, since only requested commands are loaded; a script nobody loads in the source tree
+ * is a mistake, and that is where tests load the commands from.
+ */
+function isBuildOutput(dir: string): boolean {
+  return dir.split(/[\\/]/).includes('dist');
+}
+
+/**
  * Loads a package's Lua commands, BullMQ's `src/commands/` layout: `dir` holds `<name>-<numKeys>.lua` files, each
  * opening with a `--[[ … ]]` block listing KEYS[1…n], ARGV and `Returns:` (negative return codes mirrored by the
  * owning package's TypeScript enum); `dir/includes/<piece>.lua` holds one `local function <piece in camelCase>`
  * each, pulled in by `--- @include "<piece>"`. Every include is expanded once, here, at load.
  *
  * `names` are the commands the package uses, in camelCase (`createCrawl` is `create-crawl-<n>.lua`). A requested
- * command without its file, a `.lua` file nobody requested, an incomplete header, a bad include: `CommandFileError`,
- * at load, so a broken script never reaches Redis. The package's build copies `dir` next to its compiled code.
+ * command without its file, a `.lua` file nobody requested (outside a build output's `dist/`), an incomplete header,
+ * a bad include: `CommandFileError`, at load, so a broken script never reaches Redis. The package's build copies `dir` next to its compiled code.
  */
 export function loadCommands<const N extends string>(dir: URL, names: readonly N[]): Commands<N> {
   const where = fileURLToPath(dir);
@@ -116,7 +126,7 @@ export function loadCommands<const N extends string>(dir: URL, names: readonly N
     const lua = expand(found.file, source, pieces, new Set(), []);
     commands[name] = Object.freeze({ name: kebab(name), keys: found.keys, lua });
   }
-  if (files.size > 0) {
+  if (files.size > 0 && !isBuildOutput(where)) {
     throw new CommandFileError(
       `${where} holds commands nobody loads: ${[...files.values()].map((f) => f.file).join(', ')}`,
     );
