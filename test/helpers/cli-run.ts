@@ -68,6 +68,27 @@ export function descendantPids(pid: number): number[] {
   return found;
 }
 
+/** A process's start time (field 22 of /proc/<pid>/stat, clock ticks since boot); undefined when gone or a zombie. */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? undefined : fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Follows these processes by pid and start time, and returns a function listing those still running: a pid the
+ * kernel gives to a new process after one of them exited (pids wrap at pid_max, 32768 on our machines, often within
+ * one test run) is not mistaken for it.
+ */
+export function trackProcesses(pids: readonly number[]): () => number[] {
+  const started = new Map(pids.map((pid) => [pid, startTimeOf(pid)]));
+  return () => pids.filter((pid) => started.get(pid) !== undefined && startTimeOf(pid) === started.get(pid));
+}
+
 /** Whether a process runs; a zombie (killed, waiting for its reaper) does not. */
 export function isRunning(pid: number): boolean {
   try {

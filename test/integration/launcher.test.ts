@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { descendantPids, isRunning, runCommand, runKumo, runShell } from '../helpers/cli-run.js';
+import { descendantPids, isRunning, runCommand, runKumo, runShell, trackProcesses } from '../helpers/cli-run.js';
 import { testEnv, uniquePrefix } from '../helpers/env.js';
 import { type AppProcess, repoRoot, startApp } from '../helpers/processes.js';
 
@@ -146,18 +146,23 @@ describe('npm start stops for good (issue 21, point 2)', () => {
     for (const stream of [npm.stdout, npm.stderr]) stream.on('data', (chunk: Buffer) => (output += String(chunk)));
     const exited = once(npm, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     let pids: number[] = [];
+    let running = (): number[] => [];
     try {
       await vi.waitFor(() => expect(output).toContain('Press Ctrl-C to stop.'), { timeout: 240_000, interval: 200 });
       pids = descendantPids(npm.pid ?? -1);
+      running = trackProcesses(pids);
       // The launcher, three apps and their workers.
       expect(pids.length, output.slice(-3000)).toBeGreaterThanOrEqual(4);
       npm.kill('SIGTERM');
-      await vi.waitFor(() => expect(pids.filter(isRunning)).toEqual([]), { timeout: stopWithinMs, interval: 100 });
+      await vi.waitFor(() => expect(running().map((pid) => `${pid} ${cmdline(pid)}`)).toEqual([]), {
+        timeout: stopWithinMs,
+        interval: 100,
+      });
       const [code] = await exited;
       expect(code, output.slice(-3000)).toBe(0);
       expect(output).toMatch(/"msg":"stopped"/);
     } finally {
-      for (const pid of [npm.pid ?? -1, ...pids].filter(isRunning)) process.kill(pid, 'SIGKILL');
+      for (const pid of [npm.pid ?? -1].filter(isRunning).concat(running())) process.kill(pid, 'SIGKILL');
     }
   });
 
@@ -166,6 +171,7 @@ describe('npm start stops for good (issue 21, point 2)', () => {
     const first = await startLauncher({ KUMO_DATA_DIR: dataDir });
     const firstLines = await banner(first.app);
     const pids = descendantPids(first.app.pid);
+    const running = trackProcesses(pids);
     try {
       const second = await startLauncher({ KUMO_DATA_DIR: dataDir });
       const exit = await second.app.exited;
@@ -178,12 +184,15 @@ describe('npm start stops for good (issue 21, point 2)', () => {
       expect(pids.length).toBeGreaterThanOrEqual(3);
       await first.app.stop('SIGKILL');
       // Every app notices its launcher is gone (its IPC channel closed) and stops.
-      await vi.waitFor(() => expect(pids.filter(isRunning)).toEqual([]), { timeout: stopWithinMs, interval: 100 });
+      await vi.waitFor(() => expect(running().map((pid) => `${pid} ${cmdline(pid)}`)).toEqual([]), {
+        timeout: stopWithinMs,
+        interval: 100,
+      });
 
       const third = await startLauncher({ KUMO_DATA_DIR: dataDir });
       await banner(third.app);
     } finally {
-      for (const pid of pids.filter(isRunning)) process.kill(pid, 'SIGKILL');
+      for (const pid of running()) process.kill(pid, 'SIGKILL');
     }
   });
 });
