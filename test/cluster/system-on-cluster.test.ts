@@ -49,7 +49,9 @@ async function allPages(id: string): Promise<PageResult[]> {
 
 /**
  * Connections of every kumo process of the system, by app and role. A connection opening or closing between the
- * CLIENT LIST and the /proc read shows up as unnamed: such a snapshot is taken again (a few times at most).
+ * CLIENT LIST and the /proc read shows up as not listed, and one caught between its connect and its CLIENT SETNAME
+ * as unnamed (ioredis's cluster client opens a short-lived, named `refresher` connection every 5 s to read the slot
+ * map): such a snapshot is taken again (a few times at most), so only a connection that stays anonymous fails.
  */
 async function snapshotConnections(label: string) {
   const processes = system.all.flatMap((app) => {
@@ -65,7 +67,8 @@ async function snapshotConnections(label: string) {
       redis,
       processes.map((process) => process.pid),
     );
-    if (counts.every((count) => !('(not in CLIENT LIST)' in count.byName))) break;
+    if (counts.every((count) => !Object.keys(count.byName).some((name) => name.startsWith('(')))) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const rssMb = (pid: number) =>
     Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
@@ -152,10 +155,12 @@ describe('kumo on a Redis Cluster, end to end', () => {
         expect(Object.keys(process.byName).filter((name) => name.startsWith('('))).toEqual([]);
       }
     }
-    // Worker processes reach every node (a cluster client connects to each); the API closes its bucket readers once
-    // no stream is followed. The figures themselves go to docs/deploy.md.
+    // Worker processes reach every master (the crawls' keys sit on all three); ioredis connects to a replica only
+    // lazily, when its slot refresh happens to ask that node, so 3 to 6 nodes. The API closes its bucket readers
+    // once no stream is followed. The figures themselves go to docs/deploy.md.
     const idle = snapshots.at(-1)!.processes.filter((process) => process.role === 'worker');
-    expect(idle.map((process) => process.nodes)).toEqual(idle.map(() => 6));
+    for (const process of idle) expect(process.nodes, process.app).toBeGreaterThanOrEqual(3);
+    for (const process of idle) expect(process.nodes, process.app).toBeLessThanOrEqual(6);
     const apiIdle = idle.find((process) => process.app === 'api')!;
     expect(Object.keys(apiIdle.byName).filter((name) => name.startsWith('kumo:api-sse:'))).toEqual([]);
     const apiBusy = snapshots[0]!.processes.find((process) => process.app === 'api' && process.role === 'worker')!;
