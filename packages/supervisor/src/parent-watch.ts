@@ -5,10 +5,19 @@
  * Returns a function that stops watching. Without a channel (systemd, a container, a terminal) it does nothing.
  */
 export function watchParent(onGone: () => void): () => void {
-  const channel = process.channel;
-  if (!channel) return () => undefined;
-  channel.unref();
-  const listener = () => onGone();
-  process.once('disconnect', listener);
-  return () => process.off('disconnect', listener);
+  // `process.send` stays defined once an IPC channel is gone; the channel itself becomes null.
+  if (typeof process.send !== 'function') return () => undefined;
+  process.channel?.unref();
+  let watching = true;
+  const listener = () => {
+    if (watching) onGone();
+  };
+  // The parent may have died before this process got here (during a slow start-up check): 'disconnect' has then
+  // fired already and would never come again.
+  if (!process.connected) queueMicrotask(listener);
+  else process.once('disconnect', listener);
+  return () => {
+    watching = false;
+    process.off('disconnect', listener);
+  };
 }

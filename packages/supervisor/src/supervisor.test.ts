@@ -32,10 +32,10 @@ afterEach(() => {
   }
 });
 
-function startFixture(scenario: Scenario): Fixture {
+function startFixture(scenario: Scenario, { ipc = false } = {}): Fixture {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(scenario)], {
     cwd: path.join(import.meta.dirname, '..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   running.push(child);
@@ -192,6 +192,30 @@ describe('runSupervisor (real processes)', { timeout: 120_000 }, () => {
     });
     expect(app.lines.find(isEvent('exit'))).toMatchObject({ code: 1, expected: true });
     expect(app.lines.some(isEvent('kill'))).toBe(false);
+  });
+
+  it('a worker stopped while its start is still running exits 1 at its deadline, counted from the signal', async () => {
+    const app = startFixture({
+      processes: 1,
+      mode: 'hang-at-start',
+      workerShutdownTimeoutMs: 200,
+      shutdownTimeoutMs: 10_000,
+    });
+    await app.waitFor((line) => line.mark === 'worker-starting', 'a worker starting');
+    app.child.kill('SIGTERM');
+    expect((await app.exited).code).toBe(1);
+    expect(app.lines.find((line) => line.code === 'KUMO_SUPERVISOR_SHUTDOWN_TIMEOUT')).toMatchObject({
+      role: 'worker',
+    });
+    expect(app.lines.some(isEvent('kill'))).toBe(false);
+  });
+
+  it('shuts down when its parent is gone, even when the parent died before supervision began', async () => {
+    const app = startFixture({ processes: 1, primaryDelayMs: 1_000 }, { ipc: true });
+    // The parent's end of the channel closes at once: the primary sees it only after its start-up delay.
+    app.child.disconnect();
+    expect((await app.exited).code).toBe(0);
+    expect(app.lines.find(isEvent('shutdown'))).toMatchObject({ reason: 'parent exited' });
   });
 
   it('a second SIGINT kills every worker at once', async () => {

@@ -50,12 +50,8 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<v
     exitWith(1);
   };
 
+  let deadline: NodeJS.Timeout | undefined;
   const close = (running: RunningWork) => {
-    const deadline = setTimeout(() => {
-      const error = new ShutdownTimeoutError(`close() did not finish within ${timeoutMs} ms`);
-      logger.error({ code: error.code, timeoutMs }, error.message);
-      exitWith(1);
-    }, timeoutMs);
     running.close().then(
       () => {
         clearTimeout(deadline);
@@ -75,6 +71,13 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<v
     if (stopping) return;
     stopping = reason;
     logger.info({ reason }, 'worker shutting down');
+    // The deadline runs from the signal, not from close(): a stop that arrives while `start` is still loading (a
+    // dictionary, a Redis that does not answer) must not wait for it to finish first.
+    deadline = setTimeout(() => {
+      const error = new ShutdownTimeoutError(`did not stop within ${timeoutMs} ms of ${reason}`);
+      logger.error({ code: error.code, timeoutMs }, error.message);
+      exitWith(1);
+    }, timeoutMs);
     if (work) close(work);
   };
 

@@ -6,7 +6,9 @@ import { isSupervisorPrimary, runSupervisor, runWorkerProcess, supervisorEvents,
 export interface Scenario {
   processes?: number;
   /** How workers behave. */
-  mode?: 'normal' | 'crash-at-start' | 'ignore-sigterm' | 'hang-on-close' | 'reject-after-start';
+  mode?: 'normal' | 'crash-at-start' | 'ignore-sigterm' | 'hang-on-close' | 'hang-at-start' | 'reject-after-start';
+  /** How long the primary waits before it starts supervising (a slow preflight). */
+  primaryDelayMs?: number;
   shutdownTimeoutMs?: number;
   shutdownMarginMs?: number;
   workerShutdownTimeoutMs?: number;
@@ -35,6 +37,7 @@ if (isSupervisorPrimary()) {
     const event = String(channel.name).split(':')[2];
     channel.subscribe((message) => line({ event, ...(message as object) }));
   }
+  if (scenario.primaryDelayMs) await new Promise((resolve) => setTimeout(resolve, scenario.primaryDelayMs));
   await runSupervisor({
     name: 'fixture',
     processes: scenario.processes ?? 2,
@@ -66,6 +69,11 @@ if (isSupervisorPrimary()) {
       shutdownTimeoutMs: scenario.workerShutdownTimeoutMs ?? 5_000,
       start: async () => {
         if (mode === 'crash-at-start') throw new Error('cannot start');
+        if (mode === 'hang-at-start') {
+          line({ mark: 'worker-starting', slot });
+          setInterval(() => undefined, 60_000);
+          await new Promise(() => undefined);
+        }
         const keepAlive = setInterval(() => undefined, 60_000);
         line({ mark: 'worker-start', slot });
         if (mode === 'reject-after-start') setTimeout(() => void Promise.reject(new Error('lost promise')), 20);
