@@ -166,6 +166,49 @@ describe('npm start stops for good (issue 21, point 2)', () => {
     }
   });
 
+  it('two kumos side by side on one machine both start: unset ports move to free ones; a chosen port that is taken names its variable', async () => {
+    // As a user runs them: no port set at all (testEnv's fixed ones removed), so each default is tried first.
+    const withDefaultPorts = async () => {
+      const { env } = await launcherEnv();
+      for (const setting of ['API_PORT', 'CRAWL_WORKER_METRICS_PORT', 'ANALYSIS_WORKER_METRICS_PORT']) {
+        delete env[setting];
+      }
+      return startApp('launcher', env);
+    };
+    const first = await withDefaultPorts();
+    const started = [first];
+    try {
+      const firstLines = await banner(first);
+      const second = await withDefaultPorts();
+      started.push(second);
+      const secondLines = await banner(second);
+      const urls = (lines: string[]) => [
+        bannerValue(lines, 'API '),
+        ...[...(lines.find((line) => line.trimStart().startsWith('Metrics'))?.matchAll(/http:\/\/\S+/g) ?? [])].map(
+          (match) => match[0],
+        ),
+      ];
+      const [firstUrls, secondUrls] = [urls(firstLines), urls(secondLines)];
+      expect(firstUrls).toHaveLength(4); // the API, then its /metrics and each worker supervisor's
+      expect(secondUrls).toHaveLength(4);
+      expect(secondUrls.filter((url) => firstUrls.includes(url))).toEqual([]);
+      for (const url of [...firstUrls.slice(1), ...secondUrls.slice(1)])
+        expect((await fetch(url)).status, url).toBe(200);
+      for (const url of [firstUrls[0]!, secondUrls[0]!]) expect((await fetch(`${url}/healthz`)).status, url).toBe(200);
+
+      // A port the operator set, already in use: one line naming the variable, before any app is started.
+      const metricsPort = new URL(firstUrls[2]!).port;
+      const third = await startLauncher({ CRAWL_WORKER_METRICS_PORT: metricsPort });
+      started.push(third.app);
+      const exit = await third.app.exited;
+      expect(exit.code, third.app.output.slice(-3000)).toBe(1);
+      expect(third.app.output).toContain(`KUMO_LAUNCHER_PORT_IN_USE: CRAWL_WORKER_METRICS_PORT=${metricsPort}`);
+      expect(third.app.childPids()).toEqual([]);
+    } finally {
+      await Promise.all(started.map((app) => app.stop()));
+    }
+  });
+
   // Known flake (2 of 5 fresh-clone CI runs, with another integration file in parallel): a process outlived the
   // SIGKILLed launcher by more than SHUTDOWN_TIMEOUT_MS + 10 s. Retried while the cause is found (issue 21, point 2).
   it(

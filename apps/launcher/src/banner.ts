@@ -7,6 +7,8 @@ export interface BannerInfo {
   boardPassword: string;
   /** Whether the key / board credentials were generated for this run (they change on every start). */
   generated: { apiKey: boolean; board: boolean };
+  /** The worker supervisors' metrics ports on 127.0.0.1 (0: off). */
+  metricsPorts: { crawlWorker: number; analysisWorker: number };
   /** The sample site's start page, e.g. `http://127.0.0.1:40123/`. */
   sampleUrl: string;
   /** `redis://127.0.0.1:6379 (embedded, data in …)` or similar. */
@@ -33,6 +35,17 @@ export function curlCrawlCommand(info: Pick<BannerInfo, 'apiUrl' | 'apiKey' | 's
   return `curl -sS -X POST ${shellQuote(`${info.apiUrl}/v1/crawls`)} -H ${shellQuote(`Authorization: Bearer ${info.apiKey}`)} -H 'Content-Type: application/json' -d ${shellQuote(body)}`;
 }
 
+/** Where Prometheus scrapes: the API's /metrics and each worker supervisor's (a port of 0 is off). */
+function metricsLine(info: Pick<BannerInfo, 'apiUrl' | 'metricsPorts'>): string {
+  const worker = (name: string, port: number) =>
+    port === 0 ? `${name} off` : `${name} http://127.0.0.1:${port}/metrics`;
+  return [
+    `${info.apiUrl}/metrics`,
+    worker('crawl-worker', info.metricsPorts.crawlWorker),
+    worker('analysis-worker', info.metricsPorts.analysisWorker),
+  ].join('   ');
+}
+
 /** The text printed when kumo is up: where everything is, the credentials, and how to crawl the sample site. */
 export function formatBanner(info: BannerInfo): string {
   const generated = (flag: boolean) => (flag ? '  (generated for this run)' : '');
@@ -44,6 +57,7 @@ export function formatBanner(info: BannerInfo): string {
     `  API key       ${info.apiKey}${generated(info.generated.apiKey)}`,
     `  Docs          ${info.apiUrl}/docs`,
     `  Dashboard     ${info.apiUrl}/admin/queues   user ${info.boardUser}   password ${info.boardPassword}${generated(info.generated.board)}`,
+    `  Metrics       ${metricsLine(info)}`,
     `  Sample site   ${info.sampleUrl}`,
     `  Redis         ${info.redis}   key prefix ${info.prefix}`,
     '',

@@ -34,6 +34,7 @@ describe('resolveCredentials', () => {
 
 describe('buildChildEnv', () => {
   const credentials = resolveCredentials({ apiKeys: ['k1', 'k2'], boardUser: 'ops', boardPassword: 'password1' });
+  const ports = { API_PORT: 3000, CRAWL_WORKER_METRICS_PORT: 41001, ANALYSIS_WORKER_METRICS_PORT: 0 };
 
   it('passes the environment on and adds what the apps need', () => {
     const env = { PATH: '/usr/bin', HOME: '/root', KUMO_PREFIX: 'demo', LOG_FORMAT: 'pretty', UNSET: undefined };
@@ -43,6 +44,7 @@ describe('buildChildEnv', () => {
       credentials,
       redisUrl: 'redis://127.0.0.1:6400',
       allowLocalCrawl: true,
+      ports,
     });
     expect(childEnv).toEqual({
       PATH: '/usr/bin',
@@ -54,6 +56,9 @@ describe('buildChildEnv', () => {
       BOARD_PASSWORD: 'password1',
       CRAWL_ALLOW_HOSTS: '127.0.0.1',
       REDIS_URL: 'redis://127.0.0.1:6400',
+      API_PORT: '3000',
+      CRAWL_WORKER_METRICS_PORT: '41001',
+      ANALYSIS_WORKER_METRICS_PORT: '0',
     });
   });
 
@@ -64,7 +69,14 @@ describe('buildChildEnv', () => {
     ['may leave the list empty', '', false, ''],
   ])('CRAWL_ALLOW_HOSTS: %s', (_label, given, allowLocalCrawl, expected) => {
     const env = { CRAWL_ALLOW_HOSTS: given };
-    const childEnv = buildChildEnv({ env, config: loadConfig(env), credentials, redisUrl: undefined, allowLocalCrawl });
+    const childEnv = buildChildEnv({
+      env,
+      config: loadConfig(env),
+      credentials,
+      redisUrl: undefined,
+      allowLocalCrawl,
+      ports,
+    });
     expect(childEnv.CRAWL_ALLOW_HOSTS).toBe(expected);
   });
 
@@ -76,6 +88,7 @@ describe('buildChildEnv', () => {
       credentials,
       redisUrl: undefined,
       allowLocalCrawl: true,
+      ports,
     });
     expect(childEnv.REDIS_CLUSTER_NODES).toBe('10.0.0.1:7000,10.0.0.2:7000');
     expect(childEnv.REDIS_URL).toBe('rediss://:secret@ignored:1');

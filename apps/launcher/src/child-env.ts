@@ -1,5 +1,6 @@
 import type { Config } from '@kumo/config';
 import type { LocalCredentials } from './credentials.js';
+import type { PortSetting } from './ports.js';
 
 /** The hosts the demo needs to fetch: the sample site listens on 127.0.0.1. */
 export const LOCAL_CRAWL_HOSTS = ['127.0.0.1'] as const;
@@ -13,11 +14,13 @@ export interface ChildEnvInput {
   redisUrl: string | undefined;
   /** Allow crawling the sample site on 127.0.0.1. */
   allowLocalCrawl: boolean;
+  /** The apps' ports for this start (`choosePorts`). */
+  ports: Record<PortSetting, number>;
 }
 
 /**
  * The environment of every app the launcher spawns: the launcher's own, plus the Redis it found, the credentials it
- * generated, 127.0.0.1 in CRAWL_ALLOW_HOSTS for the demo, and JSON logs (the launcher reads them to see `ready` and
+ * generated, the ports it chose, 127.0.0.1 in CRAWL_ALLOW_HOSTS for the demo, and JSON logs (the launcher reads them to see `ready` and
  * renders them itself). Each app validates it again with loadConfig.
  */
 export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
@@ -32,6 +35,7 @@ export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
     CRAWL_ALLOW_HOSTS: [...allowHosts].join(','),
     LOG_FORMAT: 'json',
   });
+  for (const [setting, port] of Object.entries(input.ports)) env[setting] = String(port);
   if (input.redisUrl !== undefined) env.REDIS_URL = input.redisUrl;
   return env;
 }

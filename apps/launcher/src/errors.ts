@@ -6,6 +6,7 @@ export const LauncherErrorCode = {
   APP_EXITED: 'KUMO_LAUNCHER_APP_EXITED',
   START_TIMEOUT: 'KUMO_LAUNCHER_START_TIMEOUT',
   ALREADY_RUNNING: 'KUMO_LAUNCHER_ALREADY_RUNNING',
+  PORT_IN_USE: 'KUMO_LAUNCHER_PORT_IN_USE',
 } as const;
 export type LauncherErrorCode = (typeof LauncherErrorCode)[keyof typeof LauncherErrorCode];
 
@@ -52,5 +53,18 @@ export class AlreadyRunningError extends defineError(LauncherErrorCode.ALREADY_R
         `stop it first (Ctrl-C or kill ${pid}). Lock: ${lockFile}`,
     );
     this.pid = pid;
+  }
+}
+
+/** A port the operator set (`API_PORT`, a metrics port) is taken by another program: named, before anything starts. */
+export class PortInUseError extends defineError(LauncherErrorCode.PORT_IN_USE, 'permanent') {
+  readonly setting: string;
+
+  constructor(setting: string, host: string, port: number) {
+    super(
+      `${setting}=${port} is in use on ${host} (another kumo or another program): set ${setting} to a free port, ` +
+        'or leave it unset and kumo picks one',
+    );
+    this.setting = setting;
   }
 }

@@ -7,6 +7,7 @@ import { buildChildEnv } from './child-env.js';
 import { ChildApp, type ChildExit } from './child-app.js';
 import { resolveCredentials } from './credentials.js';
 import { APPS, appEntry, dataDir } from './paths.js';
+import { choosePorts } from './ports.js';
 import type { StopSignals } from './stop-signals.js';
 
 /** How long past SHUTDOWN_TIMEOUT_MS an app may take to exit before it is killed: its supervisor's own margin. */
@@ -42,6 +43,9 @@ export class LocalSystem {
   /** Starts everything and waits for every app's `ready`. Returns the banner's facts, or undefined if told to stop. */
   async start(): Promise<BannerInfo | undefined> {
     const { config, log, stops } = this.#options;
+    // First, so a port the operator chose and another program holds stops the start before anything runs.
+    const ports = await choosePorts(config, this.#options.env);
+    log.info(ports, 'ports chosen');
     const onCluster = (config.REDIS_CLUSTER_NODES?.length ?? 0) > 0;
     if (!onCluster) {
       this.redis = await provisionRedis({
@@ -71,6 +75,7 @@ export class LocalSystem {
       credentials,
       redisUrl: onCluster ? undefined : this.redis?.url,
       allowLocalCrawl,
+      ports,
     });
     for (const name of APPS) {
       if (stops.count > 0) return undefined;
@@ -91,7 +96,11 @@ export class LocalSystem {
     if (!ready) return undefined;
 
     return {
-      apiUrl: `http://${displayHost(config.API_HOST)}:${config.API_PORT}`,
+      apiUrl: `http://${displayHost(config.API_HOST)}:${ports.API_PORT}`,
+      metricsPorts: {
+        crawlWorker: ports.CRAWL_WORKER_METRICS_PORT,
+        analysisWorker: ports.ANALYSIS_WORKER_METRICS_PORT,
+      },
       apiKey: credentials.apiKeys[0] ?? '',
       boardUser: credentials.boardUser,
       boardPassword: credentials.boardPassword,
