@@ -8,23 +8,20 @@ import type { MetricsText } from './metrics/cluster-metrics-bridge.js';
 import { KeyAuditGauges } from './metrics/key-audit-gauges.js';
 import { registerQueueGauges } from './metrics/queue-gauges.js';
 import { ApiKeyring, bearerAuth } from './middleware/auth.js';
-import { crawlIdSegment } from './middleware/crawl-id-segment.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
-import { httpMetrics } from './middleware/http-metrics.js';
 import { jsonBody } from './middleware/json-body.js';
 import { rateLimit } from './middleware/rate-limit.js';
-import { requestId } from './middleware/request-id.js';
+import { httpMetrics, requestId } from './middleware/request-telemetry.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document.js';
 import { BOARD_PATH, boardHandlers } from './routes/board.js';
-import type { ApiSettings, RouteContext } from './routes/context.js';
+import { crawlIdSegment, type ApiSettings, type RouteContext } from './routes/context.js';
 import { crawlRoutes } from './routes/crawls.js';
 import { docsAssets, docsRoutes } from './routes/docs.js';
 import { eventsRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
-import { pagesRoutes } from './routes/pages.js';
-import { reportRoutes } from './routes/report.js';
+import { resultsRoutes } from './routes/results.js';
 import { SseHub } from './sse/sse-hub.js';
 import { StreamMultiplexer } from './sse/stream-multiplexer.js';
 
@@ -128,9 +125,8 @@ export function createApp(deps: AppDeps): ApiApp {
     crawlIdSegment(),
   );
   app.use(crawlRoutes(ctx));
-  app.use(pagesRoutes(ctx));
+  app.use(resultsRoutes(ctx));
   app.use(eventsRoutes(ctx));
-  app.use(reportRoutes(ctx));
 
   app.use(notFound());
   app.use(errorHandler({ logger: deps.logger }));

@@ -1,5 +1,4 @@
 export { createApp, type AppDeps, type ApiApp } from './app.js';
-export { rateLimitKey, apiKeyTable } from './middleware/rate-limit-keys.js';
 export {
   ApiError,
   ValidationError,
@@ -42,9 +41,9 @@ export {
 export { SseHub, SseConnection, formatEvent, type SseHubOptions } from './sse/sse-hub.js';
 export { compareStreamIds } from './sse/stream-id.js';
 export { ApiKeyring, ownerOf, constantTimeMatch } from './middleware/auth.js';
-export { rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
+export { rateLimit, rateLimitKey, apiKeyTable, type RateLimitOptions } from './middleware/rate-limit.js';
 export { ApiMetrics } from './metrics/api-metrics.js';
 export { KeyAuditGauges, type KeyAuditGaugesOptions } from './metrics/key-audit-gauges.js';
-export { normalizeSeed, normalizeSeeds } from './normalize-seed.js';
+export { normalizeSeed, normalizeSeeds } from './routes/crawls.js';
 export { connectionNames, buildWorkerResources, type WorkerResources } from './resources.js';
 export type { ApiSettings } from './routes/context.js';

@@ -32,21 +32,19 @@ export class ApiMetrics {
 
   /** Registers the SSE gauges, read from `stats` at every scrape. */
   trackSse(stats: SseStats): void {
-    new Gauge({
-      name: 'kumo_sse_clients',
-      help: 'Open server-sent event streams',
-      registers: [this.registry],
-      collect() {
-        this.set(stats.clients());
-      },
-    });
-    new Gauge({
-      name: 'kumo_sse_readers',
-      help: 'Blocking Redis readers (one per active stream bucket)',
-      registers: [this.registry],
-      collect() {
-        this.set(stats.readers());
-      },
-    });
+    const gauges: [name: string, help: string, read: () => number][] = [
+      ['kumo_sse_clients', 'Open server-sent event streams', () => stats.clients()],
+      ['kumo_sse_readers', 'Blocking Redis readers (one per active stream bucket)', () => stats.readers()],
+    ];
+    for (const [name, help, read] of gauges) {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    }
   }
 }

@@ -1,7 +1,21 @@
 import type { RequestHandler } from 'express';
-import type { KeyStore } from '@kumo/keyspace';
+import type { KeySpace, KeyStore, KeyTable, KumoKey } from '@kumo/keyspace';
 import { ApiOptionError, RateLimitedError } from '../errors.js';
-import { rateLimitKey } from './rate-limit-keys.js';
+
+/** `ratelimit:api:<owner>:<window>` counter: an API key's requests in one fixed window, shared by every process. */
+export function rateLimitKey(keySpace: KeySpace, owner: string, window: number | string): KumoKey<'ratelimit'> {
+  return keySpace.key('ratelimit', 'api', owner, String(window));
+}
+
+/** The API's row of docs/architecture.md's key table (`npm run docs:generate`): its rate-limit counters. */
+export const apiKeyTable: KeyTable = (keySpace) => [
+  {
+    key: rateLimitKey(keySpace, '<owner>', '<window>'),
+    holds: 'counter: requests of an API key in one window',
+    writtenBy: 'api',
+    readBy: 'api',
+  },
+];
 
 export interface RateLimitOptions {
   store: KeyStore;

@@ -62,6 +62,29 @@ const V1_COMMON: ProblemCode[] = [
 
 const PUBLIC = { security: [] };
 
+/** What both answers of `POST /v1/crawls` carry: the crawl's URL and its id, status and links. */
+const CRAWL_CREATED = {
+  headers: { Location: { description: 'URL of the crawl.', schema: { type: 'string' } } },
+  content: json(ref('CrawlCreated')),
+};
+
+/**
+ * An authenticated `/v1` operation (tag `crawls`): `head` names it, `body` gives its parameters, request body and
+ * success responses; its problem responses are `codes` and those of every /v1 operation.
+ */
+function v1Operation(
+  head: { operationId: string; summary: string; description?: string },
+  body: { parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> },
+  ...codes: ProblemCode[]
+): Record<string, unknown> {
+  return { ...head, tags: ['crawls'], ...body, responses: { ...body.responses, ...problems(...codes, ...V1_COMMON) } };
+}
+
+/** A path under `/v1/crawls/{id}`: the crawl id parameter, then its operations. */
+function crawlPath(operations: PathItem): PathItem {
+  return { parameters: [idParameter] as unknown as Record<string, unknown>, ...operations };
+}
+
 /**
  * The OpenAPI 3.1 document of the whole HTTP surface, schemas generated from @kumo/contract's zod schemas with
  * `z.toJSONSchema`. A test checks that every Express route appears here and that the document validates.
@@ -69,153 +92,136 @@ const PUBLIC = { security: [] };
 export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
   const paths: Record<string, PathItem> = {
     '/v1/crawls': {
-      post: {
-        operationId: 'createCrawl',
-        summary: 'Start a crawl',
-        tags: ['crawls'],
-        parameters: [
-          {
-            name: 'Idempotency-Key',
-            in: 'header',
-            required: false,
-            description:
-              'Makes a retry safe: the same key with the same body within 24 h answers 200 with the existing crawl; with a different body, 409.',
-            schema: { type: 'string', minLength: 1, maxLength: 255 },
+      post: v1Operation(
+        { operationId: 'createCrawl', summary: 'Start a crawl' },
+        {
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'Makes a retry safe: the same key with the same body within 24 h answers 200 with the existing crawl; with a different body, 409.',
+              schema: { type: 'string', minLength: 1, maxLength: 255 },
+            },
+          ],
+          requestBody: { required: true, content: json(ref('CrawlRequestInput')) },
+          responses: {
+            '202': { description: 'The crawl is queued.', ...CRAWL_CREATED },
+            '200': {
+              description: 'Replay of an earlier request with the same Idempotency-Key and body: the existing crawl.',
+              ...CRAWL_CREATED,
+            },
           },
-        ],
-        requestBody: { required: true, content: json(ref('CrawlRequestInput')) },
-        responses: {
-          '202': {
-            description: 'The crawl is queued.',
-            headers: { Location: { description: 'URL of the crawl.', schema: { type: 'string' } } },
-            content: json(ref('CrawlCreated')),
-          },
-          '200': {
-            description: 'Replay of an earlier request with the same Idempotency-Key and body: the existing crawl.',
-            headers: { Location: { description: 'URL of the crawl.', schema: { type: 'string' } } },
-            content: json(ref('CrawlCreated')),
-          },
-          ...problems(
-            'KUMO_API_VALIDATION',
-            'KUMO_API_MALFORMED_JSON',
-            'KUMO_API_IDEMPOTENCY_CONFLICT',
-            'KUMO_API_PAYLOAD_TOO_LARGE',
-            'KUMO_API_UNSUPPORTED_MEDIA_TYPE',
-            'KUMO_API_OVERLOADED',
-            ...V1_COMMON,
-          ),
         },
-      },
+        'KUMO_API_VALIDATION',
+        'KUMO_API_MALFORMED_JSON',
+        'KUMO_API_IDEMPOTENCY_CONFLICT',
+        'KUMO_API_PAYLOAD_TOO_LARGE',
+        'KUMO_API_UNSUPPORTED_MEDIA_TYPE',
+        'KUMO_API_OVERLOADED',
+      ),
     },
-    '/v1/crawls/{id}': {
-      parameters: [idParameter] as unknown as Record<string, unknown>,
-      get: {
-        operationId: 'getCrawl',
-        summary: 'A crawl: status, request, times and counts',
-        tags: ['crawls'],
-        responses: {
-          '200': { description: 'The crawl.', content: json(ref('Crawl')) },
-          ...problems('KUMO_API_NOT_FOUND', ...V1_COMMON),
+    '/v1/crawls/{id}': crawlPath({
+      get: v1Operation(
+        { operationId: 'getCrawl', summary: 'A crawl: status, request, times and counts' },
+        { responses: { '200': { description: 'The crawl.', content: json(ref('Crawl')) } } },
+        'KUMO_API_NOT_FOUND',
+      ),
+      delete: v1Operation(
+        { operationId: 'cancelCrawl', summary: 'Cancel a crawl: no new fetch starts; it ends `cancelled`' },
+        { responses: { '202': { description: 'Cancellation requested.', content: json(ref('CrawlCancelled')) } } },
+        'KUMO_API_NOT_FOUND',
+      ),
+    }),
+    '/v1/crawls/{id}/pages': crawlPath({
+      get: v1Operation(
+        { operationId: 'listPages', summary: 'Page results in the order they were produced, with a cursor' },
+        {
+          parameters: [
+            {
+              name: 'cursor',
+              in: 'query',
+              required: false,
+              description: 'The `nextCursor` of the previous page; omit for the first page.',
+              schema: { type: 'string', maxLength: 256 },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              description: 'Items per page.',
+              schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'One page of results; `nextCursor` is null at the end.',
+              content: json(ref('PagesPage')),
+            },
+          },
         },
-      },
-      delete: {
-        operationId: 'cancelCrawl',
-        summary: 'Cancel a crawl: no new fetch starts; it ends `cancelled`',
-        tags: ['crawls'],
-        responses: {
-          '202': { description: 'Cancellation requested.', content: json(ref('CrawlCancelled')) },
-          ...problems('KUMO_API_NOT_FOUND', ...V1_COMMON),
+        'KUMO_API_VALIDATION',
+        'KUMO_API_NOT_FOUND',
+      ),
+    }),
+    '/v1/crawls/{id}/events': crawlPath({
+      get: v1Operation(
+        {
+          operationId: 'streamEvents',
+          summary: 'Server-sent events: everything from the start (or after Last-Event-ID), then live, until `done`',
+          description:
+            'Events `page` (PageResult without analysis), `analysis` (AnalysisEvent), `progress` (CrawlCounts) and `done` (DoneEvent). ' +
+            'Every event has an `id:`; reconnecting with `Last-Event-ID` resumes right after it. Comment lines (`: ping`) keep the connection alive. ' +
+            'The stream ends after `done`; a reconnect with the `done` id (or any later id) answers 204 No Content, which makes an EventSource stop. ' +
+            'A `Last-Event-ID` that is not a stream id within 64 bits (or is the largest one) is a 400.',
         },
-      },
-    },
-    '/v1/crawls/{id}/pages': {
-      parameters: [idParameter] as unknown as Record<string, unknown>,
-      get: {
-        operationId: 'listPages',
-        summary: 'Page results in the order they were produced, with a cursor',
-        tags: ['crawls'],
-        parameters: [
-          {
-            name: 'cursor',
-            in: 'query',
-            required: false,
-            description: 'The `nextCursor` of the previous page; omit for the first page.',
-            schema: { type: 'string', maxLength: 256 },
-          },
-          {
-            name: 'limit',
-            in: 'query',
-            required: false,
-            description: 'Items per page.',
-            schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'One page of results; `nextCursor` is null at the end.',
-            content: json(ref('PagesPage')),
-          },
-          ...problems('KUMO_API_VALIDATION', 'KUMO_API_NOT_FOUND', ...V1_COMMON),
-        },
-      },
-    },
-    '/v1/crawls/{id}/events': {
-      parameters: [idParameter] as unknown as Record<string, unknown>,
-      get: {
-        operationId: 'streamEvents',
-        summary: 'Server-sent events: everything from the start (or after Last-Event-ID), then live, until `done`',
-        description:
-          'Events `page` (PageResult without analysis), `analysis` (AnalysisEvent), `progress` (CrawlCounts) and `done` (DoneEvent). ' +
-          'Every event has an `id:`; reconnecting with `Last-Event-ID` resumes right after it. Comment lines (`: ping`) keep the connection alive. ' +
-          'The stream ends after `done`; a reconnect with the `done` id (or any later id) answers 204 No Content, which makes an EventSource stop. ' +
-          'A `Last-Event-ID` that is not a stream id within 64 bits (or is the largest one) is a 400.',
-        tags: ['crawls'],
-        parameters: [
-          {
-            name: 'Last-Event-ID',
-            in: 'header',
-            required: false,
-            description:
-              'Resume right after this event id (`<ms>-<seq>`, each an unsigned 64-bit integer in canonical decimal).',
-            schema: { type: 'string', pattern: '^(0|[1-9]\\d{0,19})-(0|[1-9]\\d{0,19})$' },
-          },
-        ],
-        responses: {
-          '204': {
-            description:
-              'The crawl is over and `Last-Event-ID` is its `done` event or later: nothing more will ever come.',
-          },
-          '200': {
-            description: 'The event stream.',
-            content: {
-              'text/event-stream': {
-                schema: { type: 'string' },
-                // OpenAPI 3.1 has no way to type SSE payloads (3.2's itemSchema); an extension names them per event.
-                'x-event-data': {
-                  page: ref('PageResult'),
-                  analysis: ref('AnalysisEvent'),
-                  progress: ref('CrawlCounts'),
-                  done: ref('DoneEvent'),
+        {
+          parameters: [
+            {
+              name: 'Last-Event-ID',
+              in: 'header',
+              required: false,
+              description:
+                'Resume right after this event id (`<ms>-<seq>`, each an unsigned 64-bit integer in canonical decimal).',
+              schema: { type: 'string', pattern: '^(0|[1-9]\\d{0,19})-(0|[1-9]\\d{0,19})$' },
+            },
+          ],
+          responses: {
+            '204': {
+              description:
+                'The crawl is over and `Last-Event-ID` is its `done` event or later: nothing more will ever come.',
+            },
+            '200': {
+              description: 'The event stream.',
+              content: {
+                'text/event-stream': {
+                  schema: { type: 'string' },
+                  // OpenAPI 3.1 has no way to type SSE payloads (3.2's itemSchema); an extension names them per event.
+                  'x-event-data': {
+                    page: ref('PageResult'),
+                    analysis: ref('AnalysisEvent'),
+                    progress: ref('CrawlCounts'),
+                    done: ref('DoneEvent'),
+                  },
                 },
               },
             },
           },
-          ...problems('KUMO_API_VALIDATION', 'KUMO_API_NOT_FOUND', 'KUMO_API_SHUTTING_DOWN', ...V1_COMMON),
         },
-      },
-    },
-    '/v1/crawls/{id}/report': {
-      parameters: [idParameter] as unknown as Record<string, unknown>,
-      get: {
-        operationId: 'getReport',
-        summary: 'The report, once the crawl is completed',
-        tags: ['crawls'],
-        responses: {
-          '200': { description: 'The report.', content: json(ref('Report')) },
-          ...problems('KUMO_API_NOT_FOUND', 'KUMO_API_REPORT_NOT_READY', ...V1_COMMON),
-        },
-      },
-    },
+        'KUMO_API_VALIDATION',
+        'KUMO_API_NOT_FOUND',
+        'KUMO_API_SHUTTING_DOWN',
+      ),
+    }),
+    '/v1/crawls/{id}/report': crawlPath({
+      get: v1Operation(
+        { operationId: 'getReport', summary: 'The report, once the crawl is completed' },
+        { responses: { '200': { description: 'The report.', content: json(ref('Report')) } } },
+        'KUMO_API_NOT_FOUND',
+        'KUMO_API_REPORT_NOT_READY',
+      ),
+    }),
     '/healthz': {
       get: {
         operationId: 'health',

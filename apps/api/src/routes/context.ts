@@ -1,10 +1,11 @@
+import type { RequestHandler } from 'express';
 import type { Config } from '@kumo/config';
 import type { CrawlState, CrawlStore, IdempotencyStore } from '@kumo/crawl-state';
-import { isCrawlId } from '@kumo/crawl-state';
+import { decodeCrawlIdSegment, isCrawlId } from '@kumo/crawl-state';
 import type { KeyStore } from '@kumo/keyspace';
 import type { Logger } from '@kumo/observability';
 import type { KumoQueues } from '@kumo/queues';
-import { CrawlNotFoundError } from '../errors.js';
+import { CrawlNotFoundError, ValidationError } from '../errors.js';
 import type { SseHub } from '../sse/sse-hub.js';
 import type { StreamMultiplexer } from '../sse/stream-multiplexer.js';
 
@@ -39,6 +40,29 @@ export interface RouteContext {
 export function crawlLinks(id: string) {
   const self = `/v1/crawls/${id}`;
   return { self, events: `${self}/events`, pages: `${self}/pages`, report: `${self}/report` };
+}
+
+const CRAWL_SEGMENT = /^\/crawls\/([^/]+)/;
+
+/**
+ * Checks the `:id` segment of `/v1/crawls/:id…` before Express decodes it: a malformed percent-encoding (`%ZZ`)
+ * is a 400 `KUMO_API_VALIDATION` with `errors[].path: "id"`, not the URIError (500) the router's decoder throws.
+ * Mounted on `/v1`, after authentication; `loadOwnedCrawl` then answers 404 for a well-formed id that names no
+ * crawl of the caller.
+ */
+export function crawlIdSegment(): RequestHandler {
+  return (req, _res, next) => {
+    const segment = CRAWL_SEGMENT.exec(req.path)?.[1];
+    if (segment !== undefined && decodeCrawlIdSegment(segment) === undefined) {
+      next(
+        new ValidationError('Invalid crawl id.', [
+          { path: 'id', message: 'must be a crawl id (malformed percent-encoding)' },
+        ]),
+      );
+      return;
+    }
+    next();
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { CrawlStateErrorCode } from '@kumo/crawl-state';
-import { ValidationError, type FieldError } from '../errors.js';
+import { ReportNotReadyError, ValidationError, type FieldError } from '../errors.js';
 import { loadOwnedCrawl, type RouteContext } from './context.js';
 
 /** Items per page: 1-500, default 100 (CONTRACT.md). */
@@ -27,8 +27,12 @@ function parseQuery(query: Record<string, unknown>): { cursor?: string; limit: n
   return { ...(cursor === undefined ? {} : { cursor }), limit };
 }
 
-/** `GET /v1/crawls/:id/pages?cursor=&limit=`: page results in production order, with an opaque cursor. */
-export function pagesRoutes(ctx: RouteContext): Router {
+/**
+ * A crawl's stored results: `GET /v1/crawls/:id/pages?cursor=&limit=` (page results in production order, with an
+ * opaque cursor) and `GET /v1/crawls/:id/report` (the report once the crawl is `completed`, 409 naming the status
+ * before). The live view of the same results is `events.ts`.
+ */
+export function resultsRoutes(ctx: RouteContext): Router {
   const router = Router();
   router.get('/v1/crawls/:id/pages', async (req, res) => {
     const query = parseQuery(req.query as Record<string, unknown>);
@@ -43,6 +47,13 @@ export function pagesRoutes(ctx: RouteContext): Router {
       }
       throw error;
     }
+  });
+  router.get('/v1/crawls/:id/report', async (req, res) => {
+    const { crawl } = await loadOwnedCrawl(ctx.crawls, req.params.id, req.owner);
+    if (crawl.status !== 'completed') throw new ReportNotReadyError(crawl.id, crawl.status);
+    const report = await ctx.crawls.reports.getReport(crawl.id);
+    if (!report) throw new ReportNotReadyError(crawl.id, crawl.status);
+    res.json(report);
   });
   return router;
 }
