@@ -1,12 +1,10 @@
 import { ReportBuilder, type ReportBuilderOptions } from '@kumo/analyzer';
-import type { PageResult, Report } from '@kumo/contract';
+import type { CrawlCounts, PageResult, Report } from '@kumo/contract';
 import { isTerminalStatus, type CrawlState, type CrawlStore } from '@kumo/crawl-state';
 import type { Logger, StageTimer } from '@kumo/observability';
 import type { AggregateJobData, AggregateJobResult, KumoProcessor } from '@kumo/queues';
 import { forEachAnalysis, walkEvents } from './analysis-events.js';
-import { AnalysisJobsOptionsError, CrawlGoneError } from './errors.js';
-import { finalStatusOf, type FinalStatus } from './final-status.js';
-import { aggregateJobData } from './job-data.js';
+import { AnalysisJobsOptionsError, CrawlGoneError, InvalidAnalysisJobError } from './errors.js';
 
 /** Events read per round trip while paging through a result stream. */
 export const DEFAULT_AGGREGATE_PAGE_SIZE = 500;
@@ -17,6 +15,42 @@ export interface AggregateResult extends AggregateJobResult {
   analyses: number;
   /** True when the crawl was already finished and this run only made sure `done` and the cleanup happened. */
   resumed: boolean;
+}
+
+/** The terminal statuses the aggregate job sets. */
+export type FinalStatus = 'completed' | 'failed' | 'cancelled';
+
+/** What the final status is decided from. */
+export interface FinalStatusInput {
+  cancelRequested: boolean;
+  counts: Pick<CrawlCounts, 'fetched' | 'failed'>;
+  /**
+   * Pages skipped because of an error rather than a rule: a `skipped` page carrying `error`, such as a site whose
+   * robots.txt answers 5xx or 429 (`KUMO_CRAWLER_ROBOTS_UNAVAILABLE`). Such a crawl could not reach anything.
+   * @defaultValue 0
+   */
+  skippedWithError?: number;
+}
+
+/**
+ * The status a crawl ends with once every job is done: `cancelled` when a cancel was requested (whatever was
+ * fetched before); `failed` when no page was fetched and at least one failed or was skipped because of an error;
+ * else `completed` (a crawl whose pages were all skipped by rule, e.g. disallowed by robots.txt, did what was asked).
+ */
+export function finalStatusOf(crawl: FinalStatusInput): FinalStatus {
+  if (crawl.cancelRequested) return 'cancelled';
+  if (crawl.counts.fetched === 0 && (crawl.counts.failed > 0 || (crawl.skippedWithError ?? 0) > 0)) return 'failed';
+  return 'completed';
+}
+
+/** The data of an `aggregate` job, or `InvalidAnalysisJobError` (never retried). */
+export function aggregateJobData(data: unknown): AggregateJobData {
+  const value = data as Partial<AggregateJobData> | null;
+  if (!value || typeof value.crawlId !== 'string' || value.crawlId.length === 0) {
+    const got = JSON.stringify(data)?.slice(0, 200) ?? String(data);
+    throw new InvalidAnalysisJobError(`aggregate job data must be { crawlId }, got ${got}`);
+  }
+  return { crawlId: value.crawlId };
 }
 
 /** What {@link createAggregateProcessor} works with. */

@@ -7,7 +7,12 @@ import { createKumoWorker, translateJobError, UnrecoverableError, type AnalyzeJo
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, fetchedPage, jobOf } from './__fixtures__/harness.js';
 import { AnalysisCache, analysisCacheKey, contentHash } from './analysis-cache.js';
-import { createAnalyzeProcessor, type AnalyzeProcessorDeps, type AnalyzeResult } from './analyze-processor.js';
+import {
+  createAnalyzeProcessor,
+  TimedTokenizer,
+  type AnalyzeProcessorDeps,
+  type AnalyzeResult,
+} from './analyze-processor.js';
 import { AnalysisJobsOptionsError, InvalidAnalysisJobError } from './errors.js';
 
 const TEXT =
@@ -244,5 +249,21 @@ describe('createAnalyzeProcessor', () => {
     } finally {
       await worker.close();
     }
+  });
+});
+
+describe('TimedTokenizer', () => {
+  it('returns the same tokens as the tokenizer it wraps, in every mode, and accumulates the time spent', async () => {
+    const inner = await loadTokenizer();
+    const text = '東京の天気は晴れです。'.repeat(50);
+    const timed = new TimedTokenizer(inner);
+    const expected = inner.tokenize(text, { maxChunkChars: 200 });
+    expect(timed.tokenize(text, { maxChunkChars: 200 })).toEqual(expected);
+    expect(await timed.tokenizeAsync(text, { maxChunkChars: 200 })).toEqual(expected);
+    const chunks: number[] = [];
+    for await (const chunk of timed.tokenizeChunks(text, { maxChunkChars: 200 })) chunks.push(chunk.length);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.reduce((sum, n) => sum + n, 0)).toBe(expected.length);
+    expect(timed.ms).toBeGreaterThan(0);
   });
 });

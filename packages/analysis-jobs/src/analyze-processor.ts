@@ -1,13 +1,17 @@
 import { performance } from 'node:perf_hooks';
-import { analyzeText, type AnalyzeOptions, type JapaneseTokenizer } from '@kumo/analyzer';
+import {
+  analyzeText,
+  type AnalyzeOptions,
+  type JapaneseTokenizer,
+  type Token,
+  type TokenizeOptions,
+} from '@kumo/analyzer';
 import type { Analysis } from '@kumo/contract';
 import { CrawlStateErrorCode, type CrawlStore } from '@kumo/crawl-state';
 import type { AppMetrics, Counter, JobTimer, Logger, StageTimer } from '@kumo/observability';
 import type { AnalyzeJobData, AnalyzeJobResult, KumoProcessor } from '@kumo/queues';
 import { contentHash, type AnalysisCache } from './analysis-cache.js';
-import { AnalysisJobsErrorCode, AnalysisJobsOptionsError } from './errors.js';
-import { analyzeJobData } from './job-data.js';
-import { TimedTokenizer } from './timed-tokenizer.js';
+import { AnalysisJobsErrorCode, AnalysisJobsOptionsError, InvalidAnalysisJobError } from './errors.js';
 
 /** Why an analyze job recorded no analysis. */
 export type AnalysisSkipReason = 'already-analyzed' | 'text-missing' | 'cancelled' | 'crawl-gone';
@@ -48,6 +52,66 @@ interface Computed {
 
 function isCode(error: unknown, code: string): boolean {
   return error instanceof Error && (error as { code?: unknown }).code === code;
+}
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+/** The data of an `analyze` job, or `InvalidAnalysisJobError` (never retried). */
+export function analyzeJobData(data: unknown): AnalyzeJobData {
+  const value = data as Partial<AnalyzeJobData> | null;
+  if (!value || !nonEmpty(value.crawlId) || !nonEmpty(value.url) || !nonEmpty(value.pageKey)) {
+    const got = JSON.stringify(data)?.slice(0, 200) ?? String(data);
+    throw new InvalidAnalysisJobError(`analyze job data must be { crawlId, url, pageKey }, got ${got}`);
+  }
+  return { crawlId: value.crawlId, url: value.url, pageKey: value.pageKey };
+}
+
+/**
+ * Wraps the process's tokenizer to measure the time spent inside kuromoji for one job, so the job's `tokenize` and
+ * `analyze` (counting, ranking) stages can be told apart. Per job rather than through the process-wide
+ * `kumo:analyzer:tokenize` channel, because jobs running concurrently would mix their events there.
+ */
+export class TimedTokenizer implements JapaneseTokenizer {
+  /** Milliseconds spent producing tokens so far (including the brief event-loop turns between chunks). */
+  ms = 0;
+  readonly #inner: JapaneseTokenizer;
+
+  constructor(inner: JapaneseTokenizer) {
+    this.#inner = inner;
+  }
+
+  tokenize(text: string, options?: TokenizeOptions): Token[] {
+    const started = performance.now();
+    try {
+      return this.#inner.tokenize(text, options);
+    } finally {
+      this.ms += performance.now() - started;
+    }
+  }
+
+  async tokenizeAsync(text: string, options?: TokenizeOptions): Promise<Token[]> {
+    const tokens: Token[] = [];
+    for await (const chunk of this.tokenizeChunks(text, options)) for (const token of chunk) tokens.push(token);
+    return tokens;
+  }
+
+  async *tokenizeChunks(text: string, options?: TokenizeOptions): AsyncGenerator<Token[], void, undefined> {
+    const inner = this.#inner.tokenizeChunks(text, options);
+    try {
+      for (;;) {
+        // Includes the inner generator's event-loop turn before each chunk: short, and other jobs' work can run in it.
+        const started = performance.now();
+        const next = await inner.next();
+        this.ms += performance.now() - started;
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await inner.return(undefined);
+    }
+  }
 }
 
 /**

@@ -1,16 +1,21 @@
 export {
   createAnalyzeProcessor,
+  analyzeJobData,
+  TimedTokenizer,
   type AnalyzeProcessorDeps,
   type AnalyzeResult,
   type AnalysisSkipReason,
 } from './analyze-processor.js';
 export {
   createAggregateProcessor,
+  aggregateJobData,
+  finalStatusOf,
   DEFAULT_AGGREGATE_PAGE_SIZE,
   type AggregateProcessorDeps,
   type AggregateResult,
+  type FinalStatus,
+  type FinalStatusInput,
 } from './aggregate-processor.js';
-export { finalStatusOf, type FinalStatus, type FinalStatusInput } from './final-status.js';
 export {
   AnalysisCache,
   analysisCacheKey,
@@ -26,9 +31,7 @@ export {
   type AnalysisWalk,
   type ForEachAnalysisOptions,
 } from './analysis-events.js';
-export { TimedTokenizer } from './timed-tokenizer.js';
 export { bridgeAnalyzerMetrics } from './analyzer-metrics.js';
-export { analyzeJobData, aggregateJobData } from './job-data.js';
 export {
   AnalysisJobsErrorCode,
   AnalysisJobsOptionsError,
