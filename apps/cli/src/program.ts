@@ -1,12 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { DEFAULT_API_URL } from './cli-env.js';
 import type { CliIo } from './cli-io.js';
-import { cancelCommand } from './commands/cancel.js';
 import { crawlCommand } from './commands/crawl.js';
+import { cancelCommand, reportCommand, statusCommand } from './commands/crawl-by-id.js';
 import { keysCommand } from './commands/keys.js';
 import { pagesCommand } from './commands/pages.js';
-import { reportCommand } from './commands/report.js';
-import { statusCommand } from './commands/status.js';
 import { CliError, EXIT_CODES } from './errors.js';
 import { formatError } from './format.js';
 
