@@ -1,6 +1,6 @@
 import type { CrawlScope, PageResult } from '@kumo/contract';
 import type { Dispatcher } from 'undici';
-import type { AddressPolicy } from './address-policy.js';
+import type { AddressPolicy } from './safe-agent.js';
 import { decodeHtml } from './decode.js';
 import { toCrawlerError } from './error-mapping.js';
 import { type CrawlerError, HttpStatusError, TooLargeError } from './errors.js';

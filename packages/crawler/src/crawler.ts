@@ -1,11 +1,10 @@
 import type { Dispatcher } from 'undici';
-import { AddressPolicy } from './address-policy.js';
 import { crawlPage, type CrawlPageInput, type CrawlPageOutcome } from './crawl-page.js';
 import { fetchPage, type FetchPageOptions, type FetchPageResult } from './fetch-page.js';
 import { resolveCrawlerOptions, type CrawlerOptions, type ResolvedCrawlerOptions } from './options.js';
 import { RobotsPolicy, type RobotsRules } from './robots.js';
 import { MemoryRobotsStore } from './robots-store.js';
-import { createSafeAgent } from './safe-agent.js';
+import { AddressPolicy, createSafeAgent } from './safe-agent.js';
 
 /** A configured crawler: one safe agent, one address policy, one robots policy per process. */
 export interface Crawler {

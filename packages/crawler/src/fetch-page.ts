@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { type AddressPolicy, isIpLiteral } from './address-policy.js';
+import { type AddressPolicy, isIpLiteral } from './safe-agent.js';
 import { readBody } from './body-reader.js';
 import { publishBlocked, publishFetch } from './channels.js';
 import { parseContentType, isHtmlMime, looksLikeHtml, HTML_SNIFF_BYTES, type ContentType } from './content-type.js';

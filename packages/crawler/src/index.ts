@@ -20,8 +20,6 @@ export {
   isIpLiteral,
   type AddressCategory,
   type AddressVerdict,
-} from './address-policy.js';
-export {
   createSafeAgent,
   createSafeLookup,
   type SafeAgentOptions,

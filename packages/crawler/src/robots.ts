@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import robotsParserModule from 'robots-parser';
-import type { AddressPolicy } from './address-policy.js';
+import type { AddressPolicy } from './safe-agent.js';
 import { CrawlerErrorCode, CrawlerError, HttpStatusError, RobotsUnavailableError } from './errors.js';
 import { fetchPage } from './fetch-page.js';
 import { LruCache } from './lru-cache.js';

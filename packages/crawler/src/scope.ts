@@ -1,6 +1,6 @@
 import type { CrawlScope } from '@kumo/contract';
 import { getDomain } from 'tldts';
-import { isIpLiteral } from './address-policy.js';
+import { isIpLiteral } from './safe-agent.js';
 
 /**
  * The site of a host: its registrable domain (`example.co.jp` for `a.example.co.jp`, from the public suffix
