@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { type AddressPolicy, isIpLiteral } from './safe-agent.js';
 import { readBody } from './body-reader.js';
 import { publishBlocked, publishFetch } from './channels.js';
-import { parseContentType, isHtmlMime, looksLikeHtml, HTML_SNIFF_BYTES, type ContentType } from './content-type.js';
+import { parseContentType, isHtmlMime, looksLikeHtml, HTML_SNIFF_BYTES, type ContentType } from './decode.js';
 import { toCrawlerError } from './error-mapping.js';
 import {
   BadRedirectError,

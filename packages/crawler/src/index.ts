@@ -26,16 +26,22 @@ export {
   type HostLookup,
   type ResolvedAddress,
 } from './safe-agent.js';
-export { decodeHtml, detectEncoding, type DecodedText, type EncodingSource } from './decode.js';
-export { canonicalEncoding } from './charset-label.js';
-export { prescanMetaCharset } from './meta-prescan.js';
+export {
+  decodeHtml,
+  detectEncoding,
+  type DecodedText,
+  type EncodingSource,
+  canonicalEncoding,
+  prescanMetaCharset,
+  parseContentType,
+  type ContentType,
+} from './decode.js';
 export { extractPage, EXTRACT_DEFAULTS, type ExtractedPage, type ExtractOptions } from './extract.js';
 export { normalizeUrl, tryNormalizeUrl } from './normalize-url.js';
 export { isInScope, isInScopeOfAny, siteOf } from './scope.js';
 export { RobotsPolicy, RobotsRules, robotsAgentToken, type RobotsPolicyOptions, type RobotsState } from './robots.js';
 export { MemoryRobotsStore, type RobotsStore } from './robots-store.js';
 export { parseRetryAfter } from './retry-after.js';
-export { parseContentType, type ContentType } from './content-type.js';
 export { fetchChannel, blockedChannel, type FetchEvent, type BlockedEvent } from './channels.js';
 export {
   CrawlerErrorCode,
