@@ -6,10 +6,9 @@ import { toCrawlerError } from './error-mapping.js';
 import { type CrawlerError, HttpStatusError, TooLargeError } from './errors.js';
 import { extractPage } from './extract.js';
 import { fetchPage, type FetchedPage, type FetchPageResult } from './fetch-page.js';
-import { normalizeUrl } from './normalize-url.js';
 import { CRAWLER_DEFAULTS } from './options.js';
 import type { RobotsPolicy } from './robots.js';
-import { isInScopeOfAny } from './scope.js';
+import { isInScopeOfAny, normalizeUrl } from './url-scope.js';
 
 /** One page to crawl. */
 export interface CrawlPageInput {

@@ -1,4 +1,4 @@
-import { tryNormalizeUrl } from './normalize-url.js';
+import { tryNormalizeUrl } from './url-scope.js';
 import { DEFAULT_MAX_NESTING_DEPTH, parseHtml } from './parse-html.js';
 import { appendTextNode, capText, finishText, type TextBuffer } from './visible-text.js';
 

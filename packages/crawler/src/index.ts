@@ -37,8 +37,7 @@ export {
   type ContentType,
 } from './decode.js';
 export { extractPage, EXTRACT_DEFAULTS, type ExtractedPage, type ExtractOptions } from './extract.js';
-export { normalizeUrl, tryNormalizeUrl } from './normalize-url.js';
-export { isInScope, isInScopeOfAny, siteOf } from './scope.js';
+export { normalizeUrl, tryNormalizeUrl, isInScope, isInScopeOfAny, siteOf } from './url-scope.js';
 export { RobotsPolicy, RobotsRules, robotsAgentToken, type RobotsPolicyOptions, type RobotsState } from './robots.js';
 export { MemoryRobotsStore, type RobotsStore } from './robots-store.js';
 export { parseRetryAfter } from './retry-after.js';
