@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXTRACT_DEFAULTS, extractPage } from './extract.js';
-import { capText } from './visible-text.js';
+import { capText, EXTRACT_DEFAULTS, extractPage } from './extract.js';
 
 const PAGE_URL = 'http://example.com/dir/page.html';
 
