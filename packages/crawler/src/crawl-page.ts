@@ -2,7 +2,7 @@ import type { CrawlScope, PageResult } from '@kumo/contract';
 import type { Dispatcher } from 'undici';
 import type { AddressPolicy } from './safe-agent.js';
 import { decodeHtml } from './decode.js';
-import { toCrawlerError } from './error-mapping.js';
+import { toCrawlerError } from './fetch-page.js';
 import { type CrawlerError, HttpStatusError, TooLargeError } from './errors.js';
 import { extractPage } from './extract.js';
 import { fetchPage, type FetchedPage, type FetchPageResult } from './fetch-page.js';

@@ -2,8 +2,8 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
 import { failure, HTML, useFetchHarness } from './__fixtures__/fetch-harness.js';
 import { reply } from './__fixtures__/http-server.js';
-import type { BlockedEvent, FetchEvent } from './channels.js';
 import { CrawlerErrorCode, type CrawlerError } from './errors.js';
+import type { BlockedEvent, FetchEvent } from './fetch-page.js';
 
 // HTTP statuses, redirect hops and the address policy on every hop.
 const { server, crawler } = useFetchHarness();

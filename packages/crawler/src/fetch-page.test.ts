@@ -4,7 +4,8 @@ import { failure, HTML, streamForever, useFetchHarness } from './__fixtures__/fe
 import { reply, startServer } from './__fixtures__/http-server.js';
 import { CrawlerErrorCode } from './errors.js';
 
-// Bodies, content types, size cap, timeouts. Statuses, redirects and the address policy: fetch-page-hops.test.ts.
+// Bodies, content types, size cap, timeouts. Statuses, redirects and the address policy: fetch-page-hops.test.ts;
+// mapping thrown errors to codes: fetch-page-errors.test.ts.
 const { server, crawler } = useFetchHarness();
 
 describe('fetchPage bodies', () => {

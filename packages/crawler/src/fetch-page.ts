@@ -1,24 +1,66 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
-import { type AddressPolicy, isIpLiteral } from './safe-agent.js';
+import { errors, type Dispatcher } from 'undici';
 import { readBody } from './body-reader.js';
-import { publishBlocked, publishFetch } from './channels.js';
 import { parseContentType, isHtmlMime, looksLikeHtml, HTML_SNIFF_BYTES, type ContentType } from './decode.js';
-import { toCrawlerError } from './error-mapping.js';
 import {
   BadRedirectError,
   BadUrlError,
   BlockedAddressError,
+  ConnectionError,
+  CrawlerError,
+  DecodeError,
+  DnsError,
   FetchAbortedError,
   FetchTimeoutError,
   HttpStatusError,
   RedirectLoopError,
+  TlsError,
   TooLargeError,
   TooManyRedirectsError,
+  UnexpectedCrawlerError,
   UnsupportedSchemeError,
 } from './errors.js';
 import { CRAWLER_DEFAULTS } from './options.js';
 import { parseRetryAfter } from './retry-after.js';
+import { type AddressPolicy, isIpLiteral } from './safe-agent.js';
+
+// One fetch: its redirect hops, the events it publishes on `kumo:crawler:*`, and how whatever undici or Node threw
+// becomes a coded crawler error.
+
+/** Published once per HTTP request made (every redirect hop and robots.txt fetch included). */
+export interface FetchEvent {
+  url: string;
+  /** HTTP status, or 0 when no response arrived. */
+  status: number;
+  ms: number;
+  /** Bytes received on the wire (before decompression). */
+  bytes: number;
+  purpose: 'page' | 'robots';
+  /** The crawler error code when the request failed. */
+  error?: string;
+}
+
+/** Published when a connection is refused by the address policy. */
+export interface BlockedEvent {
+  url: string;
+  host: string;
+  address: string;
+  category: string;
+}
+
+/** `kumo:crawler:fetch` — see {@link FetchEvent}. */
+export const fetchChannel = diagnosticsChannel.channel('kumo:crawler:fetch');
+/** `kumo:crawler:blocked` — see {@link BlockedEvent}. */
+export const blockedChannel = diagnosticsChannel.channel('kumo:crawler:blocked');
+
+export function publishFetch(event: FetchEvent): void {
+  if (fetchChannel.hasSubscribers) fetchChannel.publish(event);
+}
+
+export function publishBlocked(event: BlockedEvent): void {
+  if (blockedChannel.hasSubscribers) blockedChannel.publish(event);
+}
 
 /** Options of one {@link fetchPage} call. */
 export interface FetchPageOptions {
@@ -277,4 +319,89 @@ async function requestOnce(url: URL, signal: AbortSignal, options: FetchPageOpti
       ...(errorCode === undefined ? {} : { error: errorCode }),
     });
   }
+}
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+// "No such host" will not change on a retry; resolver trouble might.
+const DNS_PERMANENT_CODES = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL']);
+const DNS_TRANSIENT_CODES = new Set(['EAI_AGAIN', 'ESERVFAIL', 'ETIMEOUT', 'EAI_SYSTEM']);
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * undici's `HTTPParserError`: llhttp refused what the server sent (not HTTP at all, a bad status line, header or
+ * chunk). undici 7 leaves its `code` unset (it looks llhttp's error number up in a name→number table), so the class
+ * identifies it (undici's `instanceof` works across copies of undici: it checks a registered symbol); a `code`, when
+ * set, is llhttp's `HPE_*` name.
+ */
+function isHttpParserError(error: unknown, code: string | undefined): boolean {
+  return error instanceof errors.HTTPParserError || (code?.startsWith('HPE_') ?? false);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The first kumo crawler error in the `cause` chain: undici sometimes wraps what our connector threw. */
+function findCrawlerError(error: unknown): CrawlerError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
+    if (current instanceof CrawlerError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Turns whatever undici, node:net, node:dns, node:tls or node:zlib threw into a coded crawler error, so that a
+ * worker branches on `code` and `kind` only.
+ */
+export function toCrawlerError(error: unknown, url: string): CrawlerError {
+  const known = findCrawlerError(error);
+  if (known !== undefined) {
+    known.url ??= url;
+    return known;
+  }
+  const code = codeOf(error);
+  const message = messageOf(error);
+  const options = { cause: error, url };
+  // The server spoke something other than HTTP: like a connection closed early, a retry may find it sane again.
+  if (isHttpParserError(error, code)) {
+    return new ConnectionError(`Not an HTTP response: ${message} (${code ?? 'HTTPParserError'})`, options);
+  }
+  if (code === undefined) return new UnexpectedCrawlerError(message, options);
+  if (TIMEOUT_CODES.has(code)) return new FetchTimeoutError(`${message} (${code})`, options);
+  if (DNS_PERMANENT_CODES.has(code)) return new DnsError(`Cannot resolve host: ${message}`, options);
+  if (DNS_TRANSIENT_CODES.has(code)) {
+    return new DnsError(`Resolver failure: ${message}`, { ...options, kind: 'transient' });
+  }
+  if (CONNECTION_CODES.has(code)) return new ConnectionError(`${message} (${code})`, options);
+  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.includes('CERT') || code.includes('SIGNED')) {
+    return new TlsError(`${message} (${code})`, options);
+  }
+  if (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code === 'ERR_ZLIB_INITIALIZATION_FAILED') {
+    return new DecodeError(`Corrupt compressed body: ${message}`, options);
+  }
+  return new UnexpectedCrawlerError(`${message} (${code})`, options);
 }

@@ -13,6 +13,10 @@ export {
   type FetchPageResult,
   type FetchedPage,
   type SkippedFetch,
+  fetchChannel,
+  blockedChannel,
+  type FetchEvent,
+  type BlockedEvent,
 } from './fetch-page.js';
 export {
   AddressPolicy,
@@ -41,7 +45,6 @@ export { normalizeUrl, tryNormalizeUrl, isInScope, isInScopeOfAny, siteOf } from
 export { RobotsPolicy, RobotsRules, robotsAgentToken, type RobotsPolicyOptions, type RobotsState } from './robots.js';
 export { MemoryRobotsStore, type RobotsStore } from './robots-store.js';
 export { parseRetryAfter } from './retry-after.js';
-export { fetchChannel, blockedChannel, type FetchEvent, type BlockedEvent } from './channels.js';
 export {
   CrawlerErrorCode,
   CrawlerError,

@@ -1,7 +1,10 @@
 import { errors } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { toCrawlerError } from './error-mapping.js';
 import { BlockedAddressError, CrawlerErrorCode } from './errors.js';
+import { toCrawlerError } from './fetch-page.js';
+
+// How fetchPage codes what undici and Node threw (toCrawlerError). The fetches themselves: fetch-page.test.ts and
+// fetch-page-hops.test.ts.
 
 const URL = 'http://example.com/page.html';
 const C = CrawlerErrorCode;
