@@ -1,10 +1,27 @@
+import type { CrawlScope, PageResult } from '@kumo/contract';
 import type { Dispatcher } from 'undici';
-import { crawlPage, type CrawlPageInput, type CrawlPageOutcome } from './crawl-page.js';
-import { fetchPage, type FetchPageOptions, type FetchPageResult } from './fetch-page.js';
-import { resolveCrawlerOptions, type CrawlerOptions, type ResolvedCrawlerOptions } from './options.js';
+import { decodeHtml } from './decode.js';
+import { type CrawlerError, HttpStatusError, TooLargeError } from './errors.js';
+import { extractPage } from './extract.js';
+import {
+  fetchPage,
+  toCrawlerError,
+  type FetchedPage,
+  type FetchPageOptions,
+  type FetchPageResult,
+} from './fetch-page.js';
+import {
+  CRAWLER_DEFAULTS,
+  resolveCrawlerOptions,
+  type CrawlerOptions,
+  type ResolvedCrawlerOptions,
+} from './options.js';
 import { RobotsPolicy, type RobotsRules } from './robots.js';
 import { MemoryRobotsStore } from './robots-store.js';
 import { AddressPolicy, createSafeAgent } from './safe-agent.js';
+import { isInScopeOfAny, normalizeUrl } from './url-scope.js';
+
+// The crawler a process builds once (`createCrawler`) and what it does for each page (`crawlPage`).
 
 /** A configured crawler: one safe agent, one address policy, one robots policy per process. */
 export interface Crawler {
@@ -82,5 +99,271 @@ export function createCrawler(options: CrawlerOptions = {}): Crawler {
       closed ??= ownsDispatcher ? dispatcher.close() : Promise.resolve();
       return closed;
     },
+  };
+}
+
+/** One page to crawl. */
+export interface CrawlPageInput {
+  /** The URL to fetch (normalised again here). */
+  url: string;
+  /** Its depth in the crawl (seeds are 0); copied to the PageResult. */
+  depth: number;
+  /** Which links may be followed, relative to the anchors (see `seedUrls`). */
+  scope: CrawlScope;
+  /**
+   * The crawl's seeds: links are in scope when they are in scope of any seed. A seed's own redirect target
+   * counts as an anchor too (for depth 0). @defaultValue [url]
+   */
+  seedUrls?: readonly string[];
+  /** Check robots.txt before fetching (and for each redirect hop). @defaultValue true */
+  respectRobots?: boolean;
+  /** Aborts the fetch (crawl cancelled); the page then fails with `KUMO_CRAWLER_ABORTED`. */
+  signal?: AbortSignal;
+}
+
+/** What {@link crawlPage} needs; `createCrawler` builds it. Unset limits take the `CrawlerOptions` defaults. */
+export interface CrawlPageDeps {
+  /** The safe agent (see `createSafeAgent`). */
+  dispatcher: Dispatcher;
+  /** Checked against literal IPs of every hop. */
+  policy: AddressPolicy;
+  /** Without it robots.txt is not consulted. @defaultValue undefined */
+  robots?: RobotsPolicy;
+  /** @defaultValue `DEFAULT_USER_AGENT` */
+  userAgent?: string;
+  /** @defaultValue 5242880 */
+  maxBodyBytes?: number;
+  /** @defaultValue 5 */
+  maxRedirects?: number;
+  /** Longest text kept (see `extractPage`). @defaultValue 500000 */
+  maxTextChars?: number;
+  /** @defaultValue 15000 */
+  headersTimeoutMs?: number;
+  /** @defaultValue 30000 */
+  bodyTimeoutMs?: number;
+  /** @defaultValue 60000 */
+  requestTimeoutMs?: number;
+}
+
+/** The result of one page: never an exception for page-level problems. */
+export interface CrawlPageOutcome {
+  /** The contract's PageResult (`links` is the number of followable links). */
+  page: PageResult;
+  /** Followable links: normalised, in scope, de-duplicated; empty when `nofollow`. */
+  links: string[];
+  /** Visible text (for analysis); empty unless fetched. */
+  text: string;
+  /** The page asked not to follow its links (meta robots or `X-Robots-Tag`). */
+  nofollow: boolean;
+  /** From `Retry-After` on 429/503. */
+  retryAfterMs?: number;
+  /** A retry may help (timeouts, resets, 5xx, 429, robots.txt unavailable). */
+  transient: boolean;
+  /** robots.txt `Crawl-delay` of the page's origin for our User-Agent, in ms. */
+  crawlDelayMs?: number;
+}
+
+/** What `beforeHop` returns to stop at a hop that must fail (not be skipped); never a PageResult reason. */
+const HOP_FAILED = 'kumo:hop-failed';
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 100) / 100;
+}
+
+function headerNofollow(page: FetchedPage): boolean {
+  const raw = page.headers['x-robots-tag'];
+  const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  // `X-Robots-Tag: otherbot: nofollow` addresses another crawler; only bare directives apply to us.
+  return values.some((value) =>
+    value
+      .toLowerCase()
+      .split(',')
+      .some((token) => /^\s*(nofollow|none)\s*$/.test(token)),
+  );
+}
+
+/**
+ * Crawls one page: robots.txt, fetch (redirect hops re-checked for address policy, robots and — below the seeds —
+ * scope), decode, extract. Page-level problems (timeouts, DNS, blocked addresses, HTTP errors, too large…) come
+ * back as a `failed` or `skipped` PageResult with `error: { code, message }`; `transient` says whether to retry.
+ */
+export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Promise<CrawlPageOutcome> {
+  const userAgent = deps.userAgent ?? CRAWLER_DEFAULTS.userAgent;
+  const empty = { links: [] as string[], text: '', nofollow: false };
+  let url: string;
+  try {
+    url = normalizeUrl(input.url);
+  } catch (error) {
+    const crawlerError = toCrawlerError(error, input.url);
+    return failed(input, input.url, crawlerError, {}, empty);
+  }
+
+  const respectRobots = input.respectRobots ?? true;
+  let crawlDelayMs: number | undefined;
+  if (respectRobots && deps.robots !== undefined) {
+    const rules = await deps.robots.fetchRobots(url);
+    crawlDelayMs = rules.crawlDelayMs(userAgent);
+    // The origin could not be reached for robots.txt: the page fails with that error, as its own fetch would.
+    if (rules.state === 'unreachable' && rules.error !== undefined) {
+      return failed(input, url, rules.error, {}, empty, crawlDelayMs);
+    }
+    if (!rules.isAllowed(url, userAgent)) {
+      return skipped(input, url, 'robots', {}, empty, rules.error, crawlDelayMs);
+    }
+  }
+
+  const anchors = input.seedUrls !== undefined && input.seedUrls.length > 0 ? [...input.seedUrls] : [url];
+  let hopRobotsError: CrawlerError | undefined;
+  let hopFailure: { url: string; error: CrawlerError } | undefined;
+  const fetchStarted = performance.now();
+  let result: FetchPageResult;
+  try {
+    result = await fetchPage(url, {
+      dispatcher: deps.dispatcher,
+      policy: deps.policy,
+      userAgent,
+      ...(deps.maxBodyBytes === undefined ? {} : { maxBodyBytes: deps.maxBodyBytes }),
+      ...(deps.maxRedirects === undefined ? {} : { maxRedirects: deps.maxRedirects }),
+      ...(deps.headersTimeoutMs === undefined ? {} : { headersTimeoutMs: deps.headersTimeoutMs }),
+      ...(deps.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: deps.bodyTimeoutMs }),
+      ...(deps.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: deps.requestTimeoutMs }),
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+      beforeHop: async (hopUrl, hop) => {
+        if (hop === 0) return undefined;
+        // Seeds may redirect anywhere (http→https, apex→www); deeper pages may not leave the crawl's scope.
+        if (input.depth > 0 && !isInScopeOfAny(hopUrl, anchors, input.scope)) return 'out-of-scope';
+        if (respectRobots && deps.robots !== undefined) {
+          const rules = await deps.robots.fetchRobots(hopUrl.href);
+          if (rules.state === 'unreachable' && rules.error !== undefined) {
+            // As for the first URL: the hop fails with the error that kept robots.txt out of reach.
+            hopFailure = { url: hopUrl.href, error: rules.error };
+            return HOP_FAILED;
+          }
+          if (!rules.isAllowed(hopUrl.href, userAgent)) {
+            hopRobotsError = rules.error;
+            return 'robots';
+          }
+        }
+        return undefined;
+      },
+    });
+  } catch (error) {
+    const crawlerError = toCrawlerError(error, url);
+    const timings = { fetchMs: elapsed(fetchStarted) };
+    const finalUrl = crawlerError.url ?? url;
+    if (crawlerError instanceof TooLargeError) {
+      return skipped(input, finalUrl, 'too-large', timings, empty, crawlerError, crawlDelayMs);
+    }
+    return failed(input, finalUrl, crawlerError, timings, empty, crawlDelayMs);
+  }
+  const fetchMs = elapsed(fetchStarted);
+  if (result.status === 'skipped' && result.reason === HOP_FAILED && hopFailure !== undefined) {
+    return failed(input, hopFailure.url, hopFailure.error, { fetchMs }, empty, crawlDelayMs);
+  }
+  const common = {
+    url: input.url,
+    finalUrl: result.finalUrl,
+    depth: input.depth,
+    ...(result.httpStatus === undefined ? {} : { httpStatus: result.httpStatus }),
+    ...(result.contentType === undefined ? {} : { contentType: result.contentType.mime }),
+  };
+  if (result.status === 'skipped') {
+    return {
+      page: {
+        ...common,
+        status: 'skipped',
+        reason: result.reason,
+        bytes: result.bytes,
+        ...(hopRobotsError === undefined
+          ? {}
+          : { error: { code: hopRobotsError.code, message: hopRobotsError.message } }),
+        timings: { fetchMs },
+      },
+      ...empty,
+      transient: hopRobotsError?.kind === 'transient',
+      ...(crawlDelayMs === undefined ? {} : { crawlDelayMs }),
+    };
+  }
+
+  const parseStarted = performance.now();
+  const decoded = decodeHtml(result.body, result.contentType?.charset);
+  const extracted = extractPage(decoded.text, result.finalUrl, {
+    maxTextChars: deps.maxTextChars ?? CRAWLER_DEFAULTS.maxTextChars,
+  });
+  const nofollow = extracted.nofollow || headerNofollow(result);
+  if (input.depth === 0) anchors.push(result.finalUrl);
+  const links = nofollow ? [] : extracted.links.filter((link) => isInScopeOfAny(link, anchors, input.scope));
+  const parseMs = elapsed(parseStarted);
+  return {
+    page: {
+      ...common,
+      status: 'fetched',
+      charset: decoded.charset,
+      ...(extracted.title === undefined ? {} : { title: extracted.title }),
+      ...(extracted.lang === undefined ? {} : { lang: extracted.lang }),
+      bytes: result.bytes,
+      textLength: extracted.text.length,
+      links: links.length,
+      timings: { fetchMs, parseMs },
+    },
+    links,
+    text: extracted.text,
+    nofollow,
+    transient: false,
+    ...(crawlDelayMs === undefined ? {} : { crawlDelayMs }),
+  };
+}
+
+type Empty = { links: string[]; text: string; nofollow: boolean };
+
+function failed(
+  input: CrawlPageInput,
+  finalUrl: string,
+  error: CrawlerError,
+  timings: PageResult['timings'],
+  empty: Empty,
+  crawlDelayMs?: number,
+): CrawlPageOutcome {
+  const httpStatus = error instanceof HttpStatusError ? error.httpStatus : undefined;
+  const retryAfterMs = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
+  return {
+    page: {
+      url: input.url,
+      finalUrl,
+      depth: input.depth,
+      status: 'failed',
+      ...(httpStatus === undefined ? {} : { httpStatus }),
+      error: { code: error.code, message: error.message },
+      timings,
+    },
+    ...empty,
+    transient: error.kind === 'transient',
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(crawlDelayMs === undefined ? {} : { crawlDelayMs }),
+  };
+}
+
+function skipped(
+  input: CrawlPageInput,
+  finalUrl: string,
+  reason: string,
+  timings: PageResult['timings'],
+  empty: Empty,
+  error?: CrawlerError,
+  crawlDelayMs?: number,
+): CrawlPageOutcome {
+  return {
+    page: {
+      url: input.url,
+      finalUrl,
+      depth: input.depth,
+      status: 'skipped',
+      reason,
+      ...(error === undefined ? {} : { error: { code: error.code, message: error.message } }),
+      timings,
+    },
+    ...empty,
+    transient: error?.kind === 'transient',
+    ...(crawlDelayMs === undefined ? {} : { crawlDelayMs }),
   };
 }

@@ -1,4 +1,3 @@
-export { createCrawler, type Crawler } from './crawler.js';
 export {
   CRAWLER_DEFAULTS,
   DEFAULT_USER_AGENT,
@@ -6,7 +5,14 @@ export {
   type CrawlerOptions,
   type ResolvedCrawlerOptions,
 } from './options.js';
-export { crawlPage, type CrawlPageInput, type CrawlPageDeps, type CrawlPageOutcome } from './crawl-page.js';
+export {
+  createCrawler,
+  type Crawler,
+  crawlPage,
+  type CrawlPageInput,
+  type CrawlPageDeps,
+  type CrawlPageOutcome,
+} from './crawler.js';
 export {
   fetchPage,
   type FetchPageOptions,
