@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const checkout = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../..'));
+const checkoutArgument = process.argv.slice(2).find((argument) => !argument.startsWith('--'));
+const checkout = path.resolve(checkoutArgument ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../..'));
 const EXCLUDED_WORKSPACES = new Set(['apps/launcher', 'packages/sample-site', 'packages/local-redis']);
 
 const freePort = () =>
