@@ -1,9 +1,8 @@
 import type { CrawlStatus } from '@kumo/contract';
 import { describe, expect, it } from 'vitest';
 import { createdCrawl, openStores, request, useStores } from './__fixtures__/crawl.js';
-import { newCrawlId } from './crawl-id.js';
-import type { CrawlFlowStarter } from './crawl-lifecycle.js';
-import { canTransition, CRAWL_TRANSITIONS, type TerminalStatus } from './crawl-status.js';
+import { canTransition, CRAWL_TRANSITIONS, type CrawlFlowStarter, type TerminalStatus } from './crawl-lifecycle.js';
+import { newCrawlId } from './crawl-records.js';
 
 /** A flow starter that records the flows it was given, or fails with `failure`. */
 function flows(failure?: Error) {

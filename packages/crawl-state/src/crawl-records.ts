@@ -1,11 +1,88 @@
-import type { CrawlCounts, CrawlRequest } from '@kumo/contract';
-import { COUNT_FIELDS, fromRecord, toCounts, type CrawlState } from './crawl-record.js';
+import { randomBytes } from 'node:crypto';
+import type { Crawl, CrawlCounts, CrawlRequest, CrawlStatus } from '@kumo/contract';
 import { CrawlExistsError } from './errors.js';
 import { iso, type StateContext, type Timestamp } from './state-context.js';
 
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+const ID_PATTERN = /^c[0-9a-z]{20}$/;
+
 /**
- * The crawl record (`result:{b:NN}:crawl:<id>`): creating it and reading it. Its status moves only through
- * `CrawlLifecycle` (see `CRAWL_TRANSITIONS`); its counters move with the result stream's appends.
+ * A new opaque crawl id: `c` + 20 random base36 characters (about 103 bits). No `:`, `{` or `}`, so it is a valid
+ * key segment and a valid BullMQ custom job id, and never looks like an integer (BullMQ refuses those).
+ */
+export function newCrawlId(): string {
+  let id = 'c';
+  while (id.length < 21) {
+    for (const byte of randomBytes(32)) {
+      // 252 = 7 × 36: rejecting larger bytes keeps every character equally likely.
+      if (byte < 252 && id.length < 21) id += ALPHABET[byte % 36];
+    }
+  }
+  return id;
+}
+
+/** True for a string shaped like `newCrawlId()`'s output (the API rejects anything else with 404). */
+export function isCrawlId(value: string): boolean {
+  return ID_PATTERN.test(value);
+}
+
+/**
+ * A crawl id as it arrives in a URL path segment (percent-encoded): the decoded text, or undefined when its
+ * percent-encoding is malformed (`%ZZ`, a lone `%`, invalid UTF-8), which the API answers 400 rather than letting
+ * the decoder throw. A decoded text that is not shaped like a crawl id is still a well-formed request: `isCrawlId`
+ * decides, and the API answers 404 so ids cannot be probed.
+ */
+export function decodeCrawlIdSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The counter fields of the record hash, in `CrawlCounts` order. */
+const COUNT_FIELDS = ['discovered', 'fetched', 'failed', 'skipped', 'analyzed'] as const;
+
+/** A crawl as stored: the public `Crawl`, its owner and the cancel flag. */
+export interface CrawlState {
+  crawl: Crawl;
+  /** Who created it (the API answers 404 to everyone else). */
+  owner: string;
+  cancelRequested: boolean;
+  /** The stream id of the crawl's `done` event, once it is appended (the record's `doneId`). */
+  doneEventId?: string;
+}
+
+/** Counters from HMGET replies (missing fields count 0). */
+function toCounts(values: readonly (string | null | undefined)[]): CrawlCounts {
+  const [discovered, fetched, failed, skipped, analyzed] = COUNT_FIELDS.map((_, index) => Number(values[index] ?? 0));
+  return { discovered: discovered!, fetched: fetched!, failed: failed!, skipped: skipped!, analyzed: analyzed! };
+}
+
+/** The record hash → `CrawlState`; null for an empty hash (missing or expired crawl). */
+function fromRecord(id: string, hash: Readonly<Record<string, string>>): CrawlState | null {
+  if (!hash.status) return null;
+  const crawl: Crawl = {
+    id,
+    status: hash.status as CrawlStatus,
+    request: JSON.parse(hash.request ?? '{}') as CrawlRequest,
+    createdAt: hash.createdAt ?? '',
+    ...(hash.startedAt ? { startedAt: hash.startedAt } : {}),
+    ...(hash.finishedAt ? { finishedAt: hash.finishedAt } : {}),
+    counts: toCounts(COUNT_FIELDS.map((field) => hash[field])),
+  };
+  return {
+    crawl,
+    owner: hash.owner ?? '',
+    cancelRequested: hash.cancel === '1',
+    ...(hash.doneId ? { doneEventId: hash.doneId } : {}),
+  };
+}
+
+/**
+ * The crawl record (`result:{b:NN}:crawl:<id>`, keyed by a `newCrawlId()` id): creating it and reading it. Its
+ * status moves only through `CrawlLifecycle` (see `CRAWL_TRANSITIONS`); its counters move with the result stream's
+ * appends.
  */
 export class CrawlRecords {
   constructor(private readonly context: StateContext) {}

@@ -1,7 +1,7 @@
 import { createRedisClient, scanKeyspace } from '@kumo/keyspace';
 import { describe, expect, it } from 'vitest';
 import { analysis, openStores, page, request, useStores } from './__fixtures__/crawl.js';
-import { newCrawlId } from './crawl-id.js';
+import { newCrawlId } from './crawl-records.js';
 import { CrawlStore } from './crawl-store.js';
 import { IdempotencyStore } from './idempotency-store.js';
 

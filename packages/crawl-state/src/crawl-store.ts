@@ -1,13 +1,10 @@
 import type { KeyStore } from '@kumo/keyspace';
 import { CrawlLifecycle } from './crawl-lifecycle.js';
 import { CrawlRecords } from './crawl-records.js';
-import { CrawlReports } from './crawl-reports.js';
+import { CrawlReports, PageReader, ResultStream } from './crawl-results.js';
 import { LiveStreams } from './live-streams.js';
-import { PageReader } from './page-reader.js';
-import { PageTexts } from './page-texts.js';
-import { ResultStream } from './result-stream.js';
+import { PageTexts, TmpCleanup } from './page-texts.js';
 import { StateContext, type CrawlStoreOptions } from './state-context.js';
-import { TmpCleanup } from './tmp-cleanup.js';
 import { UrlAdmission } from './url-admission.js';
 
 /**

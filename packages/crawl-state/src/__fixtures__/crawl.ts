@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Analysis, CrawlRequest, PageResult } from '@kumo/contract';
 import { createRedisClient, KeySpace, KeyStore } from '@kumo/keyspace';
 import { afterAll, beforeAll } from 'vitest';
-import { newCrawlId } from '../crawl-id.js';
+import { newCrawlId } from '../crawl-records.js';
 import { CrawlKeys } from '../crawl-keys.js';
 import { CrawlStore } from '../crawl-store.js';
 import type { CrawlStoreOptions } from '../state-context.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStores, request } from './__fixtures__/crawl.js';
 import { startTestRedis } from './__fixtures__/redis.js';
-import { newCrawlId } from './crawl-id.js';
+import { newCrawlId } from './crawl-records.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let one: ReturnType<typeof openStores>;

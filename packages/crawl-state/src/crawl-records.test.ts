@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCrawlIdSegment, isCrawlId, newCrawlId } from './crawl-id.js';
+import { decodeCrawlIdSegment, isCrawlId, newCrawlId } from './crawl-records.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 describe('newCrawlId', () => {
