@@ -75,7 +75,7 @@ const CRAWL_CREATED = {
 function v1Operation(
   head: { operationId: string; summary: string; description?: string },
   body: { parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> },
-  ...codes: ProblemCode[]
+  codes: ProblemCode[],
 ): Record<string, unknown> {
   return { ...head, tags: ['crawls'], ...body, responses: { ...body.responses, ...problems(...codes, ...V1_COMMON) } };
 }
@@ -114,24 +114,26 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
             },
           },
         },
-        'KUMO_API_VALIDATION',
-        'KUMO_API_MALFORMED_JSON',
-        'KUMO_API_IDEMPOTENCY_CONFLICT',
-        'KUMO_API_PAYLOAD_TOO_LARGE',
-        'KUMO_API_UNSUPPORTED_MEDIA_TYPE',
-        'KUMO_API_OVERLOADED',
+        [
+          'KUMO_API_VALIDATION',
+          'KUMO_API_MALFORMED_JSON',
+          'KUMO_API_IDEMPOTENCY_CONFLICT',
+          'KUMO_API_PAYLOAD_TOO_LARGE',
+          'KUMO_API_UNSUPPORTED_MEDIA_TYPE',
+          'KUMO_API_OVERLOADED',
+        ],
       ),
     },
     '/v1/crawls/{id}': crawlPath({
       get: v1Operation(
         { operationId: 'getCrawl', summary: 'A crawl: status, request, times and counts' },
         { responses: { '200': { description: 'The crawl.', content: json(ref('Crawl')) } } },
-        'KUMO_API_NOT_FOUND',
+        ['KUMO_API_NOT_FOUND'],
       ),
       delete: v1Operation(
         { operationId: 'cancelCrawl', summary: 'Cancel a crawl: no new fetch starts; it ends `cancelled`' },
         { responses: { '202': { description: 'Cancellation requested.', content: json(ref('CrawlCancelled')) } } },
-        'KUMO_API_NOT_FOUND',
+        ['KUMO_API_NOT_FOUND'],
       ),
     }),
     '/v1/crawls/{id}/pages': crawlPath({
@@ -161,8 +163,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
             },
           },
         },
-        'KUMO_API_VALIDATION',
-        'KUMO_API_NOT_FOUND',
+        ['KUMO_API_VALIDATION', 'KUMO_API_NOT_FOUND'],
       ),
     }),
     '/v1/crawls/{id}/events': crawlPath({
@@ -209,17 +210,14 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
             },
           },
         },
-        'KUMO_API_VALIDATION',
-        'KUMO_API_NOT_FOUND',
-        'KUMO_API_SHUTTING_DOWN',
+        ['KUMO_API_VALIDATION', 'KUMO_API_NOT_FOUND', 'KUMO_API_SHUTTING_DOWN'],
       ),
     }),
     '/v1/crawls/{id}/report': crawlPath({
       get: v1Operation(
         { operationId: 'getReport', summary: 'The report, once the crawl is completed' },
         { responses: { '200': { description: 'The report.', content: json(ref('Report')) } } },
-        'KUMO_API_NOT_FOUND',
-        'KUMO_API_REPORT_NOT_READY',
+        ['KUMO_API_NOT_FOUND', 'KUMO_API_REPORT_NOT_READY'],
       ),
     }),
     '/healthz': {

@@ -4,10 +4,8 @@ import { type CliIo, clientFor, writeJson, writeLines } from '../cli-io.js';
 import { formatCrawl, formatKeywordTable } from '../format.js';
 import { integerIn } from '../option-parsers.js';
 
-/** A command that takes a crawl id, makes one API call, and prints the answer as lines, or as JSON with `--json`. */
+/** What a command that takes a crawl id does besides its name and description. */
 interface ByIdCommand<Answer, Options> {
-  name: string;
-  description: string;
   /** Help of `--json`. */
   json: string;
   /** Options besides `--json`. */
@@ -16,11 +14,14 @@ interface ByIdCommand<Answer, Options> {
   lines: (answer: Answer, options: Options) => string[];
 }
 
-function byIdCommand<Answer, Options = object>(io: CliIo, spec: ByIdCommand<Answer, Options>): Command {
-  const command = new Command(spec.name)
-    .description(spec.description)
-    .argument('<id>', 'crawl id')
-    .option('--json', spec.json);
+/** A command that takes a crawl id, makes one API call, and prints the answer as lines, or as JSON with `--json`. */
+function byIdCommand<Answer, Options = object>(
+  io: CliIo,
+  name: string,
+  description: string,
+  spec: ByIdCommand<Answer, Options>,
+): Command {
+  const command = new Command(name).description(description).argument('<id>', 'crawl id').option('--json', spec.json);
   return (spec.options?.(command) ?? command).action(
     async (id: string, options: Options & { json?: boolean }, self: Command) => {
       const answer = await spec.call(clientFor(self, io), id);
@@ -32,9 +33,7 @@ function byIdCommand<Answer, Options = object>(io: CliIo, spec: ByIdCommand<Answ
 
 /** `kumo status <id>`: the crawl's status, request and counts. */
 export function statusCommand(io: CliIo): Command {
-  return byIdCommand(io, {
-    name: 'status',
-    description: "show a crawl's status, request and counts",
+  return byIdCommand(io, 'status', "show a crawl's status, request and counts", {
     json: 'print the crawl as JSON',
     call: (client, id) => client.getCrawl(id),
     lines: (crawl) => formatCrawl(crawl),
@@ -43,9 +42,7 @@ export function statusCommand(io: CliIo): Command {
 
 /** `kumo report <id>`: the top keywords of a completed crawl. */
 export function reportCommand(io: CliIo): Command {
-  return byIdCommand(io, {
-    name: 'report',
-    description: "print a completed crawl's top keywords (or its whole report as JSON)",
+  return byIdCommand(io, 'report', "print a completed crawl's top keywords (or its whole report as JSON)", {
     json: 'print the whole report as JSON',
     options: (command) => command.option('--top <n>', 'keywords shown in the table', integerIn(1, 100), 20),
     call: (client, id) => client.getReport(id),
@@ -58,9 +55,7 @@ export function reportCommand(io: CliIo): Command {
 
 /** `kumo cancel <id>`: no new fetch starts; the crawl ends cancelled. */
 export function cancelCommand(io: CliIo): Command {
-  return byIdCommand(io, {
-    name: 'cancel',
-    description: 'cancel a crawl: no new fetch starts, it ends cancelled',
+  return byIdCommand(io, 'cancel', 'cancel a crawl: no new fetch starts, it ends cancelled', {
     json: 'print the answer as JSON',
     call: (client, id) => client.cancelCrawl(id),
     lines: (answer) => [`crawl ${answer.id} ${answer.status}`],
