@@ -1,11 +1,12 @@
+// A page's analysis: Japanese text through the tokenizer (content words, compound nouns), other text as English
+// words (`LatinTextAnalysis`), both counted by one `AnalysisAccumulator` and ranked into the contract's `Analysis`.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Analysis } from '@kumo/contract';
-import { AnalysisAccumulator } from './analysis-accumulator.js';
 import { DEFAULT_MAX_CHUNK_CHARS, assertMaxChunkChars, chunkText } from './chunk-text.js';
-import { normalizeWord, rememberedContentWordOf } from './content-words.js';
+import { isCountable, normalizeWord, rememberedContentWordOf } from './content-words.js';
 import type { ContentWord } from './content-words.js';
 import { AnalyzerOptionError } from './errors.js';
-import { LatinTextAnalysis } from './latin-text-analysis.js';
+import { topByCount } from './report-builder.js';
 import type { JapaneseTokenizer, Token, TokenizeOptions } from './tokenizer.js';
 
 /** How many terms an analysis keeps (the contract's 50). */
@@ -98,6 +99,114 @@ class CompoundNouns {
     if (this.#run.length >= 2) this.#accumulator.addPhrase(normalizeWord(this.#run.join('')));
     this.#run.length = 0;
   }
+}
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'word' });
+
+/**
+ * Analysis state for text without Japanese, fed chunk by chunk: word-like segments (Intl.Segmenter, `en`),
+ * NFKC + lower-cased, English stop words and words without a letter dropped; `pos` 名詞 and `reading` ''. Phrases
+ * are bigrams of two counted words separated by nothing but whitespace (punctuation or a stop word breaks them).
+ */
+class LatinTextAnalysis {
+  readonly #accumulator: AnalysisAccumulator;
+  /** The previous counted word, while only whitespace followed it. */
+  #previous: string | undefined;
+  /** One content word object per term of this text (the accumulator counts variants per object). */
+  readonly #words = new Map<string, ContentWord>();
+
+  constructor(accumulator: AnalysisAccumulator) {
+    this.#accumulator = accumulator;
+  }
+
+  addChunk(chunk: string): void {
+    for (const { segment, isWordLike } of segmenter.segment(chunk)) {
+      if (segment.trim() === '') continue;
+      this.#accumulator.tokens++;
+      if (!isWordLike) {
+        this.#previous = undefined;
+        continue;
+      }
+      const word = normalizeWord(segment.replaceAll('’', "'"));
+      if (!isCountable(word)) {
+        this.#previous = undefined;
+        continue;
+      }
+      let content = this.#words.get(word);
+      if (content === undefined) {
+        content = { term: word, reading: '', pos: '名詞' };
+        this.#words.set(word, content);
+      }
+      this.#accumulator.addWord(content);
+      if (this.#previous !== undefined) this.#accumulator.addPhrase(`${this.#previous} ${word}`);
+      this.#previous = word;
+    }
+  }
+}
+
+interface TermCount {
+  count: number;
+  /**
+   * Occurrences per content word object (the memo shares one per dictionary entry, so this costs no string per
+   * occurrence); merged per `pos \t reading` at the end, where the most frequent one represents the term.
+   */
+  variants: Map<ContentWord, number>;
+}
+
+/** Counts the terms and phrases of one text, then ranks them into an `Analysis`. */
+class AnalysisAccumulator {
+  tokens = 0;
+  readonly #terms = new Map<string, TermCount>();
+  readonly #phrases = new Map<string, number>();
+
+  addWord(word: ContentWord): void {
+    let entry = this.#terms.get(word.term);
+    if (entry === undefined) {
+      entry = { count: 0, variants: new Map() };
+      this.#terms.set(word.term, entry);
+    }
+    entry.count++;
+    entry.variants.set(word, (entry.variants.get(word) ?? 0) + 1);
+  }
+
+  addPhrase(phrase: string): void {
+    this.#phrases.set(phrase, (this.#phrases.get(phrase) ?? 0) + 1);
+  }
+
+  toAnalysis(maxTerms: number, maxPhrases: number): Analysis {
+    const terms = topByCount(this.#terms, (entry) => entry.count, maxTerms).map(([term, entry]) => {
+      const [pos = '', reading = ''] = mostFrequent(byVariant(entry.variants)).split('\t');
+      return { term, reading, pos, count: entry.count };
+    });
+    const phrases = topByCount(this.#phrases, (count) => count, maxPhrases).map(([phrase, count]) => ({
+      phrase,
+      count,
+    }));
+    return { tokens: this.tokens, terms, phrases };
+  }
+}
+
+/** Counts per `pos \t reading`, in the order each variant was first seen. */
+function byVariant(words: Map<ContentWord, number>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [word, count] of words) {
+    const variant = `${word.pos}\t${word.reading}`;
+    counts.set(variant, (counts.get(variant) ?? 0) + count);
+  }
+  return counts;
+}
+
+/** The key with the highest count; the first one seen wins a tie (Map order is insertion order). */
+function mostFrequent(counts: Map<string, number>): string {
+  let best = '';
+  let bestCount = 0;
+  for (const [key, count] of counts) {
+    if (count > bestCount) {
+      best = key;
+      bestCount = count;
+    }
+  }
+  return best;
 }
 
 /** `text.trim() === ''`, without trimming when the first character is not white space (almost every token). */

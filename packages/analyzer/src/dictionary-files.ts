@@ -7,25 +7,26 @@ import { DictionaryError, DictionaryLayoutError } from './errors.js';
 const gunzipAsync = promisify(gunzip);
 
 /**
- * The decompressed size of every file of kuromoji 0.1.2's `dict/` (its builder writes whole, unshrunk buffers, so the
- * sizes are round numbers). The engine reads these files' binary layout directly: another size means another layout.
+ * The decompressed size of every file of kuromoji 0.1.2's `dict/`, by name: `tidPos` is `tid_pos.dat.gz` (see
+ * `fileOf`). Its builder writes whole, unshrunk buffers, so the sizes are round numbers; the engine reads these
+ * files' binary layout directly, so another size means another layout.
  */
-export const KUROMOJI_DICTIONARY_FILES = {
-  base: { file: 'base.dat.gz', bytes: 8_388_608 },
-  check: { file: 'check.dat.gz', bytes: 8_388_608 },
-  tid: { file: 'tid.dat.gz', bytes: 10_485_760 },
-  tidPos: { file: 'tid_pos.dat.gz', bytes: 41_943_040 },
-  tidMap: { file: 'tid_map.dat.gz', bytes: 4_194_304 },
-  cc: { file: 'cc.dat.gz', bytes: 3_463_716 },
-  unk: { file: 'unk.dat.gz', bytes: 10_485_760 },
-  unkPos: { file: 'unk_pos.dat.gz', bytes: 10_485_760 },
-  unkMap: { file: 'unk_map.dat.gz', bytes: 1_048_576 },
-  unkChar: { file: 'unk_char.dat.gz', bytes: 65_536 },
-  unkCompat: { file: 'unk_compat.dat.gz', bytes: 262_144 },
-  unkInvoke: { file: 'unk_invoke.dat.gz', bytes: 1_048_576 },
+export const KUROMOJI_DICTIONARY_BYTES = {
+  base: 8_388_608,
+  check: 8_388_608,
+  tid: 10_485_760,
+  tidPos: 41_943_040,
+  tidMap: 4_194_304,
+  cc: 3_463_716,
+  unk: 10_485_760,
+  unkPos: 10_485_760,
+  unkMap: 1_048_576,
+  unkChar: 65_536,
+  unkCompat: 262_144,
+  unkInvoke: 1_048_576,
 } as const;
 
-export type DictionaryFileName = keyof typeof KUROMOJI_DICTIONARY_FILES;
+export type DictionaryFileName = keyof typeof KUROMOJI_DICTIONARY_BYTES;
 
 /** Every file of the dictionary, decompressed, each in its own 8-byte aligned buffer (typed views fit on it). */
 export type DictionaryFiles = Readonly<Record<DictionaryFileName, Uint8Array>>;
@@ -36,13 +37,14 @@ export type DictionaryFiles = Readonly<Record<DictionaryFileName, Uint8Array>>;
  * `DictionaryLayoutError` (`KUMO_ANALYZER_DICTIONARY_LAYOUT`) when its size is not kuromoji 0.1.2's.
  */
 export async function readDictionaryFiles(dicPath: string): Promise<DictionaryFiles> {
-  const names = Object.keys(KUROMOJI_DICTIONARY_FILES) as DictionaryFileName[];
+  const names = Object.keys(KUROMOJI_DICTIONARY_BYTES) as DictionaryFileName[];
   const buffers = await Promise.all(names.map((name) => readOne(dicPath, name)));
   return Object.fromEntries(names.map((name, index) => [name, buffers[index]])) as DictionaryFiles;
 }
 
 async function readOne(dicPath: string, name: DictionaryFileName): Promise<Uint8Array> {
-  const { file, bytes } = KUROMOJI_DICTIONARY_FILES[name];
+  const file = fileOf(name);
+  const bytes = KUROMOJI_DICTIONARY_BYTES[name];
   let decompressed: Buffer;
   try {
     decompressed = await gunzipAsync(await readFile(path.join(dicPath, file)));
@@ -62,4 +64,9 @@ async function readOne(dicPath: string, name: DictionaryFileName): Promise<Uint8
   const own = new Uint8Array(bytes);
   own.set(decompressed);
   return own;
+}
+
+/** The file a name stands for: `tidPos` → `tid_pos.dat.gz`. */
+function fileOf(name: DictionaryFileName): string {
+  return `${name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}.dat.gz`;
 }

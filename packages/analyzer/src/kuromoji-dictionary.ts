@@ -1,9 +1,8 @@
 import { CharacterCategories } from './character-categories.js';
 import { readDictionaryFiles } from './dictionary-files.js';
 import type { DictionaryFiles } from './dictionary-files.js';
-import { DoubleArrayTrie } from './double-array-trie.js';
 import { DictionaryLayoutError } from './errors.js';
-import { WordEntries } from './word-entries.js';
+import { DoubleArrayTrie, WordEntries } from './word-dictionary.js';
 
 /** kuromoji's IPADIC, as laid out in kuromoji 0.1.2's `dict/` files, in flat typed arrays. */
 export class KuromojiDictionary {

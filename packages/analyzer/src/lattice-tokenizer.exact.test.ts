@@ -15,10 +15,9 @@ import {
 import type { CorpusText } from './__fixtures__/tokenizer-corpus.js';
 import { splitIntoChunks } from './chunk-text.js';
 import { loadKuromojiDictionary } from './kuromoji-dictionary.js';
-import { LatticeTokenizer } from './lattice-tokenizer.js';
+import { LatticeTokenizer, toTokenizable } from './lattice-tokenizer.js';
 import type { Token } from './token.js';
 import { defaultDictionaryPath } from './tokenizer.js';
-import { toTokenizable } from './well-formed-text.js';
 
 const hasSites = existsSync(SITES_DIR);
 const sitesNote = hasSites ? '' : ` (SKIPPED: ${SITES_DIR} not found)`;
