@@ -13,18 +13,31 @@ export {
   CRAWL_BUCKETS,
   crawlBucket,
   tagOf,
+  fnv1a32,
+  assertOneTag,
+  resolveTtl,
   type KumoKey,
   type KeySpaceOptions,
   type ParsedKey,
+  type Ttl,
 } from './key-space.js';
-export { fnv1a32 } from './fnv1a.js';
 export { renderKeyLayoutTable, type KeyTable, type KeyTableRow } from './key-table.js';
-export { resolveTtl, type Ttl } from './ttl.js';
-export { KeyStore, type XAddOptions, type XRangeOptions } from './key-store.js';
+export {
+  KeyStore,
+  BlockingReader,
+  isStreamId,
+  type XAddOptions,
+  type XRangeOptions,
+  type ScriptKey,
+  type ScriptCall,
+  type KumoScript,
+  type BoundCommands,
+  type StreamCursor,
+  type ReadStreamsOptions,
+  type StreamEntry,
+  type StreamBatch,
+} from './key-store.js';
 export { loadCommands, type Commands, type ScriptDefinition } from './command-loader.js';
-export { assertOneTag, type ScriptKey, type ScriptCall, type KumoScript, type BoundCommands } from './script.js';
-export { BlockingReader, type StreamCursor, type ReadStreamsOptions } from './blocking-reader.js';
-export { isStreamId, type StreamEntry, type StreamBatch } from './stream-entry.js';
 export { createRedisClient, masterNodes, type RedisClient, type RedisClientOptions } from './redis-client.js';
 export {
   scanKeyspace,

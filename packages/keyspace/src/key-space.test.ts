@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a32 } from './fnv1a.js';
-import { CRAWL_BUCKETS, KeySpace, crawlBucket, tagOf } from './key-space.js';
+import { CRAWL_BUCKETS, KeySpace, crawlBucket, fnv1a32, tagOf } from './key-space.js';
 import { PURPOSE_NAMES, PURPOSES, renderKeyTable } from './purposes.js';
 
 const space = new KeySpace({ prefix: 'kumo' });

@@ -1,5 +1,6 @@
-import { InvalidKeyError, UnknownPurposeError } from './errors.js';
-import { fnv1a32 } from './fnv1a.js';
+// The key space: the name of every kumo key (`KeySpace`, hash tags, crawl buckets) and the TTL a write may set on it
+// (`resolveTtl`, within its purpose's bounds).
+import { CrossSlotError, InvalidKeyError, TtlError, UnknownPurposeError } from './errors.js';
 import { isPurpose, PURPOSES, QUEUE_SEGMENT, type Purpose, type PurposeInfo } from './purposes.js';
 
 declare const kumoKeyBrand: unique symbol;
@@ -43,6 +44,32 @@ export function tagOf(key: string): string | null {
   const close = key.indexOf('}', open + 1);
   if (close === -1 || close === open + 1) return null;
   return key.slice(open + 1, close);
+}
+
+/** Throws `CrossSlotError` unless every key carries the same hash tag (one key needs none). */
+export function assertOneTag(keys: readonly string[], what: string): void {
+  if (keys.length < 2) return;
+  const first = tagOf(keys[0]!);
+  for (const key of keys) {
+    const tag = tagOf(key);
+    if (first === null || tag !== first) {
+      throw new CrossSlotError(
+        `${what}: all keys must share one hash tag for Redis Cluster, got ${keys.map((k) => JSON.stringify(k)).join(', ')}`,
+      );
+    }
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** 32-bit FNV-1a of the UTF-8 bytes of `text`, as an unsigned integer. Stable across processes and versions. */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of encoder.encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 /** The bucket (0-63) of a crawl: `fnv1a32(crawlId) % 64`. All keys of one crawl carry the tag `{b:NN}`. */
@@ -164,4 +191,27 @@ export class KeySpace {
       );
     }
   }
+}
+
+/**
+ * The TTL of a write, required by every write method: milliseconds (a positive integer no larger than the
+ * purpose's maximum), or `'default'` for the purpose's default TTL.
+ */
+export type Ttl = number | 'default';
+
+/** Resolves a TTL for `key` to milliseconds, or throws `TtlError` (before anything is sent). */
+export function resolveTtl(keySpace: KeySpace, key: KumoKey, ttl: Ttl | undefined): number {
+  const parsed = keySpace.parseKey(key);
+  if (!parsed || !isPurpose(parsed.purpose)) {
+    throw new TtlError(`cannot write ${String(key).slice(0, 120)}: not a key of a registered purpose`);
+  }
+  const info = PURPOSES[parsed.purpose];
+  if (ttl === 'default') return info.defaultTtlMs;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl <= 0) {
+    throw new TtlError(`TTL of ${key} must be a positive integer of milliseconds or 'default', got ${String(ttl)}`);
+  }
+  if (ttl > info.maxTtlMs) {
+    throw new TtlError(`TTL of ${key} is ${ttl} ms, above the ${parsed.purpose} maximum of ${info.maxTtlMs} ms`);
+  }
+  return ttl;
 }

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis } from './__fixtures__/redis.js';
-import { KeySpace, type KumoKey } from './key-space.js';
+import { KeySpace, type KumoKey, type Ttl } from './key-space.js';
 import { KeyStore } from './key-store.js';
 import { PURPOSES } from './purposes.js';
 import { loadCommands } from './command-loader.js';
-import type { Ttl } from './ttl.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let client: Redis;

@@ -1,12 +1,12 @@
+// The key store: the only way kumo reads and writes its keys, with what it hands out: Lua commands bound to its
+// connection (TTLs and hash tags checked before sending) and blocking stream readers on a duplicated connection.
+import { createHash } from 'node:crypto';
+import { channel } from 'node:diagnostics_channel';
 import type { Cluster, Redis } from 'ioredis';
-import { BlockingReader } from './blocking-reader.js';
-import { KeyStoreArgumentError, TransactionDiscardedError } from './errors.js';
-import { tagOf, type KeySpace, type KumoKey } from './key-space.js';
+import { loadCommands, type Commands, type ScriptDefinition } from './command-loader.js';
+import { InvalidKeyError, KeyStoreArgumentError, ScriptError, TransactionDiscardedError } from './errors.js';
+import { assertOneTag, resolveTtl, tagOf, type KeySpace, type KumoKey, type Ttl } from './key-space.js';
 import type { RedisClient } from './redis-client.js';
-import { loadCommands, type Commands } from './command-loader.js';
-import { bindCommands, type BoundCommands } from './script.js';
-import { toEntries, type StreamEntry } from './stream-entry.js';
-import { resolveTtl, type Ttl } from './ttl.js';
 
 /** Options of `xAdd`. */
 export interface XAddOptions {
@@ -214,5 +214,175 @@ export class KeyStore {
   async close(): Promise<void> {
     if (this.client.status === 'end') return;
     await this.client.quit();
+  }
+}
+
+// --- Lua commands
+
+/** One key a script touches and the TTL the script must set on it (passed as the first ARGVs, in key order). */
+export interface ScriptKey {
+  readonly key: KumoKey;
+  readonly ttl: Ttl;
+}
+
+export interface ScriptCall {
+  /** Exactly `definition.keys` keys, all with one hash tag when there are several. */
+  readonly keys: readonly ScriptKey[];
+  /** Arguments after the TTLs: ARGV[n+1…] for a script of n keys. Default none. */
+  readonly args?: readonly (string | number)[];
+}
+
+/** A script bound to a connection. Resolves to the script's raw reply. */
+export type KumoScript = (call: ScriptCall) => Promise<unknown>;
+
+/** A package's commands bound to one connection, by name. */
+export type BoundCommands<N extends string> = { readonly [K in N]: KumoScript };
+
+const noscriptChannel = channel('kumo:keyspace:noscript');
+
+function isReplyError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'ReplyError';
+}
+
+/**
+ * Binds a script to a client: validates key count, TTLs and the one-tag rule BEFORE sending, then runs it with
+ * EVALSHA (falling back to EVAL once when the server does not know it yet, e.g. after a restart or failover).
+ */
+export function bindScript(client: RedisClient, keySpace: KeySpace, definition: ScriptDefinition): KumoScript {
+  const sha = createHash('sha1').update(definition.lua).digest('hex');
+  return async (call) => {
+    if (call.keys.length !== definition.keys) {
+      throw new InvalidKeyError(`script ${definition.name} takes ${definition.keys} keys, got ${call.keys.length}`);
+    }
+    const ttls = call.keys.map(({ key, ttl }) => resolveTtl(keySpace, key, ttl));
+    const keys = call.keys.map(({ key }) => key as string);
+    assertOneTag(keys, `script ${definition.name}`);
+    const rest = [...ttls, ...(call.args ?? [])].map(String);
+    try {
+      try {
+        return await client.call('EVALSHA', sha, definition.keys, ...keys, ...rest);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        if (noscriptChannel.hasSubscribers) noscriptChannel.publish({ script: definition.name });
+        return await client.call('EVAL', definition.lua, definition.keys, ...keys, ...rest);
+      }
+    } catch (error) {
+      if (isReplyError(error)) throw new ScriptError(`script ${definition.name} failed: ${error.message}`, error);
+      throw error;
+    }
+  };
+}
+
+/** Binds every command of a `loadCommands` set (see `bindScript`). */
+export function bindCommands<N extends string>(
+  client: RedisClient,
+  keySpace: KeySpace,
+  commands: Commands<N>,
+): BoundCommands<N> {
+  const bound = {} as Record<N, KumoScript>;
+  for (const name of Object.keys(commands) as N[]) bound[name] = bindScript(client, keySpace, commands[name]);
+  return Object.freeze(bound);
+}
+
+// --- streams
+
+/** One stream entry: its id and its fields (field order as written; a repeated field keeps the last value). */
+export interface StreamEntry {
+  readonly id: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** The new entries of one stream returned by a blocking read. */
+export interface StreamBatch {
+  readonly key: string;
+  readonly entries: StreamEntry[];
+}
+
+type RawEntry = [id: string, fields: string[] | null];
+
+/** Converts XRANGE's `[id, [f, v, …]]` reply entries. */
+export function toEntries(raw: unknown): StreamEntry[] {
+  if (!Array.isArray(raw)) return [];
+  return (raw as RawEntry[]).map(([id, flat]) => {
+    const fields: Record<string, string> = {};
+    const list = flat ?? [];
+    for (let index = 0; index + 1 < list.length; index += 2) fields[list[index]!] = list[index + 1]!;
+    return { id, fields };
+  });
+}
+
+/** Converts XREAD's `[[key, entries], …]` reply (null on timeout). */
+export function toBatches(raw: unknown): StreamBatch[] {
+  if (!Array.isArray(raw)) return [];
+  return (raw as [string, unknown][]).map(([key, entries]) => ({ key, entries: toEntries(entries) }));
+}
+
+const STREAM_ID = /^\d+-\d+$/;
+
+/** True for a complete stream id (`<ms>-<seq>`). */
+export function isStreamId(value: string): boolean {
+  return STREAM_ID.test(value);
+}
+
+/**
+ * One stream to follow and the id after which to read. Prefer a concrete id (the last one delivered): `$` means
+ * "after the last entry at the moment XREAD reaches Redis", so entries added just before are missed.
+ */
+export interface StreamCursor {
+  readonly key: KumoKey;
+  readonly afterId: string;
+}
+
+export interface ReadStreamsOptions {
+  /** How long XREAD blocks when nothing is there; 0 blocks forever. Required: a reader should wake up now and then. */
+  blockMs: number;
+  /** Most entries returned per stream. Default 100. */
+  count?: number;
+}
+
+/**
+ * A dedicated connection for blocking stream reads (XREAD BLOCK). A blocked connection holds up every other command
+ * sent on it, so it is never shared: the SSE multiplexer keeps one per active bucket. Only reads: no TTL concerns.
+ */
+export class BlockingReader {
+  /** `CLIENT ID` of the connection on a single node (for `CLIENT UNBLOCK`); null on a Redis Cluster. */
+  readonly clientId: number | null;
+  private closed = false;
+
+  constructor(
+    private readonly client: RedisClient,
+    clientId: number | null,
+  ) {
+    this.clientId = clientId;
+  }
+
+  /**
+   * Blocks until one of the streams has entries after its cursor, or `blockMs` passes (then resolves `[]`).
+   * All keys must share one hash tag (a cluster routes a multi-key XREAD to one node); resolves `[]` once closed.
+   */
+  async readStreams(cursors: readonly StreamCursor[], options: ReadStreamsOptions): Promise<StreamBatch[]> {
+    if (cursors.length === 0) return [];
+    assertOneTag(
+      cursors.map((cursor) => cursor.key),
+      'readStreams',
+    );
+    if (this.closed) return [];
+    const args: (string | number)[] = ['COUNT', options.count ?? 100, 'BLOCK', options.blockMs, 'STREAMS'];
+    for (const cursor of cursors) args.push(cursor.key);
+    for (const cursor of cursors) args.push(cursor.afterId);
+    try {
+      // The typed method: ioredis 6's generic `call` unwraps a one-stream XREAD reply.
+      const xread = this.client.xread.bind(this.client) as (...a: (string | number)[]) => Promise<unknown>;
+      return toBatches(await xread(...args));
+    } catch (error) {
+      if (this.closed) return [];
+      throw error;
+    }
+  }
+
+  /** Closes the connection at once, ending a pending read (which resolves `[]`). */
+  close(): void {
+    this.closed = true;
+    this.client.disconnect();
   }
 }
