@@ -17,17 +17,23 @@ export {
   type AggregateJobData,
   type AggregateJobResult,
 } from './names.js';
-export { crawlJobId, analyzeJobId, aggregateJobId } from './job-ids.js';
 export {
+  KumoQueues,
+  COUNTED_STATES,
+  crawlJobId,
+  analyzeJobId,
+  aggregateJobId,
   defaultJobOptions,
   crawlJobOptions,
   analyzeJobOptions,
   aggregateJobOptions,
   ANALYZE_ATTEMPTS,
   AGGREGATE_ATTEMPTS,
+  type CountedState,
+  type QueuesConfig,
+  type ChildJobData,
   type JobOptionsConfig,
-} from './job-options.js';
-export { KumoQueues, COUNTED_STATES, type CountedState, type QueuesConfig, type ChildJobData } from './queues.js';
+} from './queues.js';
 export {
   createKumoWorker,
   BLOCK_TIMEOUT_S,
@@ -40,12 +46,20 @@ export {
   type WorkerEvent,
 } from './worker.js';
 export { auditKeyspace, formatAuditTable, type KeyspaceAudit, type QueueAudit } from './key-audit.js';
-export { translateJobError, jobAttempt, type JobAttempt, type JobErrorVerdict, type JobOutcome } from './job-errors.js';
+export {
+  translateJobError,
+  jobAttempt,
+  retryTransient,
+  DEFAULT_RETRY_BUDGET_MS,
+  type JobAttempt,
+  type JobErrorVerdict,
+  type JobOutcome,
+  type RetryOptions,
+} from './job-errors.js';
 export { DEFAULT_LIVENESS_CHECK_MS } from './liveness-watchdog.js';
 export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 export { assertRedisFitForQueues } from './redis-preflight.js';
 export { redisReadyCheck } from './redis-probe.js';
-export { retryTransient, DEFAULT_RETRY_BUDGET_MS, type RetryOptions } from './transient-retry.js';
 export { isRedisUnavailable } from './redis-failure.js';
 export {
   RedisConfigError,

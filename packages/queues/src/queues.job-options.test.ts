@@ -1,7 +1,14 @@
 import { loadConfig } from '@kumo/config';
 import { describe, expect, it } from 'vitest';
-import { aggregateJobId, analyzeJobId, crawlJobId } from './job-ids.js';
-import { aggregateJobOptions, analyzeJobOptions, crawlJobOptions, defaultJobOptions } from './job-options.js';
+import {
+  aggregateJobId,
+  aggregateJobOptions,
+  analyzeJobId,
+  analyzeJobOptions,
+  crawlJobId,
+  crawlJobOptions,
+  defaultJobOptions,
+} from './queues.js';
 
 const config = loadConfig({
   QUEUE_KEEP_COMPLETED_S: '100',

@@ -4,9 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis } from './__fixtures__/redis.js';
 import { deferred, testSetup } from './__fixtures__/setup.js';
 import { createRedisConnection, waitUntilReady } from './connection.js';
-import { analyzeJobId, crawlJobId } from './job-ids.js';
 import type { AggregateJobData, AnalyzeJobData, CrawlJobData } from './names.js';
-import { KumoQueues } from './queues.js';
+import { KumoQueues, analyzeJobId, crawlJobId } from './queues.js';
 import { createKumoWorker } from './worker.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;

@@ -1,14 +1,10 @@
+// The queues of a crawl flow and how kumo adds jobs to them: deterministic job ids, each kind's options (attempts,
+// backoff, retention), the flow of a new crawl and the dynamic children added while it runs.
+import { createHash } from 'node:crypto';
 import { FlowProducer, Queue, type Job, type JobsOptions, type ParentOptions } from 'bullmq';
 import type { Config } from '@kumo/config';
 import { KeySpace, type RedisClient } from '@kumo/keyspace';
-import { aggregateJobId, analyzeJobId, crawlJobId } from './job-ids.js';
-import {
-  aggregateJobOptions,
-  analyzeJobOptions,
-  crawlJobOptions,
-  defaultJobOptions,
-  type JobOptionsConfig,
-} from './job-options.js';
+import { retryTransient } from './job-errors.js';
 import {
   QUEUE_NAMES,
   type AggregateJobData,
@@ -20,7 +16,6 @@ import {
   type QueueName,
 } from './names.js';
 import { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
-import { retryTransient } from './transient-retry.js';
 
 /** The settings `KumoQueues` needs. */
 export type QueuesConfig = JobOptionsConfig &
@@ -181,4 +176,92 @@ export class KumoQueues {
   async close(): Promise<void> {
     await Promise.all([this.crawl.close(), this.analyze.close(), this.aggregate.close(), this.flowProducer.close()]);
   }
+}
+
+// --- job ids
+
+function urlHash(url: string): string {
+  return createHash('sha1').update(url).digest('hex').slice(0, 16);
+}
+
+/**
+ * Deterministic job ids (BullMQ ignores an add whose id exists, so a URL gets one job even when added twice or
+ * re-added after a failover retry). BullMQ custom ids must not contain `:` nor be integers; crawl ids start with `c`.
+ */
+export function crawlJobId(crawlId: string, url: string): string {
+  return `${crawlId}-${urlHash(url)}`;
+}
+
+/** The `analyze` job id of a page: `<crawlId>-a-<sha1(url) first 16 hex>`. */
+export function analyzeJobId(crawlId: string, url: string): string {
+  return `${crawlId}-a-${urlHash(url)}`;
+}
+
+/** The root `aggregate` job id: the crawl id itself. */
+export function aggregateJobId(crawlId: string): string {
+  return crawlId;
+}
+
+// --- job options
+
+/** The settings job options are built from. */
+export type JobOptionsConfig = Pick<
+  Config,
+  | 'QUEUE_KEEP_COMPLETED_S'
+  | 'QUEUE_KEEP_COMPLETED_COUNT'
+  | 'QUEUE_KEEP_FAILED_S'
+  | 'QUEUE_KEEP_FAILED_COUNT'
+  | 'CRAWL_ATTEMPTS'
+  | 'CRAWL_RETRY_BACKOFF_MS'
+>;
+
+/** Attempts of an analyze job: one retry covers a crashed process; analysis itself is deterministic. */
+export const ANALYZE_ATTEMPTS = 2;
+/** Attempts of the aggregate job (Redis hiccups while merging). */
+export const AGGREGATE_ATTEMPTS = 3;
+
+/**
+ * Retention of every job (BullMQ keys have no TTL; retention bounds them): completed jobs are removed after
+ * `QUEUE_KEEP_COMPLETED_S` or beyond `QUEUE_KEEP_COMPLETED_COUNT`, failed ones likewise.
+ */
+export function defaultJobOptions(config: JobOptionsConfig): JobsOptions {
+  return {
+    removeOnComplete: { age: config.QUEUE_KEEP_COMPLETED_S, count: config.QUEUE_KEEP_COMPLETED_COUNT },
+    removeOnFail: { age: config.QUEUE_KEEP_FAILED_S, count: config.QUEUE_KEEP_FAILED_COUNT },
+  };
+}
+
+/**
+ * Options of every child of the root: `ignoreDependencyOnFailure` moves a child that failed for good to the root's
+ * failed dependencies, so the root still runs when the others are done (a failed page never blocks the report).
+ */
+function childOptions(config: JobOptionsConfig): JobsOptions {
+  return { ...defaultJobOptions(config), ignoreDependencyOnFailure: true };
+}
+
+/** `crawl` jobs: `CRAWL_ATTEMPTS` attempts with exponential backoff from `CRAWL_RETRY_BACKOFF_MS`. */
+export function crawlJobOptions(config: JobOptionsConfig): JobsOptions {
+  return {
+    ...childOptions(config),
+    attempts: config.CRAWL_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.CRAWL_RETRY_BACKOFF_MS },
+  };
+}
+
+/** `analyze` jobs: `ANALYZE_ATTEMPTS` attempts. */
+export function analyzeJobOptions(config: JobOptionsConfig): JobsOptions {
+  return {
+    ...childOptions(config),
+    attempts: ANALYZE_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.CRAWL_RETRY_BACKOFF_MS },
+  };
+}
+
+/** The root `aggregate` job. */
+export function aggregateJobOptions(config: JobOptionsConfig): JobsOptions {
+  return {
+    ...defaultJobOptions(config),
+    attempts: AGGREGATE_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.CRAWL_RETRY_BACKOFF_MS },
+  };
 }
