@@ -12,18 +12,7 @@ export { startSiteServer, type SiteServer, type SiteServerOptions } from './site
 export type { SiteFaults, SiteFaultKind } from './faults.js';
 export { contentTypeFor } from './content-type.js';
 export { runSampleSiteCli, SAMPLE_SITE_USAGE, type SampleSiteCliOptions } from './cli.js';
-export type {
-  CharsetDeclaration,
-  GeneratedSite,
-  LinkElement,
-  ManifestFile,
-  ManifestLink,
-  ManifestPage,
-  PageRole,
-  SiteEncoding,
-  SiteFile,
-  SiteManifest,
-} from './manifest.js';
+export type * from './manifest.js';
 export {
   SampleSiteOptionError,
   SampleSiteEncodingError,
