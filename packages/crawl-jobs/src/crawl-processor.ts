@@ -15,8 +15,7 @@ import {
   retryTransient,
 } from '@kumo/queues';
 import { CrawlJobsOptionsError, CrawlRetryError, InvalidCrawlJobError } from './errors.js';
-import { limiterHost, type HostLease, type HostLimiter } from './host-limiter.js';
-import { RequestCache } from './request-cache.js';
+import { limiterHost, type HostLease, type HostLimiter } from './host-state.js';
 
 /** What {@link createCrawlProcessor} works with. The crawl-worker builds each from its configuration. */
 export interface CrawlProcessorDeps {
@@ -59,6 +58,35 @@ const JOB_LOOKUP_BATCH = 100;
 /** Key of a page's text in `tmp` (and of its analyze job): a digest, since URLs can be long. */
 export function pageKeyOf(url: string): string {
   return createHash('sha256').update(url).digest('hex').slice(0, 32);
+}
+
+/**
+ * A small LRU of crawl requests by crawl id. A request never changes after the crawl is created, so a process
+ * reads it from Redis once per crawl instead of once per page.
+ */
+export class RequestCache {
+  readonly #entries = new Map<string, CrawlRequest>();
+  readonly #size: number;
+
+  constructor(size: number) {
+    this.#size = Math.max(1, Math.floor(size));
+  }
+
+  get(crawlId: string): CrawlRequest | undefined {
+    const request = this.#entries.get(crawlId);
+    if (request !== undefined) {
+      // Re-insert: Map keeps insertion order, so the first key is always the least recently used.
+      this.#entries.delete(crawlId);
+      this.#entries.set(crawlId, request);
+    }
+    return request;
+  }
+
+  set(crawlId: string, request: CrawlRequest): void {
+    this.#entries.delete(crawlId);
+    this.#entries.set(crawlId, request);
+    if (this.#entries.size > this.#size) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
 }
 
 function validJob(data: unknown): CrawlJobData {

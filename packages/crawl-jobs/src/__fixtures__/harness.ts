@@ -20,8 +20,7 @@ import {
   type Worker,
 } from '@kumo/queues';
 import { createCrawlProcessor } from '../crawl-processor.js';
-import { createHostLimiter, type HostLimiter } from '../host-limiter.js';
-import { RedisRobotsStore } from '../redis-robots-store.js';
+import { createHostLimiter, RedisRobotsStore, type HostLimiter } from '../host-state.js';
 
 /** One answer of the test site; `hits` is how many times the path was requested before (0 the first time). */
 export type Route = (hits: number) => {

@@ -1,8 +1,63 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@kumo/config';
-import { loadCommands, type BoundCommands, type KeyStore } from '@kumo/keyspace';
-import { CrawlJobsKeys } from './crawl-jobs-keys.js';
+import type { RobotsStore } from '@kumo/crawler';
+import {
+  loadCommands,
+  PURPOSES,
+  type BoundCommands,
+  type KeySpace,
+  type KeyStore,
+  type KeyTable,
+  type KumoKey,
+} from '@kumo/keyspace';
 import { CrawlJobsOptionsError } from './errors.js';
+
+// What every crawl process shares per host, in Redis: the politeness limiter (`HostLimiter`,
+// `ratelimit:{h:<host>}:…`), the robots.txt cache (`RedisRobotsStore`, `cache:robots:<origin>`), and the builder of
+// their keys (`CrawlJobsKeys`).
+
+/**
+ * The keys the crawl stage shares across processes: the per-host limiter's (tagged `{h:<host>}`, so one script
+ * touches one slot) and the robots.txt cache.
+ */
+export class CrawlJobsKeys {
+  constructor(private readonly keySpace: KeySpace) {}
+
+  /** `ratelimit:{h:<host>}:leases` zset: lease id -> lease expiry (ms). */
+  hostLeases(host: string): KumoKey<'ratelimit'> {
+    return this.keySpace.hostKey('ratelimit', host, 'leases');
+  }
+
+  /** `ratelimit:{h:<host>}:state` hash: `next` (earliest next start) and `backoff` (back-off end), in ms. */
+  hostState(host: string): KumoKey<'ratelimit'> {
+    return this.keySpace.hostKey('ratelimit', host, 'state');
+  }
+
+  /** `cache:robots:<origin>` string: the origin's robots.txt, shared by every crawl process. */
+  robots(origin: string): KumoKey<'cache'> {
+    return this.keySpace.key('cache', 'robots', origin);
+  }
+}
+
+/** The crawl stage's rows of docs/architecture.md's key table (`npm run docs:generate`). */
+export const crawlJobsKeyTable: KeyTable = (keySpace) => {
+  const keys = new CrawlJobsKeys(keySpace);
+  return [
+    { key: keys.robots('<origin>'), holds: 'string: robots.txt', writtenBy: 'crawl', readBy: 'crawl' },
+    {
+      key: keys.hostLeases('<host>'),
+      holds: 'zset: request leases of the host -> their expiry',
+      writtenBy: 'crawl',
+      readBy: 'crawl',
+    },
+    {
+      key: keys.hostState('<host>'),
+      holds: 'hash: next request start, back-off end',
+      writtenBy: 'crawl',
+      readBy: 'crawl',
+    },
+  ];
+};
 
 /** Options of {@link HostLimiter}. The crawl-worker fills them from `@kumo/config`. */
 export interface HostLimiterOptions {
@@ -137,4 +192,40 @@ export function createHostLimiter(store: KeyStore, config: HostLimiterConfig): H
     delayMs: config.CRAWL_HOST_DELAY_MS,
     leaseMs: config.CRAWL_HOST_LEASE_MS,
   });
+}
+
+/** Options of {@link RedisRobotsStore}. */
+export interface RedisRobotsStoreOptions {
+  /** How long a fetched robots.txt is shared, in ms (`ROBOTS_CACHE_TTL_S` × 1000). Required. */
+  ttlMs: number;
+}
+
+/**
+ * The crawler's robots.txt store backed by Redis (`cache:robots:<origin>`, with a TTL), so every crawl process on
+ * every machine fetches an origin's robots.txt once per TTL instead of once per process.
+ */
+export class RedisRobotsStore implements RobotsStore {
+  readonly #store: KeyStore;
+  readonly #ttlMs: number;
+  readonly #keys: CrawlJobsKeys;
+
+  constructor(store: KeyStore, options: RedisRobotsStoreOptions) {
+    const max = PURPOSES.cache.maxTtlMs;
+    if (!Number.isSafeInteger(options.ttlMs) || options.ttlMs <= 0 || options.ttlMs > max) {
+      throw new CrawlJobsOptionsError(
+        `ttlMs must be a positive integer of milliseconds up to ${max} (got ${String(options.ttlMs)})`,
+      );
+    }
+    this.#store = store;
+    this.#ttlMs = options.ttlMs;
+    this.#keys = new CrawlJobsKeys(store.keySpace);
+  }
+
+  async get(origin: string): Promise<string | null> {
+    return this.#store.get(this.#keys.robots(origin));
+  }
+
+  async set(origin: string, body: string): Promise<void> {
+    await this.#store.set(this.#keys.robots(origin), body, this.#ttlMs);
+  }
 }
