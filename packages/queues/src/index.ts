@@ -59,6 +59,7 @@ export {
 export { DEFAULT_LIVENESS_CHECK_MS } from './liveness-watchdog.js';
 export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 export { assertRedisFitForQueues } from './redis-preflight.js';
+export { runQueueWorkerApp, type QueueWorkerAppOptions } from './worker-app.js';
 export { redisReadyCheck } from './redis-probe.js';
 export { isRedisUnavailable } from './redis-failure.js';
 export {

@@ -1,0 +1,46 @@
+import { type Config, loadConfigOrExit } from '@kumo/config';
+import { clusterMetrics, createLogger, type Logger } from '@kumo/observability';
+import { runSupervisedApp, workerSlot, type RunningWork } from '@kumo/supervisor';
+import { assertRedisFitForQueues } from './redis-preflight.js';
+import { redisReadyCheck } from './redis-probe.js';
+
+export interface QueueWorkerAppOptions {
+  /** The app's name (`crawl-worker`): its log lines, and its Redis connections `kumo:<name>:check` / `:ready`. */
+  name: string;
+  /** The setting of its supervisor's metrics port. */
+  metricsPort: (config: Config) => number;
+  /**
+   * Starts one worker process's BullMQ workers. Import the app's worker module inside it: the primary then never
+   * loads what only the workers need (the crawler and undici, or the tokenizer and its dictionary).
+   */
+  start: (config: Config, logger: Logger) => Promise<RunningWork>;
+}
+
+/**
+ * The entry point of an app of queue workers: configuration parsed once, a logger carrying the worker's slot, and a
+ * supervised app whose primary refuses a Redis that may evict jobs, answers `/readyz` with a PING of its own, serves
+ * every process's metrics combined, and runs `start` in one process per core.
+ */
+export async function runQueueWorkerApp(options: QueueWorkerAppOptions): Promise<void> {
+  const { name } = options;
+  const config = loadConfigOrExit();
+  const slot = workerSlot();
+  const logger = createLogger({
+    name,
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT,
+    nodeEnv: config.NODE_ENV,
+    ...(slot === undefined ? {} : { base: { slot } }),
+  });
+  await runSupervisedApp({
+    name,
+    logger,
+    processes: config.WORKER_PROCESSES,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    preflight: () => assertRedisFitForQueues(config, `kumo:${name}:check`),
+    readyCheck: redisReadyCheck(config, `kumo:${name}:ready`),
+    onMetricsRequest: clusterMetrics(),
+    metricsPort: options.metricsPort(config),
+    start: () => options.start(config, logger),
+  });
+}
