@@ -2,11 +2,20 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '@kumo/config';
+import { errorCatalogRows, errorCodesOf, type ErrorWorkspace } from '@kumo/errors';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helper shared with the generator script
 import * as generated from '../scripts/generated-docs.mjs';
 
-const { readArchitecture, readReadme, renderedArchitectureSections, renderedSections, withSections } = generated;
+const {
+  readArchitecture,
+  readErrors,
+  readReadme,
+  renderedArchitectureSections,
+  renderedErrorSections,
+  renderedSections,
+  withSections,
+} = generated;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,21 +47,42 @@ describe('generated documentation stays in step with the code', () => {
     expect(withSections(architecture, await renderedArchitectureSections())).toBe(architecture);
   });
 
-  it('docs/errors.md lists every error code in the source, and no code that no longer exists', () => {
-    const codes = new Set<string>();
-    for (const top of ['packages', 'apps']) {
-      for (const file of sourceFiles(path.join(root, top))) {
-        for (const match of readFileSync(file, 'utf8').matchAll(/['"`](KUMO_[A-Z0-9_]+)['"`]/g)) {
-          if (!environmentNames.has(match[1]!)) codes.add(match[1]!);
-        }
+  it("docs/errors.md's table is the error catalog", async () => {
+    const errors: string = readErrors();
+    expect(withSections(errors, await renderedErrorSections())).toBe(errors);
+  });
+
+  it('the error catalog lists every error code the source uses, and no code that no source raises', () => {
+    // A code is used as a literal ('KUMO_…') or through a package's code constants (`KeyspaceErrorCode.TTL`, where
+    // `errors.ts` says `export const KeyspaceErrorCode = errorCodesOf('packages/keyspace')`). The catalog itself,
+    // in packages/errors, is not a use.
+    const texts = ['packages', 'apps']
+      .flatMap((top) => sourceFiles(path.join(root, top)))
+      .filter((file) => !file.startsWith(path.join(root, 'packages/errors/')))
+      .map((file) => readFileSync(file, 'utf8'));
+    const constants = new Map<string, Record<string, string>>();
+    for (const text of texts) {
+      for (const match of text.matchAll(/export const (\w+) = errorCodesOf\('([^']+)'\)/g)) {
+        constants.set(match[1]!, errorCodesOf(match[2] as ErrorWorkspace));
       }
     }
-    const documented = new Set(
-      [...readFileSync(path.join(root, 'docs/errors.md'), 'utf8').matchAll(/^\| `(KUMO_[A-Z0-9_]+)` \|/gm)].map(
-        (match) => match[1]!,
-      ),
-    );
-    expect([...codes].filter((code) => !documented.has(code)).sort(), 'codes missing from docs/errors.md').toEqual([]);
-    expect([...documented].filter((code) => !codes.has(code)).sort(), 'documented codes not in the source').toEqual([]);
+    const used = new Set<string>();
+    for (const text of texts) {
+      for (const match of text.matchAll(/['"`](KUMO_[A-Z0-9_]+)['"`]/g)) {
+        if (!environmentNames.has(match[1]!)) used.add(match[1]!);
+      }
+      for (const match of text.matchAll(/\b(\w+ErrorCode)\.([A-Z0-9_]+)\b/g)) {
+        const codes = constants.get(match[1]!);
+        if (codes) used.add(codes[match[2]!] ?? `${match[1]}.${match[2]} (not in the catalog)`);
+      }
+    }
+    const rows = errorCatalogRows();
+    const listed = new Set(rows.map((row) => row.code));
+    const live = rows.filter((row) => !row.retired).map((row) => row.code);
+    const retired = rows.filter((row) => row.retired).map((row) => row.code);
+    expect(constants.size, 'code constants found in errors.ts files').toBeGreaterThan(10);
+    expect([...used].filter((code) => !listed.has(code)).sort(), 'codes missing from the catalog').toEqual([]);
+    expect(live.filter((code) => !used.has(code)).sort(), 'catalog codes no source raises (retire them)').toEqual([]);
+    expect(retired.filter((code) => used.has(code)).sort(), 'retired codes still in the source').toEqual([]);
   });
 });

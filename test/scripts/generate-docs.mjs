@@ -1,10 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import {
   ARCHITECTURE,
+  ERRORS,
   README,
   readArchitecture,
+  readErrors,
   readReadme,
   renderedArchitectureSections,
+  renderedErrorSections,
   renderedSections,
   withSections,
 } from './generated-docs.mjs';
@@ -12,6 +15,7 @@ import {
 for (const [name, file, read, render] of [
   ['README.md', README, readReadme, renderedSections],
   ['docs/architecture.md', ARCHITECTURE, readArchitecture, renderedArchitectureSections],
+  ['docs/errors.md', ERRORS, readErrors, renderedErrorSections],
 ]) {
   const before = read();
   const after = withSections(before, await render());

@@ -1,10 +1,12 @@
 // Generated sections of README.md: the configuration table (from @kumo/config's zod schema) and the Redis key
 // table (from @kumo/keyspace's purpose registry); of docs/architecture.md: the key table (from the key builders of
-// every owner). `npm run docs:generate` rewrites them; test/integration/docs-in-step.test.ts fails on drift.
+// every owner); of docs/errors.md: the table of every error code (from @kumo/errors' error catalog).
+// `npm run docs:generate` rewrites them; test/integration/docs-in-step.test.ts fails on drift.
 import { readFileSync } from 'node:fs';
 
 export const README = new URL('../../README.md', import.meta.url);
 export const ARCHITECTURE = new URL('../../docs/architecture.md', import.meta.url);
+export const ERRORS = new URL('../../docs/errors.md', import.meta.url);
 
 export async function renderedSections() {
   const { renderConfigTable } = await import('@kumo/config');
@@ -22,6 +24,12 @@ export async function renderedArchitectureSections() {
   const tables = [crawlKeyTable, crawlJobsKeyTable, analysisKeyTable, apiKeyTable];
   // Blank lines around the table, as Prettier keeps Markdown (docs/architecture.md is formatted, README.md is not).
   return { 'key-layout': `\n${renderKeyLayoutTable(new KeySpace(), tables)}\n` };
+}
+
+/** docs/errors.md's generated section: the error catalog, one row a code. */
+export async function renderedErrorSections() {
+  const { renderErrorTable } = await import('@kumo/errors');
+  return { 'error-codes': renderErrorTable() };
 }
 
 const marker = (name, edge) => `<!-- generated:${name}:${edge} (npm run docs:generate; do not edit) -->`;
@@ -46,4 +54,8 @@ export function readReadme() {
 
 export function readArchitecture() {
   return readFileSync(ARCHITECTURE, 'utf8');
+}
+
+export function readErrors() {
+  return readFileSync(ERRORS, 'utf8');
 }

@@ -1,29 +1,12 @@
-import { defineError, KumoError } from '@kumo/errors';
+import { defineError, type ErrorCodeOf, errorCodesOf, errorKind, KumoError } from '@kumo/errors';
 
 /**
- * Every code this app produces. The ones the API answers with are the keys of `PROBLEM_TABLE` (problems.ts); the
- * others (`INVALID_OPTION`, `INVALID_SEED`, `STREAM_CLOSED`) never reach a client as such (a 500 at most).
+ * Every code this app produces (its rows of the error catalog in `@kumo/errors`). The ones the API answers with are
+ * the keys of `PROBLEM_TABLE` (problems.ts); the others (`INVALID_OPTION`, `INVALID_SEED`, `STREAM_CLOSED`) never
+ * reach a client as such (a 500 at most).
  */
-export const ApiErrorCode = {
-  VALIDATION: 'KUMO_API_VALIDATION',
-  MALFORMED_JSON: 'KUMO_API_MALFORMED_JSON',
-  UNAUTHORIZED: 'KUMO_API_UNAUTHORIZED',
-  NOT_FOUND: 'KUMO_API_NOT_FOUND',
-  ROUTE_NOT_FOUND: 'KUMO_API_ROUTE_NOT_FOUND',
-  REPORT_NOT_READY: 'KUMO_API_REPORT_NOT_READY',
-  IDEMPOTENCY_CONFLICT: 'KUMO_API_IDEMPOTENCY_CONFLICT',
-  PAYLOAD_TOO_LARGE: 'KUMO_API_PAYLOAD_TOO_LARGE',
-  UNSUPPORTED_MEDIA_TYPE: 'KUMO_API_UNSUPPORTED_MEDIA_TYPE',
-  RATE_LIMITED: 'KUMO_API_RATE_LIMITED',
-  OVERLOADED: 'KUMO_API_OVERLOADED',
-  INTERNAL: 'KUMO_API_INTERNAL',
-  REDIS_UNAVAILABLE: 'KUMO_API_REDIS_UNAVAILABLE',
-  SHUTTING_DOWN: 'KUMO_API_SHUTTING_DOWN',
-  INVALID_OPTION: 'KUMO_API_INVALID_OPTION',
-  INVALID_SEED: 'KUMO_API_INVALID_SEED',
-  STREAM_CLOSED: 'KUMO_API_STREAM_CLOSED',
-} as const;
-export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
+export const ApiErrorCode = errorCodesOf('apps/api');
+export type ApiErrorCode = ErrorCodeOf<'apps/api'>;
 
 /** One field that failed validation, as it appears in a problem's `errors` array. */
 export interface FieldError {
@@ -47,7 +30,7 @@ export class ApiError extends KumoError {
     message: string,
     options: { cause?: unknown; headers?: Record<string, string>; errors?: FieldError[] } = {},
   ) {
-    super(code, message, { cause: options.cause, kind: 'permanent' });
+    super(code, message, { cause: options.cause, kind: errorKind(code) });
     this.headers = options.headers ?? {};
     this.errors = options.errors;
   }
@@ -160,10 +143,10 @@ export class ShuttingDownError extends ApiError {
 }
 
 /** An option of an API component (key ring, rate limit, SSE hub, stream multiplexer, security headers) is invalid. */
-export class ApiOptionError extends defineError(ApiErrorCode.INVALID_OPTION, 'critical') {}
+export class ApiOptionError extends defineError(ApiErrorCode.INVALID_OPTION) {}
 
 /** A seed URL reached normalisation without being an absolute http(s) URL (validation should have refused it). */
-export class InvalidSeedError extends defineError(ApiErrorCode.INVALID_SEED, 'permanent') {}
+export class InvalidSeedError extends defineError(ApiErrorCode.INVALID_SEED) {}
 
 /** An event was written to an event stream that has ended (client gone, too slow, or the multiplexer closed). */
-export class StreamClosedError extends defineError(ApiErrorCode.STREAM_CLOSED, 'permanent') {}
+export class StreamClosedError extends defineError(ApiErrorCode.STREAM_CLOSED) {}

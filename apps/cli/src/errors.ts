@@ -1,4 +1,4 @@
-import { KumoError, type ErrorKind } from '@kumo/errors';
+import { type ErrorCodeOf, errorCodesOf, errorKind, KumoError } from '@kumo/errors';
 
 /**
  * Exit codes of the `kumo` binary. Scripts branch on them:
@@ -9,29 +9,21 @@ export const EXIT_CODES = { ok: 0, refused: 1, unavailable: 2 } as const;
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
 /** Every code this app produces (an `ApiProblemError` carries the API's own code). Callers branch on these. */
-export const CliErrorCode = {
-  API_UNREACHABLE: 'KUMO_CLI_API_UNREACHABLE',
-  BAD_RESPONSE: 'KUMO_CLI_BAD_RESPONSE',
-  STREAM_LOST: 'KUMO_CLI_STREAM_LOST',
-  USAGE: 'KUMO_CLI_USAGE',
-  CRAWL_NOT_COMPLETED: 'KUMO_CLI_CRAWL_NOT_COMPLETED',
-  KEYS_AUDIT_FAILED: 'KUMO_CLI_KEYS_AUDIT_FAILED',
-  REDIS_UNREACHABLE: 'KUMO_CLI_REDIS_UNREACHABLE',
-} as const;
-export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
+export const CliErrorCode = errorCodesOf('apps/cli');
+export type CliErrorCode = ErrorCodeOf<'apps/cli'>;
 
 /** Every error the CLI reports carries the exit code it ends the process with. */
 export abstract class CliError extends KumoError {
   abstract readonly exitCode: ExitCode;
 }
 
-/** The base of a CLI error with one code, kind and exit code (the CLI's counterpart of `defineError`). */
-function cliError<const C extends CliErrorCode>(code: C, kind: ErrorKind, exitCode: ExitCode) {
+/** The base of a CLI error with one code and exit code, its kind from the catalog (the CLI's `defineError`). */
+function cliError<const C extends CliErrorCode>(code: C, exitCode: ExitCode) {
   return class CodedCliError extends CliError {
     declare readonly code: C;
     readonly exitCode: ExitCode = exitCode;
     constructor(message: string, options: { cause?: unknown } = {}) {
-      super(code, message, { ...options, kind });
+      super(code, message, { ...options, kind: errorKind(code) });
     }
   };
 }
@@ -62,7 +54,7 @@ export class ApiProblemError extends CliError {
 }
 
 /** The API could not be reached at all (connection refused, DNS, reset before an answer). */
-export class ApiUnreachableError extends cliError(CliErrorCode.API_UNREACHABLE, 'transient', EXIT_CODES.unavailable) {}
+export class ApiUnreachableError extends cliError(CliErrorCode.API_UNREACHABLE, EXIT_CODES.unavailable) {}
 
 /** The API answered something that is neither the documented shape nor a problem (e.g. a proxy's HTML page). */
 export class ApiBadResponseError extends CliError {
@@ -76,17 +68,13 @@ export class ApiBadResponseError extends CliError {
 }
 
 /** The event stream dropped and did not come back within the reconnection budget. */
-export class EventStreamLostError extends cliError(CliErrorCode.STREAM_LOST, 'transient', EXIT_CODES.unavailable) {}
+export class EventStreamLostError extends cliError(CliErrorCode.STREAM_LOST, EXIT_CODES.unavailable) {}
 
 /** A command-line argument or CLI environment variable is invalid. */
-export class CliUsageError extends cliError(CliErrorCode.USAGE, 'permanent', EXIT_CODES.refused) {}
+export class CliUsageError extends cliError(CliErrorCode.USAGE, EXIT_CODES.refused) {}
 
 /** The crawl ended, but not `completed` (failed or cancelled): there is no report to show. */
-export class CrawlNotCompletedError extends cliError(
-  CliErrorCode.CRAWL_NOT_COMPLETED,
-  'permanent',
-  EXIT_CODES.refused,
-) {
+export class CrawlNotCompletedError extends cliError(CliErrorCode.CRAWL_NOT_COMPLETED, EXIT_CODES.refused) {
   readonly status: string;
   constructor(id: string, status: string) {
     super(`crawl ${id} ended ${status}`);
@@ -95,11 +83,7 @@ export class CrawlNotCompletedError extends cliError(
 }
 
 /** `kumo keys audit` found kumo keys without a TTL or with an unknown purpose (exit 1, for CI). */
-export class KeysAuditFailedError extends cliError(CliErrorCode.KEYS_AUDIT_FAILED, 'permanent', EXIT_CODES.refused) {}
+export class KeysAuditFailedError extends cliError(CliErrorCode.KEYS_AUDIT_FAILED, EXIT_CODES.refused) {}
 
 /** `kumo keys audit` could not reach Redis. */
-export class RedisUnreachableError extends cliError(
-  CliErrorCode.REDIS_UNREACHABLE,
-  'transient',
-  EXIT_CODES.unavailable,
-) {}
+export class RedisUnreachableError extends cliError(CliErrorCode.REDIS_UNREACHABLE, EXIT_CODES.unavailable) {}

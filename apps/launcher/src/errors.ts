@@ -1,24 +1,18 @@
-import { defineError } from '@kumo/errors';
+import { defineError, type ErrorCodeOf, errorCodesOf } from '@kumo/errors';
 
-/** Every code this app produces. Callers branch on these, never on messages. */
-export const LauncherErrorCode = {
-  APP_NOT_BUILT: 'KUMO_LAUNCHER_APP_NOT_BUILT',
-  APP_EXITED: 'KUMO_LAUNCHER_APP_EXITED',
-  START_TIMEOUT: 'KUMO_LAUNCHER_START_TIMEOUT',
-  ALREADY_RUNNING: 'KUMO_LAUNCHER_ALREADY_RUNNING',
-  PORT_IN_USE: 'KUMO_LAUNCHER_PORT_IN_USE',
-} as const;
-export type LauncherErrorCode = (typeof LauncherErrorCode)[keyof typeof LauncherErrorCode];
+/** Every code this app produces (its rows of the error catalog in `@kumo/errors`). Callers branch on these. */
+export const LauncherErrorCode = errorCodesOf('apps/launcher');
+export type LauncherErrorCode = ErrorCodeOf<'apps/launcher'>;
 
 /** An app's entry point is missing: the monorepo was not built (`npm start` builds it first). */
-export class AppNotBuiltError extends defineError(LauncherErrorCode.APP_NOT_BUILT, 'critical') {
+export class AppNotBuiltError extends defineError(LauncherErrorCode.APP_NOT_BUILT) {
   constructor(app: string, entry: string) {
     super(`${app} is not built (${entry} is missing): run \`npm run build\` first`);
   }
 }
 
 /** An app exited before it logged `ready`, or while kumo was running: its supervisor gave up. */
-export class AppExitedError extends defineError(LauncherErrorCode.APP_EXITED, 'critical') {
+export class AppExitedError extends defineError(LauncherErrorCode.APP_EXITED) {
   readonly app: string;
   readonly exitCode: number | null;
   readonly signal: string | null;
@@ -37,14 +31,14 @@ export class AppExitedError extends defineError(LauncherErrorCode.APP_EXITED, 'c
 }
 
 /** An app did not log `ready` in time. */
-export class AppStartTimeoutError extends defineError(LauncherErrorCode.START_TIMEOUT, 'critical') {
+export class AppStartTimeoutError extends defineError(LauncherErrorCode.START_TIMEOUT) {
   constructor(app: string, timeoutMs: number) {
     super(`${app} did not log "ready" within ${timeoutMs} ms; see its log lines above`);
   }
 }
 
 /** Another `npm start` of the same checkout (same data directory) is running: its lock file names a live pid. */
-export class AlreadyRunningError extends defineError(LauncherErrorCode.ALREADY_RUNNING, 'permanent') {
+export class AlreadyRunningError extends defineError(LauncherErrorCode.ALREADY_RUNNING) {
   readonly pid: number;
 
   constructor(pid: number, apiUrl: string | undefined, lockFile: string) {
@@ -57,7 +51,7 @@ export class AlreadyRunningError extends defineError(LauncherErrorCode.ALREADY_R
 }
 
 /** A port the operator set (`API_PORT`, a metrics port) is taken by another program: named, before anything starts. */
-export class PortInUseError extends defineError(LauncherErrorCode.PORT_IN_USE, 'permanent') {
+export class PortInUseError extends defineError(LauncherErrorCode.PORT_IN_USE) {
   readonly setting: string;
 
   constructor(setting: string, host: string, port: number) {

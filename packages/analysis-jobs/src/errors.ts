@@ -1,28 +1,23 @@
-import { defineError } from '@kumo/errors';
+import { defineError, type ErrorCodeOf, errorCodesOf } from '@kumo/errors';
 
-/** Every code this package produces. Callers branch on these, never on messages. */
-export const AnalysisJobsErrorCode = {
-  INVALID_OPTIONS: 'KUMO_ANALYSIS_JOBS_INVALID_OPTIONS',
-  INVALID_JOB: 'KUMO_ANALYSIS_JOBS_INVALID_JOB',
-  CRAWL_GONE: 'KUMO_ANALYSIS_JOBS_CRAWL_GONE',
-  CACHE_ENTRY: 'KUMO_ANALYSIS_JOBS_CACHE_ENTRY',
-} as const;
-export type AnalysisJobsErrorCode = (typeof AnalysisJobsErrorCode)[keyof typeof AnalysisJobsErrorCode];
+/** Every code this package produces (its rows of the error catalog in `@kumo/errors`). Callers branch on these. */
+export const AnalysisJobsErrorCode = errorCodesOf('packages/analysis-jobs');
+export type AnalysisJobsErrorCode = ErrorCodeOf<'packages/analysis-jobs'>;
 
 /** An option of `createAnalyzeProcessor` or `createAggregateProcessor` is invalid. Critical: the app is misconfigured. */
-export class AnalysisJobsOptionsError extends defineError(AnalysisJobsErrorCode.INVALID_OPTIONS, 'critical') {}
+export class AnalysisJobsOptionsError extends defineError(AnalysisJobsErrorCode.INVALID_OPTIONS) {}
 
 /**
  * An `analyze` or `aggregate` job's data does not have the expected shape (a bug, or a job from an incompatible
  * version). Permanent: the worker fails the job at once (BullMQ's `UnrecoverableError`), never retries it.
  */
-export class InvalidAnalysisJobError extends defineError(AnalysisJobsErrorCode.INVALID_JOB, 'permanent') {}
+export class InvalidAnalysisJobError extends defineError(AnalysisJobsErrorCode.INVALID_JOB) {}
 
 /**
  * The aggregate job's crawl record is gone (expired, or never created): there is nothing to finish and no stream to
  * append `done` to. Permanent: the root job fails once, visibly, and is not retried.
  */
-export class CrawlGoneError extends defineError(AnalysisJobsErrorCode.CRAWL_GONE, 'permanent') {
+export class CrawlGoneError extends defineError(AnalysisJobsErrorCode.CRAWL_GONE) {
   readonly crawlId: string;
 
   constructor(crawlId: string) {
@@ -35,7 +30,7 @@ export class CrawlGoneError extends defineError(AnalysisJobsErrorCode.CRAWL_GONE
  * A `cache:analysis:<sha256>` entry is not a valid `Analysis` (written by an incompatible version, or damaged).
  * Transient: the analyze processor drops the entry and computes the analysis again; it never reaches BullMQ.
  */
-export class AnalysisCacheEntryError extends defineError(AnalysisJobsErrorCode.CACHE_ENTRY, 'transient') {
+export class AnalysisCacheEntryError extends defineError(AnalysisJobsErrorCode.CACHE_ENTRY) {
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
   }

@@ -1,19 +1,14 @@
-import { defineError } from '@kumo/errors';
+import { defineError, type ErrorCodeOf, errorCodesOf } from '@kumo/errors';
 
-/** Every code this package produces. Callers branch on these, never on messages. */
-export const AnalyzerErrorCode = {
-  DICTIONARY: 'KUMO_ANALYZER_DICTIONARY',
-  DICTIONARY_LAYOUT: 'KUMO_ANALYZER_DICTIONARY_LAYOUT',
-  INVALID_OPTION: 'KUMO_ANALYZER_INVALID_OPTION',
-  REPORT_PHASE: 'KUMO_ANALYZER_REPORT_PHASE',
-} as const;
-export type AnalyzerErrorCode = (typeof AnalyzerErrorCode)[keyof typeof AnalyzerErrorCode];
+/** Every code this package produces (its rows of the error catalog in `@kumo/errors`). Callers branch on these. */
+export const AnalyzerErrorCode = errorCodesOf('packages/analyzer');
+export type AnalyzerErrorCode = ErrorCodeOf<'packages/analyzer'>;
 
 /**
  * The kuromoji dictionary shipped with the package could not be read or decoded. Without it no page can be
  * analysed, so the process is unusable: `critical` (the worker stops and the supervisor acts).
  */
-export class DictionaryError extends defineError(AnalyzerErrorCode.DICTIONARY, 'critical') {
+export class DictionaryError extends defineError(AnalyzerErrorCode.DICTIONARY) {
   readonly dicPath: string;
 
   constructor(dicPath: string, cause: unknown) {
@@ -26,7 +21,7 @@ export class DictionaryError extends defineError(AnalyzerErrorCode.DICTIONARY, '
  * A kuromoji dictionary file has another size or header than the kuromoji 0.1.2 layout the engine reads (another
  * kuromoji version, a truncated or corrupted file). Critical, like a missing dictionary: no page can be analysed.
  */
-export class DictionaryLayoutError extends defineError(AnalyzerErrorCode.DICTIONARY_LAYOUT, 'critical') {
+export class DictionaryLayoutError extends defineError(AnalyzerErrorCode.DICTIONARY_LAYOUT) {
   readonly file: string;
 
   constructor(file: string, message: string) {
@@ -36,7 +31,7 @@ export class DictionaryLayoutError extends defineError(AnalyzerErrorCode.DICTION
 }
 
 /** An option passed to the analyzer is out of range. A programming error: `permanent`, never retried. */
-export class AnalyzerOptionError extends defineError(AnalyzerErrorCode.INVALID_OPTION, 'permanent') {
+export class AnalyzerOptionError extends defineError(AnalyzerErrorCode.INVALID_OPTION) {
   readonly option: string;
 
   constructor(option: string, message: string) {
@@ -49,4 +44,4 @@ export class AnalyzerOptionError extends defineError(AnalyzerErrorCode.INVALID_O
  * A `ReportBuilder` method was called in the wrong phase (e.g. `addPage` after `selectKeywords`).
  * A programming error in the aggregate job: `permanent`.
  */
-export class ReportPhaseError extends defineError(AnalyzerErrorCode.REPORT_PHASE, 'permanent') {}
+export class ReportPhaseError extends defineError(AnalyzerErrorCode.REPORT_PHASE) {}

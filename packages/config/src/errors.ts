@@ -1,10 +1,8 @@
-import { defineError } from '@kumo/errors';
+import { defineError, type ErrorCodeOf, errorCodesOf } from '@kumo/errors';
 
-/** Every code this package produces. Callers branch on these, never on messages. */
-export const ConfigErrorCode = {
-  INVALID: 'KUMO_CONFIG_INVALID',
-} as const;
-export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
+/** Every code this package produces (its rows of the error catalog in `@kumo/errors`). Callers branch on these. */
+export const ConfigErrorCode = errorCodesOf('packages/config');
+export type ConfigErrorCode = ErrorCodeOf<'packages/config'>;
 
 export interface ConfigIssue {
   variable: string;
@@ -12,7 +10,7 @@ export interface ConfigIssue {
 }
 
 /** The environment does not hold a valid configuration. The message lists every bad variable. */
-export class ConfigError extends defineError(ConfigErrorCode.INVALID, 'critical') {
+export class ConfigError extends defineError(ConfigErrorCode.INVALID) {
   readonly issues: readonly ConfigIssue[];
 
   constructor(issues: ConfigIssue[]) {

@@ -1,45 +1,35 @@
-import { defineError } from '@kumo/errors';
+import { defineError, type ErrorCodeOf, errorCodesOf } from '@kumo/errors';
 
-/** Every code this package produces. Callers branch on these, never on messages. */
-export const KeyspaceErrorCode = {
-  TTL: 'KUMO_KEYSPACE_TTL',
-  CROSS_SLOT: 'KUMO_KEYSPACE_CROSS_SLOT',
-  UNKNOWN_PURPOSE: 'KUMO_KEYSPACE_UNKNOWN_PURPOSE',
-  INVALID_KEY: 'KUMO_KEYSPACE_INVALID_KEY',
-  EVICTION_POLICY: 'KUMO_KEYSPACE_EVICTION_POLICY',
-  SCRIPT: 'KUMO_KEYSPACE_SCRIPT',
-  INVALID_ARGUMENT: 'KUMO_KEYSPACE_INVALID_ARGUMENT',
-  TRANSACTION_DISCARDED: 'KUMO_KEYSPACE_TRANSACTION_DISCARDED',
-  COMMAND_FILE: 'KUMO_KEYSPACE_COMMAND_FILE',
-} as const;
-export type KeyspaceErrorCode = (typeof KeyspaceErrorCode)[keyof typeof KeyspaceErrorCode];
+/** Every code this package produces (its rows of the error catalog in `@kumo/errors`). Callers branch on these. */
+export const KeyspaceErrorCode = errorCodesOf('packages/keyspace');
+export type KeyspaceErrorCode = ErrorCodeOf<'packages/keyspace'>;
 
 /**
  * A write was asked for with a missing, zero, negative, non-integer or over-maximum TTL. Thrown before anything
  * is sent to Redis: a key without a TTL is a memory leak we refuse to create. A programming error: never retried.
  */
-export class TtlError extends defineError(KeyspaceErrorCode.TTL, 'permanent') {}
+export class TtlError extends defineError(KeyspaceErrorCode.TTL) {}
 
 /**
  * The keys of one multi-key operation (script, blocking read, multi-key DEL) do not share one hash tag, so a
  * Redis Cluster would refuse it (`CROSSSLOT`). Thrown before sending, on a single node too, so tests catch it.
  */
-export class CrossSlotError extends defineError(KeyspaceErrorCode.CROSS_SLOT, 'permanent') {}
+export class CrossSlotError extends defineError(KeyspaceErrorCode.CROSS_SLOT) {}
 
 /** A key name uses a purpose that is not in the registry (`PURPOSES`). */
-export class UnknownPurposeError extends defineError(KeyspaceErrorCode.UNKNOWN_PURPOSE, 'permanent') {}
+export class UnknownPurposeError extends defineError(KeyspaceErrorCode.UNKNOWN_PURPOSE) {}
 
 /** A key segment or the prefix is invalid (empty, contains `{`/`}`, too long, or the prefix is malformed). */
-export class InvalidKeyError extends defineError(KeyspaceErrorCode.INVALID_KEY, 'permanent') {}
+export class InvalidKeyError extends defineError(KeyspaceErrorCode.INVALID_KEY) {}
 
 /**
  * Redis's `maxmemory-policy` is not `noeviction`: Redis may silently drop BullMQ's keys (lost jobs) and kumo's
  * results. The process must not start unless the operator allowed it (`KUMO_ALLOW_EVICTION`).
  */
-export class EvictionPolicyError extends defineError(KeyspaceErrorCode.EVICTION_POLICY, 'critical') {}
+export class EvictionPolicyError extends defineError(KeyspaceErrorCode.EVICTION_POLICY) {}
 
 /** A kumo Lua script returned an error reply; `cause` holds the Redis error. Usually a bug, sometimes OOM. */
-export class ScriptError extends defineError(KeyspaceErrorCode.SCRIPT, 'transient') {
+export class ScriptError extends defineError(KeyspaceErrorCode.SCRIPT) {
   constructor(message: string, cause: unknown) {
     super(message, { cause });
   }
@@ -50,10 +40,10 @@ export class ScriptError extends defineError(KeyspaceErrorCode.SCRIPT, 'transien
  * list every KEY, the ARGV and `Returns:`, an unknown or cyclic include, a missing or unused command. Thrown when the
  * package loads its commands, before anything reaches Redis: a programming error, never retried.
  */
-export class CommandFileError extends defineError(KeyspaceErrorCode.COMMAND_FILE, 'permanent') {}
+export class CommandFileError extends defineError(KeyspaceErrorCode.COMMAND_FILE) {}
 
 /** A `KeyStore` method was called with an argument it cannot send (a TTL that is not an integer, no fields). */
-export class KeyStoreArgumentError extends defineError(KeyspaceErrorCode.INVALID_ARGUMENT, 'permanent') {}
+export class KeyStoreArgumentError extends defineError(KeyspaceErrorCode.INVALID_ARGUMENT) {}
 
 /** Redis discarded a MULTI/EXEC (a watched key changed, or the connection dropped mid-transaction). Transient. */
-export class TransactionDiscardedError extends defineError(KeyspaceErrorCode.TRANSACTION_DISCARDED, 'transient') {}
+export class TransactionDiscardedError extends defineError(KeyspaceErrorCode.TRANSACTION_DISCARDED) {}

@@ -1,22 +1,17 @@
-import { defineError } from '@kumo/errors';
+import { defineError, type ErrorCodeOf, errorCodesOf } from '@kumo/errors';
 
-/** Every code this package produces. Callers branch on these, never on messages. */
-export const LocalRedisErrorCode = {
-  UNAVAILABLE: 'KUMO_REDIS_UNAVAILABLE',
-  START_FAILED: 'KUMO_REDIS_START_FAILED',
-  INVALID_OPTION: 'KUMO_REDIS_INVALID_OPTION',
-  NO_PORT: 'KUMO_REDIS_NO_PORT',
-} as const;
-export type LocalRedisErrorCode = (typeof LocalRedisErrorCode)[keyof typeof LocalRedisErrorCode];
+/** Every code this package produces (its rows of the error catalog in `@kumo/errors`). Callers branch on these. */
+export const LocalRedisErrorCode = errorCodesOf('packages/local-redis');
+export type LocalRedisErrorCode = ErrorCodeOf<'packages/local-redis'>;
 
 /** No Redis could be provided: no REDIS_URL, no redis-server on PATH, no Docker engine. */
-export class RedisUnavailableError extends defineError(LocalRedisErrorCode.UNAVAILABLE, 'critical') {}
+export class RedisUnavailableError extends defineError(LocalRedisErrorCode.UNAVAILABLE) {}
 
 /** A redis-server was started but never answered PING, or exited during start-up. */
-export class RedisStartError extends defineError(LocalRedisErrorCode.START_FAILED, 'critical') {}
+export class RedisStartError extends defineError(LocalRedisErrorCode.START_FAILED) {}
 
 /** An option of `startRedisCluster` (or a node port asked of it) is out of range; the message names it. */
-export class LocalRedisOptionError extends defineError(LocalRedisErrorCode.INVALID_OPTION, 'permanent') {}
+export class LocalRedisOptionError extends defineError(LocalRedisErrorCode.INVALID_OPTION) {}
 
 /** The operating system assigned no port when `freePort` listened on port 0. */
-export class NoFreePortError extends defineError(LocalRedisErrorCode.NO_PORT, 'transient') {}
+export class NoFreePortError extends defineError(LocalRedisErrorCode.NO_PORT) {}

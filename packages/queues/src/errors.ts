@@ -1,22 +1,17 @@
-import { defineError } from '@kumo/errors';
+import { defineError, type ErrorCodeOf, errorCodesOf } from '@kumo/errors';
 
-/** Every code this package produces. Callers branch on these, never on messages. */
-export const QueuesErrorCode = {
-  REDIS_CONFIG: 'KUMO_QUEUES_REDIS_CONFIG',
-  UNAVAILABLE: 'KUMO_QUEUES_UNAVAILABLE',
-  WORKER_STUCK: 'KUMO_QUEUES_WORKER_STUCK',
-  INVALID_OPTION: 'KUMO_QUEUES_INVALID_OPTION',
-} as const;
-export type QueuesErrorCode = (typeof QueuesErrorCode)[keyof typeof QueuesErrorCode];
+/** Every code this package produces (its rows of the error catalog in `@kumo/errors`). Callers branch on these. */
+export const QueuesErrorCode = errorCodesOf('packages/queues');
+export type QueuesErrorCode = ErrorCodeOf<'packages/queues'>;
 
 /** Neither `REDIS_URL` nor `REDIS_CLUSTER_NODES` is usable (missing, or a node is not `host:port`). */
-export class RedisConfigError extends defineError(QueuesErrorCode.REDIS_CONFIG, 'critical') {}
+export class RedisConfigError extends defineError(QueuesErrorCode.REDIS_CONFIG) {}
 
 /**
  * Adding jobs failed on transient Redis errors (`MOVED`, `CLUSTERDOWN`, `TRYAGAIN`, closed connections) after every
  * retry; `cause` holds the last one. Transient: the job that tried may be retried as a whole (ids are deterministic).
  */
-export class QueueUnavailableError extends defineError(QueuesErrorCode.UNAVAILABLE, 'transient') {
+export class QueueUnavailableError extends defineError(QueuesErrorCode.UNAVAILABLE) {
   constructor(message: string, cause: unknown) {
     super(message, { cause });
   }
@@ -27,7 +22,7 @@ export class QueueUnavailableError extends defineError(QueuesErrorCode.UNAVAILAB
  * in a row, yet it started no job in between (e.g. a blocking connection that never came back after a cluster
  * failover). Critical: the worker is closed and, by default, the process stops so its supervisor starts a fresh one.
  */
-export class WorkerStuckError extends defineError(QueuesErrorCode.WORKER_STUCK, 'critical') {}
+export class WorkerStuckError extends defineError(QueuesErrorCode.WORKER_STUCK) {}
 
 /** An option of a queues class (e.g. the retention sweeper's intervals) is out of range; the message names it. */
-export class QueuesOptionError extends defineError(QueuesErrorCode.INVALID_OPTION, 'critical') {}
+export class QueuesOptionError extends defineError(QueuesErrorCode.INVALID_OPTION) {}
