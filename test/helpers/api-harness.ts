@@ -32,6 +32,8 @@ export async function startInProcessApi(options: {
   prefix: string;
   overrides?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** A read-only board login besides `TEST_BOARD`. */
+  boardViewer?: { user: string; password: string };
 }): Promise<InProcessApi> {
   const config = loadConfig(
     testEnv({
@@ -65,7 +67,7 @@ export async function startInProcessApi(options: {
     queues: resources.queues,
     openReader: resources.openReader,
     apiKeys: config.API_KEYS ?? [],
-    board: TEST_BOARD,
+    board: { ...TEST_BOARD, ...(options.boardViewer ? { viewer: options.boardViewer } : {}) },
     keyAudit: { client: resources.client, prefix: config.KUMO_PREFIX },
     readerBlockMs: 2000,
   });

@@ -14,7 +14,7 @@ import { rateLimit } from './middleware/rate-limit.js';
 import { httpMetrics, requestId } from './middleware/request-telemetry.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document.js';
-import { BOARD_PATH, boardHandlers } from './routes/board.js';
+import { BOARD_PATH, boardHandlers, type BoardOptions } from './routes/board.js';
 import { crawlIdSegment, type ApiSettings, type RouteContext } from './routes/context.js';
 import { crawlRoutes } from './routes/crawls.js';
 import { docsAssets, docsRoutes } from './routes/docs.js';
@@ -38,7 +38,7 @@ export interface AppDeps {
   /** Valid API keys (configured, or generated in local mode). At least one. */
   apiKeys: readonly string[];
   /** Bull Board credentials; without them `/admin/queues` is not mounted (404). */
-  board?: { user: string; password: string } | undefined;
+  board?: Pick<BoardOptions, 'user' | 'password' | 'viewer'> | undefined;
   /** This process's metrics. Default: a new `ApiMetrics`. */
   metrics?: ApiMetrics;
   /**
@@ -114,7 +114,15 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(docsRoutes(openapi));
   app.use('/docs/assets', docsAssets());
   app.use(metricsRoutes({ token: deps.settings.METRICS_TOKEN, source: metricsSource }));
-  if (deps.board) app.use(BOARD_PATH, ...boardHandlers({ queues: deps.queues, ...deps.board }));
+  if (deps.board)
+    app.use(
+      BOARD_PATH,
+      ...boardHandlers({
+        queues: deps.queues,
+        ...deps.board,
+        maxFailedLogins: deps.settings.BOARD_LOGIN_FAILURES_PER_MINUTE,
+      }),
+    );
 
   // The API: key, rate limit, JSON only.
   app.use(

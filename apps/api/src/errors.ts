@@ -107,6 +107,22 @@ export class UnsupportedMediaTypeError extends ApiError {
   }
 }
 
+/** A board change the login may not make (the read-only login) or a browser sent from another site (403). */
+export class ForbiddenError extends ApiError {
+  constructor(message: string) {
+    super(ApiErrorCode.FORBIDDEN, message);
+  }
+}
+
+/** Too many failed board sign-ins from one address this minute (429 + Retry-After). */
+export class LoginThrottledError extends ApiError {
+  constructor(retryAfterS: number) {
+    super(ApiErrorCode.LOGIN_THROTTLED, 'Too many failed sign-ins from this address; wait before trying again.', {
+      headers: { 'Retry-After': String(retryAfterS) },
+    });
+  }
+}
+
 /** The API key sent more requests than `API_RATE_LIMIT_PER_MINUTE` in this minute (429 + Retry-After). */
 export class RateLimitedError extends ApiError {
   constructor(limit: number, retryAfterS: number) {

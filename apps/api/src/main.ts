@@ -103,7 +103,12 @@ async function runWorker(config: Config): Promise<void> {
         queues: resources.queues,
         openReader: resources.openReader,
         apiKeys: secrets.apiKeys,
-        board: secrets.board,
+        board: secrets.board && {
+          ...secrets.board,
+          ...(config.BOARD_VIEWER_USER && config.BOARD_VIEWER_PASSWORD
+            ? { viewer: { user: config.BOARD_VIEWER_USER, password: config.BOARD_VIEWER_PASSWORD } }
+            : {}),
+        },
         metrics,
         metricsSource: clusterMetricsSource(metrics.registry),
       });

@@ -3,7 +3,9 @@ import { problemSchema } from '@kumo/contract';
 import { isRedisUnavailable, QueueUnavailableError } from '@kumo/queues';
 import {
   CrawlNotFoundError,
+  ForbiddenError,
   IdempotencyConflictError,
+  LoginThrottledError,
   MalformedJsonError,
   OverloadedError,
   PayloadTooLargeError,
@@ -24,6 +26,7 @@ describe('toProblemResponse', () => {
     [new ValidationError('bad', [{ path: 'maxDepth', message: 'too big' }]), 400, 'KUMO_API_VALIDATION'],
     [new MalformedJsonError(), 400, 'KUMO_API_MALFORMED_JSON'],
     [new UnauthorizedError('no key', 'Bearer'), 401, 'KUMO_API_UNAUTHORIZED'],
+    [new ForbiddenError('read-only'), 403, 'KUMO_API_FORBIDDEN'],
     [new CrawlNotFoundError('c1'), 404, 'KUMO_API_NOT_FOUND'],
     [new RouteNotFoundError('GET', '/x'), 404, 'KUMO_API_ROUTE_NOT_FOUND'],
     [new ReportNotReadyError('c1', 'running'), 409, 'KUMO_API_REPORT_NOT_READY'],
@@ -32,6 +35,7 @@ describe('toProblemResponse', () => {
     [new UnsupportedMediaTypeError(), 415, 'KUMO_API_UNSUPPORTED_MEDIA_TYPE'],
     [new RateLimitedError(10, 30), 429, 'KUMO_API_RATE_LIMITED'],
     [new OverloadedError('busy', 30), 429, 'KUMO_API_OVERLOADED'],
+    [new LoginThrottledError(42), 429, 'KUMO_API_LOGIN_THROTTLED'],
     [new RedisUnavailableError(), 503, 'KUMO_API_REDIS_UNAVAILABLE'],
     [new ShuttingDownError(), 503, 'KUMO_API_SHUTTING_DOWN'],
   ];

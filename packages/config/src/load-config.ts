@@ -30,6 +30,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!config.BOARD_PASSWORD)
       issues.push({ variable: 'BOARD_PASSWORD', message: 'required when NODE_ENV=production' });
   }
+  if ((config.BOARD_VIEWER_USER === undefined) !== (config.BOARD_VIEWER_PASSWORD === undefined)) {
+    const missing = config.BOARD_VIEWER_USER === undefined ? 'BOARD_VIEWER_USER' : 'BOARD_VIEWER_PASSWORD';
+    issues.push({ variable: missing, message: 'required with the other BOARD_VIEWER_ variable' });
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze(config);
 }

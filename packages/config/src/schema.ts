@@ -110,6 +110,19 @@ export const configSchema = z.object({
     .min(8)
     .optional()
     .describe('Basic-auth password for `/admin/queues`; in local mode generated, printed at start'),
+  BOARD_LOGIN_FAILURES_PER_MINUTE: envInt(1, 1_000_000)
+    .default(10)
+    .describe('Failed `/admin/queues` sign-ins one address may make per minute and API process before it waits (429)'),
+  BOARD_VIEWER_USER: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Basic-auth user of a read-only `/admin/queues` login: sees every queue and job, changes nothing (403)'),
+  BOARD_VIEWER_PASSWORD: z
+    .string()
+    .min(8)
+    .optional()
+    .describe('Password of the read-only `/admin/queues` login (set both viewer variables or neither)'),
   SSE_HEARTBEAT_MS: envInt(1000, 300_000).default(15_000).describe('Interval of SSE comment heartbeats'),
 
   // --- Workers

@@ -34,6 +34,10 @@ function area<const P extends string, const C extends Record<string, CatalogEntr
  */
 export const ERROR_CATALOG = {
   'apps/api': area('KUMO_API_', {
+    KUMO_API_FORBIDDEN: permanent(
+      'The board refuses a change (403): the login is the read-only one (`BOARD_VIEWER_USER`), or a browser sent it ' +
+        "from another site (`Origin` / `Sec-Fetch-Site` not the board's own: cross-site request forgery).",
+    ),
     KUMO_API_IDEMPOTENCY_CONFLICT: permanent('The Idempotency-Key was used before with a different body (409).'),
     KUMO_API_INTERNAL: permanent(
       'An unexpected error (500); the response reveals nothing but a reference to the log line.',
@@ -45,6 +49,10 @@ export const ERROR_CATALOG = {
     KUMO_API_INVALID_SEED: permanent(
       'A seed URL reached normalisation without being an absolute http(s) URL (the request schema refuses those ' +
         'first): a bug, answered as `KUMO_API_INTERNAL` if it ever happens.',
+    ),
+    KUMO_API_LOGIN_THROTTLED: transient(
+      'Too many failed board sign-ins from one address within a minute (429 + Retry-After); a correct sign-in ' +
+        'waits as well until the minute is over.',
     ),
     KUMO_API_MALFORMED_JSON: permanent('The body is not well-formed JSON (400).'),
     KUMO_API_NOT_FOUND: permanent(

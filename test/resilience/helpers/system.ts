@@ -48,6 +48,8 @@ export class KumoSystem {
         BOARD_USER: this.board.user,
         BOARD_PASSWORD: this.board.password,
         API_RATE_LIMIT_PER_MINUTE: '1000000',
+        // The auth probes send dozens of wrong board passwords on purpose: they test the 401, not the throttle.
+        BOARD_LOGIN_FAILURES_PER_MINUTE: '1000000',
         SSE_HEARTBEAT_MS: '5000',
         ...options.overrides,
       },

@@ -85,14 +85,47 @@ export function tokenAuth(token: string | undefined, realm: string): RequestHand
   };
 }
 
-/** HTTP Basic auth with one user (Bull Board); 401 with `WWW-Authenticate: Basic` otherwise. */
-export function basicAuth(options: { user: string; password: string; realm: string }): RequestHandler {
-  const expected = [sha256(`${options.user}:${options.password}`)];
+/** One HTTP Basic login and the role it signs in as. */
+export interface BasicLogin<R extends string> {
+  user: string;
+  password: string;
+  role: R;
+}
+
+/** Counts failed sign-ins per client address; `check` throws once an address has failed too often. */
+export interface LoginThrottle {
+  check(address: string): void;
+  failed(address: string): void;
+}
+
+/**
+ * HTTP Basic auth with one or more logins (Bull Board's admin and its read-only viewer); 401 with
+ * `WWW-Authenticate: Basic` otherwise. The role of the login that matched goes to `res.locals.role`. With a
+ * throttle, an address that failed too often is refused (429) before its credentials are even compared.
+ */
+export function basicAuth<R extends string>(options: {
+  logins: readonly BasicLogin<R>[];
+  realm: string;
+  throttle?: LoginThrottle;
+}): RequestHandler {
+  const expected = options.logins.map((login) => sha256(`${login.user}:${login.password}`));
   const challenge = `Basic realm="${options.realm}", charset="UTF-8"`;
-  return (req, _res, next) => {
+  return (req, res, next) => {
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    try {
+      options.throttle?.check(address);
+    } catch (error) {
+      return next(error);
+    }
     const match = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(req.get('authorization') ?? '');
     const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : undefined;
-    if (decoded !== undefined && constantTimeMatch(decoded, expected) === 0) return next();
+    const index = decoded === undefined ? -1 : constantTimeMatch(decoded, expected);
+    if (index !== -1) {
+      res.locals.role = options.logins[index]!.role;
+      return next();
+    }
+    // A browser's first request carries no credentials at all: only a wrong password counts as a failure.
+    if (decoded !== undefined) options.throttle?.failed(address);
     next(new UnauthorizedError('Sign in with the board credentials (BOARD_USER, BOARD_PASSWORD).', challenge));
   };
 }
