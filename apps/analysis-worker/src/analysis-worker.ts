@@ -58,7 +58,7 @@ export async function startAnalysisWorker(config: Config, logger: Logger): Promi
     logger,
     metrics,
   });
-  const aggregate = createAggregateProcessor({ state, timer, logger });
+  const aggregate = createAggregateProcessor({ state, timer, logger, metrics });
 
   const bullConnection = createRedisConnection(config, { role: 'worker', name: 'kumo:analysis-worker:bull' });
   const onJobDone = (done: { queue: string; outcome: string }) =>

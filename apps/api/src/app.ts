@@ -87,6 +87,7 @@ export function createApp(deps: AppDeps): ApiApp {
     multiplexer,
     hub,
     lifecycle,
+    metrics,
   };
   const openapi = buildOpenApiDocument();
   let keyAudit: KeyAuditGauges | undefined;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { analyzeText, loadTokenizer, ReportBuilder, type JapaneseTokenizer } from '@kumo/analyzer';
 import { reportSchema, type Analysis, type CrawlRequestInput } from '@kumo/contract';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
+import { createMetrics } from '@kumo/observability';
 import { createKumoWorker, translateJobError, UnrecoverableError, type AggregateJobData } from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, fetchedPage, jobOf } from './__fixtures__/harness.js';
@@ -184,6 +185,32 @@ describe('createAggregateProcessor', () => {
     expect(await events(harness, crawlId)).toEqual(before);
     expect(await harness.state.reports.getReport(crawlId)).toEqual(report);
     expect(await keysOf(harness, 'tmp', crawlId)).toEqual([]);
+  });
+
+  it('records each settled crawl once in the crawl-level metrics, by final status only', async () => {
+    const metrics = createMetrics({ app: 'aggregate-test', defaultMetrics: false });
+    const { harness, run } = setup({ metrics });
+    const crawlId = await finishedCrawl(harness);
+    await run(crawlId);
+    await run(crawlId); // a retried run settles nothing new
+
+    const values = async (name: string) =>
+      (await metrics.registry.getSingleMetric(name)!.get()).values.map((value) => ({
+        labels: value.labels,
+        value: value.value,
+        metricName: value.metricName,
+      }));
+    expect(await values('kumo_crawls_finished_total')).toEqual([
+      { labels: { status: 'completed' }, value: 1, metricName: undefined },
+    ]);
+    const pages = await values('kumo_crawl_pages');
+    expect(pages.find((value) => value.metricName === 'kumo_crawl_pages_sum')).toMatchObject({ value: 5 });
+    expect(pages.find((value) => value.metricName === 'kumo_crawl_pages_count')).toMatchObject({ value: 1 });
+    const seconds = await values('kumo_crawl_duration_seconds');
+    expect(seconds.find((value) => value.metricName === 'kumo_crawl_duration_seconds_count')).toMatchObject({
+      labels: { status: 'completed' },
+      value: 1,
+    });
   });
 
   it('completes the job of a crawl finished elsewhere without a report: builds it and appends done once', async () => {

@@ -1,7 +1,7 @@
 import { ReportBuilder, type ReportBuilderOptions } from '@kumo/analyzer';
 import type { CrawlCounts, PageResult, Report } from '@kumo/contract';
 import { isTerminalStatus, type CrawlState, type CrawlStore } from '@kumo/crawl-state';
-import type { Logger, StageTimer } from '@kumo/observability';
+import type { AppMetrics, Logger, StageTimer } from '@kumo/observability';
 import type { AggregateJobData, AggregateJobResult, KumoProcessor } from '@kumo/queues';
 import { forEachAnalysis, walkEvents } from './analysis-events.js';
 import { AnalysisJobsOptionsError, CrawlGoneError, InvalidAnalysisJobError } from './errors.js';
@@ -67,6 +67,40 @@ export interface AggregateProcessorDeps {
   pageSize?: number;
   /** Clock for `finishedAt`; tests may replace it. @defaultValue Date.now */
   now?: () => number;
+  /**
+   * Where the crawl-level metrics go, one observation per crawl when it settles: `kumo_crawls_finished_total{status}`,
+   * `kumo_crawl_pages{status}` (pages fetched) and `kumo_crawl_duration_seconds{status}` (created to settled).
+   * Labelled by final status only, so their cardinality stays three whatever the number of crawls.
+   * @defaultValue none
+   */
+  metrics?: Pick<AppMetrics, 'counter' | 'histogram'>;
+}
+
+/** Pages fetched per crawl: from a single page to a large site. */
+const CRAWL_PAGE_BUCKETS = [1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000, 100_000];
+/** Seconds from creation to settling: a small crawl (1 s) to a polite crawl of a large site (a day). */
+const CRAWL_DURATION_BUCKETS = [1, 5, 15, 60, 300, 900, 3_600, 4 * 3_600, 24 * 3_600];
+
+/** The crawl-level metrics an aggregate job records when it settles a crawl. */
+function crawlOutcomeMetrics(metrics: Pick<AppMetrics, 'counter' | 'histogram'>) {
+  const finished = metrics.counter('kumo_crawls_finished_total', 'Crawls settled, by final status', ['status']);
+  const pages = metrics.histogram(
+    'kumo_crawl_pages',
+    'Pages fetched per settled crawl, by final status',
+    ['status'],
+    CRAWL_PAGE_BUCKETS,
+  );
+  const duration = metrics.histogram(
+    'kumo_crawl_duration_seconds',
+    'Seconds from a crawl\'s creation to its settling, by final status',
+    ['status'],
+    CRAWL_DURATION_BUCKETS,
+  );
+  return (status: FinalStatus, fetched: number, seconds: number) => {
+    finished.inc({ status });
+    pages.observe({ status }, fetched);
+    duration.observe({ status }, Math.max(0, seconds));
+  };
 }
 
 /**
@@ -89,6 +123,7 @@ export function createAggregateProcessor(
   // Fail at start-up rather than on the first crawl.
   new ReportBuilder(deps.reportOptions);
   const now = deps.now ?? Date.now;
+  const recordOutcome = deps.metrics ? crawlOutcomeMetrics(deps.metrics) : undefined;
 
   async function buildReport(crawl: CrawlState, context: object): Promise<{ report: Report; analyses: number }> {
     const { id, request, counts } = crawl.crawl;
@@ -161,6 +196,11 @@ export function createAggregateProcessor(
       return { status, analyses, resumed };
     });
 
+    // Once per crawl: a resumed run settles nothing new.
+    if (!outcome.resumed) {
+      const seconds = (now() - Date.parse(crawl.crawl.createdAt)) / 1000;
+      recordOutcome?.(outcome.status, crawl.crawl.counts.fetched, seconds);
+    }
     const result: AggregateResult = { ...outcome, pages: crawl.crawl.counts.fetched };
     timer.finish(outcome.status, {
       analyses: outcome.analyses,

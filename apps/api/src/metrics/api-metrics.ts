@@ -1,4 +1,4 @@
-import { createMetrics, Gauge, Histogram, type AppMetrics, type Registry } from '@kumo/observability';
+import { Counter, createMetrics, Gauge, Histogram, type AppMetrics, type Registry } from '@kumo/observability';
 
 /** Seconds: from a cached 404 (1 ms) to a slow admission (10 s); event streams land in the last bucket. */
 const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
@@ -14,6 +14,8 @@ export class ApiMetrics {
   readonly app: AppMetrics;
   /** `kumo_http_request_duration_seconds{method, route, status}`. */
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** `kumo_crawls_started_total`: crawls accepted (202) and started; their ends are counted where they settle. */
+  readonly crawlsStarted: Counter;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     this.app = createMetrics({ app: 'api', defaultMetrics: options.defaultMetrics ?? true });
@@ -22,6 +24,11 @@ export class ApiMetrics {
       help: 'HTTP request duration by route pattern, method and status',
       labelNames: ['method', 'route', 'status'] as const,
       buckets: HTTP_BUCKETS,
+      registers: [this.app.registry],
+    });
+    this.crawlsStarted = new Counter({
+      name: 'kumo_crawls_started_total',
+      help: 'Crawls the API accepted and started',
       registers: [this.app.registry],
     });
   }

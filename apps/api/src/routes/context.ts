@@ -8,6 +8,7 @@ import type { KumoQueues } from '@kumo/queues';
 import { CrawlNotFoundError, ValidationError } from '../errors.js';
 import type { SseHub } from '../sse/sse-hub.js';
 import type { StreamMultiplexer } from '../sse/stream-multiplexer.js';
+import type { ApiMetrics } from '../metrics/api-metrics.js';
 
 /** The settings the routes read. */
 export type ApiSettings = Pick<
@@ -35,6 +36,8 @@ export interface RouteContext {
   hub: SseHub;
   /** Flips to true when shutdown begins: readiness fails and new event streams are refused. */
   lifecycle: { shuttingDown: boolean };
+  /** This process's metrics (`kumo_crawls_started_total` is counted by the crawl routes). */
+  metrics: Pick<ApiMetrics, 'crawlsStarted'>;
 }
 
 /** Public links of a crawl (relative to the API's base URL). */

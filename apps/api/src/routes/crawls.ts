@@ -83,6 +83,7 @@ export function crawlRoutes(ctx: RouteContext): Router {
     await ctx.crawls.lifecycle.startCrawl({ id, owner, request, seeds, createdAt: new Date() }, ctx.queues, {
       onCompensationError: (error) => ctx.logger.warn({ err: error, crawlId: id }, 'could not mark crawl failed'),
     });
+    ctx.metrics.crawlsStarted.inc();
     ctx.logger.info({ crawlId: id, seeds: request.urls.length, maxPages: request.maxPages }, 'crawl created');
   }
 
