@@ -92,7 +92,7 @@ function crawlOutcomeMetrics(metrics: Pick<AppMetrics, 'counter' | 'histogram'>)
   );
   const duration = metrics.histogram(
     'kumo_crawl_duration_seconds',
-    'Seconds from a crawl\'s creation to its settling, by final status',
+    "Seconds from a crawl's creation to its settling, by final status",
     ['status'],
     CRAWL_DURATION_BUCKETS,
   );
