@@ -198,7 +198,8 @@ describe('createAggregateProcessor', () => {
       (await metrics.registry.getSingleMetric(name)!.get()).values.map((value) => ({
         labels: value.labels,
         value: value.value,
-        metricName: value.metricName,
+        // A histogram's values name their series (`…_bucket`, `…_sum`, `…_count`); a counter's do not.
+        metricName: (value as { metricName?: string }).metricName,
       }));
     expect(await values('kumo_crawls_finished_total')).toEqual([
       { labels: { status: 'completed' }, value: 1, metricName: undefined },
