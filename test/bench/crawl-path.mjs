@@ -11,41 +11,16 @@
 // crawl path and are left out.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startEmbeddedRedis } from '@kumo/local-redis';
 
 const checkoutArgument = process.argv.slice(2).find((argument) => !argument.startsWith('--'));
 const checkout = path.resolve(checkoutArgument ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../..'));
 const EXCLUDED_WORKSPACES = new Set(['apps/launcher', 'packages/sample-site', 'packages/local-redis']);
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const ok = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(socket.end() && true));
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) break;
-    await sleep(100);
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
-}
 
 /** Starts the launcher, waits for its banner, runs `work(banner)`, stops it with SIGTERM and waits for the exit. */
 async function withLauncher(redisUrl, coverageDir, work) {
@@ -140,7 +115,8 @@ function functionsRun(dir) {
   return run;
 }
 
-const redis = await startRedis();
+const redisDir = mkdtempSync(path.join(tmpdir(), 'kumo-crawl-path-redis-'));
+const redis = await startEmbeddedRedis({ dir: redisDir });
 const crawlCoverage = mkdtempSync(path.join(tmpdir(), 'kumo-cov-crawl-'));
 const idleCoverage = mkdtempSync(path.join(tmpdir(), 'kumo-cov-idle-'));
 try {
@@ -166,7 +142,8 @@ try {
   for (const [workspace, count] of [...workspaces].sort()) console.log(`  ${workspace}: ${count}`);
   if (process.argv.includes('--files')) for (const source of onPath) console.log(`    ${source}`);
 } finally {
-  redis.stop();
+  await redis.stop();
+  rmSync(redisDir, { recursive: true, force: true });
   rmSync(crawlCoverage, { recursive: true, force: true });
   rmSync(idleCoverage, { recursive: true, force: true });
 }

@@ -11,10 +11,11 @@
 // Extra arguments go to vitest (e.g. a file filter).
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@kumo/local-redis';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const log = (message) => process.stdout.write(`test:container: ${message}\n`);
@@ -116,16 +117,6 @@ function redisImage() {
   log('redis:7 cannot be pulled here: importing an image from this machine’s redis-server');
   return { image: importLocalImage(), server: '/usr/bin/redis-server' };
 }
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Sends one inline command to 127.0.0.1:port and resolves with the reply's text ('' when there is none). */
 function redisCommand(port, command) {
