@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { renderSvg } from './lib/charts.mjs';
 import { benchDir, readResults } from './lib/results.mjs';
 
-const ORDER = ['queue', 'crawl', 'analysis', 'tokenizer', 'stream', 'api', 'sse', 'idle', 'memory'];
+const ORDER = ['queue', 'crawl', 'analysis', 'tokenizer', 'stream', 'api', 'sse', 'idle', 'memory', 'politeness'];
 const chartsDir = path.join(benchDir, 'charts');
 const reportFile = path.join(benchDir, 'BENCHMARKS.md');
 

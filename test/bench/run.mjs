@@ -17,7 +17,7 @@ const roundLoad = ({ busyCores, stealCores }) => ({
 });
 
 /** The suite, in the order of issue 8 (cheap and self-contained first). */
-export const BENCHMARKS = ['queue', 'crawl', 'analysis', 'stream', 'api', 'sse', 'idle', 'memory'];
+export const BENCHMARKS = ['queue', 'crawl', 'analysis', 'stream', 'api', 'sse', 'idle', 'memory', 'politeness'];
 /**
  * Run by name only: `cluster` (issue 9) starts a 6-node local Redis Cluster beside a single Redis; `memory-repeat`
  * runs three crawls one after another, each followed by the TTL wait (~5 minutes); `tokenizer` (issue 15) compares

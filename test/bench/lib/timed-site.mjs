@@ -1,0 +1,74 @@
+// A generated site served from memory by its own process, which records the start of every request (arrival of
+// its headers) so a benchmark can check politeness from the host's side: the gaps between request starts. The
+// sample-site server counts requests per path but keeps no times, hence this small server of the bench's own.
+//
+// On a busy machine the server itself may not run for a while; requests that arrived meanwhile are read together
+// and would look simultaneous. A 2 ms heartbeat timer tells: each entry also holds `tick`, the heartbeat's last run
+// before the request was read, so the request arrived between `tick` and `t` (a wide window means a stalled server).
+//
+// Run as `node timed-site.mjs '<json options>'` (what startTimedSite does); it prints `{ "event": "listening", url }`.
+// `GET /.bench/requests?from=N` answers the log from entry N on, and is itself not logged: no page links to it.
+import http from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { generateSite } from '@kumo/sample-site';
+
+const LOG_PATH = '/.bench/requests';
+
+/**
+ * Starts the server process for a site of `pages` pages (`generateSite` options: `seed`, `linksPerPage`); returns
+ * its URL and `requests(from)`, the request log (`{ t, tick, path }`, ms since the epoch, sub-millisecond precision).
+ */
+export async function startTimedSite(ctx, options) {
+  // Imported here, not at the top: the server process needs none of the system helpers (nor their tsx loader).
+  const { startListeningProcess } = await import('./system.mjs');
+  const script = new URL(import.meta.url).pathname;
+  const { url, pid } = await startListeningProcess(ctx, [script, JSON.stringify(options)]);
+  return {
+    url,
+    pid,
+    /** @returns {Promise<Array<{ t: number, tick: number, path: string }>>} */
+    async requests(from = 0) {
+      const res = await fetch(`${url}${LOG_PATH}?from=${from}`);
+      if (!res.ok) throw new Error(`request log answered ${res.status}`);
+      return res.json();
+    },
+  };
+}
+
+/** Serves the site until SIGTERM. */
+function serve({ pages, seed = 1, linksPerPage = 5 }) {
+  const site = generateSite({ pages, seed, linksPerPage, encodings: ['utf-8', 'shift_jis', 'euc-jp'] });
+  const now = () => performance.timeOrigin + performance.now();
+  let tick = now();
+  const heartbeat = setInterval(() => (tick = now()), 2);
+  /** @type {Array<{ t: number, tick: number, path: string }>} */
+  const log = [];
+  const server = http.createServer((req, res) => {
+    const t = now();
+    const { pathname, searchParams } = new URL(req.url ?? '/', 'http://site.invalid');
+    if (pathname === LOG_PATH) {
+      const from = Number(searchParams.get('from') ?? 0);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(log.slice(from)));
+      return;
+    }
+    log.push({ t, tick, path: pathname });
+    const file = site.files.get(pathname.endsWith('/') ? `${pathname}index.html` : pathname);
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<!DOCTYPE html><title>404 Not Found</title>\n');
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+    process.stdout.write(`${JSON.stringify({ event: 'listening', url: `http://127.0.0.1:${port}` })}\n`);
+  });
+  process.once('SIGTERM', () => {
+    clearInterval(heartbeat);
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) serve(JSON.parse(process.argv[2] ?? '{}'));
