@@ -117,11 +117,11 @@ describe('the key package on a Redis Cluster', () => {
     }
     expect(hosts.size).toBe(3);
     for (const host of hosts.values()) {
-      const first = await limiter.acquire(host);
+      const first = await limiter.acquire(host, { crawlId: 'c1' });
       expect(first.granted).toBe(true);
-      expect((await limiter.acquire(host)).granted).toBe(false);
+      expect((await limiter.acquire(host, { crawlId: 'c1' })).granted).toBe(false);
       if (first.granted) await limiter.release(first.lease);
-      const again = await limiter.acquire(host);
+      const again = await limiter.acquire(host, { crawlId: 'c1' });
       expect(again.granted).toBe(true);
       if (again.granted) await limiter.release(again.lease);
     }

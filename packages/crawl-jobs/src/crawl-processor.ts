@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CrawlRequest, PageResult } from '@kumo/contract';
 import type { Crawler, CrawlPageOutcome } from '@kumo/crawler';
 import type { CrawlStore } from '@kumo/crawl-state';
@@ -15,7 +16,7 @@ import {
   retryTransient,
 } from '@kumo/queues';
 import { CrawlJobsOptionsError, CrawlRetryError, InvalidCrawlJobError } from './errors.js';
-import { limiterHost, type HostLease, type HostLimiter } from './host-state.js';
+import { limiterHost, type CrawlPoliteness, type HostLease, type HostLimiter } from './host-state.js';
 
 /** What {@link createCrawlProcessor} works with. The crawl-worker builds each from its configuration. */
 export interface CrawlProcessorDeps {
@@ -41,6 +42,11 @@ export interface CrawlProcessorDeps {
   jitter?: number;
   /** Smallest jitter added to a limiter wait, in ms. @defaultValue 20 */
   minJitterMs?: number;
+  /**
+   * How often a job asks a busy host again in-process, after the limiter's estimate of when a lease frees (only
+   * estimates within the limiter's hold), before it goes back to *delayed*. @defaultValue 3
+   */
+  busyRetries?: number;
   /** Crawl requests cached per process (a request never changes once created). @defaultValue 1000 */
   requestCacheSize?: number;
   /** Clock; tests may replace it. @defaultValue Date.now */
@@ -107,17 +113,23 @@ function validJob(data: unknown): CrawlJobData {
   return value as CrawlJobData;
 }
 
+/** The crawl's own per-host limits, from its request's `politeness` (absent on crawls that set none). */
+function politenessOf(crawlId: string, request: CrawlRequest): CrawlPoliteness {
+  const politeness = (request as { politeness?: { delayMs?: number; concurrency?: number } }).politeness;
+  return { crawlId, delayMs: politeness?.delayMs, concurrency: politeness?.concurrency };
+}
+
 function cancelledPage(data: CrawlJobData): PageResult {
   return { url: data.url, finalUrl: data.url, depth: data.depth, status: 'skipped', reason: 'cancelled', timings: {} };
 }
 
 /**
  * The BullMQ processor of `crawl` jobs. Per job: a cancelled crawl records the page `skipped`/`cancelled` without
- * fetching; robots.txt is consulted before the host limiter (a disallowed page costs the host nothing); without a
- * lease the job is moved to *delayed* for the limiter's wait plus jitter (never spun on); transient failures are
+ * fetching; robots.txt is consulted before the host limiter (a disallowed page costs the host nothing); a lease
+ * granted ahead is slept for, and without one the job is moved to *delayed* (never spun on); transient failures are
  * retried by BullMQ while attempts are left (429/503 also back the host off by `Retry-After`), and recorded as
  * `failed` on the last attempt; the page is appended to the result stream at once, then its text and analyze job,
- * then the crawl jobs of newly admitted links. Returns only `{ status, links }`.
+ * then the crawl jobs of newly admitted links, each delayed until its planned start. Returns only `{ status, links }`.
  *
  * Safe to run again after a crash: the page append is idempotent per URL, child job ids are deterministic, and a
  * re-run re-adds children for links it admitted earlier but whose jobs never got added.
@@ -128,6 +140,8 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
   if (!(jitter >= 0) || !(minJitterMs >= 0)) throw new CrawlJobsOptionsError('jitter and minJitterMs must be ≥ 0');
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
+  const busyRetries = deps.busyRetries ?? 3;
+  const holdMs = deps.limiter.holdMs;
   const requests = new RequestCache(deps.requestCacheSize ?? 1000);
   const userAgent = deps.crawler.options.userAgent;
 
@@ -147,13 +161,19 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     return { request: state.crawl.request, cancelled: state.cancelRequested, queued: state.crawl.status === 'queued' };
   }
 
+  /**
+   * Fetches the page under a host lease. A lease granted ahead (at most the limiter's hold) is slept for with the
+   * worker slot kept; a host that is busy for a short while is asked again after its estimate (at most
+   * `busyRetries` times); otherwise the job goes back to *delayed* — until a freshly planned start when the host or
+   * crawl is not ready, or for the busy estimate plus jitter — and runs once then.
+   */
   async function fetchWithLease(
     job: Job<CrawlJobData, CrawlJobResult>,
     token: string | undefined,
     request: CrawlRequest,
     signal: AbortSignal | undefined,
   ): Promise<CrawlPageOutcome> {
-    const { url, depth } = job.data;
+    const { crawlId, url, depth } = job.data;
     const input = { url, depth, scope: request.scope, seedUrls: request.urls, ...(signal ? { signal } : {}) };
     // robots.txt first: a disallowed page (or an origin whose robots.txt cannot be read) needs no lease and no fetch;
     // crawlPage then reports it from the cached rules.
@@ -161,23 +181,63 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     if (!rules.isAllowed(url, userAgent)) return deps.crawler.crawlPage(input);
 
     const host = limiterHost(url);
-    const answer = await deps.limiter.acquire(host, { crawlDelayMs: rules.crawlDelayMs(userAgent) });
+    const crawl = politenessOf(crawlId, request);
+    const robotsDelayMs = rules.crawlDelayMs(userAgent);
+    let answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
+    for (let retry = 0; !answer.granted && answer.reason === 'busy' && retry < busyRetries; retry++) {
+      if (answer.waitMs > holdMs) break;
+      await sleep(answer.waitMs, undefined, signal ? { signal } : {});
+      answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
+    }
     if (!answer.granted) {
-      const extra = Math.max(minJitterMs, answer.waitMs * jitter) * random();
-      await job.moveToDelayed(now() + Math.ceil(answer.waitMs + extra), token);
+      const waitMs =
+        answer.reason === 'not-yet'
+          ? ((await deps.limiter.plan(host, crawl, 1))[0] ?? answer.waitMs)
+          : answer.waitMs + Math.max(minJitterMs, answer.waitMs * jitter) * random();
+      await job.moveToDelayed(now() + Math.ceil(Math.max(waitMs, 1)), token);
       throw new DelayedError();
     }
     const lease: HostLease = answer.lease;
+    let fetchMs: number | undefined;
     try {
-      return await deps.crawler.crawlPage(input);
+      if (answer.startInMs > 0) await sleep(answer.startInMs, undefined, signal ? { signal } : {});
+      const outcome = await deps.crawler.crawlPage(input);
+      fetchMs = outcome.page.timings.fetchMs;
+      return outcome;
     } finally {
       // Releasing is idempotent, so it is retried through a failover; a release that never lands costs the host one
       // slot until the lease expires (CRAWL_HOST_LEASE_MS), never the page that was fetched.
-      await retryTransient(() => deps.limiter.release(lease), { operation: 'release host lease' }).catch(
+      await retryTransient(() => deps.limiter.release(lease, fetchMs), { operation: 'release host lease' }).catch(
         (error: unknown) =>
           deps.logger.warn({ err: error, host, url }, 'host lease not released; it expires by itself'),
       );
     }
+  }
+
+  /**
+   * Crawl jobs for `links`, each delayed until the start its host's schedule planned for it (one script per host),
+   * so a polite crawl's jobs are picked up when they can run, not picked up and refused.
+   */
+  async function addCrawlJobs(crawlId: string, request: CrawlRequest, links: readonly string[], depth: number) {
+    if (links.length === 0) return;
+    const byHost = new Map<string, string[]>();
+    for (const link of links) {
+      const host = limiterHost(link);
+      const group = byHost.get(host);
+      if (group) group.push(link);
+      else byHost.set(host, [link]);
+    }
+    const crawl = politenessOf(crawlId, request);
+    const jobs: CrawlJobData[] = [];
+    const delaysMs: number[] = [];
+    for (const [host, group] of byHost) {
+      const offsets = await deps.limiter.plan(host, crawl, group.length);
+      group.forEach((link, index) => {
+        jobs.push({ crawlId, url: link, depth });
+        delaysMs.push(offsets[index] ?? 0);
+      });
+    }
+    await deps.queues.addChildren('crawl', crawlId, jobs, { delaysMs });
   }
 
   /**
@@ -230,11 +290,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
         if (recovered.length > 0) deps.logger.warn({ crawlId, url, recovered: recovered.length }, 'links re-queued');
         toAdd.push(...recovered);
       }
-      await deps.queues.addChildren(
-        'crawl',
-        crawlId,
-        toAdd.map((link) => ({ crawlId, url: link, depth: depth + 1 })),
-      );
+      await addCrawlJobs(crawlId, request, toAdd, depth + 1);
       return admitted.length;
     });
   }

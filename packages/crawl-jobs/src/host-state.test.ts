@@ -12,7 +12,7 @@ import {
   limiterHost,
   MAX_HOST_LEASE_MS,
   RedisRobotsStore,
-  type HostLimiterOptions,
+  type HostAcquireResult,
 } from './host-state.js';
 
 let redis: RedisHandle;
@@ -40,6 +40,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A crawl with no politeness of its own. */
+const crawl = { crawlId: 'c1' };
+
+function expectWait(answer: HostAcquireResult, reason: 'not-yet' | 'busy'): number {
+  if (answer.granted) throw new Error('expected a wait');
+  expect(answer.reason).toBe(reason);
+  return answer.waitMs;
+}
+
 describe('HostLimiter', () => {
   it('grants no more than `concurrency` leases at once to two processes racing, and frees a slot on release', async () => {
     const [a, b] = twoStores();
@@ -47,47 +56,58 @@ describe('HostLimiter', () => {
       new HostLimiter(a, { concurrency: 3, delayMs: 0 }),
       new HostLimiter(b, { concurrency: 3, delayMs: 0 }),
     ];
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => limiters[i % 2]!.acquire('example.test')));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => limiters[i % 2]!.acquire('example.test', crawl)),
+    );
     const granted = results.filter((result) => result.granted);
     expect(granted).toHaveLength(3);
-    for (const result of results) if (!result.granted) expect(result.waitMs).toBeGreaterThan(0);
+    for (const result of results) if (!result.granted) expect(expectWait(result, 'busy')).toBeGreaterThan(0);
 
     const first = granted[0]!;
     if (!first.granted) throw new Error('unreachable');
     await limiters[1]!.release(first.lease);
-    expect((await limiters[0]!.acquire('example.test')).granted).toBe(true);
-    expect((await limiters[1]!.acquire('example.test')).granted).toBe(false);
+    expect((await limiters[0]!.acquire('example.test', crawl)).granted).toBe(true);
+    expect((await limiters[1]!.acquire('example.test', crawl)).granted).toBe(false);
     // Another host has its own budget.
-    expect((await limiters[1]!.acquire('other.test')).granted).toBe(true);
+    expect((await limiters[1]!.acquire('other.test', crawl)).granted).toBe(true);
   });
 
-  it('spaces request starts by delayMs across processes and grants again once the delay has passed', async () => {
+  it('spaces request starts by delayMs across processes: refused without a hold, granted ahead within it', async () => {
     const [a, b] = twoStores();
-    const options: HostLimiterOptions = { concurrency: 10, delayMs: 400 };
-    const one = new HostLimiter(a, options);
-    const two = new HostLimiter(b, options);
-    expect((await one.acquire('slow.test')).granted).toBe(true);
-    const denied = await two.acquire('slow.test');
-    expect(denied.granted).toBe(false);
-    if (denied.granted) throw new Error('unreachable');
-    expect(denied.waitMs).toBeGreaterThan(0);
-    expect(denied.waitMs).toBeLessThanOrEqual(400);
-    await sleep(denied.waitMs + 20);
-    expect((await two.acquire('slow.test')).granted).toBe(true);
+    const one = new HostLimiter(a, { concurrency: 10, delayMs: 400, holdMs: 0 });
+    const two = new HostLimiter(b, { concurrency: 10, delayMs: 400, holdMs: 0 });
+    expect((await one.acquire('slow.test', crawl)).granted).toBe(true);
+    const waitMs = expectWait(await two.acquire('slow.test', crawl), 'not-yet');
+    expect(waitMs).toBeLessThanOrEqual(400);
+    await sleep(waitMs + 20);
+    expect((await two.acquire('slow.test', crawl)).granted).toBe(true);
+
+    const holding = new HostLimiter(b, { concurrency: 10, delayMs: 400, holdMs: 1000 });
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await holding.acquire('held.test', crawl);
+      if (!answer.granted) throw new Error('expected a lease within the hold');
+      starts.push(answer.startInMs);
+    }
+    expect(starts[0]).toBe(0);
+    // Each lease starts 400 ms after the previous one (less the few ms between the calls).
+    expect(starts[1]).toBeGreaterThan(350);
+    expect(starts[2]! - starts[1]!).toBeGreaterThan(350);
+    // A fourth would start beyond the hold: refused with the time until it could.
+    expect(expectWait(await holding.acquire('held.test', crawl), 'not-yet')).toBeGreaterThan(1000);
   });
 
   it.each([
-    { name: 'robots Crawl-delay above the configured delay', delayMs: 0, crawlDelayMs: 700, cap: 1000, max: 700 },
-    { name: 'Crawl-delay capped by maxCrawlDelayMs', delayMs: 0, crawlDelayMs: 3_600_000, cap: 500, max: 500 },
-    { name: 'configured delay above Crawl-delay', delayMs: 600, crawlDelayMs: 100, cap: 1000, max: 600 },
-  ])('uses the larger delay: $name', async ({ delayMs, crawlDelayMs, cap, max }) => {
+    { name: 'robots Crawl-delay above the configured delay', delayMs: 0, robotsDelayMs: 700, cap: 1000, max: 700 },
+    { name: 'Crawl-delay capped by maxCrawlDelayMs', delayMs: 0, robotsDelayMs: 3_600_000, cap: 500, max: 500 },
+    { name: 'configured delay above Crawl-delay', delayMs: 600, robotsDelayMs: 100, cap: 1000, max: 600 },
+  ])('uses the larger delay: $name', async ({ delayMs, robotsDelayMs, cap, max }) => {
     const [a] = twoStores();
-    const limiter = new HostLimiter(a, { concurrency: 5, delayMs, maxCrawlDelayMs: cap });
-    expect((await limiter.acquire('robots.test', { crawlDelayMs })).granted).toBe(true);
-    const denied = await limiter.acquire('robots.test', { crawlDelayMs });
-    if (denied.granted) throw new Error('expected a wait');
-    expect(denied.waitMs).toBeGreaterThan(max / 2);
-    expect(denied.waitMs).toBeLessThanOrEqual(max);
+    const limiter = new HostLimiter(a, { concurrency: 5, delayMs, maxCrawlDelayMs: cap, holdMs: 0 });
+    expect((await limiter.acquire('robots.test', crawl, { robotsDelayMs })).granted).toBe(true);
+    const waitMs = expectWait(await limiter.acquire('robots.test', crawl, { robotsDelayMs }), 'not-yet');
+    expect(waitMs).toBeGreaterThan(max / 2);
+    expect(waitMs).toBeLessThanOrEqual(max);
   });
 
   it('holds a host back during a Retry-After back-off, and a shorter back-off does not shorten it', async () => {
@@ -95,35 +115,113 @@ describe('HostLimiter', () => {
     const limiter = new HostLimiter(a, { concurrency: 5, delayMs: 0 });
     await new HostLimiter(b, { concurrency: 5, delayMs: 0 }).backOff('busy.test', 5000);
     await limiter.backOff('busy.test', 10);
-    const denied = await limiter.acquire('busy.test');
-    if (denied.granted) throw new Error('expected a wait');
-    expect(denied.waitMs).toBeGreaterThan(4000);
-    expect(denied.waitMs).toBeLessThanOrEqual(5000);
-    expect((await limiter.acquire('calm.test')).granted).toBe(true);
+    const waitMs = expectWait(await limiter.acquire('busy.test', crawl), 'not-yet');
+    expect(waitMs).toBeGreaterThan(4000);
+    expect(waitMs).toBeLessThanOrEqual(5000);
+    // Planning starts nothing before the back-off ends either.
+    const [planned] = await limiter.plan('busy.test', crawl, 1);
+    expect(planned).toBeGreaterThan(4000);
+    expect((await limiter.acquire('calm.test', crawl)).granted).toBe(true);
   });
 
   it('frees the slot of a lease never released (a dead process) after leaseMs', async () => {
     const [a, b] = twoStores();
     const dead = new HostLimiter(a, { concurrency: 1, delayMs: 0, leaseMs: 300 });
     const alive = new HostLimiter(b, { concurrency: 1, delayMs: 0, leaseMs: 300, busyWaitMs: 5000 });
-    expect((await dead.acquire('crash.test')).granted).toBe(true);
-    const denied = await alive.acquire('crash.test');
-    if (denied.granted) throw new Error('expected a wait');
+    expect((await dead.acquire('crash.test', crawl)).granted).toBe(true);
+    const waitMs = expectWait(await alive.acquire('crash.test', crawl), 'busy');
     // The suggested wait is capped by the lease's expiry, not the 5 s busy wait.
-    expect(denied.waitMs).toBeLessThanOrEqual(300);
-    await sleep(denied.waitMs + 20);
-    expect((await alive.acquire('crash.test')).granted).toBe(true);
+    expect(waitMs).toBeLessThanOrEqual(300);
+    await sleep(waitMs + 20);
+    expect((await alive.acquire('crash.test', crawl)).granted).toBe(true);
+  });
+
+  it('estimates when a busy host frees from its observed fetch time', async () => {
+    const [a] = twoStores();
+    const limiter = new HostLimiter(a, { concurrency: 1, delayMs: 0, busyWaitMs: 5000 });
+    const first = await limiter.acquire('fetch.test', crawl);
+    if (!first.granted) throw new Error('expected a lease');
+    await limiter.release(first.lease, 400);
+    expect((await limiter.acquire('fetch.test', crawl)).granted).toBe(true);
+    const waitMs = expectWait(await limiter.acquire('fetch.test', crawl), 'busy');
+    expect(waitMs).toBeGreaterThan(300);
+    expect(waitMs).toBeLessThanOrEqual(400);
+  });
+
+  it("plans a crawl's starts on a host `delay` apart, after the host's latest start", async () => {
+    const [a] = twoStores();
+    const limiter = new HostLimiter(a, { concurrency: 4, delayMs: 250 });
+    const first = await limiter.plan('plan.test', crawl, 4);
+    expect(first[0]).toBeLessThanOrEqual(5);
+    for (let i = 1; i < 4; i++) expect(first[i]! - first[i - 1]!).toBeGreaterThanOrEqual(249);
+    // A later batch of the same crawl continues after the first.
+    const [next] = await limiter.plan('plan.test', crawl, 1);
+    expect(next! - first[3]!).toBeGreaterThanOrEqual(240);
+    expect(await limiter.plan('plan.test', crawl, 0)).toEqual([]);
+  });
+
+  it('shares a host between two crawls: the second starts at once, and each gets every other start', async () => {
+    const [a, b] = twoStores();
+    const one = new HostLimiter(a, { concurrency: 4, delayMs: 100 });
+    const two = new HostLimiter(b, { concurrency: 4, delayMs: 100 });
+    const first = await one.plan('shared.test', { crawlId: 'a' }, 50);
+    expect(first[49]).toBeGreaterThan(4800);
+    const second = await two.plan('shared.test', { crawlId: 'b' }, 3);
+    // The second crawl does not queue behind the first's 5 s of planned starts…
+    expect(second[0]).toBeLessThan(50);
+    // …and, the host now shared, its starts are twice the delay apart.
+    expect(second[1]! - second[0]!).toBeGreaterThanOrEqual(199);
+    // The first crawl's next starts are spaced for two crawls too.
+    const more = await one.plan('shared.test', { crawlId: 'a' }, 2);
+    expect(more[0]).toBeGreaterThan(4800);
+    expect(more[1]! - more[0]!).toBeGreaterThanOrEqual(199);
+  });
+
+  it("keeps a crawl's stricter politeness on its own starts only", async () => {
+    const [a] = twoStores();
+    const limiter = new HostLimiter(a, { concurrency: 4, delayMs: 0, holdMs: 0 });
+    const strict = { crawlId: 'strict', delayMs: 600, concurrency: 1 };
+    const planned = await limiter.plan('strict.test', strict, 3);
+    expect(planned[1]! - planned[0]!).toBeGreaterThanOrEqual(599);
+    const lease = await limiter.acquire('strict.test', strict);
+    if (!lease.granted) throw new Error('expected a lease');
+    // The strict crawl holds its one slot; the host's other slots stay free for other crawls.
+    expectWait(await limiter.acquire('strict.test', strict), 'busy');
+    expect((await limiter.acquire('strict.test', { crawlId: 'other' })).granted).toBe(true);
+    await limiter.release(lease.lease);
+    const waitMs = expectWait(await limiter.acquire('strict.test', strict), 'not-yet');
+    expect(waitMs).toBeGreaterThan(500);
+    expect(waitMs).toBeLessThanOrEqual(600);
+    expect((await limiter.acquire('strict.test', { crawlId: 'other' })).granted).toBe(true);
+  });
+
+  it('paces planning by the observed fetch time when concurrency, not delay, is the limit', async () => {
+    const [a] = twoStores();
+    const limiter = new HostLimiter(a, { concurrency: 2, delayMs: 0 });
+    expect(await limiter.plan('pace.test', crawl, 3)).toEqual([0, 0, 0]);
+    const lease = await limiter.acquire('pace.test', crawl);
+    if (!lease.granted) throw new Error('expected a lease');
+    await limiter.release(lease.lease, 100);
+    const planned = await limiter.plan('pace.test', { crawlId: 'c2' }, 3);
+    // 100 ms per fetch over 2 slots: a start every 50 ms.
+    expect(planned[2]! - planned[0]!).toBeGreaterThanOrEqual(99);
+  });
+
+  it('plans no start beyond the horizon: those jobs come back then and plan again', async () => {
+    const [a] = twoStores();
+    const limiter = new HostLimiter(a, { concurrency: 1, delayMs: 600, planHorizonMs: 1000 });
+    expect(await limiter.plan('far.test', crawl, 4)).toEqual([expect.any(Number), expect.any(Number), 1000, 1000]);
   });
 
   it('writes only ratelimit keys tagged with the host, each with a TTL', async () => {
     const [a] = twoStores();
     const limiter = new HostLimiter(a, { concurrency: 2, delayMs: 50 });
-    await limiter.acquire('ttl.test:8080');
+    await limiter.plan('ttl.test:8080', crawl, 3);
+    await limiter.acquire('ttl.test:8080', crawl);
     await limiter.backOff('ttl.test:8080', 1000);
-    const keys = [
-      a.keySpace.hostKey('ratelimit', 'ttl.test:8080', 'leases'),
-      a.keySpace.hostKey('ratelimit', 'ttl.test:8080', 'state'),
-    ];
+    const keys = ['leases', 'state', 'crawls', 'crawl-starts'].map((part) =>
+      a.keySpace.hostKey('ratelimit', 'ttl.test:8080', part),
+    );
     for (const key of keys) {
       expect(key).toContain(':ratelimit:{h:ttl.test:8080}:');
       expect(await a.pttl(key)).toBeGreaterThan(0);
@@ -135,6 +233,8 @@ describe('HostLimiter', () => {
     { options: { concurrency: 1.5, delayMs: 0 }, message: /concurrency/ },
     { options: { concurrency: 1, delayMs: -1 }, message: /delayMs/ },
     { options: { concurrency: 1, delayMs: 0, leaseMs: 0 }, message: /leaseMs/ },
+    { options: { concurrency: 1, delayMs: 0, holdMs: -5 }, message: /holdMs/ },
+    { options: { concurrency: 1, delayMs: 0, planHorizonMs: 10 }, message: /planHorizonMs/ },
     { options: { concurrency: 1, delayMs: 0, busyWaitMs: Number.NaN }, message: /busyWaitMs/ },
   ])('rejects invalid options naming the option: $options', ({ options, message }) => {
     const [a] = twoStores();
@@ -151,7 +251,7 @@ describe("createHostLimiter (the crawl-worker's limiter, from @kumo/config)", ()
   /** Acquires until granted, at most `rounds` times, waiting what the limiter suggests; the number of denials. */
   async function denialsUntilGranted(limiter: HostLimiter, host: string, rounds: number): Promise<number> {
     for (let denied = 0; denied < rounds; denied++) {
-      const answer = await limiter.acquire(host);
+      const answer = await limiter.acquire(host, crawl);
       if (answer.granted) return denied;
       await sleep(answer.waitMs + 10);
     }
@@ -163,7 +263,7 @@ describe("createHostLimiter (the crawl-worker's limiter, from @kumo/config)", ()
     const settings = { CRAWL_HOST_CONCURRENCY: '1', CRAWL_HOST_DELAY_MS: '0', CRAWL_HOST_LEASE_MS: '1000' };
     const dead = createHostLimiter(a, loadConfig(settings));
     const alive = createHostLimiter(b, loadConfig(settings));
-    expect((await dead.acquire('lease.test')).granted).toBe(true);
+    expect((await dead.acquire('lease.test', crawl)).granted).toBe(true);
     // The busy wait is 250 ms: a few denials, then the 1 s lease has expired (with the default 60 s: ~240 denials).
     const denials = await denialsUntilGranted(alive, 'lease.test', 40);
     expect(denials).toBeGreaterThan(0);
@@ -174,9 +274,9 @@ describe("createHostLimiter (the crawl-worker's limiter, from @kumo/config)", ()
     const [a, b] = twoStores();
     const config = loadConfig({ CRAWL_HOST_CONCURRENCY: '1', CRAWL_HOST_DELAY_MS: '0' });
     expect(config.CRAWL_HOST_LEASE_MS).toBe(60_000);
-    expect((await createHostLimiter(a, config).acquire('default.test')).granted).toBe(true);
+    expect((await createHostLimiter(a, config).acquire('default.test', crawl)).granted).toBe(true);
     const leases = b.keySpace.hostKey('ratelimit', 'default.test', 'leases');
-    // The leases key lives the lease plus the 60 s state margin.
+    // The leases key lives the lease plus the hold and the 60 s state margin.
     expect(await b.pttl(leases)).toBeGreaterThan(110_000);
   });
 
@@ -191,7 +291,7 @@ describe("createHostLimiter (the crawl-worker's limiter, from @kumo/config)", ()
       expect(() => createHostLimiter(a, loadConfig({ ...base, CRAWL_HOST_LEASE_MS: lease }))).not.toThrow();
     }
     expect(() => new HostLimiter(a, { concurrency: 1, delayMs: 0, leaseMs: MAX_HOST_LEASE_MS + 1 })).toThrow(
-      /leaseMs must be at most/,
+      /leaseMs must be an integer from 1 to/,
     );
     expect(() => loadConfig({ ...base, CRAWL_HOST_LEASE_MS: '999' })).toThrow(/CRAWL_HOST_LEASE_MS/);
   });

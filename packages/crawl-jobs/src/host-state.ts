@@ -12,7 +12,7 @@ import {
 } from '@kumo/keyspace';
 import { CrawlJobsOptionsError } from './errors.js';
 
-// What every crawl process shares per host, in Redis: the politeness limiter (`HostLimiter`,
+// What every crawl process shares per host, in Redis: the politeness limiter and schedule (`HostLimiter`,
 // `ratelimit:{h:<host>}:…`), the robots.txt cache (`RedisRobotsStore`, `cache:robots:<origin>`), and the builder of
 // their keys (`CrawlJobsKeys`).
 
@@ -28,9 +28,22 @@ export class CrawlJobsKeys {
     return this.keySpace.hostKey('ratelimit', host, 'leases');
   }
 
-  /** `ratelimit:{h:<host>}:state` hash: `next` (earliest next start) and `backoff` (back-off end), in ms. */
+  /**
+   * `ratelimit:{h:<host>}:state` hash: `last` (latest granted start), `backoff` (back-off end), `delay` (the
+   * host's delay as last learned, robots Crawl-delay included) and `fetchMs` (average fetch time), in ms.
+   */
   hostState(host: string): KumoKey<'ratelimit'> {
     return this.keySpace.hostKey('ratelimit', host, 'state');
+  }
+
+  /** `ratelimit:{h:<host>}:crawls` zset: crawl id -> end of the starts planned for it on the host (ms). */
+  hostCrawls(host: string): KumoKey<'ratelimit'> {
+    return this.keySpace.hostKey('ratelimit', host, 'crawls');
+  }
+
+  /** `ratelimit:{h:<host>}:crawl-starts` zset: crawl id -> its latest granted start on the host (ms). */
+  hostCrawlStarts(host: string): KumoKey<'ratelimit'> {
+    return this.keySpace.hostKey('ratelimit', host, 'crawl-starts');
   }
 
   /** `cache:robots:<origin>` string: the origin's robots.txt, shared by every crawl process. */
@@ -52,7 +65,19 @@ export const crawlJobsKeyTable: KeyTable = (keySpace) => {
     },
     {
       key: keys.hostState('<host>'),
-      holds: 'hash: next request start, back-off end',
+      holds: 'hash: latest request start, back-off end, learned delay, average fetch time',
+      writtenBy: 'crawl',
+      readBy: 'crawl',
+    },
+    {
+      key: keys.hostCrawls('<host>'),
+      holds: 'zset: crawls planning on the host -> end of their planned starts',
+      writtenBy: 'crawl',
+      readBy: 'crawl',
+    },
+    {
+      key: keys.hostCrawlStarts('<host>'),
+      holds: "zset: crawls -> their latest start on the host (a crawl's own delay)",
       writtenBy: 'crawl',
       readBy: 'crawl',
     },
@@ -71,35 +96,72 @@ export interface HostLimiterOptions {
    * @defaultValue 60000
    */
   leaseMs?: number;
-  /** Wait suggested when every lease of a host is taken (capped by the earliest lease expiry). @defaultValue 250 */
+  /**
+   * The longest wait for which a lease is granted ahead: the job keeps its worker slot and sleeps until its start
+   * instead of going back to the queue (a round trip and a job start). Longer waits are planned again.
+   * @defaultValue 2000
+   */
+  holdMs?: number;
+  /** How far ahead starts are planned; a job planned beyond comes back then and plans again. @defaultValue 6 h */
+  planHorizonMs?: number;
+  /** Wait suggested when every lease of a host is taken and its fetch time is not known yet. @defaultValue 250 */
   busyWaitMs?: number;
   /** Upper bound applied to robots.txt `Crawl-delay`, so a hostile value cannot park jobs for days. @defaultValue 60000 */
   maxCrawlDelayMs?: number;
 }
 
+/** A crawl's own politeness on every host (`politeness` of its request): only ever stricter than the deployment's. */
+export interface CrawlPoliteness {
+  readonly crawlId: string;
+  /** Least time between two of the crawl's request starts per host, in ms. */
+  readonly delayMs?: number | undefined;
+  /** The crawl's requests in flight per host. */
+  readonly concurrency?: number | undefined;
+}
+
 /** A granted slot for one request to one host; give it back with {@link HostLimiter.release}. */
 export interface HostLease {
   readonly host: string;
+  /** The lease's member in the host's leases: `<crawl id>|<lease id>`. */
   readonly id: string;
 }
 
-/** The answer of {@link HostLimiter.acquire}: a lease, or how long to wait before asking again. */
-export type HostAcquireResult = { granted: true; lease: HostLease } | { granted: false; waitMs: number };
+/**
+ * The answer of {@link HostLimiter.acquire}: a lease that starts in `startInMs` (at most the hold); or `not-yet`,
+ * the host or the crawl cannot start a request for `waitMs` (longer than the hold: plan the job again); or `busy`,
+ * every lease is taken, the earliest expected to free in about `waitMs`.
+ */
+export type HostAcquireResult =
+  | { granted: true; lease: HostLease; startInMs: number }
+  | { granted: false; reason: 'not-yet' | 'busy'; waitMs: number };
 
-/** The limiter's Lua commands (`src/commands/`, copied to `dist/commands` by the build). */
-const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), ['hostAcquire', 'hostRelease', 'hostBackoff']);
+/** The schedule's Lua commands (`src/commands/`, copied to `dist/commands` by the build). */
+const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
+  'hostPlan',
+  'hostAcquire',
+  'hostRelease',
+  'hostBackoff',
+]);
 
-const DEFAULTS = { leaseMs: 60_000, busyWaitMs: 250, maxCrawlDelayMs: 60_000 };
-/** The state hash (next start, back-off) outlives the longest delay it encodes by this much. */
+const DEFAULTS = {
+  leaseMs: 60_000,
+  holdMs: 2000,
+  planHorizonMs: 6 * 3_600_000,
+  busyWaitMs: 250,
+  maxCrawlDelayMs: 60_000,
+};
+/** The state hash (latest start, back-off) outlives the longest delay it encodes by this much. */
 const STATE_TTL_MARGIN_MS = 60_000;
 /** ratelimit keys may live at most a day (keyspace's purpose bound). */
 const MAX_RATELIMIT_TTL_MS = 86_400_000;
 /** Longest `leaseMs`: the leases key outlives a lease by the state margin and must stay within the day. */
 export const MAX_HOST_LEASE_MS = MAX_RATELIMIT_TTL_MS - STATE_TTL_MARGIN_MS;
+/** A crawl's latest start is kept an hour (`host-acquire-3.lua`): no delay may be longer. */
+const MAX_CRAWL_DELAY_MS = 3_600_000;
 
-function integer(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new CrawlJobsOptionsError(`${name} must be an integer of at least ${min} (got ${String(value)})`);
+function integer(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new CrawlJobsOptionsError(`${name} must be an integer from ${min} to ${max} (got ${String(value)})`);
   }
   return value;
 }
@@ -113,17 +175,21 @@ export function limiterHost(url: string): string {
 }
 
 /**
- * Redis-backed per-host politeness, shared by every crawl process on every machine: at most `concurrency`
- * requests in flight per host, starts at least `max(delayMs, Crawl-delay)` apart, and nothing before a
- * Retry-After back-off ends. One Lua script decides atomically with Redis's clock; keys carry the `{h:<host>}`
- * tag (one cluster slot per host) and TTLs. A caller that gets no lease must not spin: the crawl processor moves
- * its job to *delayed* for the returned wait.
+ * Redis-backed per-host politeness and planning, shared by every crawl process on every machine: at most
+ * `concurrency` requests in flight per host, starts at least `max(delayMs, Crawl-delay)` apart, nothing before a
+ * Retry-After back-off ends, and a crawl's stricter `politeness` on top. Waiting costs nothing: {@link plan} gives
+ * each admitted link a start in its host's schedule, so its job is added delayed until then and picked up once;
+ * {@link acquire} grants a lease up to `holdMs` ahead (the job sleeps until its start) and refuses only what the
+ * plan could not foresee. Lua scripts decide atomically with Redis's clock; keys carry the `{h:<host>}` tag (one
+ * cluster slot per host) and TTLs.
  */
 export class HostLimiter {
   readonly #keys: CrawlJobsKeys;
   readonly #concurrency: number;
   readonly #delayMs: number;
   readonly #leaseMs: number;
+  readonly #holdMs: number;
+  readonly #planHorizonMs: number;
   readonly #busyWaitMs: number;
   readonly #maxCrawlDelayMs: number;
   readonly #commands: BoundCommands<keyof typeof COMMANDS>;
@@ -131,41 +197,105 @@ export class HostLimiter {
   constructor(store: KeyStore, options: HostLimiterOptions) {
     this.#keys = new CrawlJobsKeys(store.keySpace);
     this.#concurrency = integer('concurrency', options.concurrency, 1);
-    this.#delayMs = integer('delayMs', options.delayMs, 0);
-    this.#leaseMs = integer('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs, 1);
-    if (this.#leaseMs > MAX_HOST_LEASE_MS) {
-      throw new CrawlJobsOptionsError(`leaseMs must be at most ${MAX_HOST_LEASE_MS} (got ${this.#leaseMs})`);
-    }
+    this.#delayMs = integer('delayMs', options.delayMs, 0, MAX_CRAWL_DELAY_MS);
+    this.#leaseMs = integer('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs, 1, MAX_HOST_LEASE_MS);
+    this.#holdMs = integer('holdMs', options.holdMs ?? DEFAULTS.holdMs, 0, 60_000);
+    this.#planHorizonMs = integer(
+      'planHorizonMs',
+      options.planHorizonMs ?? DEFAULTS.planHorizonMs,
+      1000,
+      MAX_RATELIMIT_TTL_MS / 2,
+    );
     this.#busyWaitMs = integer('busyWaitMs', options.busyWaitMs ?? DEFAULTS.busyWaitMs, 1);
-    this.#maxCrawlDelayMs = integer('maxCrawlDelayMs', options.maxCrawlDelayMs ?? DEFAULTS.maxCrawlDelayMs, 0);
+    this.#maxCrawlDelayMs = integer(
+      'maxCrawlDelayMs',
+      options.maxCrawlDelayMs ?? DEFAULTS.maxCrawlDelayMs,
+      0,
+      MAX_CRAWL_DELAY_MS,
+    );
     this.#commands = store.bindCommands(COMMANDS);
   }
 
-  /**
-   * Asks for a slot to fetch from `host` (see {@link limiterHost}). `crawlDelayMs` is the robots.txt Crawl-delay
-   * of the host, if any (it raises the configured delay, capped by `maxCrawlDelayMs`).
-   */
-  async acquire(host: string, options: { crawlDelayMs?: number | undefined } = {}): Promise<HostAcquireResult> {
-    const crawlDelay = Math.min(Math.max(0, Math.round(options.crawlDelayMs ?? 0)), this.#maxCrawlDelayMs);
-    const delay = Math.max(this.#delayMs, crawlDelay);
-    const id = randomUUID();
-    const reply = await this.#commands.hostAcquire({
-      keys: [
-        { key: this.#keys.hostLeases(host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS },
-        { key: this.#keys.hostState(host), ttl: delay + STATE_TTL_MARGIN_MS },
-      ],
-      args: [id, this.#concurrency, delay, this.#leaseMs, this.#busyWaitMs],
-    });
-    const waitMs = Number(reply);
-    if (waitMs === 0) return { granted: true, lease: { host, id } };
-    return { granted: false, waitMs: Math.max(1, waitMs) };
+  /** The deployment's requests in flight per host. */
+  get concurrency(): number {
+    return this.#concurrency;
   }
 
-  /** Gives a lease back (idempotent; an expired lease is simply gone). */
-  async release(lease: HostLease): Promise<void> {
+  /** The longest wait for which a lease is granted ahead (see {@link HostLimiterOptions.holdMs}). */
+  get holdMs(): number {
+    return this.#holdMs;
+  }
+
+  /** The deployment's least time between request starts per host, in ms. */
+  get delayMs(): number {
+    return this.#delayMs;
+  }
+
+  /**
+   * Plans `count` request starts of a crawl on `host` (see {@link limiterHost}); returns each as ms from now, in
+   * order, for the delays of the jobs about to be added. The host's learned Crawl-delay and fetch time and the
+   * other crawls planning on it shape the spacing (`commands/includes/plan-slots.lua`).
+   */
+  async plan(host: string, crawl: CrawlPoliteness, count: number): Promise<number[]> {
+    if (count <= 0) return [];
+    const own = this.#own(crawl);
+    const reply = (await this.#commands.hostPlan({
+      keys: [
+        { key: this.#keys.hostState(host), ttl: this.#delayMs + STATE_TTL_MARGIN_MS },
+        { key: this.#keys.hostCrawls(host), ttl: this.#planHorizonMs * 2 },
+      ],
+      args: [crawl.crawlId, count, this.#delayMs, own.delayMs, this.#concurrency, own.concurrency, this.#planHorizonMs],
+    })) as (number | string)[];
+    return reply.map(Number);
+  }
+
+  /**
+   * Asks for a slot to fetch from `host` for a crawl. `robotsDelayMs` is the host's robots.txt Crawl-delay, if any
+   * (it raises the deployment's delay, capped by `maxCrawlDelayMs`).
+   */
+  async acquire(
+    host: string,
+    crawl: CrawlPoliteness,
+    options: { robotsDelayMs?: number | undefined } = {},
+  ): Promise<HostAcquireResult> {
+    const robotsDelay = Math.min(Math.max(0, Math.round(options.robotsDelayMs ?? 0)), this.#maxCrawlDelayMs);
+    const delay = Math.max(this.#delayMs, robotsDelay);
+    const own = this.#own(crawl);
+    const leaseId = randomUUID();
+    const reply = (await this.#commands.hostAcquire({
+      keys: [
+        { key: this.#keys.hostLeases(host), ttl: this.#leaseMs + this.#holdMs + STATE_TTL_MARGIN_MS },
+        { key: this.#keys.hostState(host), ttl: delay + STATE_TTL_MARGIN_MS },
+        { key: this.#keys.hostCrawlStarts(host), ttl: MAX_CRAWL_DELAY_MS + STATE_TTL_MARGIN_MS },
+      ],
+      args: [
+        leaseId,
+        crawl.crawlId,
+        this.#concurrency,
+        own.concurrency,
+        delay,
+        own.delayMs,
+        this.#leaseMs,
+        this.#holdMs,
+        this.#busyWaitMs,
+      ],
+    })) as [number | string, number | string];
+    const [kind, ms] = [Number(reply[0]), Math.max(0, Number(reply[1]))];
+    if (kind === 0) return { granted: true, lease: { host, id: `${crawl.crawlId}|${leaseId}` }, startInMs: ms };
+    return { granted: false, reason: kind === 1 ? 'not-yet' : 'busy', waitMs: Math.max(1, ms) };
+  }
+
+  /**
+   * Gives a lease back (idempotent; an expired lease is simply gone). `fetchMs`, the request's duration, feeds the
+   * host's average fetch time that paces planning when concurrency, not delay, is the limit.
+   */
+  async release(lease: HostLease, fetchMs?: number): Promise<void> {
     await this.#commands.hostRelease({
-      keys: [{ key: this.#keys.hostLeases(lease.host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS }],
-      args: [lease.id],
+      keys: [
+        { key: this.#keys.hostLeases(lease.host), ttl: this.#leaseMs + this.#holdMs + STATE_TTL_MARGIN_MS },
+        { key: this.#keys.hostState(lease.host), ttl: this.#delayMs + STATE_TTL_MARGIN_MS },
+      ],
+      args: [lease.id, fetchMs === undefined ? -1 : Math.max(0, Math.round(fetchMs))],
     });
   }
 
@@ -176,6 +306,13 @@ export class HostLimiter {
       keys: [{ key: this.#keys.hostState(host), ttl: backOffMs + STATE_TTL_MARGIN_MS }],
       args: [backOffMs],
     });
+  }
+
+  /** The crawl's own limits, never looser than the deployment's (0 delay and full concurrency: none of its own). */
+  #own(crawl: CrawlPoliteness): { delayMs: number; concurrency: number } {
+    const delayMs = Math.min(Math.max(0, Math.round(crawl.delayMs ?? 0)), MAX_CRAWL_DELAY_MS);
+    const concurrency = Math.min(Math.max(1, Math.floor(crawl.concurrency ?? this.#concurrency)), this.#concurrency);
+    return { delayMs, concurrency };
   }
 }
 

@@ -105,28 +105,66 @@ export class KumoQueues {
 
   /**
    * Adds jobs as dynamic children of the crawl's root (call it from a job of that crawl while it is active, so
-   * the root is still waiting for children). Job ids are deterministic, so adding a URL twice makes one job, and
-   * transient cluster errors (failover) are retried for `REDIS_RETRY_BUDGET_MS`.
+   * the root is still waiting for children), each after `delaysMs[i]` when given (its planned start). Job ids are
+   * deterministic, so adding a URL twice makes one job, and transient cluster errors (failover) are retried for
+   * `REDIS_RETRY_BUDGET_MS`.
    */
   async addChildren<K extends keyof ChildJobData>(
     kind: K,
     crawlId: string,
     jobs: readonly ChildJobData[K][],
+    options: { delaysMs?: readonly number[] } = {},
   ): Promise<Job[]> {
     if (jobs.length === 0) return [];
     const parent = this.rootParent(crawlId);
     const base: JobsOptions = kind === 'crawl' ? crawlJobOptions(this.config) : analyzeJobOptions(this.config);
     const idOf = kind === 'crawl' ? crawlJobId : analyzeJobId;
     const queue = (kind === 'crawl' ? this.crawl : this.analyze) as unknown as Queue;
-    const bulk = jobs.map((data) => ({
-      name: kind,
-      data,
-      opts: { ...base, jobId: idOf(crawlId, data.url), parent },
-    }));
+    const bulk = jobs.map((data, index) => {
+      const delay = options.delaysMs?.[index] ?? 0;
+      return {
+        name: kind,
+        data,
+        opts: { ...base, jobId: idOf(crawlId, data.url), parent, ...(delay > 0 ? { delay } : {}) },
+      };
+    });
     return retryTransient(() => queue.addBulk(bulk), {
       operation: `addChildren(${kind})`,
       budgetMs: this.config.REDIS_RETRY_BUDGET_MS,
     });
+  }
+
+  /**
+   * Moves a crawl's *delayed* crawl jobs (planned for later by their host's schedule) to waiting, so a cancelled
+   * crawl's jobs run now (recording their pages cancelled) and the crawl settles at once instead of at its last
+   * planned start. Reads the root's unprocessed children page by page; returns how many jobs were promoted.
+   */
+  async promoteCrawlJobs(crawlId: string): Promise<number> {
+    const root = await this.aggregate.getJob(aggregateJobId(crawlId));
+    if (!root) return 0;
+    const crawlKeyPrefix = `${this.prefix}:${QUEUE_NAMES.crawl}:`;
+    let promoted = 0;
+    let cursor = 0;
+    do {
+      const page = await root.getDependencies({ unprocessed: { cursor, count: PROMOTE_BATCH } });
+      cursor = page.nextUnprocessedCursor ?? 0;
+      const ids = (page.unprocessed ?? [])
+        .filter((key) => key.startsWith(crawlKeyPrefix))
+        .map((key) => key.slice(crawlKeyPrefix.length));
+      const results = await Promise.all(
+        ids.map(async (id) => {
+          const job = await this.crawl.getJob(id);
+          if (!job || !(await job.isDelayed())) return false;
+          // It may have become due (or been promoted by another caller) in between: nothing to do then.
+          return job.promote().then(
+            () => true,
+            () => false,
+          );
+        }),
+      );
+      promoted += results.filter(Boolean).length;
+    } while (cursor !== 0);
+    return promoted;
   }
 
   /**
@@ -177,6 +215,9 @@ export class KumoQueues {
     await Promise.all([this.crawl.close(), this.analyze.close(), this.aggregate.close(), this.flowProducer.close()]);
   }
 }
+
+/** Children of a crawl's root read (and promoted concurrently) per round trip by `promoteCrawlJobs`. */
+const PROMOTE_BATCH = 200;
 
 // --- job ids
 

@@ -131,7 +131,9 @@ export function crawlRoutes(ctx: RouteContext): Router {
   router.delete('/v1/crawls/:id', async (req, res) => {
     const { crawl } = await loadOwnedCrawl(ctx.crawls, req.params.id, req.owner);
     const status = (await ctx.crawls.lifecycle.requestCancel(crawl.id)) ?? crawl.status;
-    ctx.logger.info({ crawlId: crawl.id, status }, 'crawl cancel requested');
+    // Jobs planned for later (polite hosts) run now and record their pages cancelled: the crawl settles at once.
+    const promoted = status === 'queued' || status === 'running' ? await ctx.queues.promoteCrawlJobs(crawl.id) : 0;
+    ctx.logger.info({ crawlId: crawl.id, status, promoted }, 'crawl cancel requested');
     res.status(202).json({ id: crawl.id, status });
   });
 

@@ -1,0 +1,36 @@
+--[[
+  planSlots(stateKey, crawlsKey, crawlId, count, hostDelay, crawlDelay, hostConcurrency, crawlConcurrency, horizon, now)
+  Reserves `count` request starts of one crawl on one host and returns them as offsets from `now` (ms), so the
+  crawl's jobs are added delayed until their host can take them instead of being picked up and refused.
+
+  Starts of one crawl are `spacing` apart from the crawl's own tail: the host's pace (the larger of its delay and
+  the observed fetch time over its concurrency) times the number of crawls planning on the host (each gets its
+  share, none waits for another to finish), and never faster than the crawl's own politeness. Nothing is planned
+  before the host's back-off ends or its delay since the last start has passed. A start beyond `horizon` is not
+  reserved: that job comes back at the horizon and plans again.
+]]
+local function planSlots(stateKey, crawlsKey, crawlId, count, hostDelay, crawlDelay, hostConcurrency,
+                         crawlConcurrency, horizon, now)
+  -- Crawls whose tail has passed have nothing planned: they no longer share the host.
+  redis.call('ZREMRANGEBYSCORE', crawlsKey, '-inf', now)
+  local state = redis.call('HMGET', stateKey, 'last', 'backoff', 'delay', 'fetchMs')
+  hostDelay = math.max(hostDelay, tonumber(state[3]) or 0)
+  local fetchMs = tonumber(state[4]) or 0
+  local tail = tonumber(redis.call('ZSCORE', crawlsKey, crawlId)) or 0
+  local sharing = redis.call('ZCARD', crawlsKey)
+  if tail == 0 then sharing = sharing + 1 end
+  local spacing = math.max(math.max(hostDelay, fetchMs / hostConcurrency) * sharing, crawlDelay,
+    fetchMs / crawlConcurrency)
+  local start = math.max(now, tail, tonumber(state[2]) or 0, (tonumber(state[1]) or 0) + hostDelay)
+  local offsets = {}
+  for i = 1, count do
+    if start - now > horizon then
+      offsets[i] = horizon
+    else
+      offsets[i] = math.floor(start - now)
+      start = start + spacing
+    end
+  end
+  if start > now then redis.call('ZADD', crawlsKey, start, crawlId) end
+  return offsets
+end
