@@ -2,8 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { KeySpace } from '@kumo/keyspace';
+import { createRedisClient, KeySpace, type RedisClient } from '@kumo/keyspace';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startAcceptedCrawl } from '../helpers/api-harness.js';
 import { startSystem, type RunningSystem } from '../helpers/api-processes.js';
@@ -98,7 +97,7 @@ function expectSpaced(hits: readonly Hit[], minMs: number): void {
 }
 
 let system: RunningSystem;
-let admin: Redis;
+let admin: RedisClient;
 let crawlQueue: Queue;
 const sites: TestSite[] = [];
 
@@ -151,7 +150,7 @@ beforeAll(async () => {
       QUEUE_KEEP_COMPLETED_COUNT: '100000',
     },
   });
-  admin = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  admin = createRedisClient(redisUrl);
   crawlQueue = new Queue('crawl', { connection: admin, prefix: new KeySpace({ prefix }).queuePrefix() });
 }, 120_000);
 
