@@ -107,7 +107,7 @@ describe('the key package on a Redis Cluster', () => {
     await expect(client.client.eval('return 1', 2, ...keys)).rejects.toThrow(/CROSSSLOT|same slot/i);
   });
 
-  it('limits hosts whose {h:…} tags sit on different masters', async () => {
+  it('plans and limits hosts whose {h:…} tags sit on different masters', async () => {
     const limiter = new HostLimiter(client.store, { concurrency: 1, delayMs: 0 });
     const hosts = new Map<number, string>();
     for (let i = 0; hosts.size < 3 && i < 100; i++) {
@@ -117,6 +117,8 @@ describe('the key package on a Redis Cluster', () => {
     }
     expect(hosts.size).toBe(3);
     for (const host of hosts.values()) {
+      // The host's schedule (planning, then leases) runs in the host's slot, whichever master holds it.
+      expect(await limiter.plan(host, { crawlId: 'c1' }, 2)).toHaveLength(2);
       const first = await limiter.acquire(host, { crawlId: 'c1' });
       expect(first.granted).toBe(true);
       expect((await limiter.acquire(host, { crawlId: 'c1' })).granted).toBe(false);

@@ -148,6 +148,22 @@ describe('HostLimiter', () => {
     expect(waitMs).toBeLessThanOrEqual(400);
   });
 
+  it('does not count leases granted ahead against concurrency when they will not overlap', async () => {
+    const [a] = twoStores();
+    const limiter = new HostLimiter(a, { concurrency: 1, delayMs: 300, holdMs: 2000 });
+    const first = await limiter.acquire('ahead.test', crawl);
+    if (!first.granted) throw new Error('expected a lease');
+    await limiter.release(first.lease, 50);
+    // 50 ms fetches 300 ms apart: one request in flight at a time, although three leases are out.
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await limiter.acquire('ahead.test', crawl);
+      if (!answer.granted) throw new Error(`lease ${i} refused: ${answer.reason}`);
+      starts.push(answer.startInMs);
+    }
+    expect(starts[2]! - starts[0]!).toBeGreaterThan(500);
+  });
+
   it("plans a crawl's starts on a host `delay` apart, after the host's latest start", async () => {
     const [a] = twoStores();
     const limiter = new HostLimiter(a, { concurrency: 4, delayMs: 250 });

@@ -23,8 +23,8 @@
            earliest lease expiry)
 
   Returns: { 0, ms until the lease's start } when granted; { 1, ms until a start is possible } when the host or
-  crawl is not ready for longer than the hold (the caller plans the job again); { 2, ms } when every lease is taken
-  (an estimate of when the earliest frees).
+  crawl is not ready for longer than the hold (the caller plans the job again); { 2, ms } when the requests in
+  flight at the start would exceed a concurrency (an estimate of when the earliest frees).
 ]]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -43,22 +43,25 @@ local fetchMs = tonumber(state[3]) or 0
 local crawlLast = tonumber(redis.call('ZSCORE', KEYS[3], crawlId)) or 0
 local startAt = math.max(now, (tonumber(state[1]) or 0) + hostDelay, tonumber(state[2]) or 0, crawlLast + crawlDelay)
 
-local held = redis.call('ZCARD', KEYS[1])
-local crawlHeld = 0
-if crawlConcurrency < hostConcurrency then
-  local prefix = crawlId .. '|'
-  for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-    if string.sub(member, 1, #prefix) == prefix then crawlHeld = crawlHeld + 1 end
+-- Leases that will be in flight at `startAt`: those started already (until released), and those granted ahead that
+-- start by then and, at the observed fetch time, will not have finished. Leases granted ahead on a host paced by its
+-- delay do not overlap, so they never make it look busy.
+local held, crawlHeld, earliestEnd = 0, 0, nil
+local prefix = crawlId .. '|'
+local leases = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+for i = 1, #leases, 2 do
+  local leaseStart = tonumber(leases[i + 1]) - leaseMs
+  if leaseStart <= now or (leaseStart <= startAt and leaseStart + fetchMs > startAt) then
+    held = held + 1
+    if string.sub(leases[i], 1, #prefix) == prefix then crawlHeld = crawlHeld + 1 end
+    local leaseEnd = math.min(leaseStart + fetchMs, tonumber(leases[i + 1]))
+    if fetchMs == 0 then leaseEnd = math.min(now + tonumber(ARGV[12]), tonumber(leases[i + 1])) end
+    if earliestEnd == nil or leaseEnd < earliestEnd then earliestEnd = leaseEnd end
   end
 end
 if held >= hostConcurrency or crawlHeld >= crawlConcurrency then
-  -- The earliest lease frees at its expiry at the latest; it started at its expiry minus the lease duration and
-  -- takes about the observed fetch time.
-  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  local expiry = tonumber(first[2])
-  local freeAt = now + tonumber(ARGV[12])
-  if fetchMs > 0 then freeAt = math.max(expiry - leaseMs + fetchMs, startAt) end
-  return { 2, math.max(1, math.floor(math.min(freeAt, expiry) - now)) }
+  -- Estimated from the observed fetch time (a lease frees at its expiry at the latest).
+  return { 2, math.max(1, math.floor(math.max(earliestEnd, startAt) - now)) }
 end
 if startAt - now > tonumber(ARGV[11]) then return { 1, math.floor(startAt - now) } end
 
