@@ -309,6 +309,8 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     // and the script moves only a queued crawl, so the other processes' first jobs change nothing.
     if (found.queued && !found.cancelled) await deps.state.lifecycle.markRunning(crawlId, new Date(now()));
     if (found.cancelled) {
+      // Its planned starts no longer count against the host's other crawls.
+      await deps.limiter.leave(limiterHost(url), crawlId);
       await deps.state.results.appendPage(crawlId, cancelledPage(data));
       timer.finish('cancelled');
       return { status: 'skipped', links: 0 };

@@ -191,6 +191,10 @@ describe('HostLimiter', () => {
     const more = await one.plan('shared.test', { crawlId: 'a' }, 2);
     expect(more[0]).toBeGreaterThan(4800);
     expect(more[1]! - more[0]!).toBeGreaterThanOrEqual(199);
+    // Once the first crawl is cancelled and leaves the host, the second has its whole pace again.
+    await one.leave('shared.test', 'a');
+    const alone = await two.plan('shared.test', { crawlId: 'b' }, 2);
+    expect(alone[1]! - alone[0]!).toBeLessThan(150);
   });
 
   it("keeps a crawl's stricter politeness on its own starts only", async () => {

@@ -141,6 +141,7 @@ const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
   'hostAcquire',
   'hostRelease',
   'hostBackoff',
+  'hostLeave',
 ]);
 
 const DEFAULTS = {
@@ -296,6 +297,14 @@ export class HostLimiter {
         { key: this.#keys.hostState(lease.host), ttl: this.#delayMs + STATE_TTL_MARGIN_MS },
       ],
       args: [lease.id, fetchMs === undefined ? -1 : Math.max(0, Math.round(fetchMs))],
+    });
+  }
+
+  /** Takes a cancelled crawl out of `host`'s schedule, so the crawls still planning there get the host's whole pace. */
+  async leave(host: string, crawlId: string): Promise<void> {
+    await this.#commands.hostLeave({
+      keys: [{ key: this.#keys.hostCrawls(host), ttl: this.#planHorizonMs * 2 }],
+      args: [crawlId],
     });
   }
 
