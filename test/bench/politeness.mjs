@@ -15,7 +15,7 @@ import { commandCalls, commandsPer, info, openRedis } from './lib/redis.mjs';
 import { nowMs } from './lib/sse-client.mjs';
 import { round } from './lib/stats.mjs';
 import { startKumo, startRedis } from './lib/system.mjs';
-import { startTimedSite } from './lib/timed-site.mjs';
+import { requestGaps, startTimedSite } from './lib/timed-site.mjs';
 
 export const name = 'politeness';
 export const description =
@@ -31,6 +31,8 @@ const DELAY_MS = 250;
 const SLOW_DELAY_MS = 1000;
 /** Seconds between the two crawls of the fairness run. */
 const SECOND_CRAWL_AFTER_MS = 3000;
+/** How long the idle system is measured. */
+const IDLE_MS = 8000;
 /** Pages of the crawl after each crawl-worker restart that warms its processes (JIT, connections) unmeasured. */
 const WARM_PAGES = 10;
 
@@ -221,6 +223,32 @@ export async function run(ctx) {
     });
   }
 
+  // What the system costs doing nothing, for reading the figures above: a 250 ms crawl runs several times longer than
+  // the no-delay one, and that time's idle work (timers, BullMQ's polling, Redis's own cron) is in its figures too.
+  const idle = await idleCost({ groups: { ...kumo.processGroups(), redis: [redis.pid] }, client, ms: IDLE_MS });
+  /** A figure per fetched page without what the idle system would have cost over the crawl's duration. */
+  const net = (runs, field, perSecond) => runs.map((r) => (r[field] - (perSecond * r.ms) / 1000) / r.fetched);
+  ctx.metric({
+    id: 'cpu-per-page-net',
+    label: `CPU ms per fetched page above the idle system, ${DELAY_MS} ms delay vs none`,
+    unit: 'CPU ms',
+    kumo: net(polite, 'cpuSeconds', idle.cpuSecondsPerSecond).map((v) => v * 1000),
+    baseline: net(fast, 'cpuSeconds', idle.cpuSecondsPerSecond).map((v) => v * 1000),
+    baselineLabel: 'same crawl, no delay',
+    note:
+      `the idle system (every kumo process and redis-server, ${IDLE_MS / 1000} s after the crawls) used ` +
+      `${round(idle.cpuSecondsPerSecond * 1000)} CPU ms/s and ${round(idle.commandsPerSecond)} Redis commands/s; ` +
+      "over a crawl's duration that is subtracted here, and counted in the figures above",
+  });
+  ctx.metric({
+    id: 'redis-commands-per-page-net',
+    label: `Redis commands per fetched page above the idle system, ${DELAY_MS} ms delay vs none`,
+    unit: 'commands',
+    kumo: net(polite, 'redisCommands', idle.commandsPerSecond),
+    baseline: net(fast, 'redisCommands', idle.commandsPerSecond),
+    baselineLabel: 'same crawl, no delay',
+  });
+
   // 2. Fairness: two crawls of the host, the second submitted a few seconds after the first (crawl processes still
   // at the 250 ms delay).
   const fairness = await fairCrawls(ctx, { crawlOnce, newRequests, jobStarts, useDelay, maxPages: sizes.fair });
@@ -318,6 +346,12 @@ export async function run(ctx) {
   ctx.data.defaultPoliteness = { delayMs: defaults.CRAWL_HOST_DELAY_MS, ...brief(defaultRun) };
   ctx.data.slowDelay = { delayMs: SLOW_DELAY_MS, ...brief(slowRun) };
   ctx.data.fairness = fairness.data;
+  ctx.data.idle = {
+    ms: IDLE_MS,
+    cpuMsPerSecond: round(idle.cpuSecondsPerSecond * 1000),
+    commandsPerSecond: round(idle.commandsPerSecond),
+    cpuMsPerSecondByGroup: idle.byGroup,
+  };
 
   ctx.chart(
     'per-page',
@@ -436,34 +470,23 @@ async function fairCrawls(ctx, { crawlOnce, newRequests, jobStarts, useDelay, ma
   };
 }
 
-/**
- * The gaps between consecutive request starts the host saw. A request arrived between the server's last heartbeat
- * (`tick`) and the moment it was read (`t`), so a gap is at most `t` minus the previous request's `tick`: `minMs` is
- * the smallest such bound (a gap below the delay for certain when it is below the delay), `rawMinMs` the smallest
- * gap on the server's reading clock (smaller when the server itself was stalled). `early` counts the bounds below
- * `delayMs`, with the first few pairs as examples.
- */
-function requestGaps(requests, delayMs) {
-  const sorted = [...requests].sort((x, y) => x.t - y.t);
-  let minMs = Number.NaN;
-  let rawMinMs = Number.NaN;
-  const early = [];
-  for (let i = 1; i < sorted.length; i++) {
-    const [previous, current] = [sorted[i - 1], sorted[i]];
-    const bound = current.t - Math.min(previous.tick, previous.t);
-    const raw = current.t - previous.t;
-    if (!(bound >= minMs)) minMs = bound;
-    if (!(raw >= rawMinMs)) rawMinMs = raw;
-    if (bound < delayMs) {
-      early.push({
-        gapMs: round(raw),
-        atMostMs: round(bound),
-        serverLagMs: [round(previous.t - previous.tick), round(current.t - current.tick)],
-        paths: [previous.path, current.path],
-      });
-    }
-  }
-  return { minMs, rawMinMs, early: early.length, examples: early.slice(0, 5) };
+/** CPU seconds (all `groups`) and Redis commands per second of a system left alone for `ms`. */
+async function idleCost({ groups, client, ms }) {
+  await sleep(2000); // the last crawl's stragglers (its root job, the API's stream readers) settle first
+  const commands = async () => Number((await info(client, 'stats')).total_commands_processed);
+  const cpuBefore = cpuSnapshot(groups);
+  const before = await commands();
+  const t0 = performance.now();
+  await sleep(ms);
+  const after = await commands();
+  const cpu = cpuSpent(cpuBefore, cpuSnapshot(groups));
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    cpuSecondsPerSecond: Object.values(cpu).reduce((a, b) => a + b, 0) / seconds,
+    // The first INFO is counted once it has answered.
+    commandsPerSecond: (after - before - 1) / seconds,
+    byGroup: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((v / seconds) * 1000)])),
+  };
 }
 
 const sum = (values) => values.reduce((a, b) => a + b, 0);

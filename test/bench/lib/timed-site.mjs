@@ -11,6 +11,7 @@
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { generateSite } from '@kumo/sample-site';
+import { round } from './stats.mjs';
 
 const LOG_PATH = '/.bench/requests';
 
@@ -33,6 +34,36 @@ export async function startTimedSite(ctx, options) {
       return res.json();
     },
   };
+}
+
+/**
+ * The gaps between consecutive request starts the host saw. A request arrived between the server's last heartbeat
+ * (`tick`) and the moment it was read (`t`), so a gap is at most `t` minus the previous request's `tick`: `minMs` is
+ * the smallest such bound (a gap below the delay for certain when it is below the delay), `rawMinMs` the smallest
+ * gap on the server's reading clock (smaller when the server itself was stalled). `early` counts the bounds below
+ * `delayMs`, with the first few pairs as examples.
+ */
+export function requestGaps(requests, delayMs) {
+  const sorted = [...requests].sort((x, y) => x.t - y.t);
+  let minMs = Number.NaN;
+  let rawMinMs = Number.NaN;
+  const early = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const [previous, current] = [sorted[i - 1], sorted[i]];
+    const bound = current.t - Math.min(previous.tick, previous.t);
+    const raw = current.t - previous.t;
+    if (!(bound >= minMs)) minMs = bound;
+    if (!(raw >= rawMinMs)) rawMinMs = raw;
+    if (bound < delayMs) {
+      early.push({
+        gapMs: round(raw),
+        atMostMs: round(bound),
+        serverLagMs: [round(previous.t - previous.tick), round(current.t - current.tick)],
+        paths: [previous.path, current.path],
+      });
+    }
+  }
+  return { minMs, rawMinMs, early: early.length, examples: early.slice(0, 5) };
 }
 
 /** Serves the site until SIGTERM. */
