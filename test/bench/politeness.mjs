@@ -12,6 +12,7 @@ import { barsChart, cpuChart, roundsChart, summaryRows, timeChart } from './lib/
 import { interleave } from './lib/interleave.mjs';
 import { cpuSnapshot, cpuSpent } from './lib/procfs.mjs';
 import { commandCalls, commandsPer, info, openRedis } from './lib/redis.mjs';
+import { idleCost } from './lib/idle-cost.mjs';
 import { nowMs } from './lib/sse-client.mjs';
 import { round } from './lib/stats.mjs';
 import { startKumo, startRedis } from './lib/system.mjs';
@@ -91,16 +92,27 @@ export async function run(ctx) {
     return entries;
   };
 
-  /** Start count (`ats`) of every crawl job of a crawl, from the finished jobs' hashes. */
+  /** Crawl jobs already attributed to a crawl: each finished job is read once. */
+  const seenJobs = new Set();
+  /**
+   * Start count (`ats`) of every crawl job of a crawl, from the finished jobs' hashes; a job belongs to the crawl
+   * its data names (not its id, whose format a scheduler may change).
+   */
   const jobStarts = async (crawlId) => {
     const ids = [
       ...(await client.zrange(queues.crawl.keys.completed, 0, -1)),
       ...(await client.zrange(queues.crawl.keys.failed, 0, -1)),
-    ].filter((id) => id.startsWith(`${crawlId}-`));
+    ].filter((id) => !seenJobs.has(id));
     const pipeline = client.pipeline();
-    for (const id of ids) pipeline.hget(queues.crawl.toKey(id), 'ats');
+    for (const id of ids) pipeline.hmget(queues.crawl.toKey(id), 'ats', 'data');
     const replies = ids.length > 0 ? await pipeline.exec() : [];
-    return replies.map(([error, value]) => (error ? Number.NaN : Number(value ?? 0)));
+    const starts = [];
+    replies.forEach(([error, fields], index) => {
+      if (error || !fields?.[1] || JSON.parse(fields[1]).crawlId !== crawlId) return;
+      seenJobs.add(ids[index]);
+      starts.push(Number(fields[0] ?? 0));
+    });
+    return starts;
   };
 
   /** One crawl through the API, unmeasured. */
@@ -123,6 +135,11 @@ export async function run(ctx) {
     if (fetched === 0) throw new Error(`no page fetched: ${crawl.endReason}`);
     if (crawl.doneMs === null) ctx.note(`a crawl did not reach done (${crawl.endReason})`);
     const starts = await jobStarts(crawl.id);
+    if (starts.length < crawl.pages.total)
+      ctx.blocked(
+        `found ${starts.length} finished crawl jobs for the ${crawl.pages.total} pages of crawl ${crawl.id}: ` +
+          'jobs removed before the bench read them? (its start counts are then too low)',
+      );
     const requests = await newRequests();
     const cpuSeconds = Object.values(cpu).reduce((a, b) => a + b, 0);
     const redisCommands = commandsAfter - commandsBefore - 1;
@@ -467,25 +484,6 @@ async function fairCrawls(ctx, { crawlOnce, newRequests, jobStarts, useDelay, ma
       earlyRequests: gaps.early,
       earlyExamples: gaps.examples,
     },
-  };
-}
-
-/** CPU seconds (all `groups`) and Redis commands per second of a system left alone for `ms`. */
-async function idleCost({ groups, client, ms }) {
-  await sleep(2000); // the last crawl's stragglers (its root job, the API's stream readers) settle first
-  const commands = async () => Number((await info(client, 'stats')).total_commands_processed);
-  const cpuBefore = cpuSnapshot(groups);
-  const before = await commands();
-  const t0 = performance.now();
-  await sleep(ms);
-  const after = await commands();
-  const cpu = cpuSpent(cpuBefore, cpuSnapshot(groups));
-  const seconds = (performance.now() - t0) / 1000;
-  return {
-    cpuSecondsPerSecond: Object.values(cpu).reduce((a, b) => a + b, 0) / seconds,
-    // The first INFO is counted once it has answered.
-    commandsPerSecond: (after - before - 1) / seconds,
-    byGroup: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((v / seconds) * 1000)])),
   };
 }
 
