@@ -13,6 +13,11 @@ export const crawlCountsSchema = z.object({
   failed: z.int(),
   skipped: z.int(),
   analyzed: z.int(),
+  /**
+   * Distinct links not admitted because `maxPages` was reached (seeds included); links found after a cancel are not
+   * counted. Always sent by this version; absent only from older servers (read it as 0).
+   */
+  dropped: z.int().optional(),
 });
 export type CrawlCounts = z.infer<typeof crawlCountsSchema>;
 
@@ -24,6 +29,8 @@ export const crawlSchema = z.object({
   startedAt: z.iso.datetime().optional(),
   finishedAt: z.iso.datetime().optional(),
   counts: crawlCountsSchema,
+  /** True when `maxPages` stopped links from being admitted (`counts.dropped` > 0). Absent only from older servers. */
+  truncated: z.boolean().optional(),
 });
 export type Crawl = z.infer<typeof crawlSchema>;
 
@@ -44,8 +51,12 @@ export type PagesPage = z.infer<typeof pagesPageSchema>;
 export const analysisEventSchema = z.object({ url: z.string(), analysis: analysisSchema });
 export type AnalysisEvent = z.infer<typeof analysisEventSchema>;
 
-/** Data of the `done` server-sent event. */
-export const doneEventSchema = z.object({ status: crawlStatusSchema, counts: crawlCountsSchema });
+/** Data of the `done` server-sent event: the final status and counts, and whether `maxPages` cut the crawl short. */
+export const doneEventSchema = z.object({
+  status: crawlStatusSchema,
+  counts: crawlCountsSchema,
+  truncated: z.boolean().optional(),
+});
 export type DoneEvent = z.infer<typeof doneEventSchema>;
 
 /** The kinds of event a crawl's result stream holds, in the order of the contract. */

@@ -42,6 +42,13 @@ const PER_CRAWL_KEYS = {
     readBy: 'api',
   },
   seen: { purpose: 'tmp', segment: 'seen', holds: 'set of normalised URLs', writtenBy: 'api, crawl', readBy: 'crawl' },
+  dropped: {
+    purpose: 'tmp',
+    segment: 'dropped',
+    holds: 'set of normalised URLs the page budget turned away (counted once in the record)',
+    writtenBy: 'api, crawl',
+    readBy: 'api, crawl',
+  },
   texts: {
     purpose: 'tmp',
     segment: 'texts',

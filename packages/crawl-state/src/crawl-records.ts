@@ -40,8 +40,11 @@ export function decodeCrawlIdSegment(segment: string): string | undefined {
   }
 }
 
-/** The counter fields of the record hash, in `CrawlCounts` order. */
-const COUNT_FIELDS = ['discovered', 'fetched', 'failed', 'skipped', 'analyzed'] as const;
+/**
+ * The counter fields of the record hash, in `CrawlCounts` order. `dropped` (links `maxPages` turned away) is moved
+ * only by `admit-urls-3.lua`; records written before it existed lack it and read as 0.
+ */
+const COUNT_FIELDS = ['discovered', 'fetched', 'failed', 'skipped', 'analyzed', 'dropped'] as const;
 
 /** A crawl as stored: the public `Crawl`, its owner and the cancel flag. */
 export interface CrawlState {
@@ -54,9 +57,24 @@ export interface CrawlState {
 }
 
 /** Counters from HMGET replies (missing fields count 0). */
-function toCounts(values: readonly (string | null | undefined)[]): CrawlCounts {
-  const [discovered, fetched, failed, skipped, analyzed] = COUNT_FIELDS.map((_, index) => Number(values[index] ?? 0));
-  return { discovered: discovered!, fetched: fetched!, failed: failed!, skipped: skipped!, analyzed: analyzed! };
+function toCounts(values: readonly (string | null | undefined)[]): Required<CrawlCounts> {
+  const [discovered, fetched, failed, skipped, analyzed, dropped] = COUNT_FIELDS.map((_, index) =>
+    Number(values[index] ?? 0),
+  );
+  return {
+    discovered: discovered!,
+    fetched: fetched!,
+    failed: failed!,
+    skipped: skipped!,
+    analyzed: analyzed!,
+    dropped: dropped!,
+  };
+}
+
+/** `truncated` is derived from `counts.dropped`, not stored: one source, no two values to keep in step. */
+function withCounts(values: readonly (string | null | undefined)[]): Pick<Crawl, 'counts' | 'truncated'> {
+  const counts = toCounts(values);
+  return { counts, truncated: counts.dropped > 0 };
 }
 
 /** The record hash → `CrawlState`; null for an empty hash (missing or expired crawl). */
@@ -69,7 +87,7 @@ function fromRecord(id: string, hash: Readonly<Record<string, string>>): CrawlSt
     createdAt: hash.createdAt ?? '',
     ...(hash.startedAt ? { startedAt: hash.startedAt } : {}),
     ...(hash.finishedAt ? { finishedAt: hash.finishedAt } : {}),
-    counts: toCounts(COUNT_FIELDS.map((field) => hash[field])),
+    ...withCounts(COUNT_FIELDS.map((field) => hash[field])),
   };
   return {
     crawl,
@@ -108,7 +126,7 @@ export class CrawlRecords {
     });
     if (Number(created) !== 1) throw new CrawlExistsError(input.id);
     return {
-      crawl: { id: input.id, status: 'queued', request: input.request, createdAt, counts: toCounts([]) },
+      crawl: { id: input.id, status: 'queued', request: input.request, createdAt, ...withCounts([]) },
       owner: input.owner,
       cancelRequested: false,
     };

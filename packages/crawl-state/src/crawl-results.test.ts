@@ -20,14 +20,21 @@ describe('the result stream', () => {
     const done = await crawls.results.appendDone(id, 'completed');
     expect(await crawls.results.appendDone(id, 'completed')).toBe(done);
 
-    const counts = { discovered: 3, fetched: 1, failed: 1, skipped: 1, analyzed: 1 };
+    const counts = { discovered: 3, fetched: 1, failed: 1, skipped: 1, analyzed: 1, dropped: 0 };
     expect(await crawls.records.counts(id)).toEqual(counts);
     const events = await crawls.results.readEvents(id, { count: 100 });
     expect(events.map((e) => e.type)).toEqual(['page', 'progress', 'page', 'page', 'analysis', 'done']);
     expect(JSON.parse(events[0]!.data)).toEqual(page('http://a/'));
-    expect(JSON.parse(events[1]!.data)).toEqual({ discovered: 3, fetched: 1, failed: 0, skipped: 0, analyzed: 0 });
+    expect(JSON.parse(events[1]!.data)).toEqual({
+      discovered: 3,
+      fetched: 1,
+      failed: 0,
+      skipped: 0,
+      analyzed: 0,
+      dropped: 0,
+    });
     expect(JSON.parse(events[4]!.data)).toEqual({ url: 'http://a/', analysis: analysis(5) });
-    expect(JSON.parse(events[5]!.data)).toEqual({ status: 'completed', counts });
+    expect(JSON.parse(events[5]!.data)).toEqual({ status: 'completed', counts, truncated: false });
     expect(events[0]!.id).toBe(first);
 
     // Resuming after an id (Last-Event-ID) returns the rest, nothing repeated.

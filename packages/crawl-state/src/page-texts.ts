@@ -32,11 +32,11 @@ export class PageTexts {
   }
 }
 
-/** The end of a crawl's working data: its `tmp` keys (seen-set, leftover page texts) and its progress lock. */
+/** The end of a crawl's working data: its `tmp` keys (seen- and dropped-sets, leftover page texts), progress lock. */
 export class TmpCleanup {
   constructor(private readonly context: StateContext) {}
 
-  /** Deletes the crawl's tmp data (seen-set, leftover texts) and its progress lock; returns the keys removed. */
+  /** Deletes the crawl's tmp data (seen- and dropped-sets, leftover texts), its progress lock; returns keys removed. */
   async cleanupTmp(id: string): Promise<number> {
     const { keys, store } = this.context;
     const pageKeys = await store.sMembers(keys.texts(id));
@@ -44,6 +44,7 @@ export class TmpCleanup {
       ...pageKeys.map((pageKey) => keys.text(id, pageKey)),
       keys.texts(id),
       keys.seen(id),
+      keys.dropped(id),
       keys.progress(id),
     );
   }

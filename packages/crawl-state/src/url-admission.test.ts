@@ -1,3 +1,4 @@
+import { createRedisClient } from '@kumo/keyspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStores, request } from './__fixtures__/crawl.js';
 import { startTestRedis } from './__fixtures__/redis.js';
@@ -68,6 +69,105 @@ describe('admitUrls', () => {
     await one.crawls.records.createCrawl({ id, owner: 'o', request, createdAt: new Date() });
     expect(await one.crawls.admission.admitUrls(id, urls(0, 3), 2)).toEqual(urls(0, 2));
     expect(await two.crawls.admission.admitUrls(id, urls(5, 9), 2)).toEqual([]);
+  });
+});
+
+/** A new `queued` crawl in the workers' key space. */
+async function created(): Promise<string> {
+  const id = newCrawlId();
+  await one.crawls.records.createCrawl({ id, owner: 'o', request, createdAt: new Date() });
+  return id;
+}
+
+/** What a client reads of the crawl: counts.dropped and truncated. */
+async function droppedOf(id: string) {
+  const { crawl } = (await one.crawls.records.getCrawl(id))!;
+  return { dropped: crawl.counts.dropped, truncated: crawl.truncated };
+}
+
+describe('dropped links (maxPages)', () => {
+  it('counts each link the budget turned away once, however often it is offered, and never an admitted one', async () => {
+    const id = await created();
+    expect(await one.crawls.admission.admitUrls(id, ['http://a/', 'http://b/', 'http://c/', 'http://d/'], 2)).toEqual([
+      'http://a/',
+      'http://b/',
+    ]);
+    expect(await droppedOf(id)).toEqual({ dropped: 2, truncated: true });
+    // c and d again (found on another page), a already admitted, e new: only e is a new dropped link.
+    expect(
+      await two.crawls.admission.admitUrls(id, ['http://c/', 'http://a/', 'http://e/', 'http://d/', 'http://e/'], 2),
+    ).toEqual([]);
+    expect(await droppedOf(id)).toEqual({ dropped: 3, truncated: true });
+    // Dropped links stay out of the seen-set: crash recovery reads the seen-set as "admitted".
+    expect((await one.store.sMembers(one.keys.seen(id))).sort()).toEqual(['http://a/', 'http://b/']);
+    expect((await one.store.sMembers(one.keys.dropped(id))).sort()).toEqual(['http://c/', 'http://d/', 'http://e/']);
+    expect(await one.store.pttl(one.keys.dropped(id))).toBeGreaterThan(0);
+    expect(await one.crawls.admission.seenAmong(id, ['http://c/', 'http://a/'])).toEqual([false, true]);
+  });
+
+  it('drops nothing while the budget holds: dropped 0, not truncated, no dropped-set', async () => {
+    const id = await created();
+    expect(await droppedOf(id)).toEqual({ dropped: 0, truncated: false });
+    await one.crawls.admission.admitUrls(id, urls(0, 10), 10);
+    expect(await droppedOf(id)).toEqual({ dropped: 0, truncated: false });
+    expect(await one.store.pttl(one.keys.dropped(id))).toBe(-2);
+  });
+
+  it.each([
+    ['a budget below the 1,500 distinct URLs drops exactly the rest', 1200, 300],
+    ['a budget above them drops none', 5000, 0],
+  ])('two workers racing over overlapping URLs, twice: %s', async (_what, maxPages, expected) => {
+    const id = await created();
+    const admitted = [...(await race(id, maxPages)), ...(await race(id, maxPages))];
+    const dropped = await one.store.sMembers(one.keys.dropped(id));
+    expect(await droppedOf(id)).toEqual({ dropped: expected, truncated: expected > 0 });
+    expect(dropped).toHaveLength(expected);
+    // Every distinct URL is either admitted or dropped, never both.
+    expect(new Set([...admitted, ...dropped]).size).toBe(1500);
+    expect(admitted.length + dropped.length).toBe(1500);
+  });
+
+  it('a cancelled crawl drops nothing, whatever is offered after the cancel', async () => {
+    const id = await created();
+    await one.crawls.admission.admitUrls(id, urls(0, 3), 2);
+    await one.crawls.lifecycle.requestCancel(id);
+    expect(await two.crawls.admission.admitUrls(id, urls(3, 50), 2)).toEqual([]);
+    expect(await droppedOf(id)).toEqual({ dropped: 1, truncated: true });
+  });
+
+  it('seeds over the budget are dropped links too', async () => {
+    const id = newCrawlId();
+    const flows = { addCrawlFlow: async () => undefined };
+    const seeds = urls(0, 5);
+    await one.crawls.lifecycle.startCrawl(
+      { id, owner: 'o', request: { ...request, maxPages: 3 }, seeds, createdAt: new Date() },
+      flows,
+    );
+    expect(await droppedOf(id)).toEqual({ dropped: 2, truncated: true });
+  });
+
+  it('the done event carries counts.dropped and truncated; settling deletes the dropped-set', async () => {
+    const id = await created();
+    await one.crawls.admission.admitUrls(id, urls(0, 7), 4);
+    await one.crawls.lifecycle.settle(id, 'completed', new Date());
+    const events = await one.crawls.results.readEvents(id, { count: 10 });
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ counts: { discovered: 4, dropped: 3 }, truncated: true });
+    expect(await one.store.pttl(one.keys.dropped(id))).toBe(-2);
+    expect(await droppedOf(id)).toEqual({ dropped: 3, truncated: true });
+  });
+
+  it('a record written before counts.dropped existed reads as dropped 0, not truncated, in GET and done', async () => {
+    const id = await created();
+    const raw = createRedisClient(redis.url);
+    try {
+      await raw.hdel(one.keys.record(id), 'dropped');
+    } finally {
+      raw.disconnect();
+    }
+    expect(await droppedOf(id)).toEqual({ dropped: 0, truncated: false });
+    await one.crawls.lifecycle.settle(id, 'completed', new Date());
+    const events = await one.crawls.results.readEvents(id, { count: 10 });
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ counts: { dropped: 0 }, truncated: false });
   });
 });
 

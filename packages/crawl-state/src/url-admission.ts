@@ -7,20 +7,27 @@ const admitChannel = channel('kumo:crawl-state:admit');
 
 /**
  * Which URLs a crawl fetches: the seen-set (`tmp:{b:NN}:seen:<id>`) and the page budget (`counts.discovered` ≤
- * `maxPages`), decided by one script for every worker at once.
+ * `maxPages`), decided by one script for every worker at once. What the budget turns away goes to the dropped-set
+ * (`tmp:{b:NN}:dropped:<id>`) and is counted once per distinct URL in `counts.dropped`.
  */
 export class UrlAdmission {
   constructor(private readonly context: StateContext) {}
 
   /**
    * Admits URLs (already normalised): returns, in order, those newly added to the seen-set while
-   * `counts.discovered` stays ≤ `maxPages`. Atomic across all workers. A cancelled crawl admits none.
+   * `counts.discovered` stays ≤ `maxPages`. Atomic across all workers. Those the budget turned away that were never
+   * admitted nor dropped before are added to `counts.dropped` (so it counts distinct URLs). A cancelled crawl admits
+   * none and drops none.
    */
   async admitUrls(id: string, urls: readonly string[], maxPages: number): Promise<string[]> {
     if (urls.length === 0) return [];
     const { context } = this;
     const reply = await context.commands.admitUrls({
-      keys: [{ key: context.keys.seen(id), ttl: context.tmpTtlMs }, context.record(id)],
+      keys: [
+        { key: context.keys.seen(id), ttl: context.tmpTtlMs },
+        { key: context.keys.dropped(id), ttl: context.tmpTtlMs },
+        context.record(id),
+      ],
       args: [maxPages, ...urls],
     });
     const admitted = context.check(id, reply) as string[];

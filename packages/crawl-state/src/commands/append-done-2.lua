@@ -1,5 +1,6 @@
 --[[
-  Appends the `done` event with the final counters, once (a retried aggregate job gets the first id back).
+  Appends the `done` event with the final counters and `truncated` (counts.dropped > 0, derived here as the API
+  derives it), once (a retried aggregate job gets the first id back).
 
   KEYS[1]  result:{b}:events:<id>   result stream
   KEYS[2]  result:{b}:crawl:<id>    record (doneId remembers the append)
@@ -13,7 +14,9 @@
 if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
 local existing = redis.call('HGET', KEYS[2], 'doneId')
 if existing then return existing end
-local data = '{"status":"' .. ARGV[3] .. '","counts":' .. countsJson(KEYS[2]) .. '}'
+local truncated = (tonumber(redis.call('HGET', KEYS[2], 'dropped')) or 0) > 0
+local data = '{"status":"' .. ARGV[3] .. '","counts":' .. countsJson(KEYS[2]) ..
+  ',"truncated":' .. tostring(truncated) .. '}'
 local id = redis.call('XADD', KEYS[1], '*', 'type', 'done', 'data', data)
 redis.call('HSET', KEYS[2], 'doneId', id)
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
