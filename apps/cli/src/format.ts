@@ -89,9 +89,22 @@ function formatScore(score: number): string {
   return score >= 100 ? score.toFixed(1) : score.toFixed(3);
 }
 
-/** `discovered 12  fetched 9  failed 1  skipped 2  analyzed 8` */
+/** `discovered 12  fetched 9  failed 1  skipped 2  analyzed 8  dropped 3` (`dropped` when the server sends it). */
 export function formatCounts(counts: CrawlCounts): string {
-  return `discovered ${counts.discovered}  fetched ${counts.fetched}  failed ${counts.failed}  skipped ${counts.skipped}  analyzed ${counts.analyzed}`;
+  const dropped = counts.dropped === undefined ? '' : `  dropped ${counts.dropped}`;
+  return `discovered ${counts.discovered}  fetched ${counts.fetched}  failed ${counts.failed}  skipped ${counts.skipped}  analyzed ${counts.analyzed}${dropped}`;
+}
+
+/** Whether `maxPages` cut the crawl short, as a sentence; undefined when the server does not say. */
+export function formatTruncated(
+  truncated: boolean | undefined,
+  counts: CrawlCounts | undefined,
+  maxPages?: number,
+): string | undefined {
+  if (truncated === undefined) return undefined;
+  if (!truncated) return 'no';
+  const budget = maxPages === undefined ? 'maxPages' : `maxPages ${maxPages}`;
+  return `yes: ${budget} reached, ${counts?.dropped ?? 0} link(s) not followed`;
 }
 
 /** A crawl as `name: value` lines, for `kumo status`. */
@@ -105,6 +118,8 @@ export function formatCrawl(crawl: Crawl): string[] {
     `counts:   ${formatCounts(crawl.counts)}`,
     `created:  ${crawl.createdAt}`,
   ];
+  const truncated = formatTruncated(crawl.truncated, crawl.counts, request.maxPages);
+  if (truncated) lines.splice(5, 0, `truncated: ${truncated}`);
   if (crawl.startedAt) lines.push(`started:  ${crawl.startedAt}`);
   if (crawl.finishedAt) lines.push(`finished: ${crawl.finishedAt}`);
   return lines;

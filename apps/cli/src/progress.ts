@@ -50,7 +50,7 @@ export class CountsTracker {
   /** Progress events are authoritative, but page events after them may already be ahead: keep the larger. */
   progress(counts: CrawlCounts): void {
     for (const key of Object.keys(this.#counts) as (keyof CrawlCounts)[]) {
-      this.#counts[key] = Math.max(this.#counts[key], counts[key]);
+      this.#counts[key] = Math.max(this.#counts[key] ?? 0, counts[key] ?? 0);
     }
   }
 }

@@ -13,7 +13,7 @@ import { Command, Option } from 'commander';
 import type { ApiClient } from '../api-client.js';
 import { type CliIo, clientFor, writeJson, writeLines } from '../cli-io.js';
 import { CliUsageError, CrawlNotCompletedError } from '../errors.js';
-import { formatCounts, formatKeywordTable } from '../format.js';
+import { formatCounts, formatKeywordTable, formatTruncated } from '../format.js';
 import { httpUrl, integerIn } from '../option-parsers.js';
 import { type ProgressView, createProgressView } from '../progress.js';
 import type { SseEvent } from '../sse-parser.js';
@@ -119,6 +119,7 @@ async function followCrawl(client: ApiClient, id: string, io: CliIo, info: CliIo
 export interface CrawlOutcome {
   status: string;
   counts?: CrawlCounts;
+  truncated?: boolean;
 }
 
 /** Feeds one event to the view; returns the data of `done`. Malformed event data is shown, not fatal. */
@@ -172,8 +173,13 @@ async function printOutcome(
   const crawl = done.status === 'unknown' || !done.counts ? await client.getCrawl(id) : undefined;
   const status = crawl?.status ?? done.status;
   const counts = crawl?.counts ?? done.counts;
+  // Said only when it happened: `dropped 0` already tells a complete crawl.
+  const truncated =
+    (crawl?.truncated ?? done.truncated)
+      ? `  (truncated: ${formatTruncated(true, counts, crawl?.request.maxPages ?? options.maxPages)})`
+      : '';
   const info = options.json ? io.stderr : io.stdout;
-  info.write(`crawl ${id} ${status}: ${counts ? formatCounts(counts) : ''}\n`);
+  info.write(`crawl ${id} ${status}: ${counts ? formatCounts(counts) : ''}${truncated}\n`);
   if (status !== 'completed') throw new CrawlNotCompletedError(id, status);
   if (!options.analyze) {
     if (options.json) writeJson(io.stdout, crawl ?? (await client.getCrawl(id)));
