@@ -1,7 +1,15 @@
 import { KumoError } from '@kumo/errors';
 import { describe, expect, it } from 'vitest';
 import { ApiProblemError, ApiUnreachableError } from './errors.js';
-import { displayWidth, formatError, formatKeywordTable, formatPageLine, formatTable } from './format.js';
+import {
+  displayWidth,
+  formatCounts,
+  formatCrawl,
+  formatError,
+  formatKeywordTable,
+  formatPageLine,
+  formatTable,
+} from './format.js';
 import { CountsTracker } from './progress.js';
 
 describe('displayWidth', () => {
@@ -62,6 +70,36 @@ describe('formatPageLine', () => {
     [{ status: 'failed', url: 'http://a/z', httpStatus: 500 }, 'failed   500     http://a/z'],
   ] as const)('%j', (page, line) => {
     expect(formatPageLine(page)).toBe(line);
+  });
+});
+
+describe('dropped links and truncated', () => {
+  const counts = { discovered: 5, fetched: 5, failed: 0, skipped: 0, analyzed: 5 };
+  const crawl = {
+    id: 'c1',
+    status: 'completed' as const,
+    request: { urls: ['http://h/'], maxDepth: 2, maxPages: 5, scope: 'same-host' as const, analyze: true },
+    createdAt: '2026-12-03T00:00:00.000Z',
+  };
+
+  it('counts show dropped when the server sends it', () => {
+    expect(formatCounts(counts)).toBe('discovered 5  fetched 5  failed 0  skipped 0  analyzed 5');
+    expect(formatCounts({ ...counts, dropped: 12 })).toBe(
+      'discovered 5  fetched 5  failed 0  skipped 0  analyzed 5  dropped 12',
+    );
+  });
+
+  it.each([
+    [true, 12, 'truncated: yes, maxPages 5 reached, 12 link(s) not followed'],
+    [false, 0, 'truncated: no'],
+  ])('kumo status says truncated %s', (truncated, dropped, line) => {
+    const lines = formatCrawl({ ...crawl, counts: { ...counts, dropped }, truncated });
+    expect(lines).toContain(line);
+    expect(lines.indexOf(line)).toBe(lines.findIndex((text) => text.startsWith('counts:')) + 1);
+  });
+
+  it('kumo status of a server that does not send truncated has no truncated line', () => {
+    expect(formatCrawl({ ...crawl, counts }).some((line) => line.startsWith('truncated'))).toBe(false);
   });
 });
 

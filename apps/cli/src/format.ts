@@ -95,16 +95,10 @@ export function formatCounts(counts: CrawlCounts): string {
   return `discovered ${counts.discovered}  fetched ${counts.fetched}  failed ${counts.failed}  skipped ${counts.skipped}  analyzed ${counts.analyzed}${dropped}`;
 }
 
-/** Whether `maxPages` cut the crawl short, as a sentence; undefined when the server does not say. */
-export function formatTruncated(
-  truncated: boolean | undefined,
-  counts: CrawlCounts | undefined,
-  maxPages?: number,
-): string | undefined {
-  if (truncated === undefined) return undefined;
-  if (!truncated) return 'no';
+/** How `maxPages` cut a crawl short: `maxPages 5 reached, 12 link(s) not followed`. */
+export function formatTruncation(counts: CrawlCounts | undefined, maxPages?: number): string {
   const budget = maxPages === undefined ? 'maxPages' : `maxPages ${maxPages}`;
-  return `yes: ${budget} reached, ${counts?.dropped ?? 0} link(s) not followed`;
+  return `${budget} reached, ${counts?.dropped ?? 0} link(s) not followed`;
 }
 
 /** A crawl as `name: value` lines, for `kumo status`. */
@@ -118,8 +112,11 @@ export function formatCrawl(crawl: Crawl): string[] {
     `counts:   ${formatCounts(crawl.counts)}`,
     `created:  ${crawl.createdAt}`,
   ];
-  const truncated = formatTruncated(crawl.truncated, crawl.counts, request.maxPages);
-  if (truncated) lines.splice(5, 0, `truncated: ${truncated}`);
+  // After the counts line; absent when the server does not say (older servers).
+  if (crawl.truncated !== undefined) {
+    const truncated = crawl.truncated ? `yes, ${formatTruncation(crawl.counts, request.maxPages)}` : 'no';
+    lines.splice(5, 0, `truncated: ${truncated}`);
+  }
   if (crawl.startedAt) lines.push(`started:  ${crawl.startedAt}`);
   if (crawl.finishedAt) lines.push(`finished: ${crawl.finishedAt}`);
   return lines;

@@ -13,7 +13,7 @@ import { Command, Option } from 'commander';
 import type { ApiClient } from '../api-client.js';
 import { type CliIo, clientFor, writeJson, writeLines } from '../cli-io.js';
 import { CliUsageError, CrawlNotCompletedError } from '../errors.js';
-import { formatCounts, formatKeywordTable, formatTruncated } from '../format.js';
+import { formatCounts, formatKeywordTable, formatTruncation } from '../format.js';
 import { httpUrl, integerIn } from '../option-parsers.js';
 import { type ProgressView, createProgressView } from '../progress.js';
 import type { SseEvent } from '../sse-parser.js';
@@ -176,7 +176,7 @@ async function printOutcome(
   // Said only when it happened: `dropped 0` already tells a complete crawl.
   const truncated =
     (crawl?.truncated ?? done.truncated)
-      ? `  (truncated: ${formatTruncated(true, counts, crawl?.request.maxPages ?? options.maxPages)})`
+      ? `  (truncated: ${formatTruncation(counts, crawl?.request.maxPages ?? options.maxPages)})`
       : '';
   const info = options.json ? io.stderr : io.stdout;
   info.write(`crawl ${id} ${status}: ${counts ? formatCounts(counts) : ''}${truncated}\n`);
