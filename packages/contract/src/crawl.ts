@@ -13,13 +13,19 @@ export const crawlCountsSchema = z.object({
   failed: z.int(),
   skipped: z.int(),
   analyzed: z.int(),
-  /**
-   * Distinct links not admitted because `maxPages` was reached (seeds included); links found after a cancel are not
-   * counted. Always sent by this version; absent only from older servers (read it as 0).
-   */
-  dropped: z.int().optional(),
+  // Always sent by this version; optional because older servers' answers lack it (read it as 0).
+  dropped: z
+    .int()
+    .optional()
+    .describe('Distinct links not admitted because maxPages was reached (seeds included; none after a cancel)'),
 });
 export type CrawlCounts = z.infer<typeof crawlCountsSchema>;
+
+/** `Crawl.truncated` and `DoneEvent.truncated`: always sent by this version, absent from older servers' answers. */
+const TRUNCATED = z
+  .boolean()
+  .optional()
+  .describe('True when maxPages stopped links from being admitted (counts.dropped > 0)');
 
 export const crawlSchema = z.object({
   id: z.string(),
@@ -30,7 +36,7 @@ export const crawlSchema = z.object({
   finishedAt: z.iso.datetime().optional(),
   counts: crawlCountsSchema,
   /** True when `maxPages` stopped links from being admitted (`counts.dropped` > 0). Absent only from older servers. */
-  truncated: z.boolean().optional(),
+  truncated: TRUNCATED,
 });
 export type Crawl = z.infer<typeof crawlSchema>;
 
@@ -55,7 +61,7 @@ export type AnalysisEvent = z.infer<typeof analysisEventSchema>;
 export const doneEventSchema = z.object({
   status: crawlStatusSchema,
   counts: crawlCountsSchema,
-  truncated: z.boolean().optional(),
+  truncated: TRUNCATED,
 });
 export type DoneEvent = z.infer<typeof doneEventSchema>;
 

@@ -45,7 +45,7 @@ const PER_CRAWL_KEYS = {
   dropped: {
     purpose: 'tmp',
     segment: 'dropped',
-    holds: 'set of normalised URLs the page budget turned away (counted once in the record)',
+    holds: 'set of normalised URLs `maxPages` turned away (not in seen)',
     writtenBy: 'api, crawl',
     readBy: 'api, crawl',
   },
