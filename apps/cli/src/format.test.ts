@@ -82,8 +82,9 @@ describe('dropped links and truncated', () => {
     createdAt: '2026-12-03T00:00:00.000Z',
   };
 
-  it('counts show dropped when the server sends it', () => {
+  it('counts show dropped when maxPages dropped links', () => {
     expect(formatCounts(counts)).toBe('discovered 5  fetched 5  failed 0  skipped 0  analyzed 5');
+    expect(formatCounts({ ...counts, dropped: 0 })).toBe('discovered 5  fetched 5  failed 0  skipped 0  analyzed 5');
     expect(formatCounts({ ...counts, dropped: 12 })).toBe(
       'discovered 5  fetched 5  failed 0  skipped 0  analyzed 5  dropped 12',
     );

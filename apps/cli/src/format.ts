@@ -89,9 +89,9 @@ function formatScore(score: number): string {
   return score >= 100 ? score.toFixed(1) : score.toFixed(3);
 }
 
-/** `discovered 12  fetched 9  failed 1  skipped 2  analyzed 8  dropped 3` (`dropped` when the server sends it). */
+/** `discovered 12  fetched 9  failed 1  skipped 2  analyzed 8`, then `  dropped 3` when `maxPages` dropped links. */
 export function formatCounts(counts: CrawlCounts): string {
-  const dropped = counts.dropped === undefined ? '' : `  dropped ${counts.dropped}`;
+  const dropped = counts.dropped ? `  dropped ${counts.dropped}` : '';
   return `discovered ${counts.discovered}  fetched ${counts.fetched}  failed ${counts.failed}  skipped ${counts.skipped}  analyzed ${counts.analyzed}${dropped}`;
 }
 

@@ -173,7 +173,7 @@ async function printOutcome(
   const crawl = done.status === 'unknown' || !done.counts ? await client.getCrawl(id) : undefined;
   const status = crawl?.status ?? done.status;
   const counts = crawl?.counts ?? done.counts;
-  // Said only when it happened: `dropped 0` already tells a complete crawl.
+  // Said only when it happened, like `dropped`.
   const truncated =
     (crawl?.truncated ?? done.truncated)
       ? `  (truncated: ${formatTruncation(counts, crawl?.request.maxPages ?? options.maxPages)})`
