@@ -5,11 +5,13 @@ import { startAcceptedCrawl } from '../helpers/api-harness.js';
 import { startSystem, type RunningSystem } from '../helpers/api-processes.js';
 import { openSse, type SseEvent } from '../helpers/api-sse.js';
 import { uniquePrefix } from '../helpers/env.js';
+import { startMeshSite, type MeshSite } from '../helpers/mesh-site.js';
 
 const redisUrl = inject('redisUrl');
 let system: RunningSystem;
 let site: SiteServer;
 let bigSite: SiteServer;
+let mesh: MeshSite;
 /** The crawl of `site`, run to completion once for the read tests. */
 let crawlId: string;
 let stream: SseEvent[];
@@ -23,9 +25,10 @@ function startCrawl(body: unknown): Promise<string> {
 }
 
 beforeAll(async () => {
-  [site, bigSite] = await Promise.all([
+  [site, bigSite, mesh] = await Promise.all([
     startSiteServer({ site: generateSite({ pages: 30, seed: 'api-crawl', linksPerPage: 3, bytesPerPage: 2000 }) }),
     startSiteServer({ site: generateSite({ pages: 300, seed: 'api-cancel', linksPerPage: 5, bytesPerPage: 1000 }) }),
+    startMeshSite(40),
   ]);
   system = await startSystem({
     redisUrl,
@@ -39,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await system?.stop();
-  await Promise.all([site?.close(), bigSite?.close()]);
+  await Promise.all([site?.close(), bigSite?.close(), mesh?.close()]);
 });
 
 describe('a crawl through the API', () => {
@@ -134,5 +137,35 @@ describe('a crawl through the API', () => {
     expect(bigSite.totalRequests).toBeLessThan(300);
     const crawl = (await (await request(`/v1/crawls/${id}`)).json()) as { status: string };
     expect(crawl.status).toBe('cancelled');
+  });
+});
+
+describe('maxPages: truncated and counts.dropped', () => {
+  it('a crawl under its cap is not truncated and dropped nothing, in GET and in done', async () => {
+    expect(doneEventSchema.parse(JSON.parse(stream.at(-1)!.data))).toMatchObject({
+      truncated: false,
+      counts: { dropped: 0 },
+    });
+    expect(await (await request(`/v1/crawls/${crawlId}`)).json()).toMatchObject({
+      truncated: false,
+      counts: { dropped: 0 },
+    });
+  });
+
+  it('a crawl cut short by maxPages says so, with the exact number of distinct links it dropped', async () => {
+    const maxPages = 7;
+    const id = await startCrawl({ urls: [`${mesh.url}/index.html`], maxDepth: 3, maxPages, analyze: false });
+    const events = await openSse(`${system.url}/v1/crawls/${id}/events`, { key: system.key }).ended;
+    // 41 URLs, 7 admitted: 34 dropped, each linked from all 7 fetched pages and counted once.
+    const dropped = mesh.urls.length - maxPages;
+    const done = doneEventSchema.parse(JSON.parse(events.at(-1)!.data));
+    expect(done).toEqual({
+      status: 'completed',
+      counts: { discovered: maxPages, fetched: maxPages, failed: 0, skipped: 0, analyzed: 0, dropped },
+      truncated: true,
+    });
+    const crawl = (await (await request(`/v1/crawls/${id}`)).json()) as Record<string, unknown>;
+    expect(crawl).toMatchObject({ status: 'completed', truncated: true, counts: done.counts });
+    expect(mesh.pagesServed).toBe(maxPages);
   });
 });
