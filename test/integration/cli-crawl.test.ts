@@ -3,6 +3,7 @@ import { expectedReachable, sampleSite, type SiteServer, startSiteServer } from 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCommand, runKumo } from '../helpers/cli-run.js';
 import { testEnv, uniquePrefix } from '../helpers/env.js';
+import { startMeshSite, type MeshSite } from '../helpers/mesh-site.js';
 import { type AppProcess, startApp } from '../helpers/processes.js';
 
 /**
@@ -14,11 +15,13 @@ const prefix = uniquePrefix('cli');
 const apiKey = 'cli-test-key';
 const site = sampleSite();
 let server: SiteServer;
+let mesh: MeshSite;
 let apps: AppProcess[] = [];
 let kumoEnv: Record<string, string>;
 
 beforeAll(async () => {
   server = await startSiteServer({ site, host: '127.0.0.1', port: 0 });
+  mesh = await startMeshSite(40);
   const apiPort = await freePort();
   const env = testEnv({
     redisUrl,
@@ -38,6 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop('SIGTERM', 30_000)));
   await server?.close();
+  await mesh?.close();
   const env = { PATH: process.env.PATH ?? '' };
   const keys = await runCommand('redis-cli', ['-u', redisUrl, '--scan', '--pattern', `${prefix}:*`], { env });
   const names = keys.stdout.split('\n').filter(Boolean);
@@ -93,6 +97,34 @@ describe('kumo against the running system', () => {
     const report = JSON.parse(json.stdout) as { keywords: { term: string }[] };
     expect(report.keywords.length).toBeGreaterThan(0);
     for (const keyword of report.keywords.slice(0, 5)) expect(table.stdout).toContain(keyword.term);
+  });
+
+  it('status of a crawl under its cap says it was not truncated', async () => {
+    const status = await runKumo(['status', id], kumoEnv);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout.split('\n')).toContain('truncated: no');
+    expect(status.stdout).not.toContain('dropped');
+  });
+
+  it('a crawl cut short by maxPages shows the links it dropped and says it was truncated, in crawl and status', async () => {
+    // 41 URLs, 5 admitted: 36 dropped (see startMeshSite).
+    const result = await runKumo(
+      ['crawl', `${mesh.url}/index.html`, '--depth', '2', '--max-pages', '5', '--no-analyze'],
+      kumoEnv,
+    );
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const truncatedId = /^crawl (\S+) queued$/m.exec(result.stdout)?.[1] ?? '';
+    const counts = 'discovered 5  fetched 5  failed 0  skipped 0  analyzed 0  dropped 36';
+    expect(result.stdout.split('\n')).toContain(
+      `crawl ${truncatedId} completed: ${counts}  (truncated: maxPages 5 reached, 36 link(s) not followed)`,
+    );
+    const status = await runKumo(['status', truncatedId], kumoEnv);
+    expect(status.code, status.stderr).toBe(0);
+    const lines = status.stdout.split('\n');
+    expect(lines).toContain(`counts:   ${counts}`);
+    expect(lines).toContain('truncated: yes, maxPages 5 reached, 36 link(s) not followed');
+    const json = await runKumo(['status', truncatedId, '--json'], kumoEnv);
+    expect(JSON.parse(json.stdout)).toMatchObject({ truncated: true, counts: { dropped: 36 } });
   });
 
   it('crawl --json prints only the report on stdout', async () => {
