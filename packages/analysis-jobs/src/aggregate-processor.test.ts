@@ -108,7 +108,11 @@ describe('createAggregateProcessor', () => {
     expect(crawl).toMatchObject({ status: 'completed', finishedAt: '2026-11-22T00:00:00.000Z' });
     const all = await events(harness, crawlId);
     expect(all.at(-1)!.type).toBe('done');
-    expect(JSON.parse(all.at(-1)!.data)).toEqual({ status: 'completed', counts: crawl.counts });
+    expect(JSON.parse(all.at(-1)!.data)).toEqual({
+      status: 'completed',
+      counts: crawl.counts,
+      truncated: crawl.truncated,
+    });
     expect(await keysOf(harness, 'tmp', crawlId)).toEqual([]);
     const [line] = harness.logs('job finished');
     expect(line).toMatchObject({ crawlId, jobId: crawlId, outcome: 'completed' });
