@@ -19,10 +19,11 @@ export interface DefinedErrorClass<C extends string> {
 }
 
 /**
- * The base class of an error with one code, whose kind the error catalog gives, so that a package's `errors.ts`
- * declares each error in one line (`export class TtlError extends defineError(KeyspaceErrorCode.TTL) {}`) and adds a
- * constructor only when the error carries more than a message and a cause. The class's `name` is its own
- * (`TtlError`), `instanceof` works as for any class, and the code and kind are also readable on the class itself.
+ * The base class of an error with one code, whose kind the error catalog gives: a package's `errors.ts` declares
+ * `class ScriptError extends defineError(KeyspaceErrorCode.SCRIPT)`, with a constructor where the error carries more
+ * than a message and a cause (a package's several message-only errors are rows of one `defineErrors` table instead).
+ * The class's `name` is its own (`ScriptError`), `instanceof` works as for any class, and the code and kind are also
+ * readable on the class itself.
  * A code outside the catalog does not compile; only a test's own `KUMO_TEST_…` code names its kind.
  */
 export function defineError<const C extends ErrorCode>(code: C): DefinedErrorClass<C>;

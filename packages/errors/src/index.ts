@@ -1,5 +1,6 @@
 export { KumoError, isKumoError, type ErrorKind, type KumoErrorOptions } from './kumo-error.js';
 export { defineError, type DefinedErrorClass, type DefinedErrorOptions, type TestErrorCode } from './define-error.js';
+export { defineErrors, type DefinedErrorClasses, type ErrorTable } from './define-errors.js';
 export { ERROR_CATALOG, type CatalogEntry } from './error-catalog.js';
 export {
   errorCatalogRows,
