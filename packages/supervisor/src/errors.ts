@@ -4,11 +4,13 @@ import { defineError, defineErrors, type ErrorCodeOf, errorCodesOf } from '@kumo
 export const SupervisorErrorCode = errorCodesOf('packages/supervisor');
 export type SupervisorErrorCode = ErrorCodeOf<'packages/supervisor'>;
 
-/** The errors that carry just a message (and a cause): class name → code. */
-export const { SupervisorOptionError, RestartStormError, ShutdownTimeoutError, WorkerCrashError, MetricsListenError } =
+/** The errors that carry just a message (and a cause): class name → code, in the catalog's order. */
+export const { SupervisorOptionError, MetricsListenError, RestartStormError, ShutdownTimeoutError, WorkerCrashError } =
   defineErrors({
     /** An option of runSupervisor or runWorkerProcess is missing or out of range. The message names it. */
     SupervisorOptionError: SupervisorErrorCode.INVALID_OPTION,
+    /** The primary could not listen for metrics requests (port taken, bad host). */
+    MetricsListenError: SupervisorErrorCode.METRICS_LISTEN_FAILED,
     /**
      * Workers died more often than `maxRestartsInWindow` allows: the supervisor stops restarting them, shuts the
      * rest down and exits non-zero, so the process manager above it (systemd, Kubernetes) sees the failure.
@@ -18,8 +20,6 @@ export const { SupervisorOptionError, RestartStormError, ShutdownTimeoutError, W
     ShutdownTimeoutError: SupervisorErrorCode.SHUTDOWN_TIMEOUT,
     /** A worker's start() failed, or it hit an uncaught exception or unhandled rejection; it exits 1 and is restarted. */
     WorkerCrashError: SupervisorErrorCode.WORKER_CRASHED,
-    /** The primary could not listen for metrics requests (port taken, bad host). */
-    MetricsListenError: SupervisorErrorCode.METRICS_LISTEN_FAILED,
   });
 
 /** runSupervisor was called in a cluster worker: only the primary supervises. */
