@@ -5,6 +5,17 @@ export const CRAWL_REQUEST_LIMITS = {
   maxUrls: 100,
   maxDepth: 10,
   maxPages: 10_000,
+  /** `include` and `exclude` patterns, each. */
+  maxPatterns: 50,
+  maxPatternLength: 512,
+  /** `*` runs in one pattern: each may try every position of the URL, so they bound the cost of a match. */
+  maxPatternWildcards: 16,
+  maxHeaders: 20,
+  maxHeaderNameLength: 64,
+  maxHeaderValueLength: 1024,
+  /** `politeness` bounds; the deployment's own limits are checked by the API. */
+  maxDelayMs: 600_000,
+  maxConcurrency: 1000,
 } as const;
 
 const httpUrl = z
@@ -25,6 +36,62 @@ const httpUrl = z
 export const crawlScopeSchema = z.enum(['same-host', 'same-site', 'any']);
 export type CrawlScope = z.infer<typeof crawlScopeSchema>;
 
+/**
+ * A URL glob (see docs/api.md, "Include and exclude"): matched against the canonical absolute URL, `*` within a
+ * `/`-separated segment, `**` across segments, everything else literal. It must start with a scheme (`https://`)
+ * or a wildcard, since a pattern like `/blog/**` could never match an absolute URL.
+ */
+const urlGlob = z
+  .string()
+  .min(1)
+  .max(CRAWL_REQUEST_LIMITS.maxPatternLength)
+  .refine((value) => /^(?:[a-z][a-z0-9+.-]*:\/\/|\*)/i.test(value), {
+    message: 'must be a glob on the absolute URL, starting with a scheme (https://) or *',
+  })
+  .refine((value) => (value.match(/\*+/g)?.length ?? 0) <= CRAWL_REQUEST_LIMITS.maxPatternWildcards, {
+    message: `must have at most ${CRAWL_REQUEST_LIMITS.maxPatternWildcards} wildcards`,
+  });
+
+const urlGlobs = z.array(urlGlob).max(CRAWL_REQUEST_LIMITS.maxPatterns);
+
+/** An HTTP header field name (RFC 9110 `token`). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Printable ASCII and tab: no CR, LF or NUL, so a value can never start another header. */
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+
+/** Per-crawl request headers; which names a deployment accepts is the API's `CRAWL_ALLOWED_HEADERS`. */
+export const crawlHeadersSchema = z
+  .record(
+    z
+      .string()
+      .max(CRAWL_REQUEST_LIMITS.maxHeaderNameLength)
+      .regex(HEADER_NAME, { message: "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)" }),
+    z
+      .string()
+      .max(CRAWL_REQUEST_LIMITS.maxHeaderValueLength)
+      .regex(HEADER_VALUE, { message: 'must be printable ASCII (no CR, LF or other control characters)' }),
+  )
+  .superRefine((headers, ctx) => {
+    const names = Object.keys(headers);
+    if (names.length > CRAWL_REQUEST_LIMITS.maxHeaders) {
+      ctx.addIssue({ code: 'custom', message: `must have at most ${CRAWL_REQUEST_LIMITS.maxHeaders} headers` });
+    }
+    const seen = new Set<string>();
+    for (const name of names) {
+      const lower = name.toLowerCase();
+      if (seen.has(lower)) ctx.addIssue({ code: 'custom', path: [name], message: 'duplicate header name' });
+      seen.add(lower);
+    }
+  });
+
+/** Per-host limits of one crawl; the API accepts only values stricter than the deployment's. */
+export const crawlPolitenessSchema = z.strictObject({
+  /** Minimum delay between request starts per host, in ms. */
+  delayMs: z.int().min(0).max(CRAWL_REQUEST_LIMITS.maxDelayMs).optional(),
+  /** Requests in flight per host. */
+  concurrency: z.int().min(1).max(CRAWL_REQUEST_LIMITS.maxConcurrency).optional(),
+});
+
 /** The body of `POST /v1/crawls`. Unknown fields are rejected. */
 export const crawlRequestSchema = z.strictObject({
   urls: z.array(httpUrl).min(1).max(CRAWL_REQUEST_LIMITS.maxUrls),
@@ -32,9 +99,16 @@ export const crawlRequestSchema = z.strictObject({
   maxPages: z.int().min(1).max(CRAWL_REQUEST_LIMITS.maxPages).default(100),
   scope: crawlScopeSchema.default('same-host'),
   analyze: z.boolean().default(true),
+  // Optional and without defaults, so stored requests of crawls created before them read the same.
+  include: urlGlobs.optional(),
+  exclude: urlGlobs.optional(),
+  politeness: crawlPolitenessSchema.optional(),
+  headers: crawlHeadersSchema.optional(),
 });
 
 /** A crawl request after defaults are applied. */
 export type CrawlRequest = z.output<typeof crawlRequestSchema>;
 /** A crawl request as a client may send it. */
 export type CrawlRequestInput = z.input<typeof crawlRequestSchema>;
+export type CrawlPoliteness = z.infer<typeof crawlPolitenessSchema>;
+export type CrawlHeaders = z.infer<typeof crawlHeadersSchema>;

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { crawlRequestSchema } from './crawl-request.js';
+
+const urls = ['https://example.com/'];
+
+function issuesOf(body: Record<string, unknown>): string[] {
+  const parsed = crawlRequestSchema.safeParse({ urls, ...body });
+  return parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'));
+}
+
+describe('crawlRequestSchema: include, exclude, politeness, headers', () => {
+  it('leaves them absent when not given (stored requests of older crawls read the same)', () => {
+    const request = crawlRequestSchema.parse({ urls });
+    expect(Object.keys(request).sort()).toEqual(['analyze', 'maxDepth', 'maxPages', 'scope', 'urls']);
+  });
+
+  it('accepts well-formed values as given', () => {
+    const body = {
+      urls,
+      include: ['https://example.com/blog/**', '*://example.com/*.html', '**/tag/*'],
+      exclude: ['**/drafts/**'],
+      politeness: { delayMs: 1000, concurrency: 1 },
+      headers: { 'Accept-Language': 'ja,en;q=0.5' },
+    };
+    expect(crawlRequestSchema.parse(body)).toMatchObject(body);
+    expect(crawlRequestSchema.parse({ urls, politeness: {}, headers: {}, include: [] })).toMatchObject({
+      politeness: {},
+      headers: {},
+      include: [],
+    });
+  });
+
+  const table: [name: string, body: Record<string, unknown>, path: string][] = [
+    ['a relative pattern', { include: ['/blog/**'] }, 'include.0'],
+    ['an empty pattern', { exclude: ['https://a/', ''] }, 'exclude.1'],
+    ['a pattern over 512 characters', { include: [`https://example.com/${'a'.repeat(500)}`] }, 'include.0'],
+    ['a pattern with 17 wildcards', { include: [`https://example.com/${'*a'.repeat(17)}`] }, 'include.0'],
+    ['51 patterns', { exclude: Array.from({ length: 51 }, (_, i) => `https://a/${i}`) }, 'exclude'],
+    ['a pattern that is not a string', { include: [1] }, 'include.0'],
+    ['include not a list', { include: 'https://a/**' }, 'include'],
+    ['a fractional delay', { politeness: { delayMs: 1.5 } }, 'politeness.delayMs'],
+    ['a negative delay', { politeness: { delayMs: -1 } }, 'politeness.delayMs'],
+    ['concurrency 0', { politeness: { concurrency: 0 } }, 'politeness.concurrency'],
+    ['an unknown politeness field', { politeness: { rps: 1 } }, 'politeness'],
+    ['a header name with a space', { headers: { 'Accept Language': 'ja' } }, 'headers.Accept Language'],
+    ['a header name with a colon', { headers: { 'x:y': 'ja' } }, 'headers.x:y'],
+    ['a header value with CR LF', { headers: { 'accept-language': 'ja\r\nX-Injected: 1' } }, 'headers.accept-language'],
+    ['a header value with NUL', { headers: { 'accept-language': 'ja\u0000' } }, 'headers.accept-language'],
+    [
+      'a header value over 1024 characters',
+      { headers: { 'accept-language': 'a'.repeat(1025) } },
+      'headers.accept-language',
+    ],
+    ['a non-string header value', { headers: { 'accept-language': 1 } }, 'headers.accept-language'],
+    [
+      'one header twice in different case',
+      { headers: { 'Accept-Language': 'ja', 'accept-language': 'en' } },
+      'headers.accept-language',
+    ],
+    ['headers not an object', { headers: ['accept-language: ja'] }, 'headers'],
+  ];
+  it.each(table)('refuses %s at %s', (_name, body, path) => {
+    expect(issuesOf(body)).toContain(path);
+  });
+});
