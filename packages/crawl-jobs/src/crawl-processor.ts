@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CrawlRequest, PageResult } from '@kumo/contract';
-import type { Crawler, CrawlPageOutcome } from '@kumo/crawler';
+import { crawlInputOf, type Crawler, type CrawlPageOutcome } from '@kumo/crawler';
 import type { CrawlStore } from '@kumo/crawl-state';
 import type { JobTimer, Logger, StageTimer } from '@kumo/observability';
 import {
@@ -174,7 +174,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     signal: AbortSignal | undefined,
   ): Promise<CrawlPageOutcome> {
     const { crawlId, url, depth } = job.data;
-    const input = { url, depth, scope: request.scope, seedUrls: request.urls, ...(signal ? { signal } : {}) };
+    const input = { url, depth, ...crawlInputOf(request), ...(signal ? { signal } : {}) };
     // robots.txt first: a disallowed page (or an origin whose robots.txt cannot be read) needs no lease and no fetch;
     // crawlPage then reports it from the cached rules.
     const rules = await deps.crawler.fetchRobots(url);

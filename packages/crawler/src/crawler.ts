@@ -1,4 +1,4 @@
-import type { CrawlScope, PageResult } from '@kumo/contract';
+import type { CrawlRequest, CrawlScope, PageResult } from '@kumo/contract';
 import type { Dispatcher } from 'undici';
 import { decodeHtml } from './decode.js';
 import { type CrawlerError, HttpStatusError, TooLargeError } from './errors.js';
@@ -19,6 +19,7 @@ import {
 import { RobotsPolicy, type RobotsRules } from './robots.js';
 import { MemoryRobotsStore } from './robots-store.js';
 import { AddressPolicy, createSafeAgent } from './safe-agent.js';
+import { createUrlFilter, UrlFilterCache, type UrlFilter } from './url-filter.js';
 import { isInScopeOfAny, normalizeUrl } from './url-scope.js';
 
 // The crawler a process builds once (`createCrawler`) and what it does for each page (`crawlPage`).
@@ -77,6 +78,7 @@ export function createCrawler(options: CrawlerOptions = {}): Crawler {
     maxBytes: resolved.robotsMaxBytes,
     ...fetchSettings,
   });
+  const urlFilters = new UrlFilterCache();
   let closed: Promise<void> | undefined;
   return {
     options: resolved,
@@ -88,6 +90,7 @@ export function createCrawler(options: CrawlerOptions = {}): Crawler {
         dispatcher,
         policy,
         robots,
+        urlFilters,
         maxBodyBytes: resolved.maxBodyBytes,
         maxTextChars: resolved.maxTextChars,
         ...fetchSettings,
@@ -115,10 +118,39 @@ export interface CrawlPageInput {
    * counts as an anchor too (for depth 0). @defaultValue [url]
    */
   seedUrls?: readonly string[];
+  /**
+   * The crawl's URL globs: below the seeds, a link (or redirect hop) is followed only when it matches some
+   * `include` (when given) and no `exclude`, on top of `scope`. @defaultValue everything in scope
+   */
+  include?: readonly string[] | undefined;
+  /** See `include`. @defaultValue [] */
+  exclude?: readonly string[] | undefined;
+  /**
+   * The crawl's own request headers (already checked against the deployment's allow-list by the API), sent with
+   * the page and its redirect hops; headers kumo sets itself (User-Agent, Accept…) keep kumo's values.
+   * @defaultValue {}
+   */
+  headers?: Readonly<Record<string, string>> | undefined;
   /** Check robots.txt before fetching (and for each redirect hop). @defaultValue true */
   respectRobots?: boolean;
   /** Aborts the fetch (crawl cancelled); the page then fails with `KUMO_CRAWLER_ABORTED`. */
   signal?: AbortSignal;
+}
+
+/**
+ * The part of a page's input that comes from its crawl's request (`scope`, seeds, `include`, `exclude`, `headers`);
+ * fields a request does not have (crawls created before them) stay absent.
+ */
+export function crawlInputOf(
+  request: Pick<CrawlRequest, 'urls' | 'scope' | 'include' | 'exclude' | 'headers'>,
+): Pick<CrawlPageInput, 'scope' | 'seedUrls' | 'include' | 'exclude' | 'headers'> {
+  return {
+    scope: request.scope,
+    seedUrls: request.urls,
+    ...(request.include === undefined ? {} : { include: request.include }),
+    ...(request.exclude === undefined ? {} : { exclude: request.exclude }),
+    ...(request.headers === undefined ? {} : { headers: request.headers }),
+  };
 }
 
 /** What {@link crawlPage} needs; `createCrawler` builds it. Unset limits take the `CrawlerOptions` defaults. */
@@ -127,6 +159,8 @@ export interface CrawlPageDeps {
   dispatcher: Dispatcher;
   /** Checked against literal IPs of every hop. */
   policy: AddressPolicy;
+  /** Compiled include/exclude filters shared by the pages of a crawl. @defaultValue compiled per page */
+  urlFilters?: UrlFilterCache;
   /** Without it robots.txt is not consulted. @defaultValue undefined */
   robots?: RobotsPolicy;
   /** @defaultValue `DEFAULT_USER_AGENT` */
@@ -149,7 +183,7 @@ export interface CrawlPageDeps {
 export interface CrawlPageOutcome {
   /** The contract's PageResult (`links` is the number of followable links). */
   page: PageResult;
-  /** Followable links: normalised, in scope, de-duplicated; empty when `nofollow`. */
+  /** Followable links: normalised, in scope and the crawl's include/exclude, de-duplicated; empty when `nofollow`. */
   links: string[];
   /** Visible text (for analysis); empty unless fetched. */
   text: string;
@@ -213,6 +247,10 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
   }
 
   const anchors = input.seedUrls !== undefined && input.seedUrls.length > 0 ? [...input.seedUrls] : [url];
+  const patterns = { include: input.include, exclude: input.exclude };
+  const followable: UrlFilter = deps.urlFilters?.filterOf(patterns) ?? createUrlFilter(patterns);
+  const inScope = (target: string | URL) =>
+    isInScopeOfAny(target, anchors, input.scope) && followable(typeof target === 'string' ? target : target.href);
   let hopRobotsError: CrawlerError | undefined;
   let hopFailure: { url: string; error: CrawlerError } | undefined;
   const fetchStarted = performance.now();
@@ -228,10 +266,11 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
       ...(deps.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: deps.bodyTimeoutMs }),
       ...(deps.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: deps.requestTimeoutMs }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
+      ...(input.headers === undefined ? {} : { headers: input.headers }),
       beforeHop: async (hopUrl, hop) => {
         if (hop === 0) return undefined;
         // Seeds may redirect anywhere (http→https, apex→www); deeper pages may not leave the crawl's scope.
-        if (input.depth > 0 && !isInScopeOfAny(hopUrl, anchors, input.scope)) return 'out-of-scope';
+        if (input.depth > 0 && !inScope(hopUrl)) return 'out-of-scope';
         if (respectRobots && deps.robots !== undefined) {
           const rules = await deps.robots.fetchRobots(hopUrl.href);
           if (rules.state === 'unreachable' && rules.error !== undefined) {
@@ -292,7 +331,7 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
   });
   const nofollow = extracted.nofollow || headerNofollow(result);
   if (input.depth === 0) anchors.push(result.finalUrl);
-  const links = nofollow ? [] : extracted.links.filter((link) => isInScopeOfAny(link, anchors, input.scope));
+  const links = nofollow ? [] : extracted.links.filter((link) => inScope(link));
   const parseMs = elapsed(parseStarted);
   return {
     page: {

@@ -89,6 +89,11 @@ export interface FetchPageOptions {
    * and becomes the skip reason (robots, out-of-scope…). A thrown error fails the fetch.
    */
   beforeHop?: (url: URL, hop: number) => Promise<string | undefined> | string | undefined;
+  /**
+   * Extra request headers (a crawl's `headers`), sent with every hop. Names are matched case-insensitively and
+   * never replace the headers kumo sets (User-Agent, Accept, Accept-Encoding). @defaultValue {}
+   */
+  headers?: Readonly<Record<string, string>>;
   /** Aborts the fetch (e.g. the crawl was cancelled) with `KUMO_CRAWLER_ABORTED`. */
   signal?: AbortSignal;
   /** Reported on `kumo:crawler:fetch`. @defaultValue 'page' */
@@ -225,6 +230,12 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
   }
 }
 
+/** The caller's headers with lower-cased names, so kumo's own (set after them) always win. */
+function extraHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  // fromEntries defines own properties, so even a `__proto__` name cannot reach the prototype.
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
 type HopOutcome =
   | { kind: 'redirect'; location: string }
   | { kind: 'done'; result: Omit<FetchedPage, 'url' | 'redirects'> | Omit<SkippedFetch, 'url' | 'redirects'> };
@@ -240,6 +251,7 @@ async function requestOnce(url: URL, signal: AbortSignal, options: FetchPageOpti
       path: `${url.pathname}${url.search}`,
       method: 'GET',
       headers: {
+        ...extraHeaders(options.headers),
         'user-agent': options.userAgent ?? CRAWLER_DEFAULTS.userAgent,
         accept: options.accept === 'any' ? '*/*' : 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
         'accept-encoding': 'gzip, deflate, br',

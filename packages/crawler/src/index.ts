@@ -9,6 +9,7 @@ export {
   createCrawler,
   type Crawler,
   crawlPage,
+  crawlInputOf,
   type CrawlPageInput,
   type CrawlPageDeps,
   type CrawlPageOutcome,
@@ -48,6 +49,8 @@ export {
 } from './decode.js';
 export { extractPage, EXTRACT_DEFAULTS, type ExtractedPage, type ExtractOptions } from './extract.js';
 export { normalizeUrl, tryNormalizeUrl, isInScope, isInScopeOfAny, siteOf } from './url-scope.js';
+export { compileUrlGlob, canonicalPattern, type UrlGlob } from './url-glob.js';
+export { createUrlFilter, UrlFilterCache, type UrlFilter, type UrlPatterns } from './url-filter.js';
 export { RobotsPolicy, RobotsRules, robotsAgentToken, type RobotsPolicyOptions, type RobotsState } from './robots.js';
 export { MemoryRobotsStore, type RobotsStore } from './robots-store.js';
 export { parseRetryAfter } from './retry-after.js';
