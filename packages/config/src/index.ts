@@ -2,3 +2,4 @@ export { configSchema, type Config, type ConfigInput } from './schema.js';
 export { loadConfig, loadConfigOrExit } from './load-config.js';
 export { ConfigError, ConfigErrorCode, type ConfigIssue } from './errors.js';
 export { describeSettings, renderConfigTable, type SettingDoc } from './config-table.js';
+export { FORBIDDEN_CRAWL_HEADERS } from './crawl-headers.js';

@@ -50,3 +50,25 @@ describe('loadConfig', () => {
     expect(table).toContain('| `CRAWL_ALLOW_HOSTS` |');
   });
 });
+
+describe('CRAWL_ALLOWED_HEADERS', () => {
+  it('defaults to accept-language', () => {
+    expect(loadConfig({}).CRAWL_ALLOWED_HEADERS).toEqual(['accept-language']);
+  });
+
+  it('lower-cases the names', () => {
+    expect(loadConfig({ CRAWL_ALLOWED_HEADERS: 'Accept-Language, X-Kumo-Test' }).CRAWL_ALLOWED_HEADERS).toEqual([
+      'accept-language',
+      'x-kumo-test',
+    ]);
+  });
+
+  it.each(['Cookie', 'user-agent', 'Host', 'authorization', 'transfer-encoding', 'not a name'])(
+    'refuses %s, naming it',
+    (name) => {
+      expect(() => loadConfig({ CRAWL_ALLOWED_HEADERS: `accept-language,${name}` })).toThrow(
+        new RegExp(`CRAWL_ALLOWED_HEADERS: .*${name.toLowerCase()}`),
+      );
+    },
+  );
+});

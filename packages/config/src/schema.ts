@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { envHeaderList } from './crawl-headers.js';
 import { envBool, envInt, envList, envPort } from './env-types.js';
 
 const cores = availableParallelism();
@@ -176,6 +177,13 @@ export const configSchema = z.object({
   CRAWL_HOST_DELAY_MS: envInt(0, 600_000)
     .default(100)
     .describe('Minimum delay between request starts per host across all workers (robots `Crawl-delay` may raise it)'),
+  CRAWL_ALLOWED_HEADERS: z
+    .string()
+    .default('accept-language')
+    .pipe(envHeaderList())
+    .describe(
+      'Request headers a crawl may set in its `headers` (comma-separated, case-insensitive); `host`, `user-agent`, `accept`, `accept-encoding`, `cookie`, `authorization` and hop-by-hop headers never can',
+    ),
   CRAWL_HOST_LEASE_MS: envInt(1000, 86_340_000)
     .default(60_000)
     .describe(
