@@ -21,6 +21,9 @@ export type ApiSettings = Pick<
   | 'API_MAX_QUEUE_BACKLOG'
   | 'METRICS_TOKEN'
   | 'SSE_HEARTBEAT_MS'
+  | 'CRAWL_HOST_DELAY_MS'
+  | 'CRAWL_HOST_CONCURRENCY'
+  | 'CRAWL_ALLOWED_HEADERS'
 >;
 
 /** What every route module receives from `createApp`. */

@@ -5,6 +5,7 @@ import { CrawlStateErrorCode, newCrawlId } from '@kumo/crawl-state';
 import { IdempotencyConflictError, InvalidSeedError, ValidationError } from '../errors.js';
 import { fieldErrors } from '../validation.js';
 import { AdmissionControl } from './admission.js';
+import { crawlLimitErrors, type CrawlLimitSettings } from './crawl-limits.js';
 import { crawlLinks, loadOwnedCrawl, type RouteContext } from './context.js';
 
 /**
@@ -39,16 +40,23 @@ export function requestHash(request: CrawlRequest): string {
     maxPages: request.maxPages,
     scope: request.scope,
     analyze: request.analyze,
+    // Only when given, so the hash of a request without them is what it was before they existed.
+    ...(request.include === undefined ? {} : { include: request.include }),
+    ...(request.exclude === undefined ? {} : { exclude: request.exclude }),
+    ...(request.politeness === undefined ? {} : { politeness: request.politeness }),
+    ...(request.headers === undefined ? {} : { headers: request.headers }),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-function parseBody(body: unknown): CrawlRequest {
+function parseBody(body: unknown, limits: CrawlLimitSettings): CrawlRequest {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationError('The body must be a JSON object.', [{ path: '', message: 'expected a JSON object' }]);
   }
   const parsed = crawlRequestSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError('The crawl request is invalid.', fieldErrors(parsed.error));
+  const errors = crawlLimitErrors(parsed.data, limits);
+  if (errors.length > 0) throw new ValidationError('The crawl request exceeds what this deployment allows.', errors);
   return parsed.data;
 }
 
@@ -88,7 +96,7 @@ export function crawlRoutes(ctx: RouteContext): Router {
   }
 
   router.post('/v1/crawls', async (req, res) => {
-    const request = parseBody(req.body);
+    const request = parseBody(req.body, ctx.settings);
     const idempotencyKey = idempotencyKeyOf(req);
     const bodyHash = requestHash(request);
     let id = newCrawlId();
