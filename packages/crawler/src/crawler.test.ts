@@ -256,6 +256,39 @@ describe('crawlPage links and scope', () => {
   });
 });
 
+describe('crawlPage include and exclude', () => {
+  const page = html(
+    '',
+    '<a href="/blog/a">a</a> <a href="/blog/drafts/b">b</a> <a href="/about">about</a> <a href="/blog/c?x=1">c</a>',
+  );
+
+  it('follows only links that match some include and no exclude, on top of scope', async () => {
+    const target = await server((_path, response) => reply(response, 200, page, { 'content-type': 'text/html' }));
+    const outcome = await crawler().crawlPage({
+      url: `${target.origin}/`,
+      depth: 0,
+      scope: 'same-host',
+      include: [`${target.origin}/blog/**`],
+      exclude: ['**/drafts/**'],
+    });
+    expect(outcome.links).toEqual([`${target.origin}/blog/a`, `${target.origin}/blog/c?x=1`]);
+    expect(outcome.page.links).toBe(2);
+  });
+
+  it('fetches a seed that matches no include, and skips a redirect below the seeds to an excluded URL', async () => {
+    const target = await server((path, response) =>
+      path === '/old'
+        ? reply(response, 301, '', { location: `${target.origin}/blog/drafts/b` })
+        : reply(response, 200, page, { 'content-type': 'text/html' }),
+    );
+    const patterns = { include: ['**/blog/**'], exclude: ['**/drafts/**'] };
+    const seed = await crawler().crawlPage({ url: `${target.origin}/`, depth: 0, scope: 'same-host', ...patterns });
+    expect(seed.page.status).toBe('fetched');
+    const moved = await crawler().crawlPage({ url: `${target.origin}/old`, depth: 1, scope: 'same-host', ...patterns });
+    expect(moved.page).toMatchObject({ status: 'skipped', reason: 'out-of-scope' });
+  });
+});
+
 describe('crawlPage failures never throw', () => {
   it.each([
     [

@@ -38,6 +38,20 @@ describe('fetchPage bodies', () => {
     expect(seen['accept-encoding']).toBe('gzip, deflate, br');
   });
 
+  it("sends a crawl's headers, which never replace ours whatever their case", async () => {
+    let seen: Record<string, unknown> = {};
+    const site = await server((request, response) => {
+      seen = request.headers;
+      reply(response, 200, HTML, { 'content-type': 'text/html' });
+    });
+    await crawler({ userAgent: 'kumo-test/1.0 (+http://127.0.0.1/)' }).fetchPage(`${site.origin}/`, {
+      headers: { 'Accept-Language': 'ja', 'USER-AGENT': 'evil/1.0', 'Accept-Encoding': 'identity' },
+    });
+    expect(seen['accept-language']).toBe('ja');
+    expect(seen['user-agent']).toBe('kumo-test/1.0 (+http://127.0.0.1/)');
+    expect(seen['accept-encoding']).toBe('gzip, deflate, br');
+  });
+
   it('fails with DECODE for an unknown Content-Encoding', async () => {
     const site = await server((_request, response) =>
       reply(response, 200, 'x', { 'content-type': 'text/html', 'content-encoding': 'zstd' }),
