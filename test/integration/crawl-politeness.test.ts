@@ -227,6 +227,33 @@ describe('the crawl frontier (two crawl processes, real Redis)', () => {
     expectSpaced(hits, DELAY_MS);
   });
 
+  it("keeps a crawl's stricter politeness on its own requests, while another crawl of the host goes at the deployment's pace", async () => {
+    const shared = await site({ pages: 12 });
+    const strict = await startAcceptedCrawl(system, {
+      urls: [`${shared.url}/a/0`],
+      maxDepth: 4,
+      maxPages: 5,
+      analyze: false,
+      politeness: { delayMs: 2000, concurrency: 1 },
+    });
+    const relaxed = await startAcceptedCrawl(system, {
+      urls: [`${shared.url}/b/0`],
+      maxDepth: 4,
+      maxPages: 12,
+      analyze: false,
+    });
+    await Promise.all([settled(strict), settled(relaxed)]);
+    const hits = shared.pageHits();
+    const ofStrict = hits.filter((hit) => hit.path.startsWith('/a/'));
+    const ofRelaxed = hits.filter((hit) => hit.path.startsWith('/b/'));
+    expect(ofStrict).toHaveLength(5);
+    expect(ofRelaxed).toHaveLength(12);
+    expectSpaced(ofStrict, 2000);
+    expectSpaced(hits, DELAY_MS);
+    // The relaxed crawl is not held to the strict one's pace: it is done before the strict crawl's last request.
+    expect(Math.max(...ofRelaxed.map((hit) => hit.at))).toBeLessThan(Math.max(...ofStrict.map((hit) => hit.at)));
+  });
+
   it('lets a crawl of a slow host never delay a crawl of another host', async () => {
     const slow = await site({ pages: 15, crawlDelayS: 2 });
     const fast = await site({ pages: 15 });

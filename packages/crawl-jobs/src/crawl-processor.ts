@@ -43,10 +43,12 @@ export interface CrawlProcessorDeps {
   /** Smallest jitter added to a limiter wait, in ms. @defaultValue 20 */
   minJitterMs?: number;
   /**
-   * How often a job asks a busy host again in-process, after the limiter's estimate of when a lease frees (only
-   * estimates within the limiter's hold), before it goes back to *delayed*. @defaultValue 3
+   * The longest wait for a host that a job sleeps in-process (keeping its worker slot) before asking the limiter again;
+   * longer waits send the job back to *delayed*. @defaultValue 2000
    */
-  busyRetries?: number;
+  holdMs?: number;
+  /** How many such waits one job sleeps before it goes back to *delayed* all the same. @defaultValue 5 */
+  maxHolds?: number;
   /** Crawl requests cached per process (a request never changes once created). @defaultValue 1000 */
   requestCacheSize?: number;
   /** Clock; tests may replace it. @defaultValue Date.now */
@@ -126,8 +128,8 @@ function cancelledPage(data: CrawlJobData): PageResult {
 /**
  * The BullMQ processor of `crawl` jobs. Per job: a cancelled crawl records the page `skipped`/`cancelled` without
  * fetching; robots.txt is consulted before the host limiter (a disallowed page costs the host nothing); a lease
- * granted ahead is slept for, and without one the job is moved to *delayed* (never spun on); transient failures are
- * retried by BullMQ while attempts are left (429/503 also back the host off by `Retry-After`), and recorded as
+ * due within `holdMs` is waited for in-process, and a longer wait moves the job to *delayed* (never spun on);
+ * transient failures are retried by BullMQ while attempts are left (429/503 also back the host off by `Retry-After`), and recorded as
  * `failed` on the last attempt; the page is appended to the result stream at once, then its text and analyze job,
  * then the crawl jobs of newly admitted links, each delayed until its planned start. Returns only `{ status, links }`.
  *
@@ -140,8 +142,8 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
   if (!(jitter >= 0) || !(minJitterMs >= 0)) throw new CrawlJobsOptionsError('jitter and minJitterMs must be ≥ 0');
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
-  const busyRetries = deps.busyRetries ?? 3;
-  const holdMs = deps.limiter.holdMs;
+  const holdMs = deps.holdMs ?? 2000;
+  const maxHolds = deps.maxHolds ?? 5;
   const requests = new RequestCache(deps.requestCacheSize ?? 1000);
   const userAgent = deps.crawler.options.userAgent;
 
@@ -162,10 +164,9 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
   }
 
   /**
-   * Fetches the page under a host lease. A lease granted ahead (at most the limiter's hold) is slept for with the
-   * worker slot kept; a host that is busy for a short while is asked again after its estimate (at most
-   * `busyRetries` times); otherwise the job goes back to *delayed* — until a freshly planned start when the host or
-   * crawl is not ready, or for the busy estimate plus jitter — and runs once then.
+   * Fetches the page under a host lease. A host that can take the request within `holdMs` is waited for in-process
+   * (at most `maxHolds` times); otherwise the job goes back to *delayed* — until a freshly planned start when the host
+   * or crawl is not ready, or for the busy estimate plus jitter — and runs once then.
    */
   async function fetchWithLease(
     job: Job<CrawlJobData, CrawlJobResult>,
@@ -184,8 +185,9 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     const crawl = politenessOf(crawlId, request);
     const robotsDelayMs = rules.crawlDelayMs(userAgent);
     let answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
-    for (let retry = 0; !answer.granted && answer.reason === 'busy' && retry < busyRetries; retry++) {
-      if (answer.waitMs > holdMs) break;
+    // A short wait (the host's delay since the latest start, a lease about to free) is slept in-process: the job keeps
+    // its worker slot instead of a trip through *delayed* and a new start.
+    for (let wait = 0; !answer.granted && answer.waitMs <= holdMs && wait < maxHolds; wait++) {
       await sleep(answer.waitMs, undefined, signal ? { signal } : {});
       answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
     }
@@ -200,7 +202,6 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     const lease: HostLease = answer.lease;
     let fetchMs: number | undefined;
     try {
-      if (answer.startInMs > 0) await sleep(answer.startInMs, undefined, signal ? { signal } : {});
       const outcome = await deps.crawler.crawlPage(input);
       fetchMs = outcome.page.timings.fetchMs;
       return outcome;

@@ -96,12 +96,6 @@ export interface HostLimiterOptions {
    * @defaultValue 60000
    */
   leaseMs?: number;
-  /**
-   * The longest wait for which a lease is granted ahead: the job keeps its worker slot and sleeps until its start
-   * instead of going back to the queue (a round trip and a job start). Longer waits are planned again.
-   * @defaultValue 2000
-   */
-  holdMs?: number;
   /** How far ahead starts are planned; a job planned beyond comes back then and plans again. @defaultValue 6 h */
   planHorizonMs?: number;
   /** Wait suggested when every lease of a host is taken and its fetch time is not known yet. @defaultValue 250 */
@@ -127,13 +121,12 @@ export interface HostLease {
 }
 
 /**
- * The answer of {@link HostLimiter.acquire}: a lease that starts in `startInMs` (at most the hold); or `not-yet`,
- * the host or the crawl cannot start a request for `waitMs` (longer than the hold: plan the job again); or `busy`,
- * every lease is taken, the earliest expected to free in about `waitMs`.
+ * The answer of {@link HostLimiter.acquire}: a lease that starts now; or `not-yet`, the host or the crawl may start a
+ * request only in `waitMs` (its delay, a back-off); or `busy`, its requests in flight are at a concurrency limit, one
+ * expected to free in about `waitMs`.
  */
 export type HostAcquireResult =
-  | { granted: true; lease: HostLease; startInMs: number }
-  | { granted: false; reason: 'not-yet' | 'busy'; waitMs: number };
+  { granted: true; lease: HostLease } | { granted: false; reason: 'not-yet' | 'busy'; waitMs: number };
 
 /** The schedule's Lua commands (`src/commands/`, copied to `dist/commands` by the build). */
 const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
@@ -146,7 +139,6 @@ const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
 
 const DEFAULTS = {
   leaseMs: 60_000,
-  holdMs: 2000,
   planHorizonMs: 6 * 3_600_000,
   busyWaitMs: 250,
   maxCrawlDelayMs: 60_000,
@@ -180,16 +172,15 @@ export function limiterHost(url: string): string {
  * `concurrency` requests in flight per host, starts at least `max(delayMs, Crawl-delay)` apart, nothing before a
  * Retry-After back-off ends, and a crawl's stricter `politeness` on top. Waiting costs nothing: {@link plan} gives
  * each admitted link a start in its host's schedule, so its job is added delayed until then and picked up once;
- * {@link acquire} grants a lease up to `holdMs` ahead (the job sleeps until its start) and refuses only what the
- * plan could not foresee. Lua scripts decide atomically with Redis's clock; keys carry the `{h:<host>}` tag (one
- * cluster slot per host) and TTLs.
+ * {@link acquire} grants a lease that starts now, or says how long until one can (the crawl processor sleeps short
+ * waits in-process and plans the job again for long ones). Lua scripts decide atomically with Redis's clock; keys
+ * carry the `{h:<host>}` tag (one cluster slot per host) and TTLs.
  */
 export class HostLimiter {
   readonly #keys: CrawlJobsKeys;
   readonly #concurrency: number;
   readonly #delayMs: number;
   readonly #leaseMs: number;
-  readonly #holdMs: number;
   readonly #planHorizonMs: number;
   readonly #busyWaitMs: number;
   readonly #maxCrawlDelayMs: number;
@@ -200,7 +191,6 @@ export class HostLimiter {
     this.#concurrency = integer('concurrency', options.concurrency, 1);
     this.#delayMs = integer('delayMs', options.delayMs, 0, MAX_CRAWL_DELAY_MS);
     this.#leaseMs = integer('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs, 1, MAX_HOST_LEASE_MS);
-    this.#holdMs = integer('holdMs', options.holdMs ?? DEFAULTS.holdMs, 0, 60_000);
     this.#planHorizonMs = integer(
       'planHorizonMs',
       options.planHorizonMs ?? DEFAULTS.planHorizonMs,
@@ -220,11 +210,6 @@ export class HostLimiter {
   /** The deployment's requests in flight per host. */
   get concurrency(): number {
     return this.#concurrency;
-  }
-
-  /** The longest wait for which a lease is granted ahead (see {@link HostLimiterOptions.holdMs}). */
-  get holdMs(): number {
-    return this.#holdMs;
   }
 
   /** The deployment's least time between request starts per host, in ms. */
@@ -265,7 +250,7 @@ export class HostLimiter {
     const leaseId = randomUUID();
     const reply = (await this.#commands.hostAcquire({
       keys: [
-        { key: this.#keys.hostLeases(host), ttl: this.#leaseMs + this.#holdMs + STATE_TTL_MARGIN_MS },
+        { key: this.#keys.hostLeases(host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS },
         { key: this.#keys.hostState(host), ttl: delay + STATE_TTL_MARGIN_MS },
         { key: this.#keys.hostCrawlStarts(host), ttl: MAX_CRAWL_DELAY_MS + STATE_TTL_MARGIN_MS },
       ],
@@ -277,12 +262,11 @@ export class HostLimiter {
         delay,
         own.delayMs,
         this.#leaseMs,
-        this.#holdMs,
         this.#busyWaitMs,
       ],
     })) as [number | string, number | string];
     const [kind, ms] = [Number(reply[0]), Math.max(0, Number(reply[1]))];
-    if (kind === 0) return { granted: true, lease: { host, id: `${crawl.crawlId}|${leaseId}` }, startInMs: ms };
+    if (kind === 0) return { granted: true, lease: { host, id: `${crawl.crawlId}|${leaseId}` } };
     return { granted: false, reason: kind === 1 ? 'not-yet' : 'busy', waitMs: Math.max(1, ms) };
   }
 
@@ -293,7 +277,7 @@ export class HostLimiter {
   async release(lease: HostLease, fetchMs?: number): Promise<void> {
     await this.#commands.hostRelease({
       keys: [
-        { key: this.#keys.hostLeases(lease.host), ttl: this.#leaseMs + this.#holdMs + STATE_TTL_MARGIN_MS },
+        { key: this.#keys.hostLeases(lease.host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS },
         { key: this.#keys.hostState(lease.host), ttl: this.#delayMs + STATE_TTL_MARGIN_MS },
       ],
       args: [lease.id, fetchMs === undefined ? -1 : Math.max(0, Math.round(fetchMs))],

@@ -1,9 +1,10 @@
 --[[
-  Grants a request lease on a host, starting now or in at most `hold` ms, or says why not. Shared by every crawl
-  process on every machine: the host sees at most `hostConcurrency` requests in flight, starts at least `hostDelay`
-  ms apart (the larger of the deployment's delay and robots Crawl-delay), nothing before a Retry-After back-off ends,
-  and a crawl with stricter politeness keeps its own delay and concurrency too. Time comes from Redis (TIME), never
-  from the callers, so clock skew between machines cannot break the limits.
+  Grants a request lease on a host now, or says how long to wait. Shared by every crawl process on every machine:
+  the host sees at most `hostConcurrency` requests in flight, starts at least `hostDelay` ms apart (the larger of the
+  deployment's delay and robots Crawl-delay), nothing before a Retry-After back-off ends, and a crawl with stricter
+  politeness keeps its own delay and concurrency too. A lease always starts now, when its request is about to go
+  out, so the gap the host sees is the gap granted here (a lease granted ahead would start whenever its process
+  wakes). Time comes from Redis (TIME), never from the callers, so clock skew between machines cannot break limits.
 
   KEYS[1]  ratelimit:{h:<host>}:leases        ZSET  "<crawl id>|<lease id>" -> lease expiry (ms)
   KEYS[2]  ratelimit:{h:<host>}:state         HASH  last, backoff, delay (learned), fetchMs
@@ -18,13 +19,12 @@
   ARGV[8]  delay between starts on the host in ms (deployment's delay or robots Crawl-delay, the larger)
   ARGV[9]  the crawl's own delay between its starts in ms (0: none)
   ARGV[10] lease duration in ms: a lease of a process that died frees itself this long after its start
-  ARGV[11] hold: the longest wait in ms for which a lease is granted ahead (the caller sleeps until its start)
-  ARGV[12] wait suggested when every lease is taken and no fetch time has been observed yet, in ms (capped by the
+  ARGV[11] wait suggested when every lease is taken and no fetch time has been observed yet, in ms (capped by the
            earliest lease expiry)
 
-  Returns: { 0, ms until the lease's start } when granted; { 1, ms until a start is possible } when the host or
-  crawl is not ready for longer than the hold (the caller plans the job again); { 2, ms } when the requests in
-  flight at the start would exceed a concurrency (an estimate of when the earliest frees).
+  Returns: { 0, 0 } when granted; { 1, ms } when the host or the crawl may start a request only in `ms` (delay,
+  back-off); { 2, ms } when its requests in flight are at a concurrency limit (an estimate of when one frees, from the
+  observed fetch time).
 ]]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -41,36 +41,32 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local state = redis.call('HMGET', KEYS[2], 'last', 'backoff', 'fetchMs')
 local fetchMs = tonumber(state[3]) or 0
 local crawlLast = tonumber(redis.call('ZSCORE', KEYS[3], crawlId)) or 0
-local startAt = math.max(now, (tonumber(state[1]) or 0) + hostDelay, tonumber(state[2]) or 0, crawlLast + crawlDelay)
+local startAt = math.max((tonumber(state[1]) or 0) + hostDelay, tonumber(state[2]) or 0, crawlLast + crawlDelay)
+if startAt > now then return { 1, startAt - now } end
 
--- Leases that will be in flight at `startAt`: those started already (until released), and those granted ahead that
--- start by then and, at the observed fetch time, will not have finished. Leases granted ahead on a host paced by its
--- delay do not overlap, so they never make it look busy.
-local held, crawlHeld, earliestEnd = 0, 0, nil
-local prefix = crawlId .. '|'
-local leases = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-for i = 1, #leases, 2 do
-  local leaseStart = tonumber(leases[i + 1]) - leaseMs
-  if leaseStart <= now or (leaseStart <= startAt and leaseStart + fetchMs > startAt) then
-    held = held + 1
-    if string.sub(leases[i], 1, #prefix) == prefix then crawlHeld = crawlHeld + 1 end
-    local leaseEnd = math.min(leaseStart + fetchMs, tonumber(leases[i + 1]))
-    if fetchMs == 0 then leaseEnd = math.min(now + tonumber(ARGV[12]), tonumber(leases[i + 1])) end
-    if earliestEnd == nil or leaseEnd < earliestEnd then earliestEnd = leaseEnd end
+local held = redis.call('ZCARD', KEYS[1])
+local crawlHeld = 0
+if crawlConcurrency < hostConcurrency then
+  local prefix = crawlId .. '|'
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    if string.sub(member, 1, #prefix) == prefix then crawlHeld = crawlHeld + 1 end
   end
 end
 if held >= hostConcurrency or crawlHeld >= crawlConcurrency then
-  -- Estimated from the observed fetch time (a lease frees at its expiry at the latest).
-  return { 2, math.max(1, math.floor(math.max(earliestEnd, startAt) - now)) }
+  -- The earliest lease started at its expiry minus the lease duration and takes about the observed fetch time; it
+  -- frees at its expiry at the latest.
+  local expiry = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+  local freeAt = now + tonumber(ARGV[11])
+  if fetchMs > 0 then freeAt = expiry - leaseMs + fetchMs end
+  return { 2, math.max(1, math.floor(math.min(freeAt, expiry) - now)) }
 end
-if startAt - now > tonumber(ARGV[11]) then return { 1, math.floor(startAt - now) } end
 
-redis.call('ZADD', KEYS[1], startAt + leaseMs, crawlId .. '|' .. ARGV[4])
+redis.call('ZADD', KEYS[1], now + leaseMs, crawlId .. '|' .. ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[2], 'last', startAt, 'delay', hostDelay)
+redis.call('HSET', KEYS[2], 'last', now, 'delay', hostDelay)
 redis.call('PEXPIRE', KEYS[2], math.max(tonumber(ARGV[2]), redis.call('PTTL', KEYS[2])))
-redis.call('ZADD', KEYS[3], startAt, crawlId)
+redis.call('ZADD', KEYS[3], now, crawlId)
 -- A crawl's last start matters for its delay only; an hour covers the longest allowed delay.
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 3600000)
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
-return { 0, math.floor(startAt - now) }
+return { 0, 0 }
