@@ -117,8 +117,7 @@ function validJob(data: unknown): CrawlJobData {
 
 /** The crawl's own per-host limits, from its request's `politeness` (absent on crawls that set none). */
 function politenessOf(crawlId: string, request: CrawlRequest): CrawlPoliteness {
-  const politeness = (request as { politeness?: { delayMs?: number; concurrency?: number } }).politeness;
-  return { crawlId, delayMs: politeness?.delayMs, concurrency: politeness?.concurrency };
+  return { crawlId, delayMs: request.politeness?.delayMs, concurrency: request.politeness?.concurrency };
 }
 
 function cancelledPage(data: CrawlJobData): PageResult {
