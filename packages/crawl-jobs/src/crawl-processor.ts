@@ -199,18 +199,21 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
       throw new DelayedError();
     }
     const lease: HostLease = answer.lease;
-    let fetchMs: number | undefined;
+    // The lease goes back as soon as the host is done with the request (before the parse, which can take a while on a
+    // large page), and at the latest when crawlPage ends. Releasing is idempotent, so it is retried through a
+    // failover; a release that never lands costs the host one slot until the lease expires (CRAWL_HOST_LEASE_MS),
+    // never the page that was fetched.
+    let released: Promise<void> | undefined;
+    const release = (fetchMs?: number) =>
+      (released ??= retryTransient(() => deps.limiter.release(lease, fetchMs), {
+        operation: 'release host lease',
+      }).catch((error: unknown) =>
+        deps.logger.warn({ err: error, host, url }, 'host lease not released; it expires by itself'),
+      ));
     try {
-      const outcome = await deps.crawler.crawlPage(input);
-      fetchMs = outcome.page.timings.fetchMs;
-      return outcome;
+      return await deps.crawler.crawlPage({ ...input, onFetched: (fetchMs) => void release(fetchMs) });
     } finally {
-      // Releasing is idempotent, so it is retried through a failover; a release that never lands costs the host one
-      // slot until the lease expires (CRAWL_HOST_LEASE_MS), never the page that was fetched.
-      await retryTransient(() => deps.limiter.release(lease, fetchMs), { operation: 'release host lease' }).catch(
-        (error: unknown) =>
-          deps.logger.warn({ err: error, host, url }, 'host lease not released; it expires by itself'),
-      );
+      await release();
     }
   }
 

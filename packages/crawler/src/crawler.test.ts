@@ -289,6 +289,24 @@ describe('crawlPage include and exclude', () => {
   });
 });
 
+describe('crawlPage onFetched', () => {
+  it('reports the end of the request once, before the page is parsed, with its fetch time', async () => {
+    const site = await server((_path, response) =>
+      reply(response, 200, html('', '<a href="/next">次</a>'), { 'content-type': 'text/html; charset=utf-8' }),
+    );
+    const calls: number[] = [];
+    const outcome = await crawler().crawlPage({
+      url: `http://a.example.co.jp:${site.port}/`,
+      depth: 0,
+      scope: 'same-host',
+      onFetched: (fetchMs) => calls.push(fetchMs),
+    });
+    expect(outcome.page.status).toBe('fetched');
+    expect(calls).toEqual([outcome.page.timings.fetchMs]);
+    expect(outcome.page.timings.parseMs).toBeDefined();
+  });
+});
+
 describe('crawlPage failures never throw', () => {
   it.each([
     [

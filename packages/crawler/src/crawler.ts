@@ -135,6 +135,11 @@ export interface CrawlPageInput {
   respectRobots?: boolean;
   /** Aborts the fetch (crawl cancelled); the page then fails with `KUMO_CRAWLER_ABORTED`. */
   signal?: AbortSignal;
+  /**
+   * Called once the host is done with the request (the body read), before decoding and parsing, with the fetch time
+   * in ms: a per-host slot can be given back then rather than after the parse.
+   */
+  onFetched?: (fetchMs: number) => void;
 }
 
 /**
@@ -296,6 +301,7 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
     return failed(input, finalUrl, crawlerError, timings, empty, crawlDelayMs);
   }
   const fetchMs = elapsed(fetchStarted);
+  input.onFetched?.(fetchMs);
   if (result.status === 'skipped' && result.reason === HOP_FAILED && hopFailure !== undefined) {
     return failed(input, hopFailure.url, hopFailure.error, { fetchMs }, empty, crawlDelayMs);
   }
