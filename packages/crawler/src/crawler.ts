@@ -49,7 +49,7 @@ export interface Crawler {
  */
 export function createCrawler(options: CrawlerOptions = {}): Crawler {
   const resolved = resolveCrawlerOptions(options);
-  const policy = new AddressPolicy(resolved.allowHosts);
+  const policy = new AddressPolicy(resolved.allowHosts, { reservedPorts: resolved.reservedPorts });
   const ownsDispatcher = resolved.dispatcher === undefined;
   const dispatcher =
     resolved.dispatcher ??

@@ -53,17 +53,31 @@ export class TooLargeError extends CrawlerError {
   }
 }
 
-/** The host is, or resolves to, an address the policy refuses (loopback, private, metadata…). Permanent. */
+/**
+ * The host is, or resolves to, an address the policy refuses (loopback, private, metadata…), or one allow-listed
+ * but not on the port asked for (then `port` is set). Permanent.
+ */
 export class BlockedAddressError extends CrawlerError {
   readonly host: string;
   readonly address: string;
   readonly category: string;
+  readonly port: number | undefined;
 
-  constructor(host: string, address: string, category: string, options: CrawlerErrorOptions = {}) {
-    super(CrawlerErrorCode.BLOCKED_ADDRESS, `Refused to connect to ${host} (${address}: ${category} address)`, options);
+  constructor(
+    host: string,
+    address: string,
+    category: string,
+    options: CrawlerErrorOptions & { port?: number | undefined } = {},
+  ) {
+    const why =
+      options.port === undefined
+        ? `${address}: ${category} address`
+        : `${address}: ${category} address, allow-listed but not on port ${options.port}`;
+    super(CrawlerErrorCode.BLOCKED_ADDRESS, `Refused to connect to ${host} (${why})`, options);
     this.host = host;
     this.address = address;
     this.category = category;
+    this.port = options.port;
   }
 }
 

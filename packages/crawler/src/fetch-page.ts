@@ -1,6 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors, type Dispatcher } from 'undici';
+import { effectivePort } from './allow-list.js';
 import { readBody } from './body-reader.js';
 import { parseContentType, isHtmlMime, looksLikeHtml, HTML_SNIFF_BYTES, type ContentType } from './decode.js';
 import {
@@ -155,9 +156,12 @@ function checkHop(url: URL, policy: AddressPolicy): void {
   }
   if (url.hostname.length === 0) throw new BadUrlError(`URL has no host: ${url.href}`, { url: url.href });
   if (isIpLiteral(url.hostname)) {
-    const verdict = policy.check(url.hostname, url.hostname);
+    const verdict = policy.check(url.hostname, url.hostname, effectivePort(url));
     if (!verdict.allowed) {
-      throw new BlockedAddressError(url.hostname, url.hostname, verdict.category, { url: url.href });
+      throw new BlockedAddressError(url.hostname, url.hostname, verdict.category, {
+        url: url.href,
+        port: verdict.port,
+      });
     }
   }
 }

@@ -27,6 +27,7 @@ export {
 } from './fetch-page.js';
 export {
   AddressPolicy,
+  type AddressPolicyOptions,
   classifyAddress,
   isIpLiteral,
   type AddressCategory,

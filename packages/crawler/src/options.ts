@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { REDIS_DEFAULT_PORT } from './allow-list.js';
 import { CrawlerOptionsError } from './errors.js';
 import { EXTRACT_DEFAULTS } from './extract.js';
 import type { RobotsStore } from './robots-store.js';
@@ -29,8 +30,18 @@ export interface CrawlerOptions {
    * `textLength` reports the kept length. @defaultValue 500000
    */
   maxTextChars?: number;
-  /** Hosts, IPs and CIDR ranges that may be fetched although not public (e.g. `127.0.0.1`). @defaultValue [] */
+  /**
+   * Hosts, IPs and CIDR ranges that may be fetched although not public (e.g. `127.0.0.1`). A host or IP may name
+   * one port (`127.0.0.1:8080`, `[::1]:8080`, `localhost:3000`): only that port is open then. Without a port,
+   * every port is open except `reservedPorts`. @defaultValue []
+   */
   allowHosts?: readonly string[];
+  /**
+   * Ports an `allowHosts` entry without a port never opens: kumo's own Redis, API and metrics ports (the
+   * crawl-worker passes them from its configuration). An entry naming the port explicitly still opens it.
+   * @defaultValue [6379]
+   */
+  reservedPorts?: readonly number[];
   /** Keep-alive connections per origin in the shared agent. @defaultValue 8 */
   connectionsPerOrigin?: number;
   /**
@@ -71,6 +82,7 @@ export const CRAWLER_DEFAULTS = {
   maxRedirects: 5,
   maxTextChars: EXTRACT_DEFAULTS.maxTextChars,
   allowHosts: [] as readonly string[],
+  reservedPorts: [REDIS_DEFAULT_PORT] as readonly number[],
   connectionsPerOrigin: 8,
   robotsCacheSize: 1000,
   robotsCacheTtlMs: 600_000,
@@ -95,6 +107,7 @@ export function resolveCrawlerOptions(options: CrawlerOptions = {}): ResolvedCra
   if (!Array.isArray(merged.allowHosts) || merged.allowHosts.some((entry) => typeof entry !== 'string')) {
     throw new CrawlerOptionsError('allowHosts must be an array of strings');
   }
+  if (!Array.isArray(merged.reservedPorts)) throw new CrawlerOptionsError('reservedPorts must be an array of ports');
   if (merged.lookup !== undefined && typeof merged.lookup !== 'function') {
     throw new CrawlerOptionsError('lookup must be a function (hostname) => Promise<addresses>');
   }

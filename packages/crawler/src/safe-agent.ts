@@ -3,6 +3,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector } from 'undici';
+import { type AllowEntry, opensPort, parseAllowEntry, REDIS_DEFAULT_PORT, stripBrackets } from './allow-list.js';
 import { BlockedAddressError, CrawlerOptionsError, DnsError } from './errors.js';
 
 // The SSRF guard: which addresses may be connected to (`AddressPolicy`), and the one undici agent that enforces it
@@ -26,6 +27,8 @@ export type AddressCategory =
 export interface AddressVerdict {
   allowed: boolean;
   category: AddressCategory;
+  /** Set when the host or address is allow-listed, but not on this port (reserved, or another entry's port). */
+  port?: number;
 }
 
 // Cloud instance-metadata endpoints: named separately so a blocked event says what was attempted.
@@ -58,10 +61,6 @@ const IPV6_CATEGORIES: Record<string, AddressCategory> = {
   // Site-local was deprecated in favour of unique-local; it is private all the same.
   deprecatedSiteLocal: 'private',
 };
-
-function stripBrackets(value: string): string {
-  return value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-}
 
 function v4FromParts(high: number, low: number): ipaddr.IPv4 {
   return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
@@ -120,68 +119,86 @@ export function isIpLiteral(host: string): boolean {
   return parseAddress(host) !== undefined;
 }
 
-type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
+export interface AddressPolicyOptions {
+  /**
+   * Ports an allow-list entry without a port does not open: kumo's own (Redis, API, metrics). An entry naming
+   * the port explicitly still opens it. @defaultValue [6379]
+   */
+  reservedPorts?: readonly number[];
+}
 
 /**
- * Decides which addresses may be connected to. Public addresses always may; everything else only when its host
- * name, its address or a CIDR range containing it is on the allow-list (`CRAWL_ALLOW_HOSTS`).
+ * Decides which addresses (and ports) may be connected to. Public addresses always may; everything else only when
+ * its host name, its address or a CIDR range containing it is on the allow-list (`CRAWL_ALLOW_HOSTS`), and the
+ * matching entry opens the port (see `allow-list.ts`).
  */
 export class AddressPolicy {
-  readonly #hosts = new Set<string>();
-  readonly #ranges: Cidr[] = [];
+  readonly #entries: AllowEntry[];
+  readonly #reservedPorts: ReadonlySet<number>;
 
   /**
-   * @param allowHosts host names (`localhost`), IPs (`127.0.0.1`, `::1`) and CIDR ranges (`10.0.0.0/8`).
-   * @throws CrawlerOptionsError naming the bad entry.
+   * @param allowHosts host names (`localhost`), IPs (`127.0.0.1`, `::1`), either with a port (`localhost:3000`,
+   *   `[::1]:8080`), and CIDR ranges (`10.0.0.0/8`, no port).
+   * @throws CrawlerOptionsError naming the bad entry or port.
    */
-  constructor(allowHosts: readonly string[] = []) {
-    for (const raw of allowHosts) {
-      const entry = raw.trim().toLowerCase();
-      if (entry.length === 0) continue;
-      if (entry.includes('/')) {
-        const [base = '', bits = ''] = entry.split('/');
-        if (!/^\d{1,3}$/.test(bits) || parseAddress(base) === undefined || !ipaddr.isValidCIDR(entry)) {
-          throw new CrawlerOptionsError(`allowHosts entry "${raw}" is not a valid CIDR range (e.g. 10.0.0.0/8)`);
-        }
-        this.#ranges.push(ipaddr.parseCIDR(entry));
-      } else if (parseAddress(entry) !== undefined) {
-        const address = ipaddr.parse(stripBrackets(entry));
-        this.#ranges.push([address, address.kind() === 'ipv4' ? 32 : 128]);
-      } else if (/^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/.test(entry)) {
-        this.#hosts.add(entry.replace(/\.$/, ''));
-      } else {
-        throw new CrawlerOptionsError(
-          `allowHosts entry "${raw}" is neither a host name, an IP address nor a CIDR range`,
-        );
+  constructor(allowHosts: readonly string[] = [], options: AddressPolicyOptions = {}) {
+    this.#entries = allowHosts.filter((raw) => raw.trim().length > 0).map(parseAllowEntry);
+    const reserved = options.reservedPorts ?? [REDIS_DEFAULT_PORT];
+    for (const port of reserved) {
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new CrawlerOptionsError(`reservedPorts must hold ports from 1 to 65535 (got ${String(port)})`);
       }
     }
+    this.#reservedPorts = new Set(reserved);
   }
 
-  /** True when the host name itself is allow-listed (then any address it resolves to is accepted). */
-  isHostAllowed(host: string): boolean {
-    return this.#hosts.has(stripBrackets(host).toLowerCase().replace(/\.$/, ''));
+  /** The entries naming this host (then any address it resolves to is accepted, on the ports they open). */
+  #hostEntries(host: string): AllowEntry[] {
+    const name = stripBrackets(host).toLowerCase().replace(/\.$/, '');
+    return this.#entries.filter((entry) => entry.kind === 'name' && entry.name === name);
   }
 
-  /** True when the address falls in an allow-listed IP or range (IPv4-mapped IPv6 is compared as IPv4 too). */
-  isAddressAllowed(address: string): boolean {
+  /** The entries whose IP or range holds the address (IPv4-mapped IPv6 is compared as IPv4 too). */
+  #addressEntries(address: string): AllowEntry[] {
     const parsed = parseAddress(address);
-    if (parsed === undefined) return false;
+    if (parsed === undefined) return [];
     const candidates: (ipaddr.IPv4 | ipaddr.IPv6)[] = [parsed];
     if (parsed.kind() === 'ipv6') {
       const embedded = embeddedIPv4(parsed as ipaddr.IPv6);
       if (embedded !== undefined) candidates.push(embedded);
     }
-    return candidates.some((candidate) =>
-      this.#ranges.some(([base, bits]) => base.kind() === candidate.kind() && candidate.match(base, bits)),
+    return this.#entries.filter(
+      (entry) =>
+        entry.kind === 'range' &&
+        candidates.some(
+          (candidate) => entry.base.kind() === candidate.kind() && candidate.match(entry.base, entry.bits),
+        ),
     );
   }
 
-  /** The verdict for connecting to `address`, which `host` resolved to (or which `host` is, for literals). */
-  check(host: string, address: string): AddressVerdict {
+  /** True when the host name itself is allow-listed on `port` (on some port when `port` is omitted). */
+  isHostAllowed(host: string, port?: number): boolean {
+    return this.#hostEntries(host).some((entry) => opensPort(entry, port, this.#reservedPorts));
+  }
+
+  /** True when the address falls in an allow-listed IP or range open on `port` (on some port when omitted). */
+  isAddressAllowed(address: string, port?: number): boolean {
+    return this.#addressEntries(address).some((entry) => opensPort(entry, port, this.#reservedPorts));
+  }
+
+  /**
+   * The verdict for connecting to `address` on `port`, `address` being what `host` resolved to (or `host` itself,
+   * for literals). Without `port` the question is whether some port is open. When the host or address is
+   * allow-listed but not on this port, the verdict carries the `port`.
+   */
+  check(host: string, address: string, port?: number): AddressVerdict {
     const category = classifyAddress(address);
     if (category === 'invalid') return { allowed: false, category };
-    if (category === 'public' || this.isHostAllowed(host) || this.isAddressAllowed(address)) {
+    if (category === 'public' || this.isHostAllowed(host, port) || this.isAddressAllowed(address, port)) {
       return { allowed: true, category };
+    }
+    if (port !== undefined && this.#hostEntries(host).length + this.#addressEntries(address).length > 0) {
+      return { allowed: false, category, port };
     }
     return { allowed: false, category };
   }
@@ -228,9 +245,10 @@ const systemLookup: HostLookup = (hostname) =>
 /**
  * A `net.connect` lookup that resolves every address of the host and refuses the connection when ANY of them is
  * blocked: checking only the one Node happens to pick would let a DNS answer mixing a public and a private address
- * through on the next attempt (and rebinding attacks rely on such answers).
+ * through on the next attempt (and rebinding attacks rely on such answers). `port` is the port being connected to
+ * (Node does not pass it to a lookup, so the agent builds one lookup per port); omitted, any open port will do.
  */
-export function createSafeLookup(policy: AddressPolicy, resolve: HostLookup = systemLookup) {
+export function createSafeLookup(policy: AddressPolicy, resolve: HostLookup = systemLookup, port?: number) {
   return (hostname: string, options: LookupOptions, callback: NodeLookupCallback): void => {
     resolve(hostname).then(
       (addresses) => {
@@ -240,9 +258,9 @@ export function createSafeLookup(policy: AddressPolicy, resolve: HostLookup = sy
           return;
         }
         for (const { address } of addresses) {
-          const verdict = policy.check(hostname, address);
+          const verdict = policy.check(hostname, address, port);
           if (!verdict.allowed) {
-            callback(new BlockedAddressError(hostname, address, verdict.category), []);
+            callback(new BlockedAddressError(hostname, address, verdict.category, { port: verdict.port }), []);
             return;
           }
         }
@@ -265,28 +283,44 @@ export function createSafeLookup(policy: AddressPolicy, resolve: HostLookup = sy
   };
 }
 
+// Connectors kept per destination port (each holds its TLS session cache); a page linking to many ports only
+// costs rebuilding the least recently added ones.
+const MAX_CONNECTORS = 64;
+
 /**
  * The one shared undici `Agent` of a crawler process: keep-alive pools with a bounded number of connections per
- * origin, and an address check at connect time. The check lives in the connector, so it covers every request and
- * every redirect hop: host names through the safe lookup, literal IPs directly (Node skips `lookup` for them).
+ * origin, and an address and port check at connect time. The check lives in the connector, so it covers every
+ * request and every redirect hop: host names through the safe lookup, literal IPs directly (Node skips `lookup`
+ * for them).
  */
 export function createSafeAgent(options: SafeAgentOptions = {}): Agent {
   const policy = options.policy ?? new AddressPolicy();
-  const connector = buildConnector({
-    timeout: options.connectTimeoutMs ?? 10_000,
-    lookup: createSafeLookup(policy, options.lookup),
-  } as buildConnector.BuildOptions);
+  const connectors = new Map<number, buildConnector.connector>();
+  const connectorFor = (port: number): buildConnector.connector => {
+    let connector = connectors.get(port);
+    if (connector === undefined) {
+      connector = buildConnector({
+        timeout: options.connectTimeoutMs ?? 10_000,
+        lookup: createSafeLookup(policy, options.lookup, port),
+      } as buildConnector.BuildOptions);
+      if (connectors.size >= MAX_CONNECTORS) connectors.delete(connectors.keys().next().value as number);
+      connectors.set(port, connector);
+    }
+    return connector;
+  };
   const connect: buildConnector.connector = (connectOptions, callback) => {
-    const hostname = connectOptions.hostname;
+    const { hostname, protocol } = connectOptions;
+    const port = Number(connectOptions.port) || (protocol === 'https:' ? 443 : 80);
     if (isIP(hostname) !== 0) {
-      const verdict = policy.check(hostname, hostname);
+      const verdict = policy.check(hostname, hostname, port);
       if (!verdict.allowed) {
+        const error = new BlockedAddressError(hostname, hostname, verdict.category, { port: verdict.port });
         // Asynchronous like a real connect failure, so undici's bookkeeping sees the usual order of events.
-        queueMicrotask(() => callback(new BlockedAddressError(hostname, hostname, verdict.category), null));
+        queueMicrotask(() => callback(error, null));
         return;
       }
     }
-    connector(connectOptions, callback);
+    connectorFor(port)(connectOptions, callback);
   };
   return new Agent({
     connect,
