@@ -1,4 +1,4 @@
-import type { Config } from '@kumo/config';
+import { ownPorts, type Config } from '@kumo/config';
 import { bridgeCrawlerMetrics, createCrawlProcessor, createHostLimiter, RedisRobotsStore } from '@kumo/crawl-jobs';
 import { createCrawler } from '@kumo/crawler';
 import { CrawlStore } from '@kumo/crawl-state';
@@ -36,6 +36,8 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
     maxRedirects: config.CRAWL_MAX_REDIRECTS,
     maxTextChars: config.CRAWL_MAX_TEXT_CHARS,
     allowHosts: config.CRAWL_ALLOW_HOSTS,
+    // Allowing 127.0.0.1 for a local site must not open Redis, the API or the metrics: entries without a port skip them.
+    reservedPorts: ownPorts(config),
     robotsStore: new RedisRobotsStore(store, { ttlMs: config.ROBOTS_CACHE_TTL_S * 1000 }),
   });
   // CRAWL_HOST_CONCURRENCY, CRAWL_HOST_DELAY_MS and CRAWL_HOST_LEASE_MS (how long a killed process's slots stay taken).

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { envHeaderList } from './crawl-headers.js';
+import { envAllowHosts } from './allow-host.js';
 import { envBool, envInt, envList, envPort } from './env-types.js';
 
 const cores = availableParallelism();
@@ -153,9 +154,11 @@ export const configSchema = z.object({
     .describe("Port of the analysis-worker supervisor's aggregated `/metrics` (0: off)"),
 
   // --- Crawling
-  CRAWL_ALLOW_HOSTS: envList()
+  CRAWL_ALLOW_HOSTS: envAllowHosts()
     .default([])
-    .describe('Hosts, IPs or CIDR ranges that may be fetched although not public (e.g. `127.0.0.1`)'),
+    .describe(
+      "Hosts, IPs or CIDR ranges that may be fetched although not public (e.g. `127.0.0.1`). A host or IP may name one port (`127.0.0.1:8080`, `[::1]:8080`, `localhost:3000`): only that port is open then; without a port every port is open except kumo's own (Redis: `REDIS_URL`/`REDIS_CLUSTER_NODES` and 6379; `API_PORT`; the metrics ports). Ranges take no port",
+    ),
   CRAWL_USER_AGENT: z
     .string()
     .min(1)

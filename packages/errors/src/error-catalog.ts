@@ -195,7 +195,8 @@ export const ERROR_CATALOG = {
     KUMO_CRAWLER_BAD_URL: permanent('The URL cannot be parsed. Permanent.'),
     KUMO_CRAWLER_BLOCKED_ADDRESS: permanent(
       'The host is, or resolves to, an address the policy refuses (loopback, private, link-local, unique-local, ' +
-        'multicast, metadata…), checked at connect time on every hop. Permanent.',
+        'multicast, metadata…), or one allow-listed but not on that port (`CRAWL_ALLOW_HOSTS`), checked at ' +
+        'connect time on every hop. Permanent.',
     ),
     KUMO_CRAWLER_CONNECTION: transient(
       'The connection was refused, reset or closed early, or the server answered something that is not HTTP. ' +
