@@ -11,7 +11,7 @@ import { ApiKeyring, bearerAuth } from './middleware/auth.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
 import { jsonBody } from './middleware/json-body.js';
 import { rateLimit } from './middleware/rate-limit.js';
-import { httpMetrics, requestId } from './middleware/request-telemetry.js';
+import { httpMetrics, requestId, requestSpan } from './middleware/request-telemetry.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document.js';
 import { BOARD_PATH, boardHandlers, type BoardOptions } from './routes/board.js';
@@ -132,6 +132,7 @@ export function createApp(deps: AppDeps): ApiApp {
     rateLimit({ store: deps.store, limit: deps.settings.API_RATE_LIMIT_PER_MINUTE }),
     ...jsonBody({ limit: deps.settings.API_BODY_LIMIT_BYTES }),
     crawlIdSegment(),
+    requestSpan(),
   );
   app.use(crawlRoutes(ctx));
   app.use(resultsRoutes(ctx));

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfigOrExit, type Config } from '@kumo/config';
-import { createLogger, Registry, type Logger } from '@kumo/observability';
+import { createLogger, Registry, startTracing, type Logger } from '@kumo/observability';
 import { isSupervisorPrimary, runSupervisor, runWorkerProcess, workerSlot } from '@kumo/supervisor';
 import { createApp } from './app.js';
 import { ApiMetrics } from './metrics/api-metrics.js';
@@ -93,6 +93,8 @@ async function runWorker(config: Config): Promise<void> {
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     start: async () => {
       const secrets = effectiveSecrets(config);
+      // Before the queues exist: they take their telemetry from it. Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+      const tracing = await startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: 'kumo-api' });
       const resources = await buildWorkerResources(config, log);
       const metrics = new ApiMetrics();
       const api = createApp({
@@ -133,6 +135,7 @@ async function runWorker(config: Config): Promise<void> {
           clearTimeout(deadline);
           await api.close();
           await resources.close();
+          await tracing?.shutdown();
         },
       };
     },

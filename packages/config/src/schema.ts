@@ -26,6 +26,15 @@ export const configSchema = z.object({
     .default('auto')
     .describe('`json` (one object per line), `pretty` (for a terminal), or `auto`: pretty on a TTY outside production'),
 
+  // --- Traces (OpenTelemetry)
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\/[^/]/, { error: 'expected an http:// or https:// URL' })
+    .optional()
+    .describe(
+      'Base URL of an OTLP/HTTP collector (spans go to `<url>/v1/traces`); unset: tracing is off and its SDK never loads',
+    ),
+
   // --- Redis
   REDIS_URL: z
     .string()

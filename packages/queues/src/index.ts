@@ -31,6 +31,7 @@ export {
   AGGREGATE_ATTEMPTS,
   type CountedState,
   type QueuesConfig,
+  type KumoQueuesOptions,
   type ChildJobData,
   type JobOptionsConfig,
 } from './queues.js';

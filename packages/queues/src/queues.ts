@@ -1,9 +1,10 @@
 // The queues of a crawl flow and how kumo adds jobs to them: deterministic job ids, each kind's options (attempts,
 // backoff, retention), the flow of a new crawl and the dynamic children added while it runs.
 import { createHash } from 'node:crypto';
-import { FlowProducer, Queue, type Job, type JobsOptions, type ParentOptions } from 'bullmq';
+import { FlowProducer, Queue, type Job, type JobsOptions, type ParentOptions, type Telemetry } from 'bullmq';
 import type { Config } from '@kumo/config';
 import { KeySpace, type RedisClient } from '@kumo/keyspace';
+import { activeTracing } from '@kumo/observability';
 import { retryTransient } from './job-errors.js';
 import {
   QUEUE_NAMES,
@@ -40,6 +41,14 @@ export interface ChildJobData {
   analyze: AnalyzeJobData;
 }
 
+export interface KumoQueuesOptions {
+  /**
+   * BullMQ's telemetry: adding a job or a flow makes a span, and the job carries its trace context to the worker.
+   * Default: this process's tracing (`activeTracing()` of @kumo/observability), none when tracing is off.
+   */
+  telemetry?: Telemetry | undefined;
+}
+
 /**
  * The three queues and the flow producer, all under `<prefix>:bull:{q}` (one hash tag: a flow spans queues).
  * The connection is shared and stays open on `close()`: whoever created it closes it.
@@ -55,19 +64,23 @@ export class KumoQueues {
   constructor(
     connection: RedisClient,
     private readonly config: QueuesConfig,
+    options: KumoQueuesOptions = {},
   ) {
     this.prefix = new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix();
-    const options = {
+    const telemetry = options.telemetry ?? activeTracing()?.telemetry;
+    const traced = telemetry ? { telemetry } : {};
+    const queueOptions = {
       connection,
       prefix: this.prefix,
       defaultJobOptions: defaultJobOptions(config),
       // Nothing in kumo reads the event streams; the cap keeps them small for operators' QueueEvents listeners.
       streams: { events: { maxLen: config.QUEUE_EVENTS_MAX_LEN } },
+      ...traced,
     };
-    this.crawl = new Queue(QUEUE_NAMES.crawl, options);
-    this.analyze = new Queue(QUEUE_NAMES.analyze, options);
-    this.aggregate = new Queue(QUEUE_NAMES.aggregate, options);
-    this.flowProducer = new FlowProducer({ connection, prefix: this.prefix });
+    this.crawl = new Queue(QUEUE_NAMES.crawl, queueOptions);
+    this.analyze = new Queue(QUEUE_NAMES.analyze, queueOptions);
+    this.aggregate = new Queue(QUEUE_NAMES.aggregate, queueOptions);
+    this.flowProducer = new FlowProducer({ connection, prefix: this.prefix, ...traced });
   }
 
   /** The `parent` option that makes a job a dynamic child of a crawl's root aggregate job. */

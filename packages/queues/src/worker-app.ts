@@ -1,5 +1,5 @@
 import { type Config, loadConfigOrExit } from '@kumo/config';
-import { clusterMetrics, createLogger, type Logger } from '@kumo/observability';
+import { clusterMetrics, createLogger, startTracing, type Logger } from '@kumo/observability';
 import { runSupervisedApp, workerSlot, type RunningWork } from '@kumo/supervisor';
 import { assertRedisFitForQueues } from './redis-preflight.js';
 import { redisReadyCheck } from './redis-probe.js';
@@ -19,7 +19,8 @@ export interface QueueWorkerAppOptions {
 /**
  * The entry point of an app of queue workers: configuration parsed once, a logger carrying the worker's slot, and a
  * supervised app whose primary refuses a Redis that may evict jobs, answers `/readyz` with a PING of its own, serves
- * every process's metrics combined, and runs `start` in one process per core.
+ * every process's metrics combined, and runs `start` in one process per core (traced when `OTEL_EXPORTER_OTLP_ENDPOINT`
+ * is set: its spans are flushed after `close`).
  */
 export async function runQueueWorkerApp(options: QueueWorkerAppOptions): Promise<void> {
   const { name } = options;
@@ -41,6 +42,17 @@ export async function runQueueWorkerApp(options: QueueWorkerAppOptions): Promise
     readyCheck: redisReadyCheck(config, `kumo:${name}:ready`),
     onMetricsRequest: clusterMetrics(),
     metricsPort: options.metricsPort(config),
-    start: () => options.start(config, logger),
+    start: async () => {
+      // Before the app's queues and workers exist: they take their telemetry from the tracing started here.
+      const tracing = await startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: `kumo-${name}` });
+      const work = await options.start(config, logger);
+      if (!tracing) return work;
+      return {
+        async close() {
+          await work.close();
+          await tracing.shutdown();
+        },
+      };
+    },
   });
 }

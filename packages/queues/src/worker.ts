@@ -1,7 +1,8 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Telemetry } from 'bullmq';
 import type { Config } from '@kumo/config';
 import type { KumoError } from '@kumo/errors';
 import { KeySpace, type RedisClient } from '@kumo/keyspace';
+import { activeTracing } from '@kumo/observability';
 import type { WorkerStuckError } from './errors.js';
 import { translateJobError, type JobOutcome } from './job-errors.js';
 import { DEFAULT_LIVENESS_CHECK_MS, stopThisProcess, watchLiveness } from './liveness-watchdog.js';
@@ -77,6 +78,11 @@ export interface KumoWorkerOptions {
    * force-closed. Default: `onCritical` (SIGTERM to this process).
    */
   onStuck?: (error: WorkerStuckError) => void;
+  /**
+   * BullMQ's telemetry: each job processed is a span in the trace of whoever added it. Default: this process's
+   * tracing (`activeTracing()` of @kumo/observability), none when tracing is off.
+   */
+  telemetry?: Telemetry | undefined;
 }
 
 /**
@@ -127,6 +133,7 @@ export function createKumoWorker<D, R>(
     }
   };
   const prefix = new KeySpace({ prefix: options.config.KUMO_PREFIX }).queuePrefix();
+  const telemetry = options.telemetry ?? activeTracing()?.telemetry;
   const worker = new Worker<D, R>(queueName, run, {
     connection: options.connection,
     prefix,
@@ -136,6 +143,7 @@ export function createKumoWorker<D, R>(
     stalledInterval: options.config.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: 2,
     autorun: options.autorun ?? true,
+    ...(telemetry ? { telemetry } : {}),
   });
 
   /** A critical error: no new job starts here (the job in hand is retried elsewhere), then the process stops. */

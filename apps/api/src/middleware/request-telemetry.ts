@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import type { Histogram } from '@kumo/observability';
+import type { Request, RequestHandler } from 'express';
+import { activeTracing, type Histogram } from '@kumo/observability';
 
 // What the API records about every request, first thing: an id that ties its log lines and problems to the
 // caller's report, and its duration for the metrics.
@@ -38,20 +38,52 @@ export function httpMetrics(histogram: Histogram<'method' | 'route' | 'status'>)
     const observe = () => {
       if (done) return;
       done = true;
-      const routePath = (req.route as { path?: unknown } | undefined)?.path;
-      const route =
-        typeof routePath === 'string'
-          ? `${req.baseUrl}${routePath}`
-          : req.originalUrl.startsWith('/admin/queues')
-            ? '/admin/queues'
-            : req.originalUrl.startsWith('/docs')
-              ? '/docs'
-              : 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      histogram.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      histogram.observe({ method: req.method, route: routeOf(req), status: String(res.statusCode) }, seconds);
     };
     res.once('finish', observe);
     res.once('close', observe);
     next();
   };
+}
+
+/**
+ * With tracing on (`OTEL_EXPORTER_OTLP_ENDPOINT`), makes each request a SERVER span named by method and route
+ * pattern (`POST /v1/crawls`); what the handler adds to the queues joins its trace, so a crawl's jobs form one trace
+ * with the request that started it. Mount it after the body parser: a stream's callbacks would lose the span's
+ * context. Off, it passes requests through.
+ */
+export function requestSpan(): RequestHandler {
+  const tracing = activeTracing();
+  if (!tracing) return (_req, _res, next) => next();
+  return (req, res, next) => {
+    tracing.serverSpan(req.method, req.headers, (span) => {
+      span.setAttributes({ 'http.request.method': req.method, 'kumo.request_id': req.id });
+      let done = false;
+      const end = () => {
+        if (done) return;
+        done = true;
+        const route = routeOf(req);
+        span.updateName(`${req.method} ${route}`);
+        span.setAttributes({ 'http.route': route, 'http.response.status_code': res.statusCode });
+        if (res.statusCode >= 500) span.fail(`HTTP ${res.statusCode}`);
+        span.end();
+      };
+      res.once('finish', end);
+      res.once('close', end);
+      next();
+    });
+  };
+}
+
+/** The route pattern a request matched (never the raw path: ids would explode label sets and span names). */
+function routeOf(req: Request): string {
+  const routePath = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof routePath === 'string'
+    ? `${req.baseUrl}${routePath}`
+    : req.originalUrl.startsWith('/admin/queues')
+      ? '/admin/queues'
+      : req.originalUrl.startsWith('/docs')
+        ? '/docs'
+        : 'unmatched';
 }
