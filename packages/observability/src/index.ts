@@ -12,4 +12,5 @@ export {
 export { StageTimer, JobTimer, type StageContext } from './stage-timer.js';
 export { onDiagnostics } from './diagnostics.js';
 export { clusterMetrics, type ClusterMetricsText } from './cluster-metrics.js';
-export { activeTracing, startTracing, type ServerSpan, type Tracing, type TracingSettings } from './tracing.js';
+export { activeTracing, startTracing } from './tracing.js';
+export type { ServerSpan, Tracing, TracingSettings } from './tracing-types.js';

@@ -10,7 +10,7 @@ import {
   type Sampler,
 } from '@opentelemetry/sdk-trace-node';
 import { BullMQOtel } from 'bullmq-otel';
-import type { Tracing } from './tracing.js';
+import type { Tracing } from './tracing-types.js';
 
 /** How long shutdown waits for the last export: a dead collector must not eat the shutdown budget. */
 const SHUTDOWN_EXPORT_MS = 3000;
