@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, vi } from 'vitest';
 import { TEST_API_KEYS } from './api-harness.js';
 import { testEnv, type RedisEnv } from './env.js';
 import { startApp, type AppProcess } from './processes.js';
@@ -94,4 +95,23 @@ export function sampleApiConnections(redis: string | RedisEnv, prefix: string, i
       await loop;
     },
   };
+}
+
+/** Starts a crawl of `urls` (to `maxDepth`) on a running system, waits until it has completed and returns its id. */
+export async function crawlToCompletion(system: RunningSystem, urls: string[], maxDepth: number): Promise<string> {
+  const created = await system.request('/v1/crawls', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ urls, maxDepth }),
+  });
+  expect(created.status).toBe(202);
+  const { id } = (await created.json()) as { id: string };
+  await vi.waitFor(
+    async () =>
+      expect(((await (await system.request(`/v1/crawls/${id}`)).json()) as { status: string }).status).toBe(
+        'completed',
+      ),
+    { timeout: 120_000, interval: 250 },
+  );
+  return id;
 }

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { createMetrics } from '@kumo/observability';
 import { freePort } from '@kumo/local-redis';
 import { sampleSite, startSiteServer, type SiteServer } from '@kumo/sample-site';
-import { afterAll, describe, expect, inject, it, vi } from 'vitest';
-import { startSystem, type RunningSystem } from '../helpers/api-processes.js';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { crawlToCompletion, startSystem, type RunningSystem } from '../helpers/api-processes.js';
 import { uniquePrefix } from '../helpers/env.js';
 
 // infra/observability: promtool validates the Prometheus configuration and the alert rules; every metric an alert
@@ -146,20 +146,7 @@ describe('against a running system', () => {
       overrides: { CRAWL_WORKER_METRICS_PORT: String(crawlPort), ANALYSIS_WORKER_METRICS_PORT: String(analysisPort) },
     });
     site = await startSiteServer({ site: sampleSite() });
-    const created = await system.request('/v1/crawls', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ urls: [`${site.url}/index.html`], maxDepth: 2 }),
-    });
-    expect(created.status).toBe(202);
-    const { id } = (await created.json()) as { id: string };
-    await vi.waitFor(
-      async () =>
-        expect(((await (await system!.request(`/v1/crawls/${id}`)).json()) as { status: string }).status).toBe(
-          'completed',
-        ),
-      { timeout: 120_000, interval: 250 },
-    );
+    await crawlToCompletion(system, [`${site.url}/index.html`], 2);
 
     const live = new Set(['up']);
     for (const url of [

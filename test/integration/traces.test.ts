@@ -5,7 +5,7 @@ import path from 'node:path';
 import { aggregateJobId, analyzeJobId, crawlJobId } from '@kumo/queues';
 import { sampleSite, startSiteServer, type SiteServer } from '@kumo/sample-site';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
-import { startSystem, type RunningSystem } from '../helpers/api-processes.js';
+import { crawlToCompletion, startSystem, type RunningSystem } from '../helpers/api-processes.js';
 import { uniquePrefix } from '../helpers/env.js';
 
 // OpenTelemetry traces (issue 19): with OTEL_EXPORTER_OTLP_ENDPOINT set, a crawl is one trace from the API request
@@ -88,20 +88,7 @@ describe('traces of a crawl', () => {
       overrides: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '200' },
     });
     site = await startSiteServer({ site: sampleSite() });
-    const created = await system.request('/v1/crawls', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ urls: [`${site.url}/index.html`], maxDepth: 2 }),
-    });
-    expect(created.status).toBe(202);
-    const { id } = (await created.json()) as { id: string };
-    await vi.waitFor(
-      async () =>
-        expect(((await (await system!.request(`/v1/crawls/${id}`)).json()) as { status: string }).status).toBe(
-          'completed',
-        ),
-      { timeout: 120_000, interval: 250 },
-    );
+    const id = await crawlToCompletion(system, [`${site.url}/index.html`], 2);
     const pages = (await (await system.request(`/v1/crawls/${id}/pages?limit=100`)).json()) as {
       items: { url: string; analysis?: unknown }[];
       nextCursor: string | null;
