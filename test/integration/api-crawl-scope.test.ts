@@ -70,6 +70,7 @@ beforeAll(async () => {
       CRAWL_HOST_CONCURRENCY: '2',
       CRAWL_HOST_DELAY_MS: '20',
       CRAWL_ALLOWED_HEADERS: 'Accept-Language,X-Kumo-Test',
+      CRAWL_CONTACT: 'https://example.org/about-our-crawl',
     },
   });
 });
@@ -114,7 +115,8 @@ describe('headers', () => {
     for (const request of seen) {
       expect(request.headers['accept-language'], request.path).toBe('ja,en;q=0.5');
       expect(request.headers['x-kumo-test'], request.path).toBe('scope');
-      expect(request.headers['user-agent'], request.path).toMatch(/^kumo\//);
+      // The operator's contact rides in the default User-Agent.
+      expect(request.headers['user-agent'], request.path).toBe('kumo/0.1 (+https://example.org/about-our-crawl)');
       expect(request.headers.accept, request.path).toMatch(/^text\/html/);
     }
   });

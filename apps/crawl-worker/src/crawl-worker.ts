@@ -1,4 +1,4 @@
-import { ownPorts, type Config } from '@kumo/config';
+import { crawlUserAgent, ownPorts, type Config } from '@kumo/config';
 import { bridgeCrawlerMetrics, createCrawlProcessor, createHostLimiter, RedisRobotsStore } from '@kumo/crawl-jobs';
 import { createCrawler } from '@kumo/crawler';
 import { CrawlStore } from '@kumo/crawl-state';
@@ -28,7 +28,7 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
   const queues = new KumoQueues(bullConnection, config);
   const state = new CrawlStore(store, { resultTtlMs: config.RESULT_TTL_S * 1000, tmpTtlMs: config.TMP_TTL_S * 1000 });
   const crawler = createCrawler({
-    userAgent: config.CRAWL_USER_AGENT,
+    userAgent: crawlUserAgent(config),
     connectTimeoutMs: config.CRAWL_CONNECT_TIMEOUT_MS,
     headersTimeoutMs: config.CRAWL_HEADERS_TIMEOUT_MS,
     bodyTimeoutMs: config.CRAWL_BODY_TIMEOUT_MS,

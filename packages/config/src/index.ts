@@ -5,3 +5,4 @@ export { describeSettings, renderConfigTable, type SettingDoc } from './config-t
 export { FORBIDDEN_CRAWL_HEADERS } from './crawl-headers.js';
 export { parseAllowHost, formatAllowHost, type AllowHost, type AllowHostResult } from './allow-host.js';
 export { ownPorts, type OwnPortsConfig } from './own-ports.js';
+export { crawlUserAgent, KUMO_PRODUCT, type UserAgentConfig } from './user-agent.js';

@@ -168,11 +168,24 @@ export const configSchema = z.object({
     .describe(
       "Hosts, IPs or CIDR ranges that may be fetched although not public (e.g. `127.0.0.1`). A host or IP may name one port (`127.0.0.1:8080`, `[::1]:8080`, `localhost:3000`): only that port is open then; without a port every port is open except kumo's own (Redis: `REDIS_URL`/`REDIS_CLUSTER_NODES` and 6379; `API_PORT`; the metrics ports). Ranges take no port",
     ),
+  CRAWL_CONTACT: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\s()]+$/, 'one URL or e-mail address, without spaces or parentheses')
+    .optional()
+    .describe(
+      'Where webmasters reach whoever runs this kumo (a page about your crawl, e.g. a copy of docs/crawler.md, or an e-mail address); the default User-Agent carries it: `kumo/0.1 (+<contact>)`',
+    ),
   CRAWL_USER_AGENT: z
     .string()
+    .trim()
     .min(1)
-    .default('kumo/0.1 (+https://github.com/kumo-crawler/kumo/blob/main/docs/crawler.md)')
-    .describe('User-Agent sent with every request, with a contact URL'),
+    .optional()
+    .describe(
+      'User-Agent sent with every request, replacing the default `kumo/0.1 (+<CRAWL_CONTACT>)` (`kumo/0.1` without a contact)',
+    ),
   CRAWL_CONNECT_TIMEOUT_MS: envInt(100, 120_000).default(10_000).describe('Connect timeout per request'),
   CRAWL_HEADERS_TIMEOUT_MS: envInt(100, 300_000).default(15_000).describe('Time to receive response headers'),
   CRAWL_BODY_TIMEOUT_MS: envInt(100, 600_000).default(30_000).describe('Longest pause while receiving the body'),

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { KUMO_PRODUCT } from '@kumo/config';
 import { REDIS_DEFAULT_PORT } from './allow-list.js';
 import { CrawlerOptionsError } from './errors.js';
 import { EXTRACT_DEFAULTS } from './extract.js';
@@ -10,7 +11,7 @@ export interface CrawlerOptions {
   /**
    * `User-Agent` sent with every request; its first product token (`kumo` in `kumo/0.1 (+url)`) is the name
    * matched against robots.txt groups.
-   * @defaultValue `'kumo/0.1 (+https://github.com/kumo-crawler/kumo/blob/main/docs/crawler.md)'`
+   * @defaultValue `'kumo/0.1'` (the crawl-worker adds the operator's contact: `crawlUserAgent` of `@kumo/config`)
    */
   userAgent?: string;
   /** Time to resolve and connect (TLS included). @defaultValue 10000 */
@@ -70,7 +71,7 @@ export interface CrawlerOptions {
 export type ResolvedCrawlerOptions = Required<Omit<CrawlerOptions, 'lookup' | 'dispatcher' | 'robotsStore'>> &
   Pick<CrawlerOptions, 'lookup' | 'dispatcher' | 'robotsStore'>;
 
-export const DEFAULT_USER_AGENT = 'kumo/0.1 (+https://github.com/kumo-crawler/kumo/blob/main/docs/crawler.md)';
+export const DEFAULT_USER_AGENT = KUMO_PRODUCT;
 
 export const CRAWLER_DEFAULTS = {
   userAgent: DEFAULT_USER_AGENT,
