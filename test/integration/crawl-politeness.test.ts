@@ -133,6 +133,11 @@ function settled(id: string) {
   );
 }
 
+/** Starts a crawl without analysis (what is measured here is fetching) from one seed. */
+function crawlOf(seed: string, maxDepth: number, maxPages: number, extra: Record<string, unknown> = {}) {
+  return startAcceptedCrawl(system, { urls: [seed], maxDepth, maxPages, analyze: false, ...extra });
+}
+
 /** How many times BullMQ started each crawl job of a crawl (Bull Board's "started" count). */
 async function jobStarts(crawlId: string): Promise<number[]> {
   const jobs = await crawlQueue.getJobs(['completed', 'failed']);
@@ -164,12 +169,7 @@ afterAll(async () => {
 describe('the crawl frontier (two crawl processes, real Redis)', () => {
   it('never starts requests to a host closer than its robots Crawl-delay, and starts each job once', async () => {
     const slow = await site({ pages: 7, crawlDelayS: 1 });
-    const id = await startAcceptedCrawl(system, {
-      urls: [`${slow.url}/p/0`],
-      maxDepth: 3,
-      maxPages: 7,
-      analyze: false,
-    });
+    const id = await crawlOf(`${slow.url}/p/0`, 3, 7);
     expect((await settled(id)).status).toBe('completed');
     expect(slow.pageHits()).toHaveLength(7);
     expectSpaced(slow.pageHits(), 1000);
@@ -181,12 +181,7 @@ describe('the crawl frontier (two crawl processes, real Redis)', () => {
 
   it('holds every process back during a 503 Retry-After, then fetches the page again', async () => {
     const busy = await site({ pages: 7, retryAfterS: 2 });
-    const id = await startAcceptedCrawl(system, {
-      urls: [`${busy.url}/p/0`],
-      maxDepth: 3,
-      maxPages: 20,
-      analyze: false,
-    });
+    const id = await crawlOf(`${busy.url}/p/0`, 3, 20);
     expect((await settled(id)).status).toBe('completed');
     const hits = busy.pageHits();
     const refused = hits.find((hit) => hit.path === '/busy')!;
@@ -200,23 +195,13 @@ describe('the crawl frontier (two crawl processes, real Redis)', () => {
 
   it('shares a host between two crawls: the second does not wait for the first to finish', async () => {
     const shared = await site({ pages: 40 });
-    const first = await startAcceptedCrawl(system, {
-      urls: [`${shared.url}/a/0`],
-      maxDepth: 6,
-      maxPages: 40,
-      analyze: false,
-    });
+    const first = await crawlOf(`${shared.url}/a/0`, 6, 40);
     await waitFor(
       'the first crawl to fetch 3 pages',
       async () => shared.pageHits().length,
       (count) => count >= 3,
     );
-    const second = await startAcceptedCrawl(system, {
-      urls: [`${shared.url}/b/0`],
-      maxDepth: 6,
-      maxPages: 10,
-      analyze: false,
-    });
+    const second = await crawlOf(`${shared.url}/b/0`, 6, 10);
     await Promise.all([settled(first), settled(second)]);
     const hits = shared.pageHits();
     const lastOfFirst = Math.max(...hits.filter((hit) => hit.path.startsWith('/a/')).map((hit) => hit.at));
@@ -229,19 +214,8 @@ describe('the crawl frontier (two crawl processes, real Redis)', () => {
 
   it("keeps a crawl's stricter politeness on its own requests, while another crawl of the host goes at the deployment's pace", async () => {
     const shared = await site({ pages: 12 });
-    const strict = await startAcceptedCrawl(system, {
-      urls: [`${shared.url}/a/0`],
-      maxDepth: 4,
-      maxPages: 5,
-      analyze: false,
-      politeness: { delayMs: 2000, concurrency: 1 },
-    });
-    const relaxed = await startAcceptedCrawl(system, {
-      urls: [`${shared.url}/b/0`],
-      maxDepth: 4,
-      maxPages: 12,
-      analyze: false,
-    });
+    const strict = await crawlOf(`${shared.url}/a/0`, 4, 5, { politeness: { delayMs: 2000, concurrency: 1 } });
+    const relaxed = await crawlOf(`${shared.url}/b/0`, 4, 12);
     await Promise.all([settled(strict), settled(relaxed)]);
     const hits = shared.pageHits();
     const ofStrict = hits.filter((hit) => hit.path.startsWith('/a/'));
@@ -257,23 +231,13 @@ describe('the crawl frontier (two crawl processes, real Redis)', () => {
   it('lets a crawl of a slow host never delay a crawl of another host', async () => {
     const slow = await site({ pages: 15, crawlDelayS: 2 });
     const fast = await site({ pages: 15 });
-    const slowId = await startAcceptedCrawl(system, {
-      urls: [`${slow.url}/p/0`],
-      maxDepth: 4,
-      maxPages: 15,
-      analyze: false,
-    });
+    const slowId = await crawlOf(`${slow.url}/p/0`, 4, 15);
     await waitFor(
       'the slow crawl to start',
       async () => slow.pageHits().length,
       (count) => count >= 1,
     );
-    const fastId = await startAcceptedCrawl(system, {
-      urls: [`${fast.url}/p/0`],
-      maxDepth: 4,
-      maxPages: 15,
-      analyze: false,
-    });
+    const fastId = await crawlOf(`${fast.url}/p/0`, 4, 15);
     expect((await settled(fastId)).status).toBe('completed');
     // 15 pages 250 ms apart take well under the slow host's 28 s; the slow crawl is still far from done.
     expect((await crawlStatus(slowId)).status).toBe('running');
@@ -284,12 +248,7 @@ describe('the crawl frontier (two crawl processes, real Redis)', () => {
 
   it('settles a cancelled crawl at once: its jobs planned for later stop waiting, and its host hears nothing more', async () => {
     const slow = await site({ pages: 30, crawlDelayS: 1 });
-    const id = await startAcceptedCrawl(system, {
-      urls: [`${slow.url}/p/0`],
-      maxDepth: 5,
-      maxPages: 30,
-      analyze: false,
-    });
+    const id = await crawlOf(`${slow.url}/p/0`, 5, 30);
     await waitFor(
       '3 pages',
       async () => slow.pageHits().length,
