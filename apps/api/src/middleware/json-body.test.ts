@@ -83,6 +83,21 @@ describe('jsonBody: bodies that do not decode per their Content-Encoding', () =>
     expect(problem.errors?.[0]?.message).toContain(encoding);
   });
 
+  it('refuses a body that is not valid UTF-8 (a bad byte inside a JSON string) with a 400 naming it', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"urls":["http://example.com/'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"]}'),
+    ]);
+    const answer = await post(body);
+    expect(answer.status).toBe(400);
+    expect(problemOf(answer).errors?.[0]?.message).toMatch(/not valid UTF-8/);
+    // Valid UTF-8, Japanese included, still goes through.
+    const japanese = await post(JSON.stringify({ title: '東京の天気' }));
+    expect(japanese.status).toBe(200);
+    expect(JSON.parse(japanese.text)).toEqual({ body: { title: '東京の天気' } });
+  });
+
   it('an unknown Content-Encoding stays a 415', async () => {
     const answer = await post(payload, 'x-unknown');
     expect(answer.status, answer.text).toBe(415);

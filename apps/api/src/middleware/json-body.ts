@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler } from 'express';
 import {
   type ApiError,
@@ -46,6 +47,9 @@ export function bodyParserProblem(
     case 'request.aborted':
     case 'stream.encoding.set':
       return unreadableBody(error.message);
+    case 'entity.verify.failed':
+      // requireUtf8's own answer, passed through by the parser.
+      return error instanceof ValidationError ? error : unreadableBody(error.message);
   }
   const status = error.status ?? error.statusCode;
   if (error.expose !== true || typeof status !== 'number' || status < 400 || status > 499) return undefined;
@@ -59,10 +63,22 @@ export function bodyParserProblem(
 }
 
 /**
+ * Refuses a body that is not valid UTF-8 before it is parsed: decoding would turn each bad byte into U+FFFD, and a
+ * crawl request would be stored with characters its client never sent.
+ */
+function requireUtf8(req: { headers: { 'content-type'?: string | undefined } }, _res: unknown, body: Buffer): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  // Other charsets the parser accepts (UTF-16) are its to decode.
+  if ((charset === undefined || charset === 'utf-8' || charset === 'utf8') && !isUtf8(body)) {
+    throw unreadableBody('the body is not valid UTF-8');
+  }
+}
+
+/**
  * JSON in, nothing else: a request that carries a body (POST/PUT/PATCH) must say `application/json` or gets a 415;
  * the body is parsed strictly (objects and arrays only) up to `limit` bytes, a larger one is a 413 before it is read.
- * Whatever the parser rejects as the client's fault (bad JSON, a body that does not decompress per its
- * Content-Encoding, an unsupported charset…) leaves here as a 4xx API error, never as a 500.
+ * Whatever the parser rejects as the client's fault (bad JSON, bytes that are not UTF-8, a body that does not
+ * decompress per its Content-Encoding, an unsupported charset…) leaves here as a 4xx API error, never as a 500.
  */
 export function jsonBody(options: {
   /** Largest accepted body in bytes (`API_BODY_LIMIT_BYTES`). */
@@ -74,7 +90,7 @@ export function jsonBody(options: {
     if (!JSON_TYPE.test(req.get('content-type') ?? '')) return next(new UnsupportedMediaTypeError());
     next();
   };
-  const parse = express.json({ limit: options.limit, strict: true, type: 'application/json' });
+  const parse = express.json({ limit: options.limit, strict: true, type: 'application/json', verify: requireUtf8 });
   const parseJson: RequestHandler = (req, res, next) => {
     parse(req, res, (error?: unknown) => {
       if (!error) return next();
