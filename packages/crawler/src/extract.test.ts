@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capText, EXTRACT_DEFAULTS, extractPage } from './extract.js';
+import { capText, EXTRACT_DEFAULTS, extractPage, MAX_TITLE_CHARS } from './extract.js';
 
 const PAGE_URL = 'http://example.com/dir/page.html';
 
@@ -177,6 +177,18 @@ describe('extractPage on hostile pages', () => {
     expect(page.text).toContain('本文');
     expect(page.links).toHaveLength(20_000);
     expect(page.links.at(-1)).toBe('http://example.com/p19999');
+  });
+
+  it('cuts a title of 350,000 characters to 1,000, marked, never inside a surrogate pair', () => {
+    const huge = extractPage(`<title>${'題'.repeat(350_000)}</title><p>本文</p>`, 'http://a.example/');
+    expect(huge.title).toHaveLength(MAX_TITLE_CHARS);
+    expect(huge.title?.endsWith('…')).toBe(true);
+    expect(huge.text).toBe('本文');
+    // 'ab' and 997 code units of emoji: the cut would end on a high surrogate, which goes.
+    const emoji = extractPage(`<title>ab${'😀'.repeat(1000)}</title>`, 'http://a.example/');
+    expect(emoji.title).toBe(`ab${'😀'.repeat(498)}…`);
+    const fits = '題'.repeat(MAX_TITLE_CHARS);
+    expect(extractPage(`<title>${fits}</title>`, 'http://a.example/').title).toBe(fits);
   });
 
   it('takes its depth limit from the options', () => {

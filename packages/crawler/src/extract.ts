@@ -12,6 +12,20 @@ export interface ExtractOptions {
   maxTextChars?: number;
 }
 
+/**
+ * Longest title kept: a real title is a line, and a hostile one (hundreds of thousands of characters) would otherwise
+ * ride in every `page` event and listing of the crawl.
+ */
+export const MAX_TITLE_CHARS = 1000;
+
+function boundedTitle(text: string): string | undefined {
+  if (text.length === 0) return undefined;
+  if (text.length <= MAX_TITLE_CHARS) return text;
+  const cut = text.slice(0, MAX_TITLE_CHARS - 1);
+  // Never half of a surrogate pair.
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+
 export const EXTRACT_DEFAULTS = {
   maxDepth: DEFAULT_MAX_NESTING_DEPTH,
   maxTextChars: 500_000,
@@ -19,7 +33,10 @@ export const EXTRACT_DEFAULTS = {
 
 /** What a page yields to the crawler and the analyser. */
 export interface ExtractedPage {
-  /** `<title>`, trimmed and whitespace-collapsed; undefined when missing or empty. */
+  /**
+   * `<title>`, trimmed and whitespace-collapsed, cut to {@link MAX_TITLE_CHARS} characters (an ellipsis marks the cut);
+   * undefined when missing or empty.
+   */
   title?: string;
   /** `html[lang]` (or `xml:lang`), else `<meta http-equiv="content-language">`. */
   lang?: string;
@@ -190,7 +207,7 @@ export function extractPage(html: string, pageUrl: string, options: ExtractOptio
           lang ??= collapse(attribs.lang ?? attribs['xml:lang'] ?? '') || undefined;
           break;
         case 'title':
-          if (title === undefined) title = collapse(textContent(node)) || undefined;
+          if (title === undefined) title = boundedTitle(collapse(textContent(node)));
           break;
         case 'base':
           if (baseHref === undefined && attribs.href !== undefined) baseHref = attribs.href;
