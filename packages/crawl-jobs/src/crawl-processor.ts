@@ -172,7 +172,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     token: string | undefined,
     request: CrawlRequest,
     signal: AbortSignal | undefined,
-  ): Promise<CrawlPageOutcome> {
+  ): Promise<CrawlPageOutcome | 'cancelled'> {
     const { crawlId, url, depth } = job.data;
     const input = { url, depth, ...crawlInputOf(request), ...(signal ? { signal } : {}) };
     // robots.txt first: a disallowed page (or an origin whose robots.txt cannot be read) needs no lease and no fetch;
@@ -186,7 +186,8 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     let answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
     // A short wait (the host's delay since the latest start, a lease about to free) is slept in-process: the job keeps
     // its worker slot instead of a trip through *delayed* and a new start.
-    for (let wait = 0; !answer.granted && answer.waitMs <= holdMs && wait < maxHolds; wait++) {
+    let waited = 0;
+    for (; !answer.granted && answer.waitMs <= holdMs && waited < maxHolds; waited++) {
       await sleep(answer.waitMs, undefined, signal ? { signal } : {});
       answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
     }
@@ -199,6 +200,14 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
       throw new DelayedError();
     }
     const lease: HostLease = answer.lease;
+    // The crawl may have been cancelled while this job waited for its host: then nothing is fetched.
+    if (waited > 0 && (await deps.state.records.isCancelRequested(crawlId))) {
+      // An unreleased lease only holds the slot until it expires: never worth failing the job over.
+      await deps.limiter
+        .release(lease)
+        .catch((error: unknown) => deps.logger.warn({ err: error, host, url }, 'host lease not released'));
+      return 'cancelled';
+    }
     // The lease goes back as soon as the host is done with the request (before the parse, which can take a while on a
     // large page), and at the latest when crawlPage ends. Releasing is idempotent, so it is retried through a
     // failover; a release that never lands costs the host one slot until the lease expires (CRAWL_HOST_LEASE_MS),
@@ -311,15 +320,17 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     // queued → running with the crawl's first job: once per crawl and process (later jobs find the request cached),
     // and the script moves only a queued crawl, so the other processes' first jobs change nothing.
     if (found.queued && !found.cancelled) await deps.state.lifecycle.markRunning(crawlId, new Date(now()));
-    if (found.cancelled) {
+    const skipCancelled = async (): Promise<CrawlJobResult> => {
       // Its planned starts no longer count against the host's other crawls.
       await deps.limiter.leave(limiterHost(url), crawlId);
       await deps.state.results.appendPage(crawlId, cancelledPage(data));
       timer.finish('cancelled');
       return { status: 'skipped', links: 0 };
-    }
+    };
+    if (found.cancelled) return skipCancelled();
 
     const outcome = await fetchWithLease(job, token, found.request, signal);
+    if (outcome === 'cancelled') return skipCancelled();
     if (outcome.page.timings.fetchMs !== undefined) timer.record('fetch', outcome.page.timings.fetchMs);
     if (outcome.page.timings.parseMs !== undefined) timer.record('parse', outcome.page.timings.parseMs);
 
