@@ -16,6 +16,7 @@ const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
   'appendDone',
   'putText',
   'takeText',
+  'indexCrawl',
 ]);
 
 export type CrawlCommands = BoundCommands<keyof typeof COMMANDS>;

@@ -98,6 +98,14 @@ export class CrawlKeys extends PerCrawlKeys {
     return this.keySpace.bucketWakeKey(bucket);
   }
 
+  /**
+   * `result:owner-crawls:<owner>`: one owner's crawls, newest last (`OwnerIndex`). No hash tag: only single-key
+   * commands touch it, so on a cluster it lives wherever its name hashes to, apart from the crawls' buckets.
+   */
+  ownerCrawls(owner: string): KumoKey<'result'> {
+    return this.keySpace.key('result', 'owner-crawls', owner);
+  }
+
   /** `result:idempotency:<owner>:<sha256 of the Idempotency-Key>` (hashed: the header may hold any characters). */
   idempotency(owner: string, idempotencyKey: string): KumoKey<'result'> {
     const hash = createHash('sha256').update(idempotencyKey).digest('hex');
@@ -125,6 +133,12 @@ export const crawlKeyTable: KeyTable = (keySpace) => {
       key: keys.wake(0),
       holds: 'stream, `MAXLEN ~ 16`: re-arms the SSE reader blocked on the bucket',
       writtenBy: 'api',
+      readBy: 'api',
+    },
+    {
+      key: keys.ownerCrawls('<owner>'),
+      holds: 'sorted set, scores 0: `<created ms>:<id>` per crawl of the owner; TTL renewed to the longest crawl',
+      writtenBy: 'api, aggregate',
       readBy: 'api',
     },
     {

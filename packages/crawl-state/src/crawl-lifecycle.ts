@@ -1,6 +1,7 @@
 import type { CrawlRequest, CrawlStatus } from '@kumo/contract';
 import { ScriptCode } from './commands.js';
 import type { CrawlRecords, CrawlState } from './crawl-records.js';
+import type { OwnerIndex } from './owner-index.js';
 import type { ResultStream } from './crawl-results.js';
 import type { TmpCleanup } from './page-texts.js';
 import { iso, type StateContext, type Timestamp } from './state-context.js';
@@ -80,6 +81,7 @@ export class CrawlLifecycle {
       admission: UrlAdmission;
       results: ResultStream;
       tmp: TmpCleanup;
+      index: OwnerIndex;
     },
   ) {}
 
@@ -129,12 +131,14 @@ export class CrawlLifecycle {
 
   /**
    * Ends a crawl, in this order: the terminal status (`finish`: the first one wins, so a crawl already finished
-   * keeps its status), the tmp data deleted, then the `done` event with the final status. Cleanup comes before
+   * keeps its status), its owner's index renewed, the tmp data deleted, then the `done` event with the final status. Cleanup comes before
    * `done`, so a client that sees `done` sees the crawl settled, tmp data included. Every step is idempotent: a
    * retried settle appends `done` once. Returns the final status.
    */
   async settle(id: string, status: TerminalStatus, at: Timestamp): Promise<TerminalStatus> {
     const final = await this.finish(id, status, at);
+    // The record's TTL starts again now: its owner's index must live as long.
+    await this.parts.index.renewOf(id);
     await this.parts.tmp.cleanupTmp(id);
     await this.parts.results.appendDone(id, final);
     return final;

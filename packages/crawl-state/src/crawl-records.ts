@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Crawl, CrawlCounts, CrawlRequest, CrawlStatus } from '@kumo/contract';
 import { CrawlExistsError } from './errors.js';
+import type { OwnerIndex } from './owner-index.js';
 import { iso, type StateContext, type Timestamp } from './state-context.js';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -103,9 +104,15 @@ function fromRecord(id: string, hash: Readonly<Record<string, string>>): CrawlSt
  * appends.
  */
 export class CrawlRecords {
-  constructor(private readonly context: StateContext) {}
+  constructor(
+    private readonly context: StateContext,
+    private readonly index: OwnerIndex,
+  ) {}
 
-  /** Creates the record (`queued`, counters 0); `CrawlExistsError` when the id is taken. */
+  /**
+   * Creates the record (`queued`, counters 0) and lists it in its owner's index (written first: see `OwnerIndex`);
+   * `CrawlExistsError` when the id is taken.
+   */
   async createCrawl(input: {
     id: string;
     owner: string;
@@ -120,11 +127,17 @@ export class CrawlRecords {
       createdAt,
       ...Object.fromEntries(COUNT_FIELDS.map((field) => [field, '0'])),
     };
+    const member = await this.index.add(input.owner, input.id, createdAt);
     const created = await this.context.commands.createCrawl({
       keys: [this.context.record(input.id)],
       args: Object.entries(fields).flat(),
     });
-    if (Number(created) !== 1) throw new CrawlExistsError(input.id);
+    if (Number(created) !== 1) {
+      await this.index.remove(input.owner, [member]);
+      throw new CrawlExistsError(input.id);
+    }
+    // Bounds an index that is written to but never listed; a failure here is left to the next creation or listing.
+    await this.index.pruneOldest(input.owner, Date.now()).catch(() => 0);
     return {
       crawl: { id: input.id, status: 'queued', request: input.request, createdAt, ...withCounts([]) },
       owner: input.owner,

@@ -1,8 +1,10 @@
 import type { KeyStore } from '@kumo/keyspace';
 import { CrawlLifecycle } from './crawl-lifecycle.js';
+import { CrawlListing } from './crawl-listing.js';
 import { CrawlRecords } from './crawl-records.js';
 import { CrawlReports, PageReader, ResultStream } from './crawl-results.js';
 import { LiveStreams } from './live-streams.js';
+import { OwnerIndex } from './owner-index.js';
 import { PageTexts, TmpCleanup } from './page-texts.js';
 import { StateContext, type CrawlStoreOptions } from './state-context.js';
 import { UrlAdmission } from './url-admission.js';
@@ -16,6 +18,8 @@ import { UrlAdmission } from './url-admission.js';
 export class CrawlStore {
   /** The crawl record: create, read, counters, cancel flag. */
   readonly records: CrawlRecords;
+  /** Each owner's crawls, newest first (`GET /v1/crawls`). */
+  readonly listing: CrawlListing;
   /** Status transitions: start, running, cancel, finish, settle. */
   readonly lifecycle: CrawlLifecycle;
   /** The seen-set and the page budget. */
@@ -35,7 +39,9 @@ export class CrawlStore {
 
   constructor(store: KeyStore, options: CrawlStoreOptions) {
     const context = new StateContext(store, options);
-    this.records = new CrawlRecords(context);
+    const index = new OwnerIndex(context);
+    this.records = new CrawlRecords(context, index);
+    this.listing = new CrawlListing(this.records, index);
     this.admission = new UrlAdmission(context);
     this.results = new ResultStream(context);
     this.pages = new PageReader(context);
@@ -48,6 +54,7 @@ export class CrawlStore {
       admission: this.admission,
       results: this.results,
       tmp: this.tmp,
+      index,
     });
   }
 }

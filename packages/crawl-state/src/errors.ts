@@ -21,10 +21,10 @@ export class CrawlExistsError extends defineError(CrawlStateErrorCode.CRAWL_EXIS
   }
 }
 
-/** A pages cursor that kumo did not produce (the API answers 400). */
+/** A pages or list cursor that kumo did not produce (the API answers 400). */
 export class InvalidCursorError extends defineError(CrawlStateErrorCode.INVALID_CURSOR) {
   constructor(cursor: string) {
-    super(`invalid pages cursor: ${cursor.slice(0, 80)}`);
+    super(`invalid cursor: ${cursor.slice(0, 80)}`);
   }
 }
 

@@ -12,6 +12,7 @@ export {
   type StartCrawlHooks,
 } from './crawl-lifecycle.js';
 export { UrlAdmission } from './url-admission.js';
+export { CrawlListing, LIST_LIMIT, type ListCrawlsOptions, type CrawlList } from './crawl-listing.js';
 export {
   ResultStream,
   PageReader,

@@ -184,7 +184,7 @@ export const ERROR_CATALOG = {
       'The crawl record does not exist (never created, or expired). Writes refuse to run so that nothing of an ' +
         'expired crawl is re-created without its record. Permanent: retrying cannot bring the record back.',
     ),
-    KUMO_STATE_INVALID_CURSOR: permanent('A pages cursor that kumo did not produce (the API answers 400).'),
+    KUMO_STATE_INVALID_CURSOR: permanent('A pages or list cursor that kumo did not produce (the API answers 400).'),
     KUMO_STATE_INVALID_OPTION: permanent('A `CrawlStore` option is out of range; the message names the option.'),
   }),
   'packages/crawler': area('KUMO_CRAWLER_', {

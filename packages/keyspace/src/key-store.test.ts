@@ -168,6 +168,20 @@ describe('structures', () => {
     expect(await raw.xlen(trimmed)).toBeLessThan(500);
   });
 
+  it('sorted sets: zRangeByLex both ways with an exclusive bound and a count, zRem', async () => {
+    const key = space.key('result', unique());
+    // Sorted sets are written by the owning package's scripts (the owner index); here the raw client plays that part.
+    await raw.zadd(key, 0, 'b', 0, 'd', 0, 'a', 0, 'c');
+    expect(await store.zRangeByLex(key, { count: 10, order: 'asc' })).toEqual(['a', 'b', 'c', 'd']);
+    expect(await store.zRangeByLex(key, { count: 2, order: 'desc' })).toEqual(['d', 'c']);
+    expect(await store.zRangeByLex(key, { below: 'c', count: 10, order: 'desc' })).toEqual(['b', 'a']);
+    expect(await store.zRangeByLex(key, { below: 'c', count: 1, order: 'asc' })).toEqual(['a']);
+    expect(await store.zRangeByLex(space.key('result', 'absent'), { count: 5, order: 'desc' })).toEqual([]);
+    expect(await store.zRem(key, ['a', 'zz'])).toBe(1);
+    expect(await store.zRem(key, [])).toBe(0);
+    expect(await store.zRangeByLex(key, { count: 10, order: 'asc' })).toEqual(['b', 'c', 'd']);
+  });
+
   it('counters: incrBy returns the new value', async () => {
     const key = space.key('ratelimit', unique());
     expect(await store.get(key)).toBeNull();

@@ -121,6 +121,29 @@ export class KeyStore {
     return this.client.smembers(key);
   }
 
+  // --- sorted sets (members compared as strings: every score 0, ordered with BYLEX)
+
+  /**
+   * Members of a sorted set whose scores are all equal, in lexicographic order (`asc`) or its reverse (`desc`),
+   * those below `below` only (exclusive) when given, at most `count`; `[]` for a missing key.
+   */
+  async zRangeByLex(
+    key: KumoKey,
+    options: { below?: string; count: number; order: 'asc' | 'desc' },
+  ): Promise<string[]> {
+    const high = options.below === undefined ? '+' : `(${options.below}`;
+    const [start, stop] = options.order === 'desc' ? [high, '-'] : ['-', high];
+    const reverse = options.order === 'desc' ? ['REV'] : [];
+    const count = integerArg('count', options.count);
+    return (await this.client.call('ZRANGE', key, start, stop, 'BYLEX', ...reverse, 'LIMIT', '0', count)) as string[];
+  }
+
+  /** ZREM: removing members never extends a key's life, so it takes no TTL. Returns how many were there. */
+  async zRem(key: KumoKey, members: readonly string[]): Promise<number> {
+    if (members.length === 0) return 0;
+    return this.client.zrem(key, ...members);
+  }
+
   // --- streams
 
   /** XADD (optionally `MAXLEN ~ n`) and the stream's TTL in one script; the new entry id. */
