@@ -16,6 +16,7 @@ import { securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document.js';
 import { BOARD_PATH, boardHandlers, type BoardOptions } from './routes/board.js';
 import { crawlIdSegment, type ApiSettings, type RouteContext } from './routes/context.js';
+import { crawlListRoutes } from './routes/crawl-list.js';
 import { crawlRoutes } from './routes/crawls.js';
 import { docsAssets, docsRoutes } from './routes/docs.js';
 import { eventsRoutes } from './routes/events.js';
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps): ApiApp {
     requestSpan(),
   );
   app.use(crawlRoutes(ctx));
+  app.use(crawlListRoutes(ctx));
   app.use(resultsRoutes(ctx));
   app.use(eventsRoutes(ctx));
 

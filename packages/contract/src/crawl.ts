@@ -53,6 +53,13 @@ export const pagesPageSchema = z.object({
 });
 export type PagesPage = z.infer<typeof pagesPageSchema>;
 
+/** `GET /v1/crawls`: one page of the caller's crawls, newest first. */
+export const crawlsPageSchema = z.object({
+  items: z.array(crawlSchema),
+  nextCursor: z.string().nullable(),
+});
+export type CrawlsPage = z.infer<typeof crawlsPageSchema>;
+
 /** Data of the `analysis` server-sent event. */
 export const analysisEventSchema = z.object({ url: z.string(), analysis: analysisSchema });
 export type AnalysisEvent = z.infer<typeof analysisEventSchema>;

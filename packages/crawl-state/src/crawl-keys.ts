@@ -137,8 +137,8 @@ export const crawlKeyTable: KeyTable = (keySpace) => {
     },
     {
       key: keys.ownerCrawls('<owner>'),
-      holds: 'sorted set, scores 0: `<created ms>:<id>` per crawl of the owner; TTL renewed to the longest crawl',
-      writtenBy: 'api, aggregate',
+      holds: 'zset, scores 0: `<created ms>:<id>` per crawl of the owner (crawl-long TTL)',
+      writtenBy: 'api, workers',
       readBy: 'api',
     },
     {

@@ -30,6 +30,7 @@ describe('buildOpenApiDocument', () => {
       ].sort(),
     );
     expect(Object.keys(document.paths['/v1/crawls/{id}']!).sort()).toEqual(['delete', 'get', 'parameters']);
+    expect(Object.keys(document.paths['/v1/crawls']!).sort()).toEqual(['get', 'post']);
   });
 
   it('generates the schemas from the contract (a required field of the zod schema is required here)', () => {

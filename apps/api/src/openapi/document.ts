@@ -123,6 +123,51 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
           'KUMO_API_OVERLOADED',
         ],
       ),
+      get: v1Operation(
+        {
+          operationId: 'listCrawls',
+          summary: "The caller's crawls, newest first, with a status filter and a cursor",
+          description:
+            'Only the crawls the calling API key created. The cursor is stable: crawls created while a client pages ' +
+            'through do not shift or repeat what it reads. A page may hold fewer than `limit` crawls and still have ' +
+            'a `nextCursor` (each request examines a bounded number of crawls); `nextCursor: null` is the end.',
+        },
+        {
+          parameters: [
+            {
+              name: 'status',
+              in: 'query',
+              required: false,
+              description: 'Only crawls in one of these statuses, comma-separated (`running,queued`).',
+              schema: {
+                type: 'string',
+                pattern: '^(queued|running|completed|failed|cancelled)(,(queued|running|completed|failed|cancelled))*$',
+              },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              required: false,
+              description: 'The `nextCursor` of the previous page; omit for the first page.',
+              schema: { type: 'string', maxLength: 256 },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              description: 'Crawls per page.',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'One page of crawls; `nextCursor` is null at the end.',
+              content: json(ref('CrawlsPage')),
+            },
+          },
+        },
+        ['KUMO_API_VALIDATION'],
+      ),
     },
     '/v1/crawls/{id}': crawlPath({
       get: v1Operation(

@@ -10,6 +10,7 @@ import {
   doneEventSchema,
   pageResultSchema,
   pagesPageSchema,
+  crawlsPageSchema,
   problemSchema,
   reportSchema,
 } from '@kumo/contract';
@@ -59,6 +60,7 @@ export function componentSchemas(): Record<string, JsonSchema> {
     [crawlCreatedSchema, 'CrawlCreated'],
     [crawlCancelledSchema, 'CrawlCancelled'],
     [pagesPageSchema, 'PagesPage'],
+    [crawlsPageSchema, 'CrawlsPage'],
     [pageResultSchema, 'PageResult'],
     [analysisSchema, 'Analysis'],
     [analysisEventSchema, 'AnalysisEvent'],
