@@ -3,12 +3,14 @@ import {
   type CrawlCreated,
   type CrawlRequestInput,
   type CrawlStatus,
+  type CrawlsPage,
   type PageResult,
   type PagesPage,
   type Report,
   crawlCreatedSchema,
   crawlSchema,
   crawlStatusSchema,
+  crawlsPageSchema,
   pagesPageSchema,
   reportSchema,
 } from '@kumo/contract';
@@ -60,6 +62,18 @@ export class ApiClient {
       body: JSON.stringify(body),
       headers,
     });
+  }
+
+  /** `GET /v1/crawls`: one page of the caller's crawls, newest first. */
+  listCrawls(
+    options: { statuses?: readonly CrawlStatus[] | undefined; cursor?: string | undefined; limit?: number } = {},
+  ): Promise<CrawlsPage> {
+    const query = new URLSearchParams();
+    if (options.statuses && options.statuses.length > 0) query.set('status', options.statuses.join(','));
+    if (options.cursor) query.set('cursor', options.cursor);
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    const suffix = query.size > 0 ? `?${query.toString()}` : '';
+    return this.#request('GET', `v1/crawls${suffix}`, crawlsPageSchema);
   }
 
   /** `GET /v1/crawls/:id`. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ApiClient } from './api-client.js';
 import { readCliEnv } from './cli-env.js';
+import { MissingApiKeyError } from './errors.js';
 
 /** A stream the CLI writes to; `isTTY` decides between a live progress bar and plain lines. */
 export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean };
@@ -21,7 +22,10 @@ export interface GlobalOptions {
   apiKey?: string;
 }
 
-/** The API client from `--api-url`/`--api-key`, else KUMO_API_URL/KUMO_API_KEY, else the local default. */
+/**
+ * The API client from `--api-url`/`--api-key`, else KUMO_API_URL/KUMO_API_KEY, else the local default URL. Every
+ * `/v1` call needs a key: without one, `MissingApiKeyError` names both ways to give it, before anything is sent.
+ */
 export function clientFor(command: Command, io: CliIo): ApiClient {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const env = readCliEnv({
@@ -29,6 +33,7 @@ export function clientFor(command: Command, io: CliIo): ApiClient {
     ...(globals.apiUrl ? { KUMO_API_URL: globals.apiUrl } : {}),
     ...(globals.apiKey ? { KUMO_API_KEY: globals.apiKey } : {}),
   });
+  if (env.KUMO_API_KEY === undefined) throw new MissingApiKeyError();
   return new ApiClient({ baseUrl: env.KUMO_API_URL, apiKey: env.KUMO_API_KEY });
 }
 

@@ -87,3 +87,12 @@ export class KeysAuditFailedError extends cliError(CliErrorCode.KEYS_AUDIT_FAILE
 
 /** `kumo keys audit` could not reach Redis. */
 export class RedisUnreachableError extends cliError(CliErrorCode.REDIS_UNREACHABLE, EXIT_CODES.unavailable) {}
+
+/** A command that calls the API was run without a key (no `--api-key`, no `KUMO_API_KEY`): nothing is sent. */
+export class MissingApiKeyError extends cliError(CliErrorCode.MISSING_API_KEY, EXIT_CODES.refused) {
+  constructor() {
+    super(
+      'no API key: pass --api-key <key> or set KUMO_API_KEY (a local `npm start` prints its key, and keeps it for the next start)',
+    );
+  }
+}

@@ -4,6 +4,7 @@ import { captureIo } from './__fixtures__/capture-io.js';
 import { counts, crawlBody, FakeApi, json, pageBody, problem, reportBody, sse } from './__fixtures__/fake-api.js';
 import { freePortUnused } from './__fixtures__/free-port.js';
 import { runCli } from './program.js';
+import { CLI_VERSION } from './version.js';
 
 let api: FakeApi;
 afterEach(() => api?.close());
@@ -284,10 +285,10 @@ describe('status, report, cancel, pages', () => {
     expect(result.stdout).not.toContain('天気');
   });
 
-  it('cancel sends DELETE', async () => {
+  it('cancel sends DELETE, then prints the status the crawl reached, not the one DELETE answered (#20)', async () => {
     const result = await run(['cancel', 'c1']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('crawl c1 running\n');
+    expect(result.stdout).toBe('crawl c1 completed\n');
     expect(api.requests[0]?.method).toBe('DELETE');
   });
 
@@ -317,5 +318,104 @@ describe('status, report, cancel, pages', () => {
     const result = await run(['status', 'a/b?c']);
     expect(result.code).toBe(1);
     expect(api.requests[0]?.path).toBe('/v1/crawls/a%2Fb%3Fc');
+  });
+});
+
+describe('kumo cancel waits for the status the crawl reaches (#20)', () => {
+  it('polls while the crawl is running and prints cancelled', async () => {
+    let polls = 0;
+    api = await new FakeApi()
+      .route('DELETE /v1/crawls/c1', (_req, res) => json(res, 202, { id: 'c1', status: 'running' }))
+      .route('GET /v1/crawls/c1', (_req, res) => json(res, 200, crawlBody('c1', ++polls < 3 ? 'running' : 'cancelled')))
+      .start();
+    const result = await run(['cancel', 'c1']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('crawl c1 cancelled\n');
+    expect(polls).toBe(3);
+  });
+
+  it('says honestly that the crawl is still settling when the wait ends', async () => {
+    api = await new FakeApi()
+      .route('DELETE /v1/crawls/c1', (_req, res) => json(res, 202, { id: 'c1', status: 'running' }))
+      .route('GET /v1/crawls/c1', (_req, res) => json(res, 200, crawlBody('c1', 'running')))
+      .start();
+    const result = await run(['cancel', 'c1', '--wait', '1']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^crawl c1 cancel requested, still running after 1 s \(.*kumo status c1/);
+    expect(result.stdout).not.toMatch(/^crawl c1 running$/m);
+    const asJson = await run(['cancel', 'c1', '--wait', '0', '--json']);
+    expect(JSON.parse(asJson.stdout)).toEqual({ id: 'c1', status: 'running', settling: true });
+  });
+});
+
+describe('kumo list (#20)', () => {
+  const crawls = ['c3', 'c2', 'c1'].map((id, index) => ({
+    ...crawlBody(id, ['running', 'completed', 'cancelled'][index]),
+    createdAt: `2026-12-04T00:0${3 - index}:00.000Z`,
+  }));
+  beforeEach(async () => {
+    api = await new FakeApi()
+      .route('GET /v1/crawls', (req, res) => {
+        const url = new URL(req.url ?? '', 'http://x');
+        const from = Number(url.searchParams.get('cursor') ?? 0);
+        const limit = Number(url.searchParams.get('limit') ?? 20);
+        const next = from + limit < crawls.length ? String(from + limit) : null;
+        json(res, 200, { items: crawls.slice(from, from + limit), nextCursor: next });
+      })
+      .start();
+  });
+
+  it('prints a table of the crawls, newest first, and the cursor to continue', async () => {
+    const result = await run(['list', '--limit', '2']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^id +status +created \(UTC\) +fetched +failed +urls$/);
+    expect(lines.slice(2).map((line) => line.split(/ +/).slice(0, 4))).toEqual([
+      ['c3', 'running', '2026-12-04', '00:03:00'],
+      ['c2', 'completed', '2026-12-04', '00:02:00'],
+    ]);
+    expect(result.stderr).toBe('more: kumo list --cursor 2  (or --all)\n');
+    expect(api.requests[0]?.path).toBe('/v1/crawls?limit=2');
+  });
+
+  it('--all --json pages through every crawl as NDJSON; --status is sent comma-separated', async () => {
+    const result = await run(['list', '--all', '--limit', '2', '--json', '--status', 'running,cancelled']);
+    expect(result.code, result.stderr).toBe(0);
+    const ids = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(ids).toEqual(['c3', 'c2', 'c1']);
+    expect(api.requests.map((request) => request.path)).toEqual([
+      '/v1/crawls?status=running%2Ccancelled&limit=2',
+      '/v1/crawls?status=running%2Ccancelled&cursor=2&limit=2',
+    ]);
+  });
+
+  it('refuses an unknown status before any request', async () => {
+    const result = await run(['list', '--status', 'runing']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('unknown status runing');
+    expect(api.requests).toEqual([]);
+  });
+});
+
+describe('the small sharp edges of #20', () => {
+  beforeEach(async () => {
+    api = await new FakeApi().route('GET /v1/crawls/c1', (_req, res) => json(res, 200, crawlBody('c1'))).start();
+  });
+
+  it('kumo --version prints the package version', async () => {
+    const result = await run(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${CLI_VERSION}\n`);
+    expect(CLI_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('no key: a coded error naming --api-key and KUMO_API_KEY, and nothing sent', async () => {
+    const result = await run(['status', 'c1'], { KUMO_API_KEY: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error KUMO_CLI_MISSING_API_KEY: .*--api-key.*KUMO_API_KEY/);
+    expect(api.requests).toEqual([]);
   });
 });

@@ -2,11 +2,14 @@ import { Command, CommanderError } from 'commander';
 import { DEFAULT_API_URL } from './cli-env.js';
 import type { CliIo } from './cli-io.js';
 import { crawlCommand } from './commands/crawl.js';
-import { cancelCommand, reportCommand, statusCommand } from './commands/crawl-by-id.js';
+import { cancelCommand } from './commands/cancel.js';
+import { reportCommand, statusCommand } from './commands/crawl-by-id.js';
 import { keysCommand } from './commands/keys.js';
+import { listCommand } from './commands/list.js';
 import { pagesCommand } from './commands/pages.js';
 import { CliError, EXIT_CODES } from './errors.js';
 import { formatError } from './format.js';
+import { CLI_VERSION } from './version.js';
 
 /** The `kumo` program with every command, writing to `io` (tests pass their own streams and environment). */
 export function createProgram(io: CliIo): Command {
@@ -14,6 +17,7 @@ export function createProgram(io: CliIo): Command {
     .description('Client of the kumo crawl-and-analysis API, and Redis key audit')
     .option('--api-url <url>', `API base URL (env KUMO_API_URL, default ${DEFAULT_API_URL})`)
     .option('--api-key <key>', 'API key (env KUMO_API_KEY)')
+    .version(CLI_VERSION, '-V, --version', 'print the version')
     .showHelpAfterError('(kumo --help lists the commands)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -22,6 +26,7 @@ export function createProgram(io: CliIo): Command {
     .exitOverride();
   for (const command of [
     crawlCommand(io),
+    listCommand(io),
     statusCommand(io),
     reportCommand(io),
     pagesCommand(io),

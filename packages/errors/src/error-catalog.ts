@@ -100,6 +100,9 @@ export const ERROR_CATALOG = {
     KUMO_CLI_CRAWL_NOT_COMPLETED: permanent(
       'The crawl ended, but not `completed` (failed or cancelled): there is no report to show.',
     ),
+    KUMO_CLI_MISSING_API_KEY: permanent(
+      'A command that calls the API was run without a key: the message names `--api-key` and `KUMO_API_KEY`.',
+    ),
     KUMO_CLI_KEYS_AUDIT_FAILED: permanent(
       '`kumo keys audit` found kumo keys without a TTL or with an unknown purpose (exit 1, for CI).',
     ),

@@ -52,12 +52,3 @@ export function reportCommand(io: CliIo): Command {
     ],
   });
 }
-
-/** `kumo cancel <id>`: no new fetch starts; the crawl ends cancelled. */
-export function cancelCommand(io: CliIo): Command {
-  return byIdCommand(io, 'cancel', 'cancel a crawl: no new fetch starts, it ends cancelled', {
-    json: 'print the answer as JSON',
-    call: (client, id) => client.cancelCrawl(id),
-    lines: (answer) => [`crawl ${answer.id} ${answer.status}`],
-  });
-}
