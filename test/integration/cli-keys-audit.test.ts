@@ -1,4 +1,7 @@
-import { freePort } from '@kumo/local-redis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, writeLocalRuntime } from '@kumo/local-redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCommand, runKumo } from '../helpers/cli-run.js';
 import { uniquePrefix } from '../helpers/env.js';
@@ -113,5 +116,27 @@ describe('kumo keys audit', () => {
     const result = await runKumo(['keys', 'audit'], { ...baseEnv, KUMO_PREFIX: clean, ...env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^error KUMO_CONFIG_INVALID: .*\\n {2}${name}: `, 's'));
+  });
+});
+
+describe('kumo keys audit finds the Redis that npm start runs (#20)', () => {
+  it('reads <KUMO_DATA_DIR>/runtime.json when no Redis is configured, and says which Redis it audits', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kumo-audit-runtime-'));
+    try {
+      const prefix = uniquePrefix('auditrt');
+      const env = { PATH: baseEnv.PATH, HOME: baseEnv.HOME, KUMO_DATA_DIR: dataDir };
+      const none = await runKumo(['keys', 'audit'], env);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/^error KUMO_CLI_REDIS_UNREACHABLE: no Redis to audit: .*npm start/);
+      // What a running launcher writes (this test process plays the launcher: its pid is alive).
+      writeLocalRuntime(dataDir, { pid: process.pid, redisUrl, prefix });
+      const found = await runKumo(['keys', 'audit'], env);
+      expect(found.code, found.stderr).toBe(0);
+      expect(found.stdout).toContain(`Keys under ${prefix}:`);
+      expect(found.stderr).toContain(`auditing the Redis of the running npm start (`);
+      expect(found.stderr).toContain(path.join(dataDir, 'runtime.json'));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -87,3 +87,22 @@ describe('formatBanner', () => {
     expect(banner).toContain('NODE_ENV=production');
   });
 });
+
+describe('credentials kept between local runs (#20)', () => {
+  it('says which were kept from the last run, and where they are kept', () => {
+    const banner = formatBanner({
+      ...info,
+      generated: { apiKey: false, board: true },
+      kept: { apiKey: true, board: false },
+      credentialsFile: '/repo/.data/credentials.json',
+    });
+    expect(banner).toContain('API key       kumo_abc-DEF_123  (kept from the last run)\n');
+    expect(banner).toContain("password pa ss'word  (generated for this run)\n");
+    expect(banner).toContain('kept in /repo/.data/credentials.json (mode 0600) for the next start');
+  });
+
+  it('says nothing of the kind for configured credentials', () => {
+    const banner = formatBanner({ ...info, generated: { apiKey: false, board: false } });
+    expect(banner).not.toMatch(/kept from the last run|generated for this run|credentials\.json/);
+  });
+});

@@ -32,6 +32,32 @@ describe('resolveCredentials', () => {
   });
 });
 
+describe('resolveCredentials with what an earlier local run kept (#20)', () => {
+  const stored = { apiKey: 'kumo_kept', boardUser: 'admin', boardPassword: 'kept-password' };
+
+  it('reuses the kept key and board login when none are configured', () => {
+    const credentials = resolveCredentials({}, stored);
+    expect(credentials).toMatchObject({ apiKeys: ['kumo_kept'], boardUser: 'admin', boardPassword: 'kept-password' });
+    expect(credentials.kept).toEqual({ apiKey: true, board: true });
+    expect(credentials.generated).toEqual({ apiKey: false, board: false });
+  });
+
+  it('configured credentials win over kept ones (production is unchanged)', () => {
+    const credentials = resolveCredentials({ apiKeys: ['k'], boardUser: 'ops', boardPassword: 'given-pw' }, stored);
+    expect(credentials).toMatchObject({ apiKeys: ['k'], boardUser: 'ops', boardPassword: 'given-pw' });
+    expect(credentials.kept).toEqual({ apiKey: false, board: false });
+  });
+
+  it('a kept password is reused only for its own user', () => {
+    expect(resolveCredentials({ boardUser: 'ops' }, stored)).toMatchObject({
+      boardUser: 'ops',
+      kept: { board: false },
+      generated: { board: true },
+    });
+    expect(resolveCredentials({ boardUser: 'admin' }, stored)).toMatchObject({ boardPassword: 'kept-password' });
+  });
+});
+
 describe('buildChildEnv', () => {
   const credentials = resolveCredentials({ apiKeys: ['k1', 'k2'], boardUser: 'ops', boardPassword: 'password1' });
   const ports = { API_PORT: 3000, CRAWL_WORKER_METRICS_PORT: 41001, ANALYSIS_WORKER_METRICS_PORT: 0 };

@@ -62,3 +62,17 @@ export class PortInUseError extends defineError(LauncherErrorCode.PORT_IN_USE) {
     this.setting = setting;
   }
 }
+
+/**
+ * The local credentials file cannot be read or holds something kumo did not write. Not replaced by new credentials:
+ * the crawls of the kept key would become unreachable, which is what keeping it is for.
+ */
+export class CredentialsFileError extends defineError(LauncherErrorCode.CREDENTIALS_UNREADABLE) {
+  constructor(file: string, reason: string, options: { cause?: unknown } = {}) {
+    super(
+      `${file} cannot be used (${reason}): fix it, or delete it to generate a new API key and board password ` +
+        "(the old key's crawls are then out of reach)",
+      options,
+    );
+  }
+}

@@ -1,4 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -243,5 +252,46 @@ describe('runLauncher', { timeout: 30_000 }, () => {
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('local mode keeps its credentials between runs (#20)', { timeout: 30_000 }, () => {
+  const dataDir = () => path.join(root, '.data-restart');
+  const env = { KUMO_DATA_DIR: '.data-restart' };
+
+  it('a restart reuses the generated key and board password, says so, and the file is 0600', async () => {
+    const first = launch(env);
+    await first.stdout.until('Press Ctrl-C to stop.');
+    const key = /API key {7}(\S+) {2}\(generated for this run\)/.exec(first.stdout.text)?.[1];
+    const password = /password (\S+) {2}\(generated for this run\)/.exec(first.stdout.text)?.[1];
+    expect(key).toMatch(/^kumo_/);
+    const file = path.join(dataDir(), 'credentials.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // While it runs, the runtime file tells `kumo keys audit` where its Redis is.
+    expect(JSON.parse(readFileSync(path.join(dataDir(), 'runtime.json'), 'utf8'))).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:1',
+    });
+    first.stops.request('SIGTERM');
+    expect(await first.done).toBe(LAUNCHER_EXIT.ok);
+    expect(existsSync(path.join(dataDir(), 'runtime.json'))).toBe(false);
+
+    const second = launch(env);
+    await second.stdout.until('Press Ctrl-C to stop.');
+    expect(second.stdout.text).toContain(`API key       ${key}  (kept from the last run)\n`);
+    expect(second.stdout.text).toContain(`password ${password}  (kept from the last run)\n`);
+    expect(readyLines(second.stdout)[0]?.env).toMatchObject({ API_KEYS: key, BOARD_PASSWORD: password });
+    second.stops.request('SIGTERM');
+    expect(await second.done).toBe(LAUNCHER_EXIT.ok);
+  });
+
+  it('a corrupt credentials file stops the start with a coded error naming it, and is left alone', async () => {
+    const file = path.join(dataDir(), 'credentials.json');
+    mkdirSync(dataDir(), { recursive: true });
+    writeFileSync(file, '{"apiKey": ', { mode: 0o600 });
+    const run = launch(env);
+    expect(await run.done).toBe(LAUNCHER_EXIT.failed);
+    expect(run.stderr.text).toContain(`kumo: KUMO_LAUNCHER_CREDENTIALS_UNREADABLE: ${file} cannot be used`);
+    expect(readFileSync(file, 'utf8')).toBe('{"apiKey": ');
+    expect(readyLines(run.stdout)).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import type { Config } from '@kumo/config';
-import { provisionRedis, type RedisHandle } from '@kumo/local-redis';
+import { provisionRedis, removeLocalRuntime, writeLocalRuntime, type RedisHandle } from '@kumo/local-redis';
 import type { Logger } from '@kumo/observability';
 import { sampleSite, startSiteServer, type SiteServer } from '@kumo/sample-site';
 import type { BannerInfo } from './banner.js';
 import { buildChildEnv } from './child-env.js';
 import { ChildApp, type ChildExit } from './child-app.js';
+import { credentialsFile, loadCredentials, saveCredentials } from './credential-store.js';
 import { resolveCredentials } from './credentials.js';
 import { APPS, appEntry, dataDir } from './paths.js';
 import { choosePorts } from './ports.js';
@@ -40,6 +41,11 @@ export class LocalSystem {
     this.#options = options;
   }
 
+  /** The local data directory (`KUMO_DATA_DIR`): embedded Redis data, kept credentials, the runtime file. */
+  get #dataDir(): string {
+    return dataDir(this.#options.config.KUMO_DATA_DIR, this.#options.root);
+  }
+
   /** Starts everything and waits for every app's `ready`. Returns the banner's facts, or undefined if told to stop. */
   async start(): Promise<BannerInfo | undefined> {
     const { config, log, stops } = this.#options;
@@ -50,10 +56,12 @@ export class LocalSystem {
     if (!onCluster) {
       this.redis = await provisionRedis({
         redisUrl: config.REDIS_URL,
-        dataDir: `${dataDir(config.KUMO_DATA_DIR, this.#options.root)}/redis`,
+        dataDir: `${this.#dataDir}/redis`,
         onProgress: (message) => log.info(message),
       });
       log.info({ source: this.redis.source, host: this.redis.host, port: this.redis.port }, 'redis ready');
+      // So `kumo keys audit` (and `npm run keys:audit`) find this Redis without REDIS_URL; removed at stop.
+      writeLocalRuntime(this.#dataDir, { pid: process.pid, redisUrl: this.redis.url, prefix: config.KUMO_PREFIX });
     }
     if (stops.count > 0) return undefined;
 
@@ -62,11 +70,15 @@ export class LocalSystem {
     const sampleUrl = `${this.site.url}/index.html`;
     log.info({ url: sampleUrl }, 'sample site listening');
 
-    const credentials = resolveCredentials({
-      apiKeys: config.API_KEYS,
-      boardUser: config.BOARD_USER,
-      boardPassword: config.BOARD_PASSWORD,
-    });
+    // Local mode keeps what it generates, so a restart never cuts a user off from their crawls.
+    const { stored, widened } = loadCredentials(this.#dataDir);
+    if (widened)
+      log.warn({ file: credentialsFile(this.#dataDir) }, 'credentials file was readable by others: now 0600');
+    const credentials = resolveCredentials(
+      { apiKeys: config.API_KEYS, boardUser: config.BOARD_USER, boardPassword: config.BOARD_PASSWORD },
+      stored,
+    );
+    const saved = saveCredentials(this.#dataDir, credentials, stored);
     // The demo crawls 127.0.0.1; a production deployment must not be able to reach its own loopback.
     const allowLocalCrawl = config.NODE_ENV !== 'production';
     const env = buildChildEnv({
@@ -105,6 +117,10 @@ export class LocalSystem {
       boardUser: credentials.boardUser,
       boardPassword: credentials.boardPassword,
       generated: credentials.generated,
+      kept: credentials.kept,
+      ...(saved || credentials.kept.apiKey || credentials.kept.board
+        ? { credentialsFile: credentialsFile(this.#dataDir) }
+        : {}),
       sampleUrl,
       redis: onCluster ? `cluster ${config.REDIS_CLUSTER_NODES?.join(',') ?? ''}` : describeRedis(this.redis),
       prefix: config.KUMO_PREFIX,
@@ -134,6 +150,7 @@ export class LocalSystem {
     }
     await this.site?.close();
     this.site = undefined;
+    removeLocalRuntime(this.#dataDir);
     await this.redis?.stop();
     this.redis = undefined;
   }

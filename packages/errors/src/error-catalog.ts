@@ -121,6 +121,11 @@ export const ERROR_CATALOG = {
     KUMO_LAUNCHER_APP_NOT_BUILT: critical(
       "An app's entry point is missing: the monorepo was not built (`npm start` builds it first).",
     ),
+    KUMO_LAUNCHER_CREDENTIALS_UNREADABLE: permanent(
+      'The local credentials file (`<data dir>/credentials.json`, where local mode keeps its generated API key and ' +
+        'board password) cannot be read or is not what kumo wrote. Exit 1 rather than new credentials, which would ' +
+        "cut the user off from the old key's crawls: fix the file, or delete it to generate new ones.",
+    ),
     KUMO_LAUNCHER_PORT_IN_USE: permanent(
       'A port the operator set (`API_PORT`, `CRAWL_WORKER_METRICS_PORT`, `ANALYSIS_WORKER_METRICS_PORT`) is taken ' +
         'by another program: `npm start` stops before starting anything and names the variable. Ports left unset ' +

@@ -22,3 +22,11 @@ export {
   NoFreePortError,
   LocalRedisErrorCode,
 } from './errors.js';
+export { writePrivateFile, readPrivateFile, PRIVATE_MODE } from './private-file.js';
+export {
+  writeLocalRuntime,
+  readLocalRuntime,
+  removeLocalRuntime,
+  runtimeFile,
+  type LocalRuntime,
+} from './runtime-file.js';

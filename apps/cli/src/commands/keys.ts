@@ -4,6 +4,7 @@ import { type KeyspaceAudit, auditKeyspace, createRedisConnection, formatAuditTa
 import { Command } from 'commander';
 import { type CliIo, writeJson } from '../cli-io.js';
 import { KeysAuditFailedError, RedisUnreachableError } from '../errors.js';
+import { localRuntimeFor } from '../local-runtime.js';
 
 /** How long `keys audit` waits for Redis before giving up (exit 2). */
 export const REDIS_CONNECT_TIMEOUT_MS = 10_000;
@@ -15,7 +16,7 @@ interface AuditCommandOptions {
 
 /**
  * `kumo keys audit`: SCANs every key under the prefix, directly in Redis (REDIS_URL or REDIS_CLUSTER_NODES, read
- * with @kumo/config like the services), and exits non-zero when a kumo key lacks a TTL or has an unknown purpose.
+ * with @kumo/config like the services; else the Redis of a running `npm start` of this repository), and exits non-zero when a kumo key lacks a TTL or has an unknown purpose.
  * Meant for CI and for operators; it only reads.
  */
 function auditCommand(io: CliIo): Command {
@@ -24,7 +25,21 @@ function auditCommand(io: CliIo): Command {
     .option('--json', 'print the audit as JSON')
     .option('--prefix <prefix>', 'key prefix to audit (default KUMO_PREFIX, else kumo)')
     .action(async (options: AuditCommandOptions) => {
-      const config = loadConfig(io.env);
+      let config = loadConfig(io.env);
+      const local = localRuntimeFor(config);
+      if (local) {
+        // No Redis configured, but `npm start` runs here: audit its Redis (and its prefix, unless one is given).
+        config = loadConfig({ ...io.env, REDIS_URL: local.redisUrl, KUMO_PREFIX: io.env.KUMO_PREFIX || local.prefix });
+        io.stderr.write(
+          `auditing the Redis of the running npm start (${redacted(local.redisUrl)}, from ${local.file})\n`,
+        );
+      }
+      if (config.REDIS_URL === undefined && (config.REDIS_CLUSTER_NODES?.length ?? 0) === 0) {
+        throw new RedisUnreachableError(
+          'no Redis to audit: set REDIS_URL (or REDIS_CLUSTER_NODES), or start kumo with `npm start` in this ' +
+            'repository (keys audit then finds its Redis)',
+        );
+      }
       // The `api` role fails fast instead of retrying for minutes when Redis is down.
       const client = createRedisConnection(config, { role: 'api', name: 'kumo:cli-audit' });
       client.on('error', () => {}); // reported through connected() below
@@ -38,6 +53,13 @@ function auditCommand(io: CliIo): Command {
         client.disconnect();
       }
     });
+}
+
+/** A Redis URL without its password. */
+function redacted(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.href;
 }
 
 /**
