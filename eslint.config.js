@@ -100,6 +100,11 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // The results page runs in the browser (apps/web), its build script in Node.
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Command-line programs print to their terminal on purpose.
     files: ['apps/cli/src/**/*.ts', 'test/bench/**/*.{ts,mjs}', 'test/scripts/**/*.{ts,mjs}'],
     rules: { 'no-console': 'off' },

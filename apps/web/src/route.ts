@@ -1,0 +1,44 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/** The page's views, addressed by the URL's fragment so the static server needs one entry point only. */
+export type Route =
+  { view: 'crawls' } | { view: 'new' } | { view: 'crawl'; id: string } | { view: 'report'; id: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '');
+  const crawl = /^\/crawls\/([^/]+)(\/report)?$/.exec(path);
+  if (crawl?.[1]) {
+    const id = decodeURIComponent(crawl[1]);
+    return crawl[2] ? { view: 'report', id } : { view: 'crawl', id };
+  }
+  if (path === '/new') return { view: 'new' };
+  return { view: 'crawls' };
+}
+
+export function hrefOf(route: Route): string {
+  switch (route.view) {
+    case 'crawls':
+      return '#/';
+    case 'new':
+      return '#/new';
+    case 'crawl':
+      return `#/crawls/${encodeURIComponent(route.id)}`;
+    case 'report':
+      return `#/crawls/${encodeURIComponent(route.id)}/report`;
+  }
+}
+
+export function navigate(route: Route): void {
+  location.hash = hrefOf(route);
+}
+
+/** The current route, following `hashchange`. */
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', onChange);
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}

@@ -1,0 +1,166 @@
+import type { CrawlStatus } from '@kumo/contract';
+import { useEffect, useState } from 'preact/hooks';
+import type { ApiClient, CrawlList } from '../api/client.js';
+import type { ApiFailure } from '../api/problem.js';
+import { ProblemMessage } from '../components/problem-message.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { CRAWL_STATUSES } from '../crawl-status.js';
+import { formatCount, formatDate } from '../format.js';
+import { hrefOf, navigate } from '../route.js';
+
+const STATUSES = CRAWL_STATUSES;
+const PAGE_SIZE = 20;
+
+/**
+ * The key's crawls, newest first (`GET /v1/crawls`), filtered by status and paged by cursor: the cursors of the
+ * pages before this one are kept so "Previous" goes back without the server's help.
+ */
+export function CrawlListView({ client }: { client: ApiClient }) {
+  const [statuses, setStatuses] = useState<CrawlStatus[]>([]);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [list, setList] = useState<CrawlList | null>(null);
+  const [problem, setProblem] = useState<ApiFailure | null>(null);
+  const cursor = cursors.at(-1) ?? null;
+
+  useEffect(() => {
+    let live = true;
+    setList(null);
+    void client.listCrawls({ status: statuses, cursor, limit: PAGE_SIZE }).then((result) => {
+      if (!live) return;
+      if (result.ok) {
+        setList(result.data);
+        setProblem(null);
+      } else setProblem(result.problem);
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, statuses, cursor]);
+
+  const toggle = (status: CrawlStatus, on: boolean) => {
+    setStatuses((current) => (on ? [...current, status] : current.filter((s) => s !== status)));
+    setCursors([null]);
+  };
+  const listMissing = problem?.status === 404;
+
+  return (
+    <section aria-labelledby="crawls-title">
+      <div class="view-head">
+        <h1 id="crawls-title" tabIndex={-1}>
+          Your crawls
+        </h1>
+        <a class="button" href={hrefOf({ view: 'new' })}>
+          Start a crawl
+        </a>
+      </div>
+      <fieldset class="filters">
+        <legend>Show crawls that are</legend>
+        {STATUSES.map((status) => (
+          <label key={status} class="check">
+            <input
+              type="checkbox"
+              checked={statuses.includes(status)}
+              onChange={(event) => toggle(status, event.currentTarget.checked)}
+            />
+            {status}
+          </label>
+        ))}
+      </fieldset>
+      {problem &&
+        (listMissing ? (
+          <p class="notice" role="status">
+            This server does not list crawls (it has no <code>GET /v1/crawls</code>). Open a crawl by its id below.
+          </p>
+        ) : (
+          <ProblemMessage problem={problem} what="Could not list the crawls" />
+        ))}
+      {!problem && !list && <p role="status">Loading…</p>}
+      {list && list.items.length === 0 && (
+        <p role="status">
+          {statuses.length > 0 ? 'No crawl has these statuses.' : 'No crawl yet.'}{' '}
+          <a href={hrefOf({ view: 'new' })}>Start one</a>.
+        </p>
+      )}
+      {list && list.items.length > 0 && (
+        <div class="table-wrap" role="region" aria-label="Crawls" tabIndex={0}>
+          <table class="crawls">
+            <thead>
+              <tr>
+                <th scope="col">Crawl</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+                <th scope="col" class="num">
+                  Fetched
+                </th>
+                <th scope="col" class="num">
+                  Failed
+                </th>
+                <th scope="col" class="num">
+                  Analysed
+                </th>
+                <th scope="col">Truncated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((crawl) => (
+                <tr key={crawl.id} data-crawl-id={crawl.id}>
+                  <td>
+                    <a href={hrefOf({ view: 'crawl', id: crawl.id })}>{crawl.request.urls[0] ?? crawl.id}</a>
+                    {crawl.request.urls.length > 1 && <span class="muted"> +{crawl.request.urls.length - 1}</span>}
+                    <div class="muted small">
+                      <code>{crawl.id}</code>
+                    </div>
+                  </td>
+                  <td>
+                    <StatusBadge status={crawl.status} />
+                  </td>
+                  <td>{formatDate(crawl.createdAt)}</td>
+                  <td class="num">{formatCount(crawl.counts.fetched)}</td>
+                  <td class="num">{formatCount(crawl.counts.failed)}</td>
+                  <td class="num">{formatCount(crawl.counts.analyzed)}</td>
+                  <td>{crawl.truncated ? `yes (${formatCount(crawl.counts.dropped)} links dropped)` : 'no'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {(cursors.length > 1 || list?.nextCursor) && (
+        <nav class="pager" aria-label="Crawl list pages">
+          <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            Previous
+          </button>
+          <span>Page {cursors.length}</span>
+          <button
+            type="button"
+            disabled={!list?.nextCursor}
+            onClick={() => list?.nextCursor && setCursors((c) => [...c, list.nextCursor])}
+          >
+            Next
+          </button>
+        </nav>
+      )}
+      <OpenById />
+    </section>
+  );
+}
+
+/** Go to a crawl by its id (one created elsewhere, e.g. with the CLI). */
+function OpenById() {
+  const [id, setId] = useState('');
+  return (
+    <form
+      class="open-by-id"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (id.trim()) navigate({ view: 'crawl', id: id.trim() });
+      }}
+    >
+      <label for="open-id">Open a crawl by id</label>
+      <div class="inline">
+        <input id="open-id" value={id} onInput={(event) => setId(event.currentTarget.value)} spellcheck={false} />
+        <button type="submit">Open</button>
+      </div>
+    </form>
+  );
+}
