@@ -23,6 +23,7 @@ import { eventsRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { resultsRoutes } from './routes/results.js';
+import { webRoutes } from './routes/web.js';
 import { SseHub } from './sse/sse-hub.js';
 import { StreamMultiplexer } from './sse/stream-multiplexer.js';
 
@@ -51,6 +52,8 @@ export interface AppDeps {
   keyAudit?: { client: RedisClient; prefix: string } | undefined;
   /** XREAD BLOCK timeout of the SSE readers in ms. Default 5000. */
   readerBlockMs?: number;
+  /** The built results page (`index.html` and `app/`). Default: `apps/web/dist` (`webDistDir()`). */
+  webDir?: string;
 }
 
 /** The built application and the handles its owner needs for shutdown. */
@@ -111,7 +114,13 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(httpMetrics(metrics.httpDuration));
   app.use(securityHeaders());
 
-  // Public: no API key.
+  // Public: no API key. The results page signs in with a key of its own (sent as Bearer by the page's script).
+  app.use(
+    webRoutes({
+      ...(deps.webDir === undefined ? {} : { dir: deps.webDir }),
+      onMissing: (dir) => deps.logger.warn({ dir }, 'the results page is not built (npm run build): GET / answers 404'),
+    }),
+  );
   app.use(healthRoutes({ store: deps.store, lifecycle }));
   app.use(docsRoutes(openapi));
   app.use('/docs/assets', docsAssets());
