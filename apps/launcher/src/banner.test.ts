@@ -81,6 +81,14 @@ describe('formatBanner', () => {
     }
   });
 
+  it('points to the results page first', () => {
+    const lines = formatBanner(info).split('\n');
+    const first = lines.findIndex((line) => line.startsWith('  '));
+    expect(lines[first]).toBe(
+      '  Results page  http://127.0.0.1:3000/   (open it in a browser and sign in with the API key)',
+    );
+  });
+
   it('says why there is no demo command in production', () => {
     const banner = formatBanner({ ...info, demoCrawlAllowed: false });
     expect(banner).not.toContain('npx kumo crawl');

@@ -58,6 +58,7 @@ export function formatBanner(info: BannerInfo): string {
     '',
     'kumo is running.',
     '',
+    `  Results page  ${info.apiUrl}/   (open it in a browser and sign in with the API key)`,
     `  API           ${info.apiUrl}`,
     `  API key       ${info.apiKey}${origin('apiKey')}`,
     `  Docs          ${info.apiUrl}/docs`,
