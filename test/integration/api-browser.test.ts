@@ -57,6 +57,28 @@ describe.skipIf(!existsSync(chromiumPath))(`a real browser on the dashboard and 
     await context.close();
   });
 
+  it('Bull Board loads nothing from another origin and logs no CSP error (no Google Fonts)', async () => {
+    const context = await browser.newContext({
+      httpCredentials: { username: TEST_BOARD.user, password: TEST_BOARD.password },
+    });
+    const page = await context.newPage();
+    const foreign: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(api.url) && !request.url().startsWith('data:')) foreign.push(request.url());
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    const response = await page.goto(`${api.url}/admin/queues`);
+    expect(response?.status()).toBe(200);
+    expect(await response?.text()).not.toContain('fonts.googleapis.com');
+    await expect.poll(() => page.getByText('crawl', { exact: true }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('/docs renders the OpenAPI document with every /v1 route, without network access', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
