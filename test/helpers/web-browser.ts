@@ -52,7 +52,8 @@ export function watchPage(page: Page, origin: string): PageWatch {
   page.on('request', (request) => {
     const url = request.url();
     watch.requests.push({ url, authorization: request.headers().authorization });
-    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) watch.foreignRequests.push(url);
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'))
+      watch.foreignRequests.push(url);
   });
   return watch;
 }

@@ -257,9 +257,7 @@ describe.skipIf(!hasChromium)(`the results page in a real browser${chromiumNotic
       .poll(async () => Number(await page.locator('[data-count="analyzed"]').textContent()), { timeout: 60_000 })
       .toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Cancel crawl' }).click();
-    await expect
-      .poll(() => page.locator('.view-head .badge').textContent(), { timeout: 60_000 })
-      .toBe('cancelled');
+    await expect.poll(() => page.locator('.view-head .badge').textContent(), { timeout: 60_000 }).toBe('cancelled');
     await expectAccessible('live-cancelled');
     if (!probes.partial) {
       ctx.skip('[skipped: the API has no partial report of a cancelled crawl yet]');
