@@ -239,7 +239,7 @@ describe.skipIf(!hasChromium)(`the results page in a real browser${chromiumNotic
 
   it("lists the key's crawls with status, counts and the truncated flag", async (ctx) => {
     skipUnless('list', 'GET /v1/crawls')(ctx);
-    await page.getByRole('link', { name: 'Crawls', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Crawls' }).click();
     const row = page.locator(`tr[data-crawl-id="${crawlId}"]`);
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('completed');
