@@ -2,7 +2,7 @@ import { freePort } from '@kumo/local-redis';
 import { afterAll, afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { descendantPids, isRunning, runCommand, runKumo, runShell, trackProcesses } from '../helpers/cli-run.js';
@@ -267,3 +267,55 @@ async function waitForStatus(apiUrl: string, apiKey: string, id: string, status:
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+describe('npm start keeps its local key across a restart (issue 20)', () => {
+  it('the same key still reaches the crawls after a restart (GET /v1/crawls lists them); keys audit finds its Redis', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kumo-launcher-restart-'));
+    const first = await startLauncher({ KUMO_DATA_DIR: dataDir });
+    const lines = await banner(first.app);
+    const apiKey = bannerValue(lines, 'API key');
+    expect(lines.find((line) => line.includes(apiKey))).toContain('(generated for this run)');
+    expect(statSync(path.join(dataDir, 'credentials.json')).mode & 0o777).toBe(0o600);
+    const sampleUrl = bannerValue(lines, 'Sample site');
+    const firstUrl = `http://127.0.0.1:${first.apiPort}`;
+    const ids: string[] = [];
+    for (const maxDepth of [0, 1]) {
+      const response = await fetch(`${firstUrl}/v1/crawls`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ urls: [sampleUrl], maxDepth, analyze: false }),
+      });
+      expect(response.status, await response.clone().text()).toBe(202);
+      ids.unshift(((await response.json()) as { id: string }).id);
+    }
+    // Without REDIS_URL, `kumo keys audit` audits the Redis (and prefix) of the running npm start.
+    const audit = await runKumo(['keys', 'audit', '--json'], {
+      PATH: first.env.PATH,
+      HOME: first.env.HOME,
+      KUMO_DATA_DIR: dataDir,
+    });
+    expect(audit.code, audit.stderr).toBe(0);
+    expect((JSON.parse(audit.stdout) as { prefix: string }).prefix).toBe(first.prefix);
+    expect(await first.app.stop('SIGTERM', 60_000)).toEqual({ code: 0, signal: null });
+    expect(existsSync(path.join(dataDir, 'runtime.json'))).toBe(false);
+
+    const second = await startLauncher({ KUMO_DATA_DIR: dataDir, KUMO_PREFIX: first.prefix });
+    const again = await banner(second.app);
+    expect(again.find((line) => line.includes('API key'))).toBe(`  API key       ${apiKey}  (kept from the last run)`);
+    const listed = await fetch(`http://127.0.0.1:${second.apiPort}/v1/crawls`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(listed.status).toBe(200);
+    const page = (await listed.json()) as { items: { id: string }[]; nextCursor: string | null };
+    expect(page.items.map((crawl) => crawl.id)).toEqual(ids);
+    expect(page.nextCursor).toBeNull();
+    const list = await runKumo(['list'], {
+      PATH: second.env.PATH,
+      KUMO_API_URL: `http://127.0.0.1:${second.apiPort}`,
+      KUMO_API_KEY: apiKey,
+    });
+    expect(list.code, list.stderr).toBe(0);
+    for (const id of ids) expect(list.stdout).toContain(id);
+    expect(await second.app.stop('SIGTERM', 60_000)).toEqual({ code: 0, signal: null });
+  });
+});
