@@ -88,6 +88,9 @@ export class DnsError extends CrawlerError {
   }
 }
 
+/** The response headers are larger than the HTTP parser accepts (16 KiB by default). Permanent. */
+export class HeadersTooLargeError extends pageError(CrawlerErrorCode.HEADERS_TOO_LARGE) {}
+
 /** The connection was refused, reset or closed early, or the answer was not HTTP. Transient. */
 export class ConnectionError extends pageError(CrawlerErrorCode.CONNECTION) {}
 

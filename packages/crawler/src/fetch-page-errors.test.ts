@@ -48,6 +48,8 @@ describe('toCrawlerError', () => {
     ["undici's SocketError", new errors.SocketError('other side closed'), C.CONNECTION, 'transient'],
     ["undici's ClientClosedError", new errors.ClientClosedError(), C.CONNECTION, 'transient'],
     ['a body shorter than Content-Length', new errors.ResponseContentLengthMismatchError(), C.CONNECTION, 'transient'],
+    // Headers larger than the parser accepts (a 100 KB header): the same server sends them again.
+    ["undici's HeadersOverflowError", new errors.HeadersOverflowError(), C.HEADERS_TOO_LARGE, 'permanent'],
     // Timeouts.
     ['connect timeout', new errors.ConnectTimeoutError(), C.TIMEOUT, 'transient'],
     ['headers timeout', new errors.HeadersTimeoutError(), C.TIMEOUT, 'transient'],

@@ -203,6 +203,17 @@ describe('fetchPage timeouts and connection errors', () => {
     expect({ code: error.code, kind: error.kind }).toEqual({ code: CrawlerErrorCode.CONNECTION, kind: 'transient' });
   });
 
+  it('reports a 100 KB response header as HEADERS_TOO_LARGE, permanent (not UNEXPECTED)', async () => {
+    const site = await server((_request, response) =>
+      reply(response, 200, HTML, { 'content-type': 'text/html', 'x-padding': 'a'.repeat(100_000) }),
+    );
+    const error = await failure(crawler().fetchPage(`${site.origin}/`));
+    expect({ code: error.code, kind: error.kind }).toEqual({
+      code: CrawlerErrorCode.HEADERS_TOO_LARGE,
+      kind: 'permanent',
+    });
+  });
+
   it('reports an unknown host as DNS, permanent', async () => {
     const lookup = async (): Promise<never> => {
       throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' });

@@ -14,6 +14,7 @@ import {
   DnsError,
   FetchAbortedError,
   FetchTimeoutError,
+  HeadersTooLargeError,
   HttpStatusError,
   RedirectLoopError,
   TlsError,
@@ -407,6 +408,9 @@ export function toCrawlerError(error: unknown, url: string): CrawlerError {
     return new ConnectionError(`Not an HTTP response: ${message} (${code ?? 'HTTPParserError'})`, options);
   }
   if (code === undefined) return new UnexpectedCrawlerError(message, options);
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+    return new HeadersTooLargeError(`Response headers too large: ${message} (${code})`, options);
+  }
   if (TIMEOUT_CODES.has(code)) return new FetchTimeoutError(`${message} (${code})`, options);
   if (DNS_PERMANENT_CODES.has(code)) return new DnsError(`Cannot resolve host: ${message}`, options);
   if (DNS_TRANSIENT_CODES.has(code)) {

@@ -64,6 +64,7 @@ export {
   BlockedAddressError,
   DnsError,
   ConnectionError,
+  HeadersTooLargeError,
   TlsError,
   HttpStatusError,
   TooManyRedirectsError,

@@ -214,6 +214,10 @@ export const ERROR_CATALOG = {
     KUMO_CRAWLER_DNS: permanent(
       'Name resolution failed: permanent for "no such host", transient for resolver failures.',
     ),
+    KUMO_CRAWLER_HEADERS_TOO_LARGE: permanent(
+      "The server's response headers are larger than the HTTP parser accepts (Node's `--max-http-header-size`, " +
+        '16 KiB by default); nothing of the page is read. Permanent: the same server sends the same headers.',
+    ),
     KUMO_CRAWLER_HTTP_4XX: permanent('The server answered 4xx (other than 429). Permanent: the page is `failed`.'),
     KUMO_CRAWLER_HTTP_5XX: transient('The server answered 5xx (503 with `Retry-After` backs the host off). Transient.'),
     KUMO_CRAWLER_INVALID_OPTIONS: critical(
