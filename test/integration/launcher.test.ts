@@ -3,6 +3,7 @@ import { afterAll, afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { descendantPids, isRunning, runCommand, runKumo, runShell, trackProcesses } from '../helpers/cli-run.js';
@@ -149,6 +150,9 @@ describe('npm start stops for good (issue 21, point 2)', () => {
     let running = (): number[] => [];
     try {
       await vi.waitFor(() => expect(output).toContain('Press Ctrl-C to stop.'), { timeout: 240_000, interval: 200 });
+      // The build before the launcher (minutes on a first run) says what it is doing instead of staying silent.
+      expect(output.indexOf('kumo: building')).toBeLessThan(output.indexOf('Press Ctrl-C to stop.'));
+      expect(output.indexOf('kumo: building')).toBeGreaterThanOrEqual(0);
       pids = descendantPids(npm.pid ?? -1);
       running = trackProcesses(pids);
       // The launcher, three apps and their workers.
@@ -206,6 +210,36 @@ describe('npm start stops for good (issue 21, point 2)', () => {
       expect(third.app.childPids()).toEqual([]);
     } finally {
       await Promise.all(started.map((app) => app.stop()));
+    }
+  });
+
+  it('an app that fails at start-up (its metrics port taken after the check) leaves no orphan: the launcher exits 1 and every app it started is gone', async () => {
+    const metricsPort = await freePort();
+    const { app } = await startLauncher({ ANALYSIS_WORKER_METRICS_PORT: String(metricsPort) });
+    // Every process the launcher ever had below it, as they appear (the apps start one after the other).
+    const seen = new Map<number, () => number[]>();
+    const watch = setInterval(() => {
+      for (const pid of descendantPids(app.pid)) if (!seen.has(pid)) seen.set(pid, trackProcesses([pid]));
+    }, 20);
+    const taker = net.createServer();
+    try {
+      // The port was free when the launcher checked it; another program takes it before analysis-worker binds it.
+      await app.waitForLog((line) => line.msg === 'ports chosen', { timeoutMs: 60_000 });
+      await new Promise<void>((resolve) => taker.listen(metricsPort, '127.0.0.1', resolve));
+      const exit = await app.exited;
+      clearInterval(watch);
+      expect(exit.code, app.output.slice(-3000)).toBe(1);
+      expect(app.output).toContain('KUMO_LAUNCHER_APP_EXITED');
+      expect(seen.size, app.output.slice(-3000)).toBeGreaterThanOrEqual(2); // api and analysis-worker at least
+      const running = () => [...seen.values()].flatMap((alive) => alive());
+      await vi.waitFor(() => expect(running().map((pid) => `${pid} ${cmdline(pid)}`)).toEqual([]), {
+        timeout: stopWithinMs,
+        interval: 100,
+      });
+    } finally {
+      clearInterval(watch);
+      taker.close();
+      for (const alive of seen.values()) for (const pid of alive()) process.kill(pid, 'SIGKILL');
     }
   });
 
