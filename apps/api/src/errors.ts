@@ -100,6 +100,27 @@ export class PayloadTooLargeError extends ApiError {
   }
 }
 
+/** The request's headers are larger than Node's HTTP parser accepts (431). Answered by the server's clientError. */
+export class HeadersTooLargeError extends ApiError {
+  constructor(cause?: unknown) {
+    super(ApiErrorCode.HEADERS_TOO_LARGE, 'The request headers are too large.', { cause });
+  }
+}
+
+/** The request did not arrive within API_REQUEST_TIMEOUT_MS / API_HEADERS_TIMEOUT_MS (408). */
+export class RequestTimeoutError extends ApiError {
+  constructor(cause?: unknown) {
+    super(ApiErrorCode.REQUEST_TIMEOUT, 'The request did not arrive in time; the connection is closed.', { cause });
+  }
+}
+
+/** The request is not valid HTTP/1.1 (400). */
+export class MalformedHttpError extends ApiError {
+  constructor(cause?: unknown) {
+    super(ApiErrorCode.MALFORMED_HTTP, 'The request is not valid HTTP/1.1.', { cause });
+  }
+}
+
 /** The body is not `application/json` (UTF-8) (415). */
 export class UnsupportedMediaTypeError extends ApiError {
   constructor(message = 'The request body must be application/json (UTF-8).', cause?: unknown) {

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfigOrExit, type Config } from '@kumo/config';
 import { createLogger, Registry, startTracing, type Logger } from '@kumo/observability';
 import { isSupervisorPrimary, runSupervisor, runWorkerProcess, workerSlot } from '@kumo/supervisor';
 import { createApp } from './app.js';
+import { createApiServer } from './http-server.js';
 import { ApiMetrics } from './metrics/api-metrics.js';
 import { clusterMetricsSource, serveClusterMetrics } from './metrics/cluster-metrics-bridge.js';
 import { KeyAuditGauges } from './metrics/key-audit-gauges.js';
@@ -114,9 +114,10 @@ async function runWorker(config: Config): Promise<void> {
         metrics,
         metricsSource: clusterMetricsSource(metrics.registry),
       });
-      const server = http.createServer(api.app);
-      // Event streams are long requests; Node's default would cut them at 5 minutes.
-      server.requestTimeout = 0;
+      const server = createApiServer(api.app, {
+        requestTimeoutMs: config.API_REQUEST_TIMEOUT_MS,
+        headersTimeoutMs: config.API_HEADERS_TIMEOUT_MS,
+      });
       server.listen(config.API_PORT, config.API_HOST);
       await once(server, 'listening');
       const { port } = server.address() as AddressInfo;

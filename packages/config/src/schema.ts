@@ -97,6 +97,14 @@ export const configSchema = z.object({
   API_BODY_LIMIT_BYTES: envInt(1024, 10 * 1024 * 1024)
     .default(100 * 1024)
     .describe('Largest accepted request body'),
+  API_REQUEST_TIMEOUT_MS: envInt(1000, 3_600_000)
+    .default(30_000)
+    .describe(
+      'A request (headers and body) that has not fully arrived after this long is answered 408 and its connection closed (slow bodies); responses such as event streams are not cut',
+    ),
+  API_HEADERS_TIMEOUT_MS: envInt(1000, 3_600_000)
+    .default(10_000)
+    .describe('…and one whose headers have not arrived after this long; at most `API_REQUEST_TIMEOUT_MS`'),
   API_RATE_LIMIT_PER_MINUTE: envInt(1, 1_000_000)
     .default(1200)
     .describe('Requests per API key per minute, shared by all API processes'),

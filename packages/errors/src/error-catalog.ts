@@ -38,6 +38,9 @@ export const ERROR_CATALOG = {
       'The board refuses a change (403): the login is the read-only one (`BOARD_VIEWER_USER`), or a browser sent it ' +
         "from another site (`Origin` / `Sec-Fetch-Site` not the board's own: cross-site request forgery).",
     ),
+    KUMO_API_HEADERS_TOO_LARGE: permanent(
+      "The request's headers are larger than Node's HTTP parser accepts (16 KiB by default) (431).",
+    ),
     KUMO_API_IDEMPOTENCY_CONFLICT: permanent('The Idempotency-Key was used before with a different body (409).'),
     KUMO_API_INTERNAL: permanent(
       'An unexpected error (500); the response reveals nothing but a reference to the log line.',
@@ -55,6 +58,7 @@ export const ERROR_CATALOG = {
         'waits as well until the minute is over.',
     ),
     KUMO_API_MALFORMED_JSON: permanent('The body is not well-formed JSON (400).'),
+    KUMO_API_MALFORMED_HTTP: permanent('The request is not valid HTTP/1.1 (400); the connection is closed.'),
     KUMO_API_NOT_FOUND: permanent(
       'The crawl does not exist, has expired, or belongs to another key: all look the same (404).',
     ),
@@ -72,6 +76,10 @@ export const ERROR_CATALOG = {
     ),
     KUMO_API_REPORT_NOT_READY: permanent(
       'The report of a crawl that has not completed (409); the message names the current status.',
+    ),
+    KUMO_API_REQUEST_TIMEOUT: transient(
+      'The request (headers and body) did not arrive within `API_REQUEST_TIMEOUT_MS`, or its headers within ' +
+        '`API_HEADERS_TIMEOUT_MS` (408); the connection is closed. A slow client may try again.',
     ),
     KUMO_API_ROUTE_NOT_FOUND: permanent('No route matches the method and path (404).'),
     KUMO_API_SHUTTING_DOWN: transient(
