@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { decodeHtml } from './decode.js';
 import { type CrawlerError, HttpStatusError, TooLargeError } from './errors.js';
 import { extractPage } from './extract.js';
+import { PageExtractor } from './page-extractor.js';
 import {
   fetchPage,
   toCrawlerError,
@@ -79,6 +80,7 @@ export function createCrawler(options: CrawlerOptions = {}): Crawler {
     ...fetchSettings,
   });
   const urlFilters = new UrlFilterCache();
+  const extractor = new PageExtractor({ offThreadChars: resolved.offThreadParseChars });
   let closed: Promise<void> | undefined;
   return {
     options: resolved,
@@ -93,13 +95,16 @@ export function createCrawler(options: CrawlerOptions = {}): Crawler {
         urlFilters,
         maxBodyBytes: resolved.maxBodyBytes,
         maxTextChars: resolved.maxTextChars,
+        extractor,
         ...fetchSettings,
       }),
     fetchPage: (url, overrides = {}) =>
       fetchPage(url, { maxBodyBytes: resolved.maxBodyBytes, ...fetchSettings, ...overrides, dispatcher, policy }),
     fetchRobots: (origin) => robots.fetchRobots(origin),
     close: () => {
-      closed ??= ownsDispatcher ? dispatcher.close() : Promise.resolve();
+      closed ??= Promise.all([extractor.close(), ownsDispatcher ? dispatcher.close() : undefined]).then(
+        () => undefined,
+      );
       return closed;
     },
   };
@@ -176,6 +181,8 @@ export interface CrawlPageDeps {
   maxRedirects?: number;
   /** Longest text kept (see `extractPage`). @defaultValue 500000 */
   maxTextChars?: number;
+  /** Parses big pages off the event loop. @defaultValue every page parsed inline */
+  extractor?: PageExtractor;
   /** @defaultValue 15000 */
   headersTimeoutMs?: number;
   /** @defaultValue 30000 */
@@ -332,9 +339,10 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
 
   const parseStarted = performance.now();
   const decoded = decodeHtml(result.body, result.contentType?.charset);
-  const extracted = extractPage(decoded.text, result.finalUrl, {
-    maxTextChars: deps.maxTextChars ?? CRAWLER_DEFAULTS.maxTextChars,
-  });
+  const extractOptions = { maxTextChars: deps.maxTextChars ?? CRAWLER_DEFAULTS.maxTextChars };
+  const extracted = deps.extractor
+    ? await deps.extractor.extract(decoded.text, result.finalUrl, extractOptions)
+    : extractPage(decoded.text, result.finalUrl, extractOptions);
   const nofollow = extracted.nofollow || headerNofollow(result);
   if (input.depth === 0) anchors.push(result.finalUrl);
   const links = nofollow ? [] : extracted.links.filter((link) => inScope(link));

@@ -49,6 +49,7 @@ export {
   type ContentType,
 } from './decode.js';
 export { extractPage, EXTRACT_DEFAULTS, type ExtractedPage, type ExtractOptions } from './extract.js';
+export { PageExtractor, DEFAULT_OFF_THREAD_CHARS, type PageExtractorOptions } from './page-extractor.js';
 export { normalizeUrl, tryNormalizeUrl, isInScope, isInScopeOfAny, siteOf } from './url-scope.js';
 export { compileUrlGlob, canonicalPattern, type UrlGlob } from './url-glob.js';
 export { createUrlFilter, UrlFilterCache, type UrlFilter, type UrlPatterns } from './url-filter.js';

@@ -3,6 +3,7 @@ import { KUMO_PRODUCT } from '@kumo/config';
 import { REDIS_DEFAULT_PORT } from './allow-list.js';
 import { CrawlerOptionsError } from './errors.js';
 import { EXTRACT_DEFAULTS } from './extract.js';
+import { DEFAULT_OFF_THREAD_CHARS } from './page-extractor.js';
 import type { RobotsStore } from './robots-store.js';
 import type { HostLookup } from './safe-agent.js';
 
@@ -31,6 +32,12 @@ export interface CrawlerOptions {
    * `textLength` reports the kept length. @defaultValue 500000
    */
   maxTextChars?: number;
+  /**
+   * Pages of at least this many characters are parsed on a worker thread, so that a big or hostile page never
+   * blocks the event loop for seconds; smaller ones inline (cheaper). 0 sends every page to the thread.
+   * @defaultValue 262144
+   */
+  offThreadParseChars?: number;
   /**
    * Hosts, IPs and CIDR ranges that may be fetched although not public (e.g. `127.0.0.1`). A host or IP may name
    * one port (`127.0.0.1:8080`, `[::1]:8080`, `localhost:3000`): only that port is open then. Without a port,
@@ -82,6 +89,7 @@ export const CRAWLER_DEFAULTS = {
   maxBodyBytes: 5 * 1024 * 1024,
   maxRedirects: 5,
   maxTextChars: EXTRACT_DEFAULTS.maxTextChars,
+  offThreadParseChars: DEFAULT_OFF_THREAD_CHARS,
   allowHosts: [] as readonly string[],
   reservedPorts: [REDIS_DEFAULT_PORT] as readonly number[],
   connectionsPerOrigin: 8,
@@ -121,6 +129,7 @@ export function resolveCrawlerOptions(options: CrawlerOptions = {}): ResolvedCra
     maxBodyBytes: integer('maxBodyBytes', merged.maxBodyBytes, 1),
     maxRedirects: integer('maxRedirects', merged.maxRedirects, 0),
     maxTextChars: integer('maxTextChars', merged.maxTextChars, 1),
+    offThreadParseChars: integer('offThreadParseChars', merged.offThreadParseChars, 0),
     connectionsPerOrigin: integer('connectionsPerOrigin', merged.connectionsPerOrigin, 1),
     robotsCacheSize: integer('robotsCacheSize', merged.robotsCacheSize, 1),
     robotsCacheTtlMs: integer('robotsCacheTtlMs', merged.robotsCacheTtlMs, 0),
