@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webhookRequestSchema } from './webhook.js';
 
 /** Limits of `POST /v1/crawls`, from CONTRACT.md. */
 export const CRAWL_REQUEST_LIMITS = {
@@ -104,6 +105,7 @@ export const crawlRequestSchema = z.strictObject({
   exclude: urlGlobs.optional(),
   politeness: crawlPolitenessSchema.optional(),
   headers: crawlHeadersSchema.optional(),
+  webhook: webhookRequestSchema.optional(),
 });
 
 /** A crawl request after defaults are applied. */

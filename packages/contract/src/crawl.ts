@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { crawlRequestSchema } from './crawl-request.js';
 import { pageResultSchema } from './page-result.js';
 import { analysisSchema } from './analysis.js';
+import { crawlWebhookSchema } from './webhook.js';
 
 export const crawlStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 export type CrawlStatus = z.infer<typeof crawlStatusSchema>;
@@ -37,6 +38,8 @@ export const crawlSchema = z.object({
   counts: crawlCountsSchema,
   /** True when `maxPages` stopped links from being admitted (`counts.dropped` > 0). Absent only from older servers. */
   truncated: TRUNCATED,
+  /** Present when the request has a `webhook`: its URL (never the secret) and the delivery attempts. */
+  webhook: crawlWebhookSchema.optional(),
 });
 export type Crawl = z.infer<typeof crawlSchema>;
 

@@ -62,3 +62,14 @@ export {
   type CrawlEventType,
 } from './crawl.js';
 export { problemSchema, type Problem } from './problem.js';
+export {
+  WEBHOOK_LIMITS,
+  webhookRequestSchema,
+  webhookDeliverySchema,
+  crawlWebhookSchema,
+  type WebhookRequest,
+  type WebhookDelivery,
+  type CrawlWebhook,
+} from './webhook.js';
+export { webhookPayloadSchema, type WebhookPayload } from './webhook-payload.js';
+export { crawlLinks } from './crawl-links.js';
