@@ -223,6 +223,21 @@ export const configSchema = z.object({
       'How long the per-host slots of a process that died mid-fetch stay taken; keep it above the longest fetch',
     ),
 
+  // --- Webhooks (see README, "Webhooks": the retry schedule)
+  WEBHOOK_ATTEMPTS: envInt(1, 1000)
+    .default(31)
+    .describe('Delivery attempts per webhook; with the default back-off the last one comes about 24 h after the first'),
+  WEBHOOK_BACKOFF_BASE_MS: envInt(10, 86_400_000)
+    .default(30_000)
+    .describe('Delay before the first retry of a webhook delivery; doubles each retry up to `WEBHOOK_BACKOFF_MAX_MS`'),
+  WEBHOOK_BACKOFF_MAX_MS: envInt(10, 86_400_000)
+    .default(3_600_000)
+    .describe('Longest delay between two webhook delivery attempts'),
+  WEBHOOK_TIMEOUT_MS: envInt(100, 120_000)
+    .default(10_000)
+    .describe('Deadline of one webhook delivery attempt (connect, response headers and body); past it, retried'),
+  WEBHOOK_CONCURRENCY: envInt(1, 1000).default(10).describe('Webhook deliveries in flight per crawl-worker process'),
+
   // --- Local mode (npm start)
   SAMPLE_SITE_PORT: envPort()
     .default(0)
