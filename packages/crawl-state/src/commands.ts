@@ -17,6 +17,7 @@ const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
   'putText',
   'takeText',
   'indexCrawl',
+  'recordDelivery',
 ]);
 
 export type CrawlCommands = BoundCommands<keyof typeof COMMANDS>;

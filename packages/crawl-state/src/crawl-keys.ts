@@ -9,7 +9,7 @@ const PER_CRAWL_KEYS = {
   record: {
     purpose: 'result',
     segment: 'crawl',
-    holds: 'hash: status, request, times, owner, cancel flag, counters',
+    holds: 'hash: status, request, times, owner, cancel flag, counters, webhook secret and deliveries',
     writtenBy: 'api, workers',
     readBy: 'api, workers',
   },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Crawl, CrawlCounts, CrawlRequest, CrawlStatus } from '@kumo/contract';
+import type { Crawl, CrawlCounts, CrawlRequest, CrawlStatus, CrawlWebhook, WebhookDelivery } from '@kumo/contract';
 import { CrawlExistsError } from './errors.js';
 import type { OwnerIndex } from './owner-index.js';
 import { iso, type StateContext, type Timestamp } from './state-context.js';
@@ -78,17 +78,43 @@ function withCounts(values: readonly (string | null | undefined)[]): Pick<Crawl,
   return { counts, truncated: counts.dropped > 0 };
 }
 
+/**
+ * `Crawl.webhook` of a request with a `webhook`: its URL and the attempts `WebhookDeliveries` recorded (the record's
+ * `deliveries` field). The secret (field `webhookSecret`) is never read here: no answer can carry it.
+ */
+function webhookOf(request: CrawlRequest, deliveries: string | undefined): { webhook?: CrawlWebhook } {
+  if (!request.webhook) return {};
+  let list: WebhookDelivery[] = [];
+  try {
+    const parsed: unknown = JSON.parse(deliveries ?? '[]');
+    // Lua's cjson writes object keys in any order: rebuilt in the contract's.
+    if (Array.isArray(parsed)) {
+      list = (parsed as WebhookDelivery[]).map(({ at, status, attempt, error }) => ({
+        at,
+        status,
+        attempt,
+        ...(error === undefined ? {} : { error }),
+      }));
+    }
+  } catch {
+    // A damaged field shows no attempts rather than failing every read of the crawl.
+  }
+  return { webhook: { url: request.webhook.url, deliveries: list } };
+}
+
 /** The record hash → `CrawlState`; null for an empty hash (missing or expired crawl). */
 function fromRecord(id: string, hash: Readonly<Record<string, string>>): CrawlState | null {
   if (!hash.status) return null;
+  const request = JSON.parse(hash.request ?? '{}') as CrawlRequest;
   const crawl: Crawl = {
     id,
     status: hash.status as CrawlStatus,
-    request: JSON.parse(hash.request ?? '{}') as CrawlRequest,
+    request,
     createdAt: hash.createdAt ?? '',
     ...(hash.startedAt ? { startedAt: hash.startedAt } : {}),
     ...(hash.finishedAt ? { finishedAt: hash.finishedAt } : {}),
     ...withCounts(COUNT_FIELDS.map((field) => hash[field])),
+    ...webhookOf(request, hash.deliveries),
   };
   return {
     crawl,
@@ -96,6 +122,13 @@ function fromRecord(id: string, hash: Readonly<Record<string, string>>): CrawlSt
     cancelRequested: hash.cancel === '1',
     ...(hash.doneId ? { doneEventId: hash.doneId } : {}),
   };
+}
+
+/** The request as stored and returned (its webhook without the secret), and the secret. */
+export function withoutWebhookSecret(request: CrawlRequest): { request: CrawlRequest; secret: string | undefined } {
+  if (request.webhook?.secret === undefined) return { request, secret: undefined };
+  const { secret, ...webhook } = request.webhook;
+  return { request: { ...request, webhook }, secret };
 }
 
 /**
@@ -111,7 +144,8 @@ export class CrawlRecords {
 
   /**
    * Creates the record (`queued`, counters 0) and lists it in its owner's index (written first: see `OwnerIndex`);
-   * `CrawlExistsError` when the id is taken.
+   * `CrawlExistsError` when the id is taken. A webhook's secret is kept apart from the request (field `webhookSecret`,
+   * same key and TTL): `request.webhook` is stored without it, so nothing that returns the request can return it.
    */
   async createCrawl(input: {
     id: string;
@@ -120,12 +154,14 @@ export class CrawlRecords {
     createdAt: Timestamp;
   }): Promise<CrawlState> {
     const createdAt = iso(input.createdAt);
+    const { request, secret } = withoutWebhookSecret(input.request);
     const fields: Record<string, string> = {
       status: 'queued',
-      request: JSON.stringify(input.request),
+      request: JSON.stringify(request),
       owner: input.owner,
       createdAt,
       ...Object.fromEntries(COUNT_FIELDS.map((field) => [field, '0'])),
+      ...(secret === undefined ? {} : { webhookSecret: secret }),
     };
     const member = await this.index.add(input.owner, input.id, createdAt);
     const created = await this.context.commands.createCrawl({
@@ -139,7 +175,14 @@ export class CrawlRecords {
     // Bounds an index that is written to but never listed; a failure here is left to the next creation or listing.
     await this.index.pruneOldest(input.owner, Date.now()).catch(() => 0);
     return {
-      crawl: { id: input.id, status: 'queued', request: input.request, createdAt, ...withCounts([]) },
+      crawl: {
+        id: input.id,
+        status: 'queued',
+        request,
+        createdAt,
+        ...withCounts([]),
+        ...webhookOf(request, undefined),
+      },
       owner: input.owner,
       cancelRequested: false,
     };

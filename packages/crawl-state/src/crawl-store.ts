@@ -8,6 +8,7 @@ import { OwnerIndex } from './owner-index.js';
 import { PageTexts, TmpCleanup } from './page-texts.js';
 import { StateContext, type CrawlStoreOptions } from './state-context.js';
 import { UrlAdmission } from './url-admission.js';
+import { WebhookDeliveries } from './webhook-deliveries.js';
 
 /**
  * Per-crawl state in Redis (docs/architecture.md's key table), one slice per role; this class only builds them over
@@ -36,6 +37,8 @@ export class CrawlStore {
   readonly tmp: TmpCleanup;
   /** Stream keys, buckets and wake-ups for live readers (the API's SSE multiplexer). */
   readonly live: LiveStreams;
+  /** A webhook's secret and its delivery attempts. */
+  readonly webhooks: WebhookDeliveries;
 
   constructor(store: KeyStore, options: CrawlStoreOptions) {
     const context = new StateContext(store, options);
@@ -49,6 +52,7 @@ export class CrawlStore {
     this.reports = new CrawlReports(context);
     this.tmp = new TmpCleanup(context);
     this.live = new LiveStreams(context);
+    this.webhooks = new WebhookDeliveries(context);
     this.lifecycle = new CrawlLifecycle(context, {
       records: this.records,
       admission: this.admission,

@@ -1,6 +1,14 @@
 export { CrawlStore } from './crawl-store.js';
 export { type CrawlStoreOptions, type Timestamp } from './state-context.js';
-export { CrawlRecords, newCrawlId, isCrawlId, decodeCrawlIdSegment, type CrawlState } from './crawl-records.js';
+export { WebhookDeliveries, MAX_DELIVERIES_KEPT } from './webhook-deliveries.js';
+export {
+  CrawlRecords,
+  withoutWebhookSecret,
+  newCrawlId,
+  isCrawlId,
+  decodeCrawlIdSegment,
+  type CrawlState,
+} from './crawl-records.js';
 export {
   CrawlLifecycle,
   CRAWL_TRANSITIONS,
