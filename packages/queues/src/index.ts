@@ -16,6 +16,8 @@ export {
   type AnalyzeJobResult,
   type AggregateJobData,
   type AggregateJobResult,
+  type WebhookJobData,
+  type WebhookJobResult,
 } from './names.js';
 export {
   KumoQueues,
@@ -23,6 +25,9 @@ export {
   crawlJobId,
   analyzeJobId,
   aggregateJobId,
+  webhookJobId,
+  webhookJobOptions,
+  WEBHOOK_BACKOFF_TYPE,
   defaultJobOptions,
   crawlJobOptions,
   analyzeJobOptions,

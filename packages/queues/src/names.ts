@@ -1,5 +1,5 @@
-/** The three queues of a crawl flow. */
-export const QUEUE_NAMES = { crawl: 'crawl', analyze: 'analyze', aggregate: 'aggregate' } as const;
+/** The three queues of a crawl flow, and `webhook` (one delivery per finished crawl that asked for one). */
+export const QUEUE_NAMES = { crawl: 'crawl', analyze: 'analyze', aggregate: 'aggregate', webhook: 'webhook' } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 /** A `crawl` job: fetch one admitted URL. */
@@ -40,4 +40,19 @@ export interface AggregateJobData {
 export interface AggregateJobResult {
   status: 'completed' | 'failed' | 'cancelled';
   pages: number;
+}
+
+/**
+ * A `webhook` job: deliver the `crawl.finished` webhook of one crawl (job id `<crawlId>-webhook`, also the
+ * `Kumo-Delivery` header). Only the id: the URL, the secret and the body are read from the crawl record at each
+ * attempt, so the secret never sits in a job payload (Bull Board shows payloads).
+ */
+export interface WebhookJobData {
+  crawlId: string;
+}
+
+export interface WebhookJobResult {
+  /** The receiver's HTTP status (2xx); 0 when nothing was sent (the crawl has no webhook any more). */
+  status: number;
+  attempt: number;
 }

@@ -15,6 +15,8 @@ import {
   type CrawlJobData,
   type CrawlJobResult,
   type QueueName,
+  type WebhookJobData,
+  type WebhookJobResult,
 } from './names.js';
 import { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 
@@ -50,13 +52,15 @@ export interface KumoQueuesOptions {
 }
 
 /**
- * The three queues and the flow producer, all under `<prefix>:bull:{q}` (one hash tag: a flow spans queues).
+ * The three queues of a crawl flow, the webhook queue and the flow producer, all under `<prefix>:bull:{q}` (one hash tag: a flow spans queues).
  * The connection is shared and stays open on `close()`: whoever created it closes it.
  */
 export class KumoQueues {
   readonly crawl: Queue<CrawlJobData, CrawlJobResult, 'crawl'>;
   readonly analyze: Queue<AnalyzeJobData, AnalyzeJobResult, 'analyze'>;
   readonly aggregate: Queue<AggregateJobData, AggregateJobResult, 'aggregate'>;
+  /** Webhook deliveries: not part of any flow (a delivery outlives its crawl's flow by up to a day). */
+  readonly webhook: Queue<WebhookJobData, WebhookJobResult, 'webhook'>;
   readonly flowProducer: FlowProducer;
   /** BullMQ's `prefix` of every queue: `<KUMO_PREFIX>:bull:{q}`. */
   readonly prefix: string;
@@ -80,6 +84,7 @@ export class KumoQueues {
     this.crawl = new Queue(QUEUE_NAMES.crawl, queueOptions);
     this.analyze = new Queue(QUEUE_NAMES.analyze, queueOptions);
     this.aggregate = new Queue(QUEUE_NAMES.aggregate, queueOptions);
+    this.webhook = new Queue(QUEUE_NAMES.webhook, queueOptions);
     this.flowProducer = new FlowProducer({ connection, prefix: this.prefix, ...traced });
   }
 
@@ -148,6 +153,23 @@ export class KumoQueues {
   }
 
   /**
+   * Adds the `crawl.finished` webhook delivery of a crawl that reached a final status. Its job id is the crawl's
+   * (`webhookJobId`), so a retried aggregate job adds nothing twice; transient cluster errors are retried for
+   * `REDIS_RETRY_BUDGET_MS`.
+   */
+  async addWebhookDelivery(crawlId: string): Promise<Job<WebhookJobData, WebhookJobResult, 'webhook'>> {
+    const jobId = webhookJobId(crawlId);
+    return retryTransient(
+      () =>
+        this.webhook.add(QUEUE_NAMES.webhook, { crawlId } satisfies WebhookJobData, {
+          ...webhookJobOptions(this.config),
+          jobId,
+        }),
+      { operation: 'addWebhookDelivery', budgetMs: this.config.REDIS_RETRY_BUDGET_MS },
+    );
+  }
+
+  /**
    * Moves a crawl's *delayed* crawl jobs (planned for later by their host's schedule) to waiting, so a cancelled
    * crawl's jobs run now (recording their pages cancelled) and the crawl settles at once instead of at its last
    * planned start. Reads the root's unprocessed children page by page; returns how many jobs were promoted.
@@ -181,12 +203,12 @@ export class KumoQueues {
   }
 
   /**
-   * A sweeper that removes jobs of all three queues past their keep age every `QUEUE_SWEEP_INTERVAL_S`; the caller
+   * A sweeper that removes jobs of all four queues past their keep age every `QUEUE_SWEEP_INTERVAL_S`; the caller
    * starts and stops it.
    */
   retentionSweeper(hooks: Pick<RetentionSweeperOptions, 'onSwept' | 'onError'> = {}): RetentionSweeper {
     return new RetentionSweeper({
-      queues: [this.crawl, this.analyze, this.aggregate] as unknown as Queue[],
+      queues: [this.crawl, this.analyze, this.aggregate, this.webhook] as unknown as Queue[],
       keepCompletedMs: this.config.QUEUE_KEEP_COMPLETED_S * 1000,
       keepFailedMs: this.config.QUEUE_KEEP_FAILED_S * 1000,
       intervalMs: this.config.QUEUE_SWEEP_INTERVAL_S * 1000,
@@ -213,6 +235,7 @@ export class KumoQueues {
       [QUEUE_NAMES.crawl, this.crawl],
       [QUEUE_NAMES.analyze, this.analyze],
       [QUEUE_NAMES.aggregate, this.aggregate],
+      [QUEUE_NAMES.webhook, this.webhook],
     ] as const) {
       const counts = await (queue as Queue).getJobCounts(...COUNTED_STATES);
       result[name] = Object.fromEntries(COUNTED_STATES.map((state) => [state, counts[state] ?? 0])) as Record<
@@ -225,7 +248,13 @@ export class KumoQueues {
 
   /** Closes the queues and the flow producer (not the shared connection). */
   async close(): Promise<void> {
-    await Promise.all([this.crawl.close(), this.analyze.close(), this.aggregate.close(), this.flowProducer.close()]);
+    await Promise.all([
+      this.crawl.close(),
+      this.analyze.close(),
+      this.aggregate.close(),
+      this.webhook.close(),
+      this.flowProducer.close(),
+    ]);
   }
 }
 
@@ -256,6 +285,14 @@ export function aggregateJobId(crawlId: string): string {
   return crawlId;
 }
 
+/**
+ * The `webhook` job id of a crawl: `<crawlId>-webhook`, one delivery per crawl. Also the `Kumo-Delivery` header,
+ * the same on every attempt, so a receiver can drop repeats.
+ */
+export function webhookJobId(crawlId: string): string {
+  return `${crawlId}-webhook`;
+}
+
 // --- job options
 
 /** The settings job options are built from. */
@@ -267,7 +304,8 @@ export type JobOptionsConfig = Pick<
   | 'QUEUE_KEEP_FAILED_COUNT'
   | 'CRAWL_ATTEMPTS'
   | 'CRAWL_RETRY_BACKOFF_MS'
->;
+> &
+  Partial<Pick<Config, 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_BASE_MS'>>;
 
 /** Attempts of an analyze job: one retry covers a crashed process; analysis itself is deterministic. */
 export const ANALYZE_ATTEMPTS = 2;
@@ -317,5 +355,20 @@ export function aggregateJobOptions(config: JobOptionsConfig): JobsOptions {
     ...defaultJobOptions(config),
     attempts: AGGREGATE_ATTEMPTS,
     backoff: { type: 'exponential', delay: config.CRAWL_RETRY_BACKOFF_MS },
+  };
+}
+
+/** The name of the webhook back-off strategy (`webhookBackoffStrategy` of the worker that runs the queue). */
+export const WEBHOOK_BACKOFF_TYPE = 'kumo-webhook';
+
+/**
+ * `webhook` jobs: `WEBHOOK_ATTEMPTS` attempts (default 31), backed off by the worker's capped exponential strategy
+ * from `WEBHOOK_BACKOFF_BASE_MS` (see `@kumo/webhooks`, webhook-backoff.ts: about 24 h in all by default).
+ */
+export function webhookJobOptions(config: JobOptionsConfig): JobsOptions {
+  return {
+    ...defaultJobOptions(config),
+    attempts: config.WEBHOOK_ATTEMPTS ?? 31,
+    backoff: { type: WEBHOOK_BACKOFF_TYPE, delay: config.WEBHOOK_BACKOFF_BASE_MS ?? 30_000 },
   };
 }

@@ -1,4 +1,4 @@
-import { Worker, type Job, type Telemetry } from 'bullmq';
+import { Worker, type BackoffStrategy, type Job, type Telemetry } from 'bullmq';
 import type { Config } from '@kumo/config';
 import type { KumoError } from '@kumo/errors';
 import { KeySpace, type RedisClient } from '@kumo/keyspace';
@@ -83,6 +83,11 @@ export interface KumoWorkerOptions {
    * tracing (`activeTracing()` of @kumo/observability), none when tracing is off.
    */
   telemetry?: Telemetry | undefined;
+  /**
+   * BullMQ's custom back-off: the delay before a retry of a job whose `backoff.type` is not built in (the webhook
+   * queue's capped exponential schedule). Default: none (built-in `fixed` and `exponential` only).
+   */
+  backoffStrategy?: BackoffStrategy;
 }
 
 /**
@@ -144,6 +149,7 @@ export function createKumoWorker<D, R>(
     maxStalledCount: 2,
     autorun: options.autorun ?? true,
     ...(telemetry ? { telemetry } : {}),
+    ...(options.backoffStrategy ? { settings: { backoffStrategy: options.backoffStrategy } } : {}),
   });
 
   /** A critical error: no new job starts here (the job in hand is retried elsewhere), then the process stops. */
