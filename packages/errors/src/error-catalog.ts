@@ -338,6 +338,34 @@ export const ERROR_CATALOG = {
     ),
     KUMO_SAMPLE_SITE_LISTEN_FAILED: transient('The static server could not listen (port taken, bad host).'),
   }),
+  'packages/webhooks': area('KUMO_WEBHOOKS_', {
+    KUMO_WEBHOOKS_BLOCKED_ADDRESS: permanent(
+      "The webhook's host is, or resolves to, an address the crawler's policy refuses (loopback, private, " +
+        'link-local, metadata…; `CRAWL_ALLOW_HOSTS` opens some), checked at connect time. Permanent: the delivery ' +
+        'fails at once and is not retried (the attempt is recorded with status 0 and this code).',
+    ),
+    KUMO_WEBHOOKS_CONNECTION: transient(
+      'The webhook receiver could not be reached: name resolution, connection refused or reset, TLS failure. ' +
+        'Transient: retried on the back-off schedule.',
+    ),
+    KUMO_WEBHOOKS_CRAWL_GONE: permanent(
+      'The crawl of a webhook delivery no longer exists (its record expired): there is nothing to deliver. ' +
+        'Permanent.',
+    ),
+    KUMO_WEBHOOKS_HTTP_STATUS: transient(
+      'The webhook receiver answered with a status other than 2xx (redirects are not followed). Transient: ' +
+        'retried on the back-off schedule for about 24 h.',
+    ),
+    KUMO_WEBHOOKS_INVALID_JOB: permanent(
+      'A `webhook` job has malformed data. Permanent: failed at once, never retried.',
+    ),
+    KUMO_WEBHOOKS_INVALID_OPTIONS: critical(
+      'An option of the webhook processor or its back-off is out of range: the app is misconfigured. Critical.',
+    ),
+    KUMO_WEBHOOKS_TIMEOUT: transient(
+      'The webhook receiver did not answer within `WEBHOOK_TIMEOUT_MS`. Transient: retried on the back-off schedule.',
+    ),
+  }),
   'packages/supervisor': area('KUMO_SUPERVISOR_', {
     KUMO_SUPERVISOR_INVALID_OPTION: critical(
       'An option of runSupervisor or runWorkerProcess is missing or out of range. The message names it.',
