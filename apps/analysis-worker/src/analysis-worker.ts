@@ -11,7 +11,7 @@ import { loadTokenizer } from '@kumo/analyzer';
 import { CrawlStore } from '@kumo/crawl-state';
 import { checkRedisServer } from '@kumo/keyspace';
 import { createMetrics, StageTimer, type Logger } from '@kumo/observability';
-import { createKeyStore, createKumoWorker, createRedisConnection } from '@kumo/queues';
+import { createKeyStore, createKumoWorker, createRedisConnection, KumoQueues } from '@kumo/queues';
 import type { RunningWork } from '@kumo/supervisor';
 import { AggregatorRegistry } from 'prom-client';
 
@@ -58,9 +58,11 @@ export async function startAnalysisWorker(config: Config, logger: Logger): Promi
     logger,
     metrics,
   });
-  const aggregate = createAggregateProcessor({ state, timer, logger, metrics });
-
   const bullConnection = createRedisConnection(config, { role: 'worker', name: 'kumo:analysis-worker:bull' });
+  // Only to add webhook deliveries of settled crawls (the crawl-worker delivers them).
+  const queues = new KumoQueues(bullConnection, config);
+  const aggregate = createAggregateProcessor({ state, timer, logger, metrics, webhooks: queues });
+
   const onJobDone = (done: { queue: string; outcome: string }) =>
     metrics.jobs.inc({ queue: done.queue, outcome: done.outcome });
   const workers = [
@@ -94,6 +96,7 @@ export async function startAnalysisWorker(config: Config, logger: Logger): Promi
       // Active jobs finish first (their analyses and reports get recorded), then the connections go.
       await Promise.all(workers.map((worker) => worker.close()));
       stopBridge();
+      await queues.close();
       await bullConnection.quit();
       await store.close();
     },

@@ -1,6 +1,6 @@
 import { crawlUserAgent, ownPorts, type Config } from '@kumo/config';
 import { bridgeCrawlerMetrics, createCrawlProcessor, createHostLimiter, RedisRobotsStore } from '@kumo/crawl-jobs';
-import { createCrawler } from '@kumo/crawler';
+import { AddressPolicy, createCrawler, createSafeAgent } from '@kumo/crawler';
 import { CrawlStore } from '@kumo/crawl-state';
 import { checkRedisServer } from '@kumo/keyspace';
 import { createMetrics, StageTimer, type Logger } from '@kumo/observability';
@@ -11,8 +11,11 @@ import {
   KumoQueues,
   type CrawlJobData,
   type CrawlJobResult,
+  type WebhookJobData,
+  type WebhookJobResult,
 } from '@kumo/queues';
 import type { RunningWork } from '@kumo/supervisor';
+import { bridgeWebhookMetrics, createWebhookProcessor, webhookBackoffStrategy } from '@kumo/webhooks';
 import { AggregatorRegistry } from 'prom-client';
 
 /**
@@ -27,8 +30,11 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
   const bullConnection = createRedisConnection(config, { role: 'worker', name: 'kumo:crawl-worker:bull' });
   const queues = new KumoQueues(bullConnection, config);
   const state = new CrawlStore(store, { resultTtlMs: config.RESULT_TTL_S * 1000, tmpTtlMs: config.TMP_TTL_S * 1000 });
+  const userAgent = crawlUserAgent(config);
+  // Allowing 127.0.0.1 for a local site must not open Redis, the API or the metrics: entries without a port skip them.
+  const reservedPorts = ownPorts(config);
   const crawler = createCrawler({
-    userAgent: crawlUserAgent(config),
+    userAgent,
     connectTimeoutMs: config.CRAWL_CONNECT_TIMEOUT_MS,
     headersTimeoutMs: config.CRAWL_HEADERS_TIMEOUT_MS,
     bodyTimeoutMs: config.CRAWL_BODY_TIMEOUT_MS,
@@ -36,8 +42,7 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
     maxRedirects: config.CRAWL_MAX_REDIRECTS,
     maxTextChars: config.CRAWL_MAX_TEXT_CHARS,
     allowHosts: config.CRAWL_ALLOW_HOSTS,
-    // Allowing 127.0.0.1 for a local site must not open Redis, the API or the metrics: entries without a port skip them.
-    reservedPorts: ownPorts(config),
+    reservedPorts,
     robotsStore: new RedisRobotsStore(store, { ttlMs: config.ROBOTS_CACHE_TTL_S * 1000 }),
   });
   // CRAWL_HOST_CONCURRENCY, CRAWL_HOST_DELAY_MS and CRAWL_HOST_LEASE_MS (how long a killed process's slots stay taken).
@@ -45,6 +50,7 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
 
   const metrics = createMetrics({ app: 'crawl-worker' });
   const stopBridge = bridgeCrawlerMetrics(metrics);
+  const stopWebhookBridge = bridgeWebhookMetrics(metrics);
   // The supervisor's /metrics aggregates what each process hands prom-client's cluster IPC: our own registry.
   AggregatorRegistry.setRegistries([metrics.registry]);
 
@@ -63,7 +69,29 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
     logger,
     onJobDone: (done) => metrics.jobs.inc({ queue: done.queue, outcome: done.outcome }),
   });
-  await worker.waitUntilReady();
+  // Webhook deliveries go through an agent of their own with the crawler's address policy: a receiver on a private
+  // address is refused unless CRAWL_ALLOW_HOSTS opens it, and crawling never shares its connections.
+  const webhookAgent = createSafeAgent({
+    policy: new AddressPolicy(config.CRAWL_ALLOW_HOSTS, { reservedPorts }),
+    connectTimeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    connectionsPerOrigin: 2,
+  });
+  const webhookWorker = createKumoWorker<WebhookJobData, WebhookJobResult>(
+    'webhook',
+    createWebhookProcessor({ state, dispatcher: webhookAgent, timeoutMs: config.WEBHOOK_TIMEOUT_MS, userAgent }),
+    {
+      connection: bullConnection,
+      config,
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      logger,
+      onJobDone: (done) => metrics.jobs.inc({ queue: done.queue, outcome: done.outcome }),
+      backoffStrategy: webhookBackoffStrategy({
+        baseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+        maxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+      }),
+    },
+  );
+  await Promise.all([worker.waitUntilReady(), webhookWorker.waitUntilReady()]);
   const sweeper = queues.retentionSweeper({
     onSwept: (removed) => logger.info(removed, 'old jobs removed'),
     onError: (error) => logger.warn({ err: error }, 'job retention sweep failed'),
@@ -77,9 +105,11 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
   return {
     async close() {
       // Lets active jobs finish (their pages get recorded) before the connections go.
-      await worker.close();
+      await Promise.all([worker.close(), webhookWorker.close()]);
       await sweeper.stop();
       stopBridge();
+      stopWebhookBridge();
+      await webhookAgent.close();
       await queues.close();
       await crawler.close();
       await bullConnection.quit();

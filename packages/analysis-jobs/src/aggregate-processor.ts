@@ -74,6 +74,11 @@ export interface AggregateProcessorDeps {
    * @defaultValue none
    */
   metrics?: Pick<AppMetrics, 'counter' | 'histogram'>;
+  /**
+   * Adds the `crawl.finished` webhook delivery of a settled crawl whose request has a `webhook` (`KumoQueues` of
+   * @kumo/queues: one job per crawl, so a retried run adds nothing twice). @defaultValue none: no delivery is added
+   */
+  webhooks?: { addWebhookDelivery(crawlId: string): Promise<unknown> };
 }
 
 /** Pages fetched per crawl: from a single page to a large site. */
@@ -193,6 +198,8 @@ export function createAggregateProcessor(
           });
       // The terminal status, the tmp cleanup, then `done`: a client that sees `done` sees the crawl settled.
       const status: FinalStatus = await deps.state.lifecycle.settle(crawlId, decided, new Date(now()));
+      // After `done`, on resumed runs too: a run that died between the two adds the delivery when it is retried.
+      if (crawl.crawl.request.webhook) await deps.webhooks?.addWebhookDelivery(crawlId);
       return { status, analyses, resumed };
     });
 
