@@ -24,6 +24,12 @@ export type ApiSettings = Pick<
   | 'CRAWL_HOST_DELAY_MS'
   | 'CRAWL_HOST_CONCURRENCY'
   | 'CRAWL_ALLOWED_HEADERS'
+  | 'CRAWL_ALLOW_HOSTS'
+  | 'REDIS_URL'
+  | 'REDIS_CLUSTER_NODES'
+  | 'API_PORT'
+  | 'CRAWL_WORKER_METRICS_PORT'
+  | 'ANALYSIS_WORKER_METRICS_PORT'
 >;
 
 /** What every route module receives from `createApp`. */
@@ -43,11 +49,8 @@ export interface RouteContext {
   metrics: Pick<ApiMetrics, 'crawlsStarted'>;
 }
 
-/** Public links of a crawl (relative to the API's base URL). */
-export function crawlLinks(id: string) {
-  const self = `/v1/crawls/${id}`;
-  return { self, events: `${self}/events`, pages: `${self}/pages`, report: `${self}/report` };
-}
+/** Public links of a crawl (relative to the API's base URL): the contract's, shared with the webhook body. */
+export { crawlLinks } from '@kumo/contract';
 
 const CRAWL_SEGMENT = /^\/crawls\/([^/]+)/;
 

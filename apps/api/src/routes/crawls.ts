@@ -7,6 +7,8 @@ import { fieldErrors } from '../validation.js';
 import { AdmissionControl } from './admission.js';
 import { crawlLimitErrors, type CrawlLimitSettings } from './crawl-limits.js';
 import { crawlLinks, loadOwnedCrawl, type RouteContext } from './context.js';
+import { webhookTargetErrors, webhookTargetPolicy } from './webhook-target.js';
+import type { AddressPolicy } from '@kumo/crawler/address-policy';
 
 /**
  * The canonical form of a seed URL, identical to `normalizeUrl` of @kumo/crawler (scheme and host lower-cased by
@@ -45,17 +47,18 @@ export function requestHash(request: CrawlRequest): string {
     ...(request.exclude === undefined ? {} : { exclude: request.exclude }),
     ...(request.politeness === undefined ? {} : { politeness: request.politeness }),
     ...(request.headers === undefined ? {} : { headers: request.headers }),
+    ...(request.webhook === undefined ? {} : { webhook: request.webhook }),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-function parseBody(body: unknown, limits: CrawlLimitSettings): CrawlRequest {
+function parseBody(body: unknown, limits: CrawlLimitSettings, webhookPolicy: AddressPolicy): CrawlRequest {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationError('The body must be a JSON object.', [{ path: '', message: 'expected a JSON object' }]);
   }
   const parsed = crawlRequestSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError('The crawl request is invalid.', fieldErrors(parsed.error));
-  const errors = crawlLimitErrors(parsed.data, limits);
+  const errors = [...crawlLimitErrors(parsed.data, limits), ...webhookTargetErrors(parsed.data, webhookPolicy)];
   if (errors.length > 0) throw new ValidationError('The crawl request exceeds what this deployment allows.', errors);
   return parsed.data;
 }
@@ -78,6 +81,7 @@ function created(res: Response, status: 200 | 202, body: CrawlCreated): void {
 /** `POST /v1/crawls`, `GET /v1/crawls/:id`, `DELETE /v1/crawls/:id`. */
 export function crawlRoutes(ctx: RouteContext): Router {
   const router = Router();
+  const webhookPolicy = webhookTargetPolicy(ctx.settings);
 
   const admission = new AdmissionControl({
     queues: ctx.queues,
@@ -96,7 +100,7 @@ export function crawlRoutes(ctx: RouteContext): Router {
   }
 
   router.post('/v1/crawls', async (req, res) => {
-    const request = parseBody(req.body, ctx.settings);
+    const request = parseBody(req.body, ctx.settings, webhookPolicy);
     const idempotencyKey = idempotencyKeyOf(req);
     const bodyHash = requestHash(request);
     let id = newCrawlId();
