@@ -127,11 +127,13 @@ describe('webhooks', () => {
     expect(crawl.webhook).toEqual({ url: `${receiver.url}/ok`, deliveries });
     expect(crawl.request.webhook).toEqual({ url: `${receiver.url}/ok` });
     expect(text).not.toContain(SECRET);
-    for (const path of [`/v1/crawls/${id}/events`, `/v1/crawls/${id}/pages`, `/v1/crawls/${id}/report`]) {
+    for (const path of ['/v1/crawls', `/v1/crawls/${id}/events`, `/v1/crawls/${id}/pages`, `/v1/crawls/${id}/report`]) {
       const answer = await system.request(path);
       expect(answer.status, path).toBe(200);
       expect(await answer.text(), path).not.toContain(SECRET);
     }
+    const listed = (await (await system.request('/v1/crawls')).json()) as { items: Crawl[] };
+    expect(listed.items.find((item) => item.id === id)?.webhook).toEqual(crawl.webhook);
     // Nor in the job Bull Board shows: its data is the crawl id alone.
     const job = await client.queues.webhook.getJob(`${id}-webhook`);
     expect(job?.data).toEqual({ crawlId: id });
