@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrlSchema } from './http-url.js';
 import { webhookRequestSchema } from './webhook.js';
 
 /** Limits of `POST /v1/crawls`, from CONTRACT.md. */
@@ -19,20 +20,7 @@ export const CRAWL_REQUEST_LIMITS = {
   maxConcurrency: 1000,
 } as const;
 
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be an absolute http or https URL' },
-  );
+const httpUrl = httpUrlSchema();
 
 export const crawlScopeSchema = z.enum(['same-host', 'same-site', 'any']);
 export type CrawlScope = z.infer<typeof crawlScopeSchema>;

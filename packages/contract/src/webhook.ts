@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrlSchema } from './http-url.js';
 
 // Webhooks (CONTRACT.md, "Webhooks"): the `webhook` field of a crawl request, what `GET /v1/crawls/:id` shows of it,
 // and the body kumo POSTs to its `url` when the crawl reaches a final status.
@@ -14,23 +15,9 @@ export const WEBHOOK_LIMITS = {
 /** A visible-ASCII secret, so it reads the same whatever the receiver's encoding of its configuration. */
 const SECRET = /^[\x21-\x7e]+$/;
 
-const webhookUrl = z
-  .string()
-  .max(WEBHOOK_LIMITS.maxUrlLength)
-  .refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be an absolute http or https URL' },
-  )
-  .refine((value) => !/^[a-z]+:\/\/[^/?#]*@/i.test(value), {
-    message: 'must not carry credentials (user:password@); sign deliveries with a secret instead',
-  });
+const webhookUrl = httpUrlSchema(WEBHOOK_LIMITS.maxUrlLength).refine((value) => !/^[a-z]+:\/\/[^/?#]*@/i.test(value), {
+  message: 'must not carry credentials (user:password@); sign deliveries with a secret instead',
+});
 
 /**
  * `webhook` of `POST /v1/crawls`: where to POST when the crawl ends, and the secret deliveries are signed with
