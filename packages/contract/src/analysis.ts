@@ -8,10 +8,20 @@ export const termSchema = z.object({
   /** IPADIC top-level part of speech: 名詞, 動詞 or 形容詞. */
   pos: z.string(),
   count: z.int(),
+  /**
+   * The term as most often written on the page, when that differs from `term` (a Latin word's case: `FontForge`,
+   * `SSH`); absent otherwise.
+   */
+  display: z.string().optional(),
 });
 export type Term = z.infer<typeof termSchema>;
 
-export const phraseCountSchema = z.object({ phrase: z.string(), count: z.int() });
+export const phraseCountSchema = z.object({
+  phrase: z.string(),
+  count: z.int(),
+  /** Reading in katakana of a Japanese compound noun, when every part of it has one; absent otherwise. */
+  reading: z.string().optional(),
+});
 export type PhraseCount = z.infer<typeof phraseCountSchema>;
 
 /** The analysis of one page. */

@@ -34,6 +34,8 @@ export {
   reportPhraseSchema,
   cooccurrenceSchema,
   variationSchema,
+  japaneseFormsSchema,
+  latinFormsSchema,
   type Report,
   type Keyword,
   type ReportPhrase,

@@ -15,9 +15,24 @@ export type ReportPhrase = z.infer<typeof reportPhraseSchema>;
 export const cooccurrenceSchema = z.object({ a: z.string(), b: z.string(), weight: z.number() });
 export type Cooccurrence = z.infer<typeof cooccurrenceSchema>;
 
+/** The written forms of a Japanese keyword: its reading in katakana and hiragana, and its modified Hepburn romaji. */
+export const japaneseFormsSchema = z.object({
+  base: z.string(),
+  katakana: z.string(),
+  hiragana: z.string(),
+  romaji: z.string(),
+});
+/** The written forms of a keyword in Latin letters: as written, lower case (`romaji`), and its case variants. */
+export const latinFormsSchema = z.object({
+  base: z.string(),
+  romaji: z.string(),
+  upper: z.string().optional(),
+  lower: z.string().optional(),
+});
+
 export const variationSchema = z.object({
   term: z.string(),
-  forms: z.object({ base: z.string(), katakana: z.string(), hiragana: z.string(), romaji: z.string() }),
+  forms: z.union([japaneseFormsSchema, latinFormsSchema]),
   combos: z.array(z.string()),
 });
 export type Variation = z.infer<typeof variationSchema>;
