@@ -1,7 +1,8 @@
 import type { PageResult, Report } from '@kumo/contract';
 import { generateSite, sampleSite, startSiteServer, type SiteServer } from '@kumo/sample-site';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { toHiragana, toRomaji } from 'wanakana';
+import { toHepburn } from '@kumo/analyzer';
+import { toHiragana } from 'wanakana';
 import { analysesByUrl, analyzeJobLines, auditPrefix, crawlKeysOf, waitForDone } from '../helpers/analysis-harness.js';
 import { openCrawlClient, type CrawlClient } from '../helpers/crawl-harness.js';
 import { testEnv, uniquePrefix } from '../helpers/env.js';
@@ -50,9 +51,16 @@ function expectConsistentReport(report: Report, pages: PageResult[]) {
     expect(report[list].length, list).toBeGreaterThan(0);
   }
   const pageTerms = new Set(pages.flatMap((page) => page.analysis?.terms.map((term) => term.term) ?? []));
+  // Compound nouns are keywords too (プラグイン, where the pages' terms have プラグ and イン).
+  const pagePhrases = new Set(pages.flatMap((page) => page.analysis?.phrases.map((phrase) => phrase.phrase) ?? []));
   const keywords = new Map(report.keywords.map((keyword) => [keyword.term, keyword]));
   for (const keyword of report.keywords) {
-    expect(pageTerms.has(keyword.term), `keyword ${keyword.term} is in some page's terms`).toBe(true);
+    // Latin keywords are shown as written (SSH), counted lower-cased.
+    const counted = keyword.term.toLowerCase();
+    expect(
+      pageTerms.has(counted) || pagePhrases.has(counted),
+      `keyword ${keyword.term} is in some page's terms or phrases`,
+    ).toBe(true);
     expect(keyword.df, keyword.term).toBeGreaterThanOrEqual(1);
     expect(keyword.df, keyword.term).toBeLessThanOrEqual(fetched);
     expect(keyword.tf, keyword.term).toBeGreaterThanOrEqual(keyword.df);
@@ -66,11 +74,19 @@ function expectConsistentReport(report: Report, pages: PageResult[]) {
   for (const variation of report.variations) {
     const reading = keywords.get(variation.term)?.reading;
     expect(reading, `${variation.term} is a keyword`).toBeDefined();
-    expect(variation.forms.base).toBe(variation.term);
-    expect(variation.forms.katakana).toBe(reading);
+    const { forms } = variation;
+    expect(forms.base).toBe(variation.term);
+    if (!('katakana' in forms)) {
+      // A Latin term: its case forms, never empty, no kana.
+      expect(reading, variation.term).toBe('');
+      expect(forms.romaji).toBe(variation.term.toLowerCase());
+      for (const form of Object.values(forms)) expect(form, variation.term).not.toBe('');
+      continue;
+    }
+    expect(forms.katakana).toBe(reading);
     if (reading) {
-      expect(variation.forms.hiragana, variation.term).toBe(toHiragana(reading, { convertLongVowelMark: false }));
-      expect(variation.forms.romaji, variation.term).toBe(toRomaji(reading));
+      expect(forms.hiragana, variation.term).toBe(toHiragana(reading, { convertLongVowelMark: false }));
+      expect(forms.romaji, variation.term).toBe(toHepburn(reading));
     }
   }
 }

@@ -66,7 +66,7 @@ describe('analyzeText on Japanese', () => {
     {
       name: 'a Latin word (no reading)',
       text: 'HTMLの文書',
-      term: { term: 'html', reading: '', pos: '名詞', count: 1 },
+      term: { term: 'html', reading: '', pos: '名詞', count: 1, display: 'HTML' },
     },
     {
       name: 'an unknown kana word (reading from its surface)',
@@ -95,8 +95,16 @@ describe('analyzeText on Japanese', () => {
   });
 
   it.each([
-    { name: 'a run of content nouns', text: '自然言語処理の研究', phrases: [{ phrase: '自然言語処理', count: 1 }] },
-    { name: 'a run extended by 接尾 nouns', text: '田中さん達', phrases: [{ phrase: '田中さん達', count: 1 }] },
+    {
+      name: 'a run of content nouns',
+      text: '自然言語処理の研究',
+      phrases: [{ phrase: '自然言語処理', count: 1, reading: 'シゼンゲンゴショリ' }],
+    },
+    {
+      name: 'a run extended by 接尾 nouns',
+      text: '田中さん達',
+      phrases: [{ phrase: '田中さん達', count: 1, reading: 'タナカサンタチ' }],
+    },
     { name: 'a run extended by a number', text: 'バージョン3の新機能', phrases: [{ phrase: 'バージョン3', count: 1 }] },
     { name: 'no run started by a number', text: '100円玉', phrases: [] },
     { name: 'a Latin and a Japanese noun', text: 'HTML文書', phrases: [{ phrase: 'html文書', count: 1 }] },
@@ -106,8 +114,8 @@ describe('analyzeText on Japanese', () => {
       name: 'repeated compounds, counted',
       text: '自然言語処理の研究。自然言語処理は楽しい。機械学習も。',
       phrases: [
-        { phrase: '自然言語処理', count: 2 },
-        { phrase: '機械学習', count: 1 },
+        { phrase: '自然言語処理', count: 2, reading: 'シゼンゲンゴショリ' },
+        { phrase: '機械学習', count: 1, reading: 'キカイガクシュウ' },
       ],
     },
   ])('finds compound nouns: $name', async ({ text, phrases }) => {

@@ -1,7 +1,8 @@
 // A page's analysis: Japanese text through the tokenizer (content words, compound nouns), other text as English
 // words (`LatinTextAnalysis`), both counted by one `AnalysisAccumulator` and ranked into the contract's `Analysis`.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { Analysis } from '@kumo/contract';
+import type { Analysis, PhraseCount, Term } from '@kumo/contract';
+import { isKana, toKatakana } from 'wanakana';
 import { DEFAULT_MAX_CHUNK_CHARS, assertMaxChunkChars, chunkText } from './chunk-text.js';
 import { isCountable, normalizeWord, rememberedContentWordOf } from './content-words.js';
 import type { ContentWord } from './content-words.js';
@@ -79,7 +80,7 @@ export async function analyzeText(
  */
 class CompoundNouns {
   readonly #accumulator: AnalysisAccumulator;
-  readonly #run: string[] = [];
+  readonly #run: Token[] = [];
 
   constructor(accumulator: AnalysisAccumulator) {
     this.#accumulator = accumulator;
@@ -87,21 +88,47 @@ class CompoundNouns {
 
   add(token: Token, word: ContentWord | undefined): void {
     if (word !== undefined && word.pos === '名詞') {
-      this.#run.push(token.surface_form);
+      this.#run.push(token);
     } else if (this.#run.length > 0 && extendsRun(token)) {
-      this.#run.push(token.surface_form);
+      this.#run.push(token);
     } else {
       this.end();
     }
   }
 
   end(): void {
-    if (this.#run.length >= 2) this.#accumulator.addPhrase(normalizeWord(this.#run.join('')));
-    this.#run.length = 0;
+    const run = this.#run;
+    if (run.length >= 2) {
+      let surface = '';
+      for (const token of run) surface += token.surface_form;
+      const phrase = normalizeWord(surface);
+      // The reading is worked out once per phrase and page: the report reads compound keywords with it.
+      this.#accumulator.addPhrase(phrase, this.#accumulator.hasPhrase(phrase) ? undefined : runReading(run));
+    }
+    run.length = 0;
   }
 }
 
+/** The katakana reading of a run of tokens (each token's reading, kana read as written), or '' if a part has none. */
+function runReading(run: readonly Token[]): string {
+  let reading = '';
+  for (const token of run) {
+    const part = token.reading;
+    if (part !== undefined && part !== '' && part !== '*') {
+      reading += part;
+      continue;
+    }
+    const surface = token.surface_form.normalize('NFKC');
+    if (!isKana(surface)) return '';
+    reading += toKatakana(surface);
+  }
+  return reading;
+}
+
 const segmenter = new Intl.Segmenter('en', { granularity: 'word' });
+const SENTENCE_END = /[.!?]/;
+/** A capital first letter and no other: at a sentence start, the ordinary word (`Natural` → natural). */
+const CAPITALISED = /^\p{Lu}\P{Lu}*$/u;
 
 /**
  * Analysis state for text without Japanese, fed chunk by chunk: word-like segments (Intl.Segmenter, `en`),
@@ -112,8 +139,10 @@ class LatinTextAnalysis {
   readonly #accumulator: AnalysisAccumulator;
   /** The previous counted word, while only whitespace followed it. */
   #previous: string | undefined;
-  /** One content word object per term of this text (the accumulator counts variants per object). */
+  /** One content word object per written form of this text (the accumulator counts variants per object). */
   readonly #words = new Map<string, ContentWord>();
+  /** At the start of the text or of a sentence, where a capital says nothing about the word. */
+  #sentenceStart = true;
 
   constructor(accumulator: AnalysisAccumulator) {
     this.#accumulator = accumulator;
@@ -125,17 +154,24 @@ class LatinTextAnalysis {
       this.#accumulator.tokens++;
       if (!isWordLike) {
         this.#previous = undefined;
+        if (SENTENCE_END.test(segment)) this.#sentenceStart = true;
         continue;
       }
-      const word = normalizeWord(segment.replaceAll('’', "'"));
+      let written = segment.replaceAll('’', "'").normalize('NFKC');
+      if (this.#sentenceStart && CAPITALISED.test(written)) written = written.toLowerCase();
+      this.#sentenceStart = false;
+      const word = normalizeWord(written);
       if (!isCountable(word)) {
         this.#previous = undefined;
         continue;
       }
-      let content = this.#words.get(word);
+      let content = this.#words.get(written);
       if (content === undefined) {
-        content = { term: word, reading: '', pos: '名詞' };
-        this.#words.set(word, content);
+        content =
+          written === word
+            ? { term: word, reading: '', pos: '名詞' }
+            : { term: word, reading: '', pos: '名詞', display: written };
+        this.#words.set(written, content);
       }
       this.#accumulator.addWord(content);
       if (this.#previous !== undefined) this.#accumulator.addPhrase(`${this.#previous} ${word}`);
@@ -158,6 +194,8 @@ class AnalysisAccumulator {
   tokens = 0;
   readonly #terms = new Map<string, TermCount>();
   readonly #phrases = new Map<string, number>();
+  /** Readings of the phrases that have one (compound nouns), by phrase. */
+  readonly #phraseReadings = new Map<string, string>();
 
   addWord(word: ContentWord): void {
     let entry = this.#terms.get(word.term);
@@ -169,28 +207,37 @@ class AnalysisAccumulator {
     entry.variants.set(word, (entry.variants.get(word) ?? 0) + 1);
   }
 
-  addPhrase(phrase: string): void {
+  hasPhrase(phrase: string): boolean {
+    return this.#phrases.has(phrase);
+  }
+
+  /** Counts a phrase; `reading` is kept from its first occurrence. */
+  addPhrase(phrase: string, reading?: string): void {
+    if (reading) this.#phraseReadings.set(phrase, reading);
     this.#phrases.set(phrase, (this.#phrases.get(phrase) ?? 0) + 1);
   }
 
   toAnalysis(maxTerms: number, maxPhrases: number): Analysis {
-    const terms = topByCount(this.#terms, (entry) => entry.count, maxTerms).map(([term, entry]) => {
-      const [pos = '', reading = ''] = mostFrequent(byVariant(entry.variants)).split('\t');
-      return { term, reading, pos, count: entry.count };
+    const terms = topByCount(this.#terms, (entry) => entry.count, maxTerms).map(([term, entry]): Term => {
+      const [pos = '', reading = '', display = ''] = mostFrequent(byVariant(entry.variants)).split('\t');
+      return display === ''
+        ? { term, reading, pos, count: entry.count }
+        : { term, reading, pos, count: entry.count, display };
     });
-    const phrases = topByCount(this.#phrases, (count) => count, maxPhrases).map(([phrase, count]) => ({
-      phrase,
-      count,
-    }));
+    const phrases = topByCount(this.#phrases, (count) => count, maxPhrases).map(([phrase, count]): PhraseCount => {
+      const reading = this.#phraseReadings.get(phrase);
+      return reading === undefined ? { phrase, count } : { phrase, count, reading };
+    });
     return { tokens: this.tokens, terms, phrases };
   }
 }
 
-/** Counts per `pos \t reading`, in the order each variant was first seen. */
+/** Counts per `pos \t reading \t display`, in the order each variant was first seen. */
 function byVariant(words: Map<ContentWord, number>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const [word, count] of words) {
-    const variant = `${word.pos}\t${word.reading}`;
+    const variant =
+      word.display === undefined ? `${word.pos}\t${word.reading}` : `${word.pos}\t${word.reading}\t${word.display}`;
     counts.set(variant, (counts.get(variant) ?? 0) + count);
   }
   return counts;

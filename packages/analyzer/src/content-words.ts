@@ -39,6 +39,8 @@ export interface ContentWord {
   readonly term: string;
   readonly reading: string;
   readonly pos: string;
+  /** The word as written (NFKC) when that differs from `term`: a Latin word's case (`SSH`, `FontForge`). */
+  readonly display?: string;
 }
 
 export function contentWordOf(token: Token): ContentWord | undefined {
@@ -50,12 +52,14 @@ export function contentWordOf(token: Token): ContentWord | undefined {
   } else {
     return undefined;
   }
-  const term = termOf(token);
+  const written = writtenFormOf(token);
+  const term = normalizeWord(written);
   if (!isCountable(term)) return undefined;
   if (pos === '名詞' && SINGLE_KANA_NOUN.test(term)) return undefined;
   if (pos === '動詞' && LIGHT_VERBS.has(term)) return undefined;
   if (pos === '形容詞' && LIGHT_ADJECTIVES.has(term)) return undefined;
-  return { term, reading: readingOf(token), pos };
+  const reading = readingOf(token);
+  return written === term ? { term, reading, pos } : { term, reading, pos, display: written };
 }
 
 /** Dictionary entries whose content word is remembered; past this the memo starts afresh (bounded memory). */
@@ -112,8 +116,13 @@ function rememberedUnknownWordOf(token: Token, id: number): ContentWord | undefi
  * half-width katakana and full-width Latin meet their usual forms, and lower-cased (which only affects Latin).
  */
 export function termOf(token: Token): string {
+  return normalizeWord(writtenFormOf(token));
+}
+
+/** The base form as written, NFKC-normalised: the term before lower-casing. */
+function writtenFormOf(token: Token): string {
   const base = token.basic_form === '*' || token.basic_form === '' ? token.surface_form : token.basic_form;
-  return normalizeWord(base);
+  return base.normalize('NFKC');
 }
 
 /** NFKC, then lower case: the one normalisation of terms and phrases. */

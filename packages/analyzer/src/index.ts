@@ -6,7 +6,9 @@ export {
   type TokenizeOptions,
 } from './tokenizer.js';
 export { analyzeText, DEFAULT_MAX_TERMS, DEFAULT_MAX_PHRASES, type AnalyzeOptions } from './analyze-page.js';
-export { ReportBuilder, type ReportBuilderOptions } from './report-builder.js';
+export { ReportBuilder, formsOf, type ReportBuilderOptions } from './report-builder.js';
+export { toHepburn } from './romaji.js';
+export { JAPANESE_STOP_WORDS } from './stop-words.js';
 export { splitIntoChunks, DEFAULT_MAX_CHUNK_CHARS, MIN_MAX_CHUNK_CHARS } from './chunk-text.js';
 export { LIGHT_VERBS, LIGHT_ADJECTIVES } from './content-words.js';
 export { ENGLISH_STOP_WORDS } from './english-stop-words.js';

@@ -1,8 +1,9 @@
 import { reportSchema } from '@kumo/contract';
 import type { Analysis, Report } from '@kumo/contract';
 import { describe, expect, it } from 'vitest';
-import { toHiragana, toRomaji } from 'wanakana';
+import { toHiragana } from 'wanakana';
 import { ReportBuilder } from './report-builder.js';
+import { toHepburn } from './romaji.js';
 import type { ReportBuilderOptions } from './report-builder.js';
 
 function term(name: string, count: number, reading = '', pos = '名詞'): Analysis['terms'][number] {
@@ -23,7 +24,7 @@ describe('ReportBuilder on a hand-computed example', () => {
     {
       tokens: 10,
       terms: [term('東京', 3, 'トウキョウ'), term('大学', 1, 'ダイガク')],
-      phrases: [{ phrase: '自然言語処理', count: 2 }],
+      phrases: [{ phrase: '自然言語処理', count: 2, reading: 'シゼンゲンゴショリ' }],
     },
     {
       tokens: 10,
@@ -37,18 +38,24 @@ describe('ReportBuilder on a hand-computed example', () => {
   ];
   const report = buildReport(pages);
 
-  it('scores keywords by tf × (ln((1 + N) / (1 + df)) + 1), rounded to 4 decimals', () => {
+  it('scores keywords by tf × (ln((1 + N) / (1 + df)) + 1) × weight, rounded to 4 decimals', () => {
     expect(report.keywords).toEqual([
-      { term: 'html', reading: '', score: 6.7726, tf: 4, df: 1 }, // 4 × (ln(4/2) + 1)
       { term: '東京', reading: 'トウキョウ', score: 5, tf: 5, df: 3 }, // 5 × (ln(4/4) + 1)
       { term: '大学', reading: 'ダイガク', score: 3.863, tf: 3, df: 2 }, // 3 × (ln(4/3) + 1)
+      // A compound noun (a Japanese phrase on two pages) is a keyword too, read as its pages read it.
+      { term: '自然言語処理', reading: 'シゼンゲンゴショリ', score: 3.863, tf: 3, df: 2 }, // 3 × (ln(4/3) + 1)
+      { term: 'html', reading: '', score: 1.6931, tf: 4, df: 1 }, // 4 × (ln(4/2) + 1) × 0.25 (Latin, lower case)
     ]);
   });
 
   it('weighs pairs by the Jaccard index of their pages, a < b', () => {
     expect(report.cooccurrence).toEqual([
       { a: '大学', b: '東京', weight: 0.6667 }, // 2 pages together / 3 pages with either
+      { a: '東京', b: '自然言語処理', weight: 0.6667 }, // 2 / 3
+      // Pairs seen on one page only come after those seen on two.
+      { a: 'html', b: '自然言語処理', weight: 0.5 }, // 1 / 2
       { a: 'html', b: '東京', weight: 0.3333 }, // 1 / 3
+      { a: '大学', b: '自然言語処理', weight: 0.3333 }, // 1 / 3
     ]);
   });
 
@@ -61,16 +68,31 @@ describe('ReportBuilder on a hand-computed example', () => {
 
   it('gives written forms and search combinations of the top keywords', () => {
     expect(report.variations).toEqual([
-      { term: 'html', forms: { base: 'html', katakana: '', hiragana: '', romaji: 'html' }, combos: ['html 東京'] },
       {
         term: '東京',
         forms: { base: '東京', katakana: 'トウキョウ', hiragana: 'とうきょう', romaji: 'toukyou' },
-        combos: ['東京 大学', '東京 html'],
+        combos: ['東京 大学', '東京 自然言語処理', '東京 html'],
       },
       {
         term: '大学',
         forms: { base: '大学', katakana: 'ダイガク', hiragana: 'だいがく', romaji: 'daigaku' },
-        combos: ['大学 東京'],
+        combos: ['大学 東京', '大学 自然言語処理'],
+      },
+      {
+        term: '自然言語処理',
+        forms: {
+          base: '自然言語処理',
+          katakana: 'シゼンゲンゴショリ',
+          hiragana: 'しぜんげんごしょり',
+          romaji: 'shizengengoshori',
+        },
+        combos: ['自然言語処理 東京', '自然言語処理 html', '自然言語処理 大学'],
+      },
+      // A Latin term gets its case forms, no kana.
+      {
+        term: 'html',
+        forms: { base: 'html', romaji: 'html', upper: 'HTML' },
+        combos: ['html 自然言語処理', 'html 東京'],
       },
     ]);
   });
@@ -204,12 +226,15 @@ function naiveKeywords(pages: readonly Analysis[]): Array<{ term: string; tf: nu
     }
   }
   const n = pages.length;
+  // The weights of keyword-candidates.ts: spread over more than half of the pages, Latin in lower case (word15).
+  const weight = (name: string, df: number) =>
+    (df / n > 0.5 ? Math.max(0.1, 1 - (df / n - 0.5) * 1.8) : 1) * (/^[a-z]/.test(name) ? 0.25 : 1);
   return [...stats]
     .map(([name, { tf, df }]) => ({
       term: name,
       tf,
       df,
-      score: Math.round(tf * (Math.log((1 + n) / (1 + df)) + 1) * 1e4) / 1e4,
+      score: Math.round(tf * (Math.log((1 + n) / (1 + df)) + 1) * weight(name, df) * 1e4) / 1e4,
     }))
     .sort((x, y) => y.score - x.score || (x.term < y.term ? -1 : 1))
     .slice(0, 100);
@@ -228,12 +253,25 @@ function naivePairs(
       for (const y of present) if (x < y) together.set(`${x}\t${y}`, (together.get(`${x}\t${y}`) ?? 0) + 1);
     }
   }
-  const pairs = [...together].map(([key, both]) => {
-    const [a = '', b = ''] = key.split('\t');
-    const either = (pagesWith.get(a) ?? 0) + (pagesWith.get(b) ?? 0) - both;
-    return { a, b, weight: Math.round((both / either) * 1e4) / 1e4, both };
-  });
-  pairs.sort((p, q) => q.weight - p.weight || q.both - p.both || (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : 1));
+  // Generic keywords (on more than 78 % of the pages: weight < 0.5) and a Japanese term with a longer one containing
+  // it (語ア, 語アイ) make no pair; pairs seen on one page only come last.
+  const generic = (name: string) => (pagesWith.get(name) ?? 0) / pages.length > 0.5 + 0.5 / 1.8;
+  const pairs = [...together]
+    .map(([key, both]) => {
+      const [a = '', b = ''] = key.split('\t');
+      const either = (pagesWith.get(a) ?? 0) + (pagesWith.get(b) ?? 0) - both;
+      return { a, b, weight: Math.round((both / either) * 1e4) / 1e4, both };
+    })
+    .filter(
+      ({ a, b }) => !generic(a) && !generic(b) && !(/^語/.test(a) && /^語/.test(b) && (a.includes(b) || b.includes(a))),
+    );
+  pairs.sort(
+    (p, q) =>
+      Number(q.both > 1) - Number(p.both > 1) ||
+      q.weight - p.weight ||
+      q.both - p.both ||
+      (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : 1),
+  );
   return pairs.slice(0, 50).map(({ a, b, weight }) => ({ a, b, weight }));
 }
 
@@ -291,12 +329,12 @@ describe('ReportBuilder with 5,000 synthetic pages', () => {
       const reading = report.keywords.find((keyword) => keyword.term === name)!.reading;
       expect(forms).toEqual(
         reading === ''
-          ? { base: name, katakana: '', hiragana: '', romaji: name.toLowerCase() }
+          ? { base: name, romaji: name.toLowerCase(), upper: name.toUpperCase() }
           : {
               base: name,
               katakana: reading,
               hiragana: toHiragana(reading, { convertLongVowelMark: false }),
-              romaji: toRomaji(reading),
+              romaji: toHepburn(reading),
             },
       );
       expect(combos.length).toBeLessThanOrEqual(3);

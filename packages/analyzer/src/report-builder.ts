@@ -1,6 +1,18 @@
 import type { Analysis, Cooccurrence, Keyword, Report, ReportPhrase, Variation } from '@kumo/contract';
-import { toHiragana, toRomaji } from 'wanakana';
+import { toHiragana } from 'wanakana';
 import { AnalyzerOptionError, ReportPhaseError } from './errors.js';
+import {
+  CompoundParts,
+  compoundReading,
+  genericWeight,
+  hasJapanese,
+  isCodeToken,
+  isLatinTerm,
+  isReadablePhrase,
+  isStopWord,
+  scriptWeight,
+} from './keyword-candidates.js';
+import { toHepburn } from './romaji.js';
 
 export interface ReportBuilderOptions {
   /** Keywords selected by TF-IDF. @defaultValue 100 */
@@ -18,14 +30,26 @@ export interface ReportBuilderOptions {
 interface TermStats {
   tf: number;
   df: number;
-  /** `reading \t pos` of the first variant seen; `variants` only exists once a second one appears. */
+  /** `reading \t pos \t display` of the first variant seen; `variants` only exists once a second one appears. */
   variant: string;
   variants?: Map<string, number>;
+}
+
+/** A selected keyword and what pass 2 and the variations need to know about it. */
+interface Selected {
+  /** The counted form: the page terms' `term`, or the phrase of a compound. */
+  key: string;
+  /** Share of its TF-IDF the keyword kept as a generic word (`genericWeight`): below 0.5 it makes no pair. */
+  weight: number;
+  /** A compound keyword: found in the pages' phrases, not their terms. */
+  compound: boolean;
 }
 
 interface PhraseStats {
   count: number;
   df: number;
+  /** The first reading a page gave (compound nouns), '' until then. */
+  reading: string;
 }
 
 interface Pair {
@@ -35,6 +59,12 @@ interface Pair {
   pages: number;
 }
 
+/** A compound keyword: kana and kanji (and ー, 々) only. */
+const COMPOUND = /^[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}ー々]+$/u;
+
+/** Pairs whose keywords both kept at least this much of their weight: generic words make no meaningful pair. */
+const MIN_PAIR_WEIGHT = 0.5;
+
 type Phase = 'terms' | 'cooccurrence';
 
 /**
@@ -43,12 +73,17 @@ type Phase = 'terms' | 'cooccurrence';
  *
  * 1. `addPage(analysis)` for every analysed page: term tf (sum of the page counts) and df (pages listing the term),
  *    phrase counts and df. Only what each page kept (its top 50 terms, top 20 phrases) is seen.
- * 2. `selectKeywords()`: the top keywords by TF-IDF, `score = tf × (ln((1 + N) / (1 + df)) + 1)` with N the pages
- *    added (smoothed idf, as scikit-learn's: never zero, never divides by zero), rounded to 4 decimals, ties by term.
+ * 2. `selectKeywords()`: the top keywords by weighted TF-IDF, `score = tf × (ln((1 + N) / (1 + df)) + 1) × weight`
+ *    with N the pages added (smoothed idf, as scikit-learn's: never zero, never divides by zero) and `weight` the
+ *    share a candidate keeps (`genericWeight`: words on most pages, verbs and adjectives; `scriptWeight`: Latin), rounded to 4
+ *    decimals, ties by term. Candidates are the page terms and the compound nouns of the phrases (Japanese, on ≥ 2
+ *    pages); stop words, single letters and code names are never keywords, nor is a term found inside one compound
+ *    most of the time (`CompoundParts`: プラグ and イン of プラグイン). Latin terms are shown as most often written.
  * 3. `addCooccurrencePage(analysis)` for every page again: pages shared by each pair of selected keywords.
  * 4. `build(id, pages)`: the report. A pair's `weight` is the Jaccard index of the two keywords' page sets,
  *    `pagesWithBoth / pagesWithEither`, rounded to 4 decimals: raw co-counts would rank every pair of the few most
- *    widespread keywords first, and the index stays comparable between crawls of any size.
+ *    widespread keywords first, and the index stays comparable between crawls of any size. Pairs of a compound and
+ *    its own part and pairs with a generic keyword are left out; pairs seen on one page only come after the others.
  */
 export class ReportBuilder {
   readonly #maxKeywords: number;
@@ -59,11 +94,15 @@ export class ReportBuilder {
 
   readonly #terms = new Map<string, TermStats>();
   readonly #phrases = new Map<string, PhraseStats>();
+  readonly #parts = new CompoundParts();
   #pages = 0;
   #phase: Phase = 'terms';
 
   #keywords: Keyword[] = [];
+  #selected: Selected[] = [];
+  /** Pass 2: keyword index by page term, and by phrase for compound keywords. */
   readonly #keywordIndex = new Map<string, number>();
+  readonly #compoundIndex = new Map<string, number>();
   /** Pass 2: pages listing keyword i. */
   #keywordPages = new Uint32Array(0);
   /** Pass 2: pages listing keywords i and j (i < j), at i × K + j. */
@@ -94,9 +133,11 @@ export class ReportBuilder {
     }
     this.#pages++;
     const seen = new Set<string>();
-    for (const { term, reading, pos, count } of listOf(analysis.terms)) {
+    const terms = listOf(analysis.terms);
+    for (const { term, reading, pos, count, display } of terms) {
       if (typeof term !== 'string' || term === '' || !isCount(count)) continue;
-      const variant = `${typeof reading === 'string' ? reading : ''}\t${typeof pos === 'string' ? pos : ''}`;
+      const written = typeof display === 'string' ? display : '';
+      const variant = `${typeof reading === 'string' ? reading : ''}\t${typeof pos === 'string' ? pos : ''}\t${written}`;
       const stats = this.#terms.get(term);
       if (stats === undefined) {
         this.#terms.set(term, { tf: count, df: 1, variant });
@@ -114,9 +155,12 @@ export class ReportBuilder {
       }
     }
     seen.clear();
-    for (const { phrase, count } of listOf(analysis.phrases)) {
+    const japanesePhrases: Array<readonly [string, number]> = [];
+    for (const { phrase, count, reading } of listOf(analysis.phrases)) {
       if (typeof phrase !== 'string' || phrase === '' || !isCount(count)) continue;
-      const stats = this.#phrases.get(phrase) ?? { count: 0, df: 0 };
+      if (hasJapanese(phrase)) japanesePhrases.push([phrase, count]);
+      const stats = this.#phrases.get(phrase) ?? { count: 0, df: 0, reading: '' };
+      if (stats.reading === '' && typeof reading === 'string') stats.reading = reading;
       stats.count += count;
       if (!seen.has(phrase)) {
         stats.df++;
@@ -124,26 +168,92 @@ export class ReportBuilder {
       }
       this.#phrases.set(phrase, stats);
     }
+    this.#parts.addPage(
+      terms.filter((entry) => typeof entry.term === 'string' && isCount(entry.count)),
+      japanesePhrases,
+    );
   }
 
   /** Ends pass 1 and returns the keywords (top `maxKeywords` by TF-IDF). Calling it again returns the same list. */
   selectKeywords(): Keyword[] {
     if (this.#phase === 'terms') {
       const n = this.#pages;
-      const scored: Keyword[] = [];
+      const candidates: Array<Keyword & Selected> = [];
+      const idf = (df: number) => Math.log((1 + n) / (1 + df)) + 1;
+      const compounds = this.#compoundCandidates();
+      /** Compounds' occurrences inside longer runs too, as seen from their parts: [tf, df]. */
+      const extended = new Map<string, [number, number]>();
       for (const [term, stats] of this.#terms) {
-        const idf = Math.log((1 + n) / (1 + stats.df)) + 1;
-        scored.push({ term, reading: readingOf(stats), score: round4(stats.tf * idf), tf: stats.tf, df: stats.df });
+        const { reading, pos, display } = representativeOf(stats, term);
+        if (isStopWord(term) || isCodeToken(term, display)) continue;
+        const part = this.#parts.compoundOf(term, stats.tf, stats.df, compounds);
+        if (part !== undefined) {
+          const [tf, df] = extended.get(part.compound) ?? [0, 0];
+          extended.set(part.compound, [Math.max(tf, part.count), Math.max(df, part.pages)]);
+          continue;
+        }
+        const weight = genericWeight({ pos, df: stats.df, pages: n });
+        const score = round4(stats.tf * idf(stats.df) * weight * scriptWeight(term, display));
+        candidates.push({
+          term: display,
+          reading,
+          score,
+          tf: stats.tf,
+          df: stats.df,
+          key: term,
+          weight,
+          compound: false,
+        });
       }
-      scored.sort((x, y) => y.score - x.score || compareStrings(x.term, y.term));
-      this.#keywords = scored.slice(0, this.#maxKeywords);
-      this.#keywords.forEach((keyword, index) => this.#keywordIndex.set(keyword.term, index));
+      const readings = new Map<string, string>();
+      const readingOfTerm = (term: string): string | undefined => {
+        let reading = readings.get(term);
+        if (reading === undefined) {
+          const stats = this.#terms.get(term);
+          if (stats === undefined) return undefined;
+          reading = representativeOf(stats).reading;
+          readings.set(term, reading);
+        }
+        return reading;
+      };
+      for (const compound of compounds) {
+        if (this.#terms.has(compound) || isStopWord(compound)) continue;
+        const phrase = this.#phrases.get(compound) as PhraseStats;
+        const [longerTf, longerDf] = extended.get(compound) ?? [0, 0];
+        const tf = Math.max(phrase.count, longerTf);
+        const df = Math.min(n, Math.max(phrase.df, longerDf));
+        const weight = genericWeight({ pos: '名詞', df, pages: n });
+        const reading = phrase.reading || compoundReading(compound, readingOfTerm);
+        const score = round4(tf * idf(df) * weight);
+        candidates.push({ term: compound, reading, score, tf, df, key: compound, weight, compound: true });
+      }
+      candidates.sort((x, y) => y.score - x.score || compareStrings(x.term, y.term));
+      const top = candidates.slice(0, this.#maxKeywords);
+      this.#keywords = top.map(({ term, reading, score, tf, df }) => ({ term, reading, score, tf, df }));
+      this.#selected = top.map(({ key, weight, compound }) => ({ key, weight, compound }));
+      this.#selected.forEach(({ key, compound }, index) =>
+        (compound ? this.#compoundIndex : this.#keywordIndex).set(key, index),
+      );
       const k = this.#keywords.length;
       this.#keywordPages = new Uint32Array(k);
       this.#pairPages = new Uint32Array(k * k);
       this.#phase = 'cooccurrence';
     }
     return this.#keywords.map((keyword) => ({ ...keyword }));
+  }
+
+  /**
+   * Phrases that may stand as keywords: Japanese compound nouns of kana and kanji only (no Latin letters or digits:
+   * `int1`, `k正規化`, `第2章` are not words), found on at least two pages (or in a one-page crawl), more than once.
+   */
+  #compoundCandidates(): Set<string> {
+    const compounds = new Set<string>();
+    for (const [phrase, { count, df }] of this.#phrases) {
+      if (count < 2 || (df < 2 && this.#pages > 1)) continue;
+      if (!COMPOUND.test(phrase)) continue;
+      compounds.add(phrase);
+    }
+    return compounds;
   }
 
   /** Pass 2: counts the pages shared by selected keywords. Throws `ReportPhaseError` before `selectKeywords()`. */
@@ -155,6 +265,12 @@ export class ReportBuilder {
     for (const { term } of listOf(analysis.terms)) {
       const index = this.#keywordIndex.get(term);
       if (index !== undefined) present.add(index);
+    }
+    if (this.#compoundIndex.size > 0) {
+      for (const { phrase } of listOf(analysis.phrases)) {
+        const index = this.#compoundIndex.get(phrase);
+        if (index !== undefined) present.add(index);
+      }
     }
     const indices = [...present].sort((x, y) => x - y);
     const k = this.#keywords.length;
@@ -190,20 +306,37 @@ export class ReportBuilder {
     };
   }
 
+  /**
+   * The most frequent readable phrases (no code: `int1`, `let x`), by count weighted like keywords (a Latin phrase
+   * or one on nearly every page counts less), then pages, then phrase; each shown with its own count.
+   */
   #topPhrases(): ReportPhrase[] {
-    const phrases = [...this.#phrases].map(([phrase, { count, df }]) => ({ phrase, count, df }));
-    phrases.sort((x, y) => y.count - x.count || y.df - x.df || compareStrings(x.phrase, y.phrase));
-    return phrases.slice(0, this.#maxPhrases);
+    const phrases: Array<ReportPhrase & { rank: number }> = [];
+    for (const [phrase, { count, df }] of this.#phrases) {
+      if (!isReadablePhrase(phrase)) continue;
+      const weight = genericWeight({ pos: '名詞', df, pages: this.#pages }) * scriptWeight(phrase, phrase);
+      phrases.push({ phrase, count, df, rank: count * weight });
+    }
+    phrases.sort((x, y) => y.rank - x.rank || y.df - x.df || compareStrings(x.phrase, y.phrase));
+    return phrases.slice(0, this.#maxPhrases).map(({ phrase, count, df }) => ({ phrase, count, df }));
   }
 
-  /** Every keyword pair seen together, strongest first: weight, then shared pages, then a and b. */
+  /**
+   * Every meaningful keyword pair seen together, strongest first: pairs seen on two pages or more first, then by
+   * weight, shared pages, a and b. A compound and its own part (表示 and 表示色) and a generic keyword make no pair.
+   */
   #pairs(): Pair[] {
     const k = this.#keywords.length;
     const pairs: Pair[] = [];
     for (let i = 0; i < k; i++) {
+      const selectedI = this.#selected[i] as Selected;
+      if (selectedI.weight < MIN_PAIR_WEIGHT) continue;
       for (let j = i + 1; j < k; j++) {
         const both = this.#pairPages[i * k + j] ?? 0;
         if (both === 0) continue;
+        const selectedJ = this.#selected[j] as Selected;
+        if (selectedJ.weight < MIN_PAIR_WEIGHT) continue;
+        if (selectedI.key.includes(selectedJ.key) || selectedJ.key.includes(selectedI.key)) continue;
         const either = (this.#keywordPages[i] ?? 0) + (this.#keywordPages[j] ?? 0) - both;
         const termI = (this.#keywords[i] as Keyword).term;
         const termJ = (this.#keywords[j] as Keyword).term;
@@ -212,7 +345,12 @@ export class ReportBuilder {
       }
     }
     pairs.sort(
-      (x, y) => y.weight - x.weight || y.pages - x.pages || compareStrings(x.a, y.a) || compareStrings(x.b, y.b),
+      (x, y) =>
+        Number(y.pages > 1) - Number(x.pages > 1) ||
+        y.weight - x.weight ||
+        y.pages - x.pages ||
+        compareStrings(x.a, y.a) ||
+        compareStrings(x.b, y.b),
     );
     return pairs;
   }
@@ -225,28 +363,58 @@ export class ReportBuilder {
       if (pair.a === term) combos.push(`${term} ${pair.b}`);
       else if (pair.b === term) combos.push(`${term} ${pair.a}`);
     }
-    const forms =
-      reading === ''
-        ? { base: term, katakana: '', hiragana: '', romaji: term.toLowerCase() }
-        : {
-            base: term,
-            katakana: reading,
-            // Keep ー: ページ → ぺーじ, as written, not wanakana's default ぺえじ.
-            hiragana: toHiragana(reading, { convertLongVowelMark: false }),
-            romaji: toRomaji(reading),
-          };
-    return { term, forms, combos };
+    return { term, forms: formsOf(term, reading), combos };
   }
 }
 
-/** The reading of a term's heaviest variant; a non-empty reading beats an empty one, then weight, then order. */
-function readingOf(stats: TermStats): string {
-  if (stats.variants === undefined) return stats.variant.split('\t')[0] ?? '';
-  let best: [string, number] | undefined;
-  for (const entry of stats.variants) {
-    if (best === undefined || better(entry, best)) best = entry;
+/**
+ * The written forms of a keyword. A Latin term keeps its case as written (`base`), with its lower-case `romaji` and
+ * its upper/lower-case spellings when they differ; no kana is invented for it. A Japanese term has its reading in
+ * katakana, hiragana (ー kept: ページ → ぺーじ, not wanakana's default ぺえじ) and modified Hepburn romaji.
+ */
+export function formsOf(term: string, reading: string): Variation['forms'] {
+  if (isLatinTerm(term) || (reading === '' && !hasJapanese(term))) {
+    const lower = term.toLowerCase();
+    const upper = term.toUpperCase();
+    return {
+      base: term,
+      romaji: lower,
+      ...(upper !== term ? { upper } : {}),
+      ...(lower !== term ? { lower } : {}),
+    };
   }
-  return (best?.[0] ?? '').split('\t')[0] ?? '';
+  return {
+    base: term,
+    katakana: reading,
+    hiragana: toHiragana(reading, { convertLongVowelMark: false }),
+    romaji: toHepburn(reading),
+  };
+}
+
+/**
+ * What represents a term: the reading and part of speech of its heaviest variant (a non-empty reading beats an empty
+ * one, then weight, then order), and its most frequent written form (`display`, sent for Latin terms whose case
+ * differs from the counted form; the term itself otherwise).
+ */
+function representativeOf(stats: TermStats, term = ''): { reading: string; pos: string; display: string } {
+  const variants = stats.variants ?? new Map([[stats.variant, stats.tf]]);
+  let best: [string, number] | undefined;
+  const displays = new Map<string, number>();
+  for (const entry of variants) {
+    if (best === undefined || better(entry, best)) best = entry;
+    const display = entry[0].split('\t')[2] ?? '';
+    displays.set(display, (displays.get(display) ?? 0) + entry[1]);
+  }
+  const [reading = '', pos = ''] = (best?.[0] ?? '').split('\t');
+  let display = '';
+  let displayWeight = 0;
+  for (const [written, weight] of displays) {
+    if (weight > displayWeight || (weight === displayWeight && compareStrings(written, display) < 0)) {
+      display = written;
+      displayWeight = weight;
+    }
+  }
+  return { reading, pos, display: display === '' ? term : display };
 }
 
 function better([key, weight]: [string, number], [bestKey, bestWeight]: [string, number]): boolean {
