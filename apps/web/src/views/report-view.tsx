@@ -29,15 +29,16 @@ const PAIR_COLUMNS: Column<Cooccurrence>[] = [
   { header: 'Weight', cell: (p) => formatScore(p.weight), numeric: true },
 ];
 /** Kana forms only for terms that have them (a Latin-script term has `upper`/`lower` instead). */
-type Forms = Variation['forms'] & { upper?: string; lower?: string };
+type Forms = { base: string; romaji: string; katakana?: string; hiragana?: string; upper?: string; lower?: string };
+const formsOf = (v: Variation): Forms => v.forms;
 const VARIATION_COLUMNS: Column<Variation>[] = [
   { header: 'Term', cell: (v) => v.forms.base, ja: true },
-  { header: 'Katakana', cell: (v) => v.forms.katakana ?? '', ja: true },
-  { header: 'Hiragana', cell: (v) => v.forms.hiragana ?? '', ja: true },
+  { header: 'Katakana', cell: (v) => formsOf(v).katakana ?? '', ja: true },
+  { header: 'Hiragana', cell: (v) => formsOf(v).hiragana ?? '', ja: true },
   { header: 'Romaji', cell: (v) => v.forms.romaji },
   {
     header: 'Other forms',
-    cell: (v) => [(v.forms as Forms).upper, (v.forms as Forms).lower].filter(Boolean).join(' · '),
+    cell: (v) => [formsOf(v).upper, formsOf(v).lower].filter(Boolean).join(' · '),
   },
   { header: 'Search combinations', cell: (v) => v.combos.join('、'), ja: true },
 ];
