@@ -1,21 +1,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive } from '@kumo/local-redis';
 import { AlreadyRunningError } from './errors.js';
 
 /** What the lock file holds: the launcher's pid, and its API URL once it is serving. */
 interface LockContent {
   pid: number;
   apiUrl?: string;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readLock(file: string): LockContent | undefined {
@@ -51,7 +42,7 @@ export class InstanceLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 2) throw error;
       }
       const holder = readLock(file);
-      if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+      if (holder && holder.pid !== process.pid && isProcessAlive(holder.pid)) {
         throw new AlreadyRunningError(holder.pid, holder.apiUrl, file);
       }
       // Stale (its launcher is gone) or unreadable: take it over.

@@ -30,3 +30,4 @@ export {
   runtimeFile,
   type LocalRuntime,
 } from './runtime-file.js';
+export { isProcessAlive } from './process-alive.js';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { readPrivateFile, writePrivateFile } from './private-file.js';
+import { isProcessAlive } from './process-alive.js';
 
 /** What a running `npm start` tells other local tools (`kumo keys audit`): where its Redis is. */
 export interface LocalRuntime {
@@ -27,20 +28,14 @@ export function removeLocalRuntime(dataDir: string, pid = process.pid): void {
   if (readLocalRuntime(dataDir, () => true)?.pid === pid) rmSync(runtimeFile(dataDir), { force: true });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The runtime of the `npm start` running on this data directory, or undefined when none runs (no file, a file of a
  * dead launcher, or one that is not what `writeLocalRuntime` wrote).
  */
-export function readLocalRuntime(dataDir: string, alive: (pid: number) => boolean = isAlive): LocalRuntime | undefined {
+export function readLocalRuntime(
+  dataDir: string,
+  alive: (pid: number) => boolean = isProcessAlive,
+): LocalRuntime | undefined {
   let found: ReturnType<typeof readPrivateFile>;
   try {
     found = readPrivateFile(runtimeFile(dataDir));

@@ -23,6 +23,26 @@ const idParameter = {
   schema: { type: 'string', minLength: 1, maxLength: 128 },
 };
 
+/** The `cursor` and `limit` query parameters of a cursor-paged list. */
+function cursorParameters(limitDescription: string, limit: { maximum: number; default: number }): unknown[] {
+  return [
+    {
+      name: 'cursor',
+      in: 'query',
+      required: false,
+      description: 'The `nextCursor` of the previous page; omit for the first page.',
+      schema: { type: 'string', maxLength: 256 },
+    },
+    {
+      name: 'limit',
+      in: 'query',
+      required: false,
+      description: limitDescription,
+      schema: { type: 'integer', minimum: 1, ...limit },
+    },
+  ];
+}
+
 /** A problem response for each status the operation can answer with, with the codes behind it. */
 function problems(...codes: ProblemCode[]): Record<string, unknown> {
   const byStatus = new Map<number, ProblemCode[]>();
@@ -144,20 +164,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
                 pattern: '^(queued|running|completed|failed|cancelled)(,(queued|running|completed|failed|cancelled))*$',
               },
             },
-            {
-              name: 'cursor',
-              in: 'query',
-              required: false,
-              description: 'The `nextCursor` of the previous page; omit for the first page.',
-              schema: { type: 'string', maxLength: 256 },
-            },
-            {
-              name: 'limit',
-              in: 'query',
-              required: false,
-              description: 'Crawls per page.',
-              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-            },
+            ...cursorParameters('Crawls per page.', { maximum: 100, default: 20 }),
           ],
           responses: {
             '200': {
@@ -185,22 +192,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
       get: v1Operation(
         { operationId: 'listPages', summary: 'Page results in the order they were produced, with a cursor' },
         {
-          parameters: [
-            {
-              name: 'cursor',
-              in: 'query',
-              required: false,
-              description: 'The `nextCursor` of the previous page; omit for the first page.',
-              schema: { type: 'string', maxLength: 256 },
-            },
-            {
-              name: 'limit',
-              in: 'query',
-              required: false,
-              description: 'Items per page.',
-              schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-            },
-          ],
+          parameters: [...cursorParameters('Items per page.', { maximum: 500, default: 100 })],
           responses: {
             '200': {
               description: 'One page of results; `nextCursor` is null at the end.',
