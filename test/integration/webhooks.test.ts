@@ -134,6 +134,13 @@ describe('webhooks', () => {
     }
     const listed = (await (await system.request('/v1/crawls')).json()) as { items: Crawl[] };
     expect(listed.items.find((item) => item.id === id)?.webhook).toEqual(crawl.webhook);
+    // Nor in any log line of any process; the crawl-worker logged the delivery.
+    await vi.waitFor(() =>
+      expect(system.workers[0]!.lines.some((line) => line.msg === 'webhook delivered' && line.crawlId === id)).toBe(
+        true,
+      ),
+    );
+    for (const app of [system.api, ...system.workers]) expect(app.output).not.toContain(SECRET);
     // Nor in the job Bull Board shows: its data is the crawl id alone.
     const job = await client.queues.webhook.getJob(`${id}-webhook`);
     expect(job?.data).toEqual({ crawlId: id });

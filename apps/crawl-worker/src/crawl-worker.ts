@@ -78,7 +78,13 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
   });
   const webhookWorker = createKumoWorker<WebhookJobData, WebhookJobResult>(
     'webhook',
-    createWebhookProcessor({ state, dispatcher: webhookAgent, timeoutMs: config.WEBHOOK_TIMEOUT_MS, userAgent }),
+    createWebhookProcessor({
+      state,
+      dispatcher: webhookAgent,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      userAgent,
+      logger,
+    }),
     {
       connection: bullConnection,
       config,

@@ -88,7 +88,12 @@ describe('the webhook processor', () => {
   it('counts attempts by outcome: delivered, retrying, failed (the last attempt), refused', async () => {
     const metrics = createMetrics({ app: 'webhooks-test', defaultMetrics: false });
     const stop = bridgeWebhookMetrics(metrics);
-    const run = processor();
+    const lines: [string, Record<string, unknown>][] = [];
+    const logger = {
+      info: (object: object, message: string) => lines.push([message, object as Record<string, unknown>]),
+      warn: (object: object, message: string) => lines.push([message, object as Record<string, unknown>]),
+    };
+    const run = createWebhookProcessor({ state, dispatcher: agent, timeoutMs: 5000, userAgent: 'kumo-test', logger });
     await run(jobOf(await finishedCrawl(`${receiverUrl}/ok`)));
     const failing = await finishedCrawl(`${receiverUrl}/error`);
     await expect(run(jobOf(failing, 0, 2))).rejects.toMatchObject({ code: 'KUMO_WEBHOOKS_HTTP_STATUS' });
@@ -103,6 +108,12 @@ describe('the webhook processor', () => {
       failed: 1,
       refused: 1,
     });
+    expect(lines.map(([message, object]) => [message, object.outcome ?? 'delivered', object.code])).toEqual([
+      ['webhook delivered', 'delivered', undefined],
+      ['webhook attempt failed', 'retrying', 'KUMO_WEBHOOKS_HTTP_STATUS'],
+      ['webhook attempt failed', 'failed', 'KUMO_WEBHOOKS_HTTP_STATUS'],
+      ['webhook attempt failed', 'refused', 'KUMO_WEBHOOKS_BLOCKED_ADDRESS'],
+    ]);
     expect((await state.records.getCrawl(failing))?.crawl.webhook?.deliveries).toEqual([
       { at: expect.any(String), status: 503, attempt: 1, error: 'KUMO_WEBHOOKS_HTTP_STATUS' },
       { at: expect.any(String), status: 503, attempt: 2, error: 'KUMO_WEBHOOKS_HTTP_STATUS' },

@@ -23,6 +23,11 @@ export interface WebhookProcessorDeps {
   userAgent: string;
   /** Clock; tests may replace it. @defaultValue Date.now */
   now?: () => number;
+  /**
+   * One line per attempt: `webhook delivered` (info) or `webhook attempt failed` (warn) with the crawl id, status,
+   * attempt, outcome and error code — never the URL's query, the headers or the secret. @defaultValue none
+   */
+  logger?: { info(object: object, message: string): void; warn(object: object, message: string): void };
 }
 
 /** The data of a `webhook` job, or `InvalidWebhookJobError` (never retried). */
@@ -92,21 +97,20 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): KumoProcesso
         timeoutMs: deps.timeoutMs,
       });
       await record({ status });
-      publishDelivery({ crawlId, outcome: 'delivered', status, attempt, ms: now() - started });
+      const ms = now() - started;
+      publishDelivery({ crawlId, outcome: 'delivered', status, attempt, ms });
+      deps.logger?.info({ crawlId, status, attempt, ms }, 'webhook delivered');
       return { status, attempt };
     } catch (error) {
-      const status = (error as { status?: unknown }).status;
+      const answered = (error as { status?: unknown }).status;
+      const status = typeof answered === 'number' ? answered : 0;
       const code = isKumoError(error) ? error.code : undefined;
-      await record({ status: typeof status === 'number' ? status : 0, ...(code === undefined ? {} : { error: code }) });
+      const failure = code === undefined ? {} : { error: code };
+      await record({ status, ...failure });
       const outcome = outcomeOf(error, jobAttempt(job).final);
-      publishDelivery({
-        crawlId,
-        outcome,
-        status: typeof status === 'number' ? status : 0,
-        attempt,
-        ms: now() - started,
-        ...(code === undefined ? {} : { error: code }),
-      });
+      const ms = now() - started;
+      publishDelivery({ crawlId, outcome, status, attempt, ms, ...failure });
+      deps.logger?.warn({ crawlId, status, attempt, ms, outcome, code }, 'webhook attempt failed');
       throw error;
     }
   };
