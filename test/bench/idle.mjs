@@ -51,6 +51,8 @@ export async function run(ctx) {
     redisUrl: redis.url,
     apps: ['api', 'crawl-worker', 'analysis-worker'],
     overrides: { API_PROCESSES: '2', WORKER_PROCESSES: '2' },
+    // Two kuromoji dictionaries load at once: on a busy machine that takes minutes.
+    readyTimeoutMs: 300_000,
   });
   for (const reason of Object.values(kumo.blocked)) ctx.blocked(reason);
 
