@@ -23,7 +23,7 @@ export const BENCHMARKS = ['queue', 'crawl', 'analysis', 'stream', 'api', 'sse',
  * runs three crawls one after another, each followed by the TTL wait (~5 minutes); `tokenizer` (issue 15) compares
  * kumo's tokenizer with kuromoji and MeCab outside the system.
  */
-export const EXTRA_BENCHMARKS = ['cluster', 'memory-repeat', 'tokenizer'];
+export const EXTRA_BENCHMARKS = ['cluster', 'memory-repeat', 'tokenizer', 'web'];
 
 async function loadBenchmark(name) {
   const mod = await import(pathToFileURL(path.join(benchDir, `${name}.mjs`)).href);
