@@ -231,7 +231,7 @@ describe.skipIf(!hasChromium)(`the results page in a real browser${chromiumNotic
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const file = await (await download).path();
-    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
     expect(lines[0]).toMatch(/^url,finalUrl,depth,status,httpStatus,charset,title,textLength,terms/);
     const pages = (await (await api.request(`/v1/crawls/${crawlId}/pages?limit=500`)).json()) as { items: unknown[] };
     expect(lines).toHaveLength(pages.items.length + 1);

@@ -73,7 +73,8 @@ export function CrawlLiveView({ client, id }: { client: ApiClient; id: string })
   const settled = counts ? counts.fetched + counts.failed + counts.skipped : 0;
   const planned = Math.max(settled, Math.min(counts?.discovered ?? 0, crawl?.request.maxPages ?? Infinity));
   const truncated = store.done?.truncated ?? crawl?.truncated;
-  const hasReport = status === 'completed' || status === 'cancelled';
+  // The contract answers the report once the crawl has ended (partial when it was cancelled).
+  const hasReport = terminal;
 
   return (
     <section aria-labelledby="crawl-title">
