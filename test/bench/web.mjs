@@ -64,7 +64,7 @@ export async function run(ctx) {
     const heap = async () =>
       (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
 
-    const created = await api.postCrawl({ urls: [`${server.url}/index.html`], maxDepth: 20, maxPages: pages + 10 });
+    const created = await api.postCrawl({ urls: [`${server.url}/index.html`], maxDepth: 10, maxPages: pages + 10 });
     const started = Date.now();
     await page.goto(`${kumo.apiUrl}/#/crawls/${created.id}`);
     const heaps = [];
