@@ -63,3 +63,20 @@ describe('crawlRequestSchema: include, exclude, politeness, headers', () => {
     expect(issuesOf(body)).toContain(path);
   });
 });
+
+describe('crawlRequestSchema: store', () => {
+  it('leaves store absent when not given and accepts text, links or both', () => {
+    expect(crawlRequestSchema.parse({ urls }).store).toBeUndefined();
+    for (const store of [[], ['text'], ['links'], ['links', 'text']]) {
+      expect(crawlRequestSchema.parse({ urls, store }).store).toEqual(store);
+    }
+  });
+
+  it.each([
+    ['an unknown value', { store: ['html'] }, 'store.0'],
+    ['a repeated value', { store: ['text', 'text'] }, 'store'],
+    ['a string instead of a list', { store: 'text' }, 'store'],
+  ])('refuses %s at %s', (_name, body, path) => {
+    expect(issuesOf(body)).toContain(path);
+  });
+});

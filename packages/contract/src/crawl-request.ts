@@ -81,6 +81,17 @@ export const crawlPolitenessSchema = z.strictObject({
   concurrency: z.int().min(1).max(CRAWL_REQUEST_LIMITS.maxConcurrency).optional(),
 });
 
+/** What a crawl may keep of each fetched page beyond its PageResult (`store`), for `pages?include=` and the export. */
+export const STORED_CONTENT = ['text', 'links'] as const;
+export const storedContentSchema = z.enum(STORED_CONTENT);
+export type StoredContent = z.infer<typeof storedContentSchema>;
+
+/** `store`: each value at most once; absent (as on older crawls) means `[]`. */
+const storeSchema = z
+  .array(storedContentSchema)
+  .max(STORED_CONTENT.length)
+  .refine((values) => new Set(values).size === values.length, { message: 'must not repeat a value' });
+
 /** The body of `POST /v1/crawls`. Unknown fields are rejected. */
 export const crawlRequestSchema = z.strictObject({
   urls: z.array(httpUrl).min(1).max(CRAWL_REQUEST_LIMITS.maxUrls),
@@ -94,6 +105,7 @@ export const crawlRequestSchema = z.strictObject({
   politeness: crawlPolitenessSchema.optional(),
   headers: crawlHeadersSchema.optional(),
   webhook: webhookRequestSchema.optional(),
+  store: storeSchema.optional(),
 });
 
 /** A crawl request after defaults are applied. */

@@ -35,5 +35,12 @@ export const pageResultSchema = z.object({
   error: pageErrorSchema.optional(),
   timings: pageTimingsSchema,
   analysis: analysisSchema.optional(),
+  /** The page's visible text: only with `include=text`, on a crawl that stored it (`store: ["text"]`), fetched pages. */
+  text: z.string().optional(),
+  /**
+   * The page's absolute outgoing links (normalised, in document order, without repeats, at most 1,000): only with
+   * `include=links`, on a crawl that stored them (`store: ["links"]`), fetched pages.
+   */
+  outLinks: z.array(z.string()).optional(),
 });
 export type PageResult = z.infer<typeof pageResultSchema>;

@@ -45,5 +45,7 @@ export const reportSchema = z.object({
   phrases: z.array(reportPhraseSchema),
   cooccurrence: z.array(cooccurrenceSchema),
   variations: z.array(variationSchema),
+  /** True for a cancelled crawl: the report covers only the pages analysed before the cancel. */
+  partial: z.boolean().optional(),
 });
 export type Report = z.infer<typeof reportSchema>;
