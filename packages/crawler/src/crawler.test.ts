@@ -225,6 +225,23 @@ describe('crawlPage links and scope', () => {
     expect(outcome.page.links).toBe(0);
   });
 
+  it('keeps every link of the page as outLinks, followable or not, nofollow included', async () => {
+    const target = await server((_path, response) =>
+      reply(
+        response,
+        200,
+        html(
+          '<meta name="robots" content="nofollow">',
+          '<a href="/x#top">x</a> <a href="https://elsewhere.test/p">p</a> <a href="mailto:a@b.c">m</a> <a href="/x">x</a>',
+        ),
+        { 'content-type': 'text/html' },
+      ),
+    );
+    const outcome = await crawler().crawlPage({ url: `${target.origin}/`, depth: 0, scope: 'same-host' });
+    expect(outcome.links).toEqual([]);
+    expect(outcome.outLinks).toEqual([`${target.origin}/x`, 'https://elsewhere.test/p']);
+  });
+
   it('lets a seed redirect to another host and takes that host as in scope', async () => {
     const target = await server((path, response) =>
       path === '/'

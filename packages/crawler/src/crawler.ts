@@ -197,6 +197,12 @@ export interface CrawlPageOutcome {
   page: PageResult;
   /** Followable links: normalised, in scope and the crawl's include/exclude, de-duplicated; empty when `nofollow`. */
   links: string[];
+  /**
+   * Every http(s) link of the page, followable or not (absolute, normalised, de-duplicated, in document order), for a
+   * crawl that stores them (`store: ["links"]`); empty unless fetched. Kept even when `nofollow`: the page links to
+   * them all the same.
+   */
+  outLinks: string[];
   /** Visible text (for analysis); empty unless fetched. */
   text: string;
   /** The page asked not to follow its links (meta robots or `X-Robots-Tag`). */
@@ -235,7 +241,7 @@ function headerNofollow(page: FetchedPage): boolean {
  */
 export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Promise<CrawlPageOutcome> {
   const userAgent = deps.userAgent ?? CRAWLER_DEFAULTS.userAgent;
-  const empty = { links: [] as string[], text: '', nofollow: false };
+  const empty = { links: [] as string[], outLinks: [] as string[], text: '', nofollow: false };
   let url: string;
   try {
     url = normalizeUrl(input.url);
@@ -360,6 +366,7 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
       timings: { fetchMs, parseMs },
     },
     links,
+    outLinks: extracted.links,
     text: extracted.text,
     nofollow,
     transient: false,
@@ -367,7 +374,7 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
   };
 }
 
-type Empty = { links: string[]; text: string; nofollow: boolean };
+type Empty = { links: string[]; outLinks: string[]; text: string; nofollow: boolean };
 
 function failed(
   input: CrawlPageInput,
