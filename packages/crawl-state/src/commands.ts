@@ -18,6 +18,7 @@ const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
   'takeText',
   'indexCrawl',
   'recordDelivery',
+  'putContent',
 ]);
 
 export type CrawlCommands = BoundCommands<keyof typeof COMMANDS>;

@@ -34,6 +34,20 @@ const PER_CRAWL_KEYS = {
     writtenBy: 'analyze',
     readBy: 'api (pages), analyze',
   },
+  pageTexts: {
+    purpose: 'result',
+    segment: 'page-texts',
+    holds: 'hash: url -> visible text of the page (crawls with `store: ["text"]`)',
+    writtenBy: 'crawl',
+    readBy: 'api (pages, export)',
+  },
+  pageLinks: {
+    purpose: 'result',
+    segment: 'page-links',
+    holds: 'hash: url -> outgoing links of the page, one per line (crawls with `store: ["links"]`)',
+    writtenBy: 'crawl',
+    readBy: 'api (pages, export)',
+  },
   report: {
     purpose: 'result',
     segment: 'report',

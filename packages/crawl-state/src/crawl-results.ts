@@ -94,6 +94,8 @@ export interface ReadPagesOptions {
   cursor?: string;
   /** Most pages returned (the API allows 1-500). */
   limit: number;
+  /** Attach each page's `analysis` (one HMGET and one pipeline per call). Default true. */
+  analyses?: boolean;
 }
 
 export interface PagesResult {
@@ -140,7 +142,7 @@ export class PageReader {
         break;
       }
     }
-    await this.attachAnalyses(id, pages);
+    if (options.analyses !== false) await this.attachAnalyses(id, pages);
     const nextCursor = exhausted || lastPageId === undefined ? null : encodeCursor(lastPageId);
     return { items: pages, nextCursor };
   }

@@ -5,6 +5,7 @@ import { CrawlRecords } from './crawl-records.js';
 import { CrawlReports, PageReader, ResultStream } from './crawl-results.js';
 import { LiveStreams } from './live-streams.js';
 import { OwnerIndex } from './owner-index.js';
+import { PageContents } from './page-contents.js';
 import { PageTexts, TmpCleanup } from './page-texts.js';
 import { StateContext, type CrawlStoreOptions } from './state-context.js';
 import { UrlAdmission } from './url-admission.js';
@@ -31,6 +32,8 @@ export class CrawlStore {
   readonly pages: PageReader;
   /** Page texts waiting for analysis. */
   readonly texts: PageTexts;
+  /** Page texts and outgoing links kept for readers (crawls with `store`). */
+  readonly contents: PageContents;
   /** The report. */
   readonly reports: CrawlReports;
   /** Deleting a crawl's tmp data. */
@@ -49,6 +52,7 @@ export class CrawlStore {
     this.results = new ResultStream(context);
     this.pages = new PageReader(context);
     this.texts = new PageTexts(context);
+    this.contents = new PageContents(context);
     this.reports = new CrawlReports(context);
     this.tmp = new TmpCleanup(context);
     this.live = new LiveStreams(context);

@@ -31,6 +31,13 @@ export {
   type PagesResult,
 } from './crawl-results.js';
 export { PageTexts, TmpCleanup } from './page-texts.js';
+export {
+  PageContents,
+  boundLinks,
+  MAX_STORED_LINKS,
+  MAX_STORED_LINK_LENGTH,
+  type PageContent,
+} from './page-contents.js';
 export { LiveStreams } from './live-streams.js';
 export { IdempotencyStore, type IdempotencyResult } from './idempotency-store.js';
 export { CrawlKeys, crawlKeyTable } from './crawl-keys.js';
