@@ -114,6 +114,36 @@ describe('createCrawlProcessor', () => {
     expect(Object.keys(finished[0]!.stages as object).sort()).toEqual(['enqueue', 'fetch', 'parse']);
   });
 
+  it('keeps text and every outgoing link of fetched pages for a crawl with store, none without', async () => {
+    const { site, harness } = await setup({
+      '/robots.txt': robots,
+      '/index.html': page('トップ', ['/a.html', 'https://elsewhere.test/x', '/missing.html']),
+      '/a.html': page('A'),
+    });
+    harness.startWorker();
+    const stored = await harness.submit({ urls: [`${site.url}/index.html`], analyze: false, store: ['text', 'links'] });
+    const plain = await harness.submit({ urls: [`${site.url}/a.html`], maxDepth: 0, analyze: false });
+    await harness.waitDrained();
+
+    const pages = await harness.pages(stored);
+    await harness.state.contents.attachContents(stored, pages, ['text', 'links']);
+    const byPath = new Map(pages.map((p) => [new URL(p.url).pathname, p]));
+    expect(byPath.get('/index.html')?.text).toContain('トップの本文です。');
+    expect(byPath.get('/index.html')?.outLinks).toEqual([
+      `${site.url}/a.html`,
+      'https://elsewhere.test/x',
+      `${site.url}/missing.html`,
+    ]);
+    expect(byPath.get('/a.html')).toMatchObject({ outLinks: [] });
+    expect(byPath.get('/missing.html')?.status).toBe('failed');
+    expect(byPath.get('/missing.html')).not.toHaveProperty('text');
+
+    const plainPages = await harness.pages(plain);
+    await harness.state.contents.attachContents(plain, plainPages, ['text', 'links']);
+    expect(plainPages[0]).not.toHaveProperty('text');
+    expect(plainPages[0]).not.toHaveProperty('outLinks');
+  });
+
   it('records pages of a cancelled crawl as skipped/cancelled without fetching them', async () => {
     const { site, harness } = await setup({ '/robots.txt': robots, '/index.html': page('Top', ['/a.html']) });
     const id = await harness.submit({ urls: [`${site.url}/index.html`, `${site.url}/other.html`], analyze: false });

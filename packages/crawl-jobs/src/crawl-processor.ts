@@ -24,9 +24,9 @@ export interface CrawlProcessorDeps {
   crawler: Crawler;
   /**
    * The crawl state it reads and writes: the record, the queued → running move, link admission, the `page` events,
-   * page texts, and the page index (which links already have a page, when a job runs again after a crash).
+   * page texts (for analysis, and kept for readers when the crawl has `store`), and the page index (which links already have a page, when a job runs again after a crash).
    */
-  state: Pick<CrawlStore, 'records' | 'lifecycle' | 'admission' | 'results' | 'texts' | 'pages'>;
+  state: Pick<CrawlStore, 'records' | 'lifecycle' | 'admission' | 'results' | 'texts' | 'pages' | 'contents'>;
   /** Where analyze and crawl children are added (dynamic children of the crawl's root). */
   queues: Pick<KumoQueues, 'addChildren' | 'crawl'>;
   /** Per-host politeness shared by every process. */
@@ -341,7 +341,15 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
       throw new CrawlRetryError(url, outcome.page.error?.code ?? 'unknown', outcome.page.error);
     }
 
-    // The page goes to the result stream first: clients see it at once, whatever happens next.
+    // Stored content first, so a reader that sees the page also finds its text and links.
+    const store = found.request.store ?? [];
+    if (store.length > 0 && outcome.page.status === 'fetched') {
+      await deps.state.contents.putContent(crawlId, url, {
+        ...(store.includes('text') ? { text: outcome.text } : {}),
+        ...(store.includes('links') ? { links: outcome.outLinks } : {}),
+      });
+    }
+    // The page goes to the result stream next: clients see it at once, whatever happens next.
     await deps.state.results.appendPage(crawlId, outcome.page);
     // A job that stalled (its process died) or failed before may have admitted links without adding their jobs.
     const links = await enqueue(timer, data, found.request, outcome, attempt.rerun);
