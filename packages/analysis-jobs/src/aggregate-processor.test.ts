@@ -174,6 +174,23 @@ describe('createAggregateProcessor', () => {
     expect(await harness.state.reports.getReport(crawlId)).not.toBeNull();
   });
 
+  it('marks the report of a cancelled crawl partial: the analyses made before the cancel, nothing else changed', async () => {
+    const { harness, run } = setup();
+    const crawlId = await finishedCrawl(harness);
+    const complete = await finishedCrawl(harness);
+    await harness.state.lifecycle.requestCancel(crawlId);
+
+    expect((await run(crawlId)).status).toBe('cancelled');
+    await run(complete);
+
+    const partial = await harness.state.reports.getReport(crawlId);
+    const full = await harness.state.reports.getReport(complete);
+    expect(partial).toMatchObject({ partial: true });
+    expect(reportSchema.parse(partial)).toEqual(partial);
+    expect(partial!.keywords).toEqual(full!.keywords);
+    expect(full).not.toHaveProperty('partial');
+  });
+
   it('is idempotent: a retried run keeps the report and status and appends no second done', async () => {
     const { harness, run } = setup();
     const crawlId = await finishedCrawl(harness);

@@ -110,9 +110,10 @@ function crawlOutcomeMetrics(metrics: Pick<AppMetrics, 'counter' | 'histogram'>)
 
 /**
  * The BullMQ processor of a crawl's root `aggregate` job, which BullMQ runs once every child (crawl and analyze
- * jobs, the dynamic ones included) is done. It builds the report in two cursor walks over the result stream
- * (pass 1: term and phrase statistics; keyword selection; pass 2: co-occurrence of the keywords), stores it, sets the
- * final status (`finalStatusOf`), appends the `done` event and deletes the crawl's `tmp` data.
+ * jobs, the dynamic ones included) is done. It decides the final status (`finalStatusOf`), builds the report in two
+ * cursor walks over the result stream (pass 1: term and phrase statistics; keyword selection; pass 2: co-occurrence
+ * of the keywords; `partial: true` for a cancelled crawl), stores it, sets the final status, appends the `done`
+ * event and deletes the crawl's `tmp` data.
  *
  * Idempotent: a retried run (after a crash) that finds the crawl already terminal does not aggregate again; it keeps
  * the stored report and status, and only makes sure `done` is appended (once: `appendDone` remembers it) and `tmp`
@@ -130,7 +131,12 @@ export function createAggregateProcessor(
   const now = deps.now ?? Date.now;
   const recordOutcome = deps.metrics ? crawlOutcomeMetrics(deps.metrics) : undefined;
 
-  async function buildReport(crawl: CrawlState, context: object): Promise<{ report: Report; analyses: number }> {
+  /** The report of the crawl's analyses; `partial` (a cancelled crawl) marks it as covering only those made. */
+  async function buildReport(
+    crawl: CrawlState,
+    context: object,
+    partial: boolean,
+  ): Promise<{ report: Report; analyses: number }> {
     const { id, request, counts } = crawl.crawl;
     const builder = new ReportBuilder(deps.reportOptions);
     let analyses = 0;
@@ -149,7 +155,8 @@ export function createAggregateProcessor(
         deps.logger.warn({ ...context, malformed: first.malformed }, 'malformed analysis events ignored');
       }
     }
-    return { report: builder.build(id, { fetched: counts.fetched, failed: counts.failed }), analyses };
+    const report = builder.build(id, { fetched: counts.fetched, failed: counts.failed });
+    return { report: partial ? { ...report, partial: true } : report, analyses };
   }
 
   /**
@@ -181,12 +188,6 @@ export function createAggregateProcessor(
     const outcome = await timer.stage('aggregate', async () => {
       const resumed = isTerminalStatus(crawl.crawl.status);
       let analyses = 0;
-      // The report is stored before the status becomes terminal, so a terminal crawl normally has one already.
-      if (!resumed || (await deps.state.reports.getReport(crawlId)) === null) {
-        const built = await buildReport(crawl, context);
-        analyses = built.analyses;
-        await deps.state.reports.putReport(crawlId, built.report);
-      }
       // A resumed run keeps the status already set; settle's finish would keep it anyway (the first one wins, so a
       // crawl finished meanwhile by another run keeps that run's status).
       const decided = resumed
@@ -196,6 +197,13 @@ export function createAggregateProcessor(
             counts: crawl.crawl.counts,
             skippedWithError: await skippedWithError(crawl),
           });
+      // The report is stored before the status becomes terminal, so a terminal crawl normally has one already. A
+      // cancelled crawl's report covers the pages analysed before the cancel: `partial: true`.
+      if (!resumed || (await deps.state.reports.getReport(crawlId)) === null) {
+        const built = await buildReport(crawl, context, decided === 'cancelled');
+        analyses = built.analyses;
+        await deps.state.reports.putReport(crawlId, built.report);
+      }
       // The terminal status, the tmp cleanup, then `done`: a client that sees `done` sees the crawl settled.
       const status: FinalStatus = await deps.state.lifecycle.settle(crawlId, decided, new Date(now()));
       // After `done`, on resumed runs too: a run that died between the two adds the delivery when it is retried.

@@ -124,7 +124,8 @@ export class TimedTokenizer implements JapaneseTokenizer {
  * retry. A missing text is never an error: when the page's analysis is already indexed (a re-run after a crash) the
  * job just returns; otherwise (the text expired, or was cleaned up with its crawl) the page is recorded as a skipped
  * analysis: a warning, `kumo_analysis_skipped_total{reason}`, and `skipped` in the job's return value. A crawl whose
- * cancel was requested gets no more analyses (its report is never served); its texts are dropped.
+ * cancel was requested gets no more analyses (its report, marked `partial`, covers those made before); its texts
+ * are dropped.
  */
 export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcessor<AnalyzeJobData, AnalyzeResult> {
   if (!deps.tokenizer || typeof deps.tokenizer.tokenizeChunks !== 'function') {
