@@ -37,14 +37,14 @@ const PER_CRAWL_KEYS = {
   pageTexts: {
     purpose: 'result',
     segment: 'page-texts',
-    holds: 'hash: url -> visible text of the page (crawls with `store: ["text"]`)',
+    holds: 'hash: url -> visible text of the page (`store: ["text"]`)',
     writtenBy: 'crawl',
     readBy: 'api (pages, export)',
   },
   pageLinks: {
     purpose: 'result',
     segment: 'page-links',
-    holds: 'hash: url -> outgoing links of the page, one per line (crawls with `store: ["links"]`)',
+    holds: 'hash: url -> outgoing links, one per line (`store: ["links"]`)',
     writtenBy: 'crawl',
     readBy: 'api (pages, export)',
   },
