@@ -20,6 +20,7 @@ import { crawlListRoutes } from './routes/crawl-list.js';
 import { crawlRoutes } from './routes/crawls.js';
 import { docsAssets, docsRoutes } from './routes/docs.js';
 import { eventsRoutes } from './routes/events.js';
+import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { resultsRoutes } from './routes/results.js';
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(crawlListRoutes(ctx));
   app.use(resultsRoutes(ctx));
   app.use(eventsRoutes(ctx));
+  app.use(exportRoutes(ctx));
 
   app.use(notFound());
   app.use(errorHandler({ logger: deps.logger }));

@@ -71,14 +71,26 @@ export class RouteNotFoundError extends ApiError {
   }
 }
 
-/** The report of a crawl that has not completed (409); the message names the current status. */
+/** The report of a crawl still queued or running (409); the message names the current status. */
 export class ReportNotReadyError extends ApiError {
   constructor(id: string, status: string) {
     super(
       ApiErrorCode.REPORT_NOT_READY,
-      status === 'completed'
-        ? `The report of crawl ${id} is not stored (it may have expired).`
-        : `The report of crawl ${id} is available once the crawl is completed; its status is ${status}.`,
+      status === 'queued' || status === 'running'
+        ? `The report of crawl ${id} is available once the crawl has ended; its status is ${status}.`
+        : `The report of crawl ${id} is not stored (it may have expired).`,
+    );
+  }
+}
+
+/** `include=text` or `include=links` on a crawl that did not store them (409); the message names what is missing. */
+export class ContentNotStoredError extends ApiError {
+  constructor(id: string, missing: readonly string[]) {
+    const what = missing.join(' and ');
+    super(
+      ApiErrorCode.CONTENT_NOT_STORED,
+      `Crawl ${id} did not store ${what}: include=${missing.join(',')} needs a crawl created with ` +
+        `store: ${JSON.stringify(missing)}.`,
     );
   }
 }

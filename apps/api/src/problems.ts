@@ -35,6 +35,7 @@ export const PROBLEM_TABLE = {
   [ApiErrorCode.REQUEST_TIMEOUT]: { status: 408, title: 'Request timeout' },
   [ApiErrorCode.REPORT_NOT_READY]: { status: 409, title: 'Report not ready' },
   [ApiErrorCode.IDEMPOTENCY_CONFLICT]: { status: 409, title: 'Idempotency key reused' },
+  [ApiErrorCode.CONTENT_NOT_STORED]: { status: 409, title: 'Content not stored' },
   [ApiErrorCode.PAYLOAD_TOO_LARGE]: { status: 413, title: 'Payload too large' },
   [ApiErrorCode.UNSUPPORTED_MEDIA_TYPE]: { status: 415, title: 'Unsupported media type' },
   [ApiErrorCode.HEADERS_TOO_LARGE]: { status: 431, title: 'Request header fields too large' },

@@ -34,6 +34,10 @@ function area<const P extends string, const C extends Record<string, CatalogEntr
  */
 export const ERROR_CATALOG = {
   'apps/api': area('KUMO_API_', {
+    KUMO_API_CONTENT_NOT_STORED: permanent(
+      '`include=text` or `include=links` (pages, export) on a crawl that did not store them (409); the message names ' +
+        'what was not stored. Only a crawl created with `store: ["text"]` / `["links"]` keeps them.',
+    ),
     KUMO_API_FORBIDDEN: permanent(
       'The board refuses a change (403): the login is the read-only one (`BOARD_VIEWER_USER`), or a browser sent it ' +
         "from another site (`Origin` / `Sec-Fetch-Site` not the board's own: cross-site request forgery).",
@@ -75,7 +79,8 @@ export const ERROR_CATALOG = {
         'Retry-After). The process itself is fine; clients may retry.',
     ),
     KUMO_API_REPORT_NOT_READY: permanent(
-      'The report of a crawl that has not completed (409); the message names the current status.',
+      'The report of a crawl that is still `queued` or `running` (409); the message names the current status. A ' +
+        'finished crawl whose report is gone (expired) answers it too.',
     ),
     KUMO_API_REQUEST_TIMEOUT: transient(
       'The request (headers and body) did not arrive within `API_REQUEST_TIMEOUT_MS`, or its headers within ' +
@@ -107,6 +112,10 @@ export const ERROR_CATALOG = {
     ),
     KUMO_CLI_CRAWL_NOT_COMPLETED: permanent(
       'The crawl ended, but not `completed` (failed or cancelled): there is no report to show.',
+    ),
+    KUMO_CLI_EXPORT_CUT: transient(
+      '`kumo export`: the connection broke before the file was complete (the API cut it after an error, or the ' +
+        'network did); what reached stdout is a partial file. Exit 2.',
     ),
     KUMO_CLI_MISSING_API_KEY: permanent(
       'A command that calls the API was run without a key: the message names `--api-key` and `KUMO_API_KEY`.',

@@ -100,6 +100,17 @@ function v1Operation(
   return { ...head, tags: ['crawls'], ...body, responses: { ...body.responses, ...problems(...codes, ...V1_COMMON) } };
 }
 
+/** The `include` query parameter of the pages and export endpoints. */
+function includeParameter(description: string) {
+  return {
+    name: 'include',
+    in: 'query',
+    required: false,
+    description: `Comma-separated, each at most once: analysis, text, links. ${description}`,
+    schema: { type: 'string', example: 'analysis,text,links' },
+  };
+}
+
 /** A path under `/v1/crawls/{id}`: the crawl id parameter, then its operations. */
 function crawlPath(operations: PathItem): PathItem {
   return { parameters: [idParameter] as unknown as Record<string, unknown>, ...operations };
@@ -192,7 +203,13 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
       get: v1Operation(
         { operationId: 'listPages', summary: 'Page results in the order they were produced, with a cursor' },
         {
-          parameters: [...cursorParameters('Items per page.', { maximum: 500, default: 100 })],
+          parameters: [
+            ...cursorParameters('Items per page (at most 50 with `include=text`).', { maximum: 500, default: 100 }),
+            includeParameter(
+              '`text` and `links` add `text` and `outLinks` to each fetched page of a crawl that stored them (`store`), ' +
+                'otherwise 409; `analysis` is always attached here.',
+            ),
+          ],
           responses: {
             '200': {
               description: 'One page of results; `nextCursor` is null at the end.',
@@ -200,7 +217,53 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
             },
           },
         },
-        ['KUMO_API_VALIDATION', 'KUMO_API_NOT_FOUND'],
+        ['KUMO_API_VALIDATION', 'KUMO_API_NOT_FOUND', 'KUMO_API_CONTENT_NOT_STORED'],
+      ),
+    }),
+    '/v1/crawls/{id}/export': crawlPath({
+      get: v1Operation(
+        {
+          operationId: 'exportPages',
+          summary: 'Every page result as a file download (NDJSON or CSV), streamed in production order',
+          description:
+            'NDJSON: one PageResult per line (`analysis`, `text`, `outLinks` only when included). CSV (RFC 4180, CRLF): a header ' +
+            'row, then one row per page with `url, finalUrl, depth, status, httpStatus, charset, title, textLength, terms` ' +
+            '(`terms`: the top 10 terms joined by spaces), then `text` and `outLinks` (joined by spaces) when included; cells ' +
+            "starting with = + - @ get a leading '. A crawl still queued or running exports the pages recorded so far " +
+            '(`Kumo-Crawl-Status` says the status). An error after the first byte cuts the connection.',
+        },
+        {
+          parameters: [
+            {
+              name: 'format',
+              in: 'query',
+              required: false,
+              description: 'The file format.',
+              schema: { type: 'string', enum: ['ndjson', 'csv'], default: 'ndjson' },
+            },
+            includeParameter(
+              "`analysis` adds each page's analysis to NDJSON lines (CSV always has `terms`); `text` and `links` need a " +
+                'crawl that stored them (`store`), otherwise 409.',
+            ),
+          ],
+          responses: {
+            '200': {
+              description: 'The file (`Content-Disposition: attachment; filename="kumo-<id>.<format>"`).',
+              headers: {
+                'Content-Disposition': { description: 'attachment; filename=…', schema: { type: 'string' } },
+                'Kumo-Crawl-Status': {
+                  description: 'The crawl status when the export started.',
+                  schema: ref('CrawlStatus'),
+                },
+              },
+              content: {
+                'application/x-ndjson': { schema: { type: 'string' }, 'x-line-schema': ref('PageResult') },
+                'text/csv': { schema: { type: 'string' } },
+              },
+            },
+          },
+        },
+        ['KUMO_API_VALIDATION', 'KUMO_API_NOT_FOUND', 'KUMO_API_CONTENT_NOT_STORED'],
       ),
     }),
     '/v1/crawls/{id}/events': crawlPath({
@@ -252,7 +315,12 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
     }),
     '/v1/crawls/{id}/report': crawlPath({
       get: v1Operation(
-        { operationId: 'getReport', summary: 'The report, once the crawl is completed' },
+        {
+          operationId: 'getReport',
+          summary: 'The report, once the crawl has ended (`partial: true` when it was cancelled)',
+          description:
+            'A cancelled crawl gets the report of the pages analysed before the cancel, with `partial: true`.',
+        },
         { responses: { '200': { description: 'The report.', content: json(ref('Report')) } } },
         ['KUMO_API_NOT_FOUND', 'KUMO_API_REPORT_NOT_READY'],
       ),
