@@ -111,6 +111,40 @@ export class ApiClient {
   }
 
   /**
+   * `GET /v1/crawls/:id/export`: the export's body as a stream, once the API answered 200 (a problem is thrown as
+   * usual). The request time limit covers the answer's headers only: the body of a large export takes as long as
+   * it takes. `signal` aborts the request and the body.
+   */
+  async exportPages(
+    id: string,
+    options: { format: 'csv' | 'ndjson'; include?: readonly string[]; signal?: AbortSignal | undefined },
+  ): Promise<{ body: AsyncIterable<Uint8Array>; crawlStatus: string | null }> {
+    const query = new URLSearchParams({ format: options.format });
+    if (options.include && options.include.length > 0) query.set('include', options.include.join(','));
+    const url = this.#url(`${crawlPath(id)}/export?${query.toString()}`);
+    const headersTimeout = new AbortController();
+    const timer = setTimeout(
+      () => headersTimeout.abort(new DOMException('timed out', 'TimeoutError')),
+      this.#requestTimeoutMs,
+    );
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        headers: this.#authHeaders(),
+        signal: options.signal ? AbortSignal.any([options.signal, headersTimeout.signal]) : headersTimeout.signal,
+      });
+    } catch (error) {
+      throw unreachable(url, error);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok || !response.body) {
+      throw problemFrom(response, await readText(response, url), `GET ${url.pathname}`);
+    }
+    return { body: response.body, crawlStatus: response.headers.get('kumo-crawl-status') };
+  }
+
+  /**
    * `GET /v1/crawls/:id/events`: the crawl's events from the start (or after `lastEventId`), following the live
    * stream and reconnecting with `Last-Event-ID` when the connection drops; ends after `done`.
    */

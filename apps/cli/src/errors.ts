@@ -67,6 +67,9 @@ export class ApiBadResponseError extends CliError {
   }
 }
 
+/** `kumo export`: the connection broke before the file was complete; stdout holds a partial file. */
+export class ExportCutError extends cliError(CliErrorCode.EXPORT_CUT, EXIT_CODES.unavailable) {}
+
 /** The event stream dropped and did not come back within the reconnection budget. */
 export class EventStreamLostError extends cliError(CliErrorCode.STREAM_LOST, EXIT_CODES.unavailable) {}
 

@@ -4,6 +4,7 @@ import type { CliIo } from './cli-io.js';
 import { crawlCommand } from './commands/crawl.js';
 import { cancelCommand } from './commands/cancel.js';
 import { reportCommand, statusCommand } from './commands/crawl-by-id.js';
+import { exportCommand } from './commands/export.js';
 import { keysCommand } from './commands/keys.js';
 import { listCommand } from './commands/list.js';
 import { pagesCommand } from './commands/pages.js';
@@ -30,6 +31,7 @@ export function createProgram(io: CliIo): Command {
     statusCommand(io),
     reportCommand(io),
     pagesCommand(io),
+    exportCommand(io),
     cancelCommand(io),
     keysCommand(io),
   ]) {
