@@ -25,6 +25,7 @@ describe('buildOpenApiDocument', () => {
         '/v1/crawls',
         '/v1/crawls/{id}',
         '/v1/crawls/{id}/events',
+        '/v1/crawls/{id}/export',
         '/v1/crawls/{id}/pages',
         '/v1/crawls/{id}/report',
       ].sort(),
