@@ -7,9 +7,9 @@ import { loadOwnedCrawl, type RouteContext } from './context.js';
 import { parseInclude, storedContentsOf, type IncludeValue } from './include-param.js';
 
 /**
- * Pages read per batch. A batch is the most the export holds at once (the next is read once the client took the
- * previous one): 100 pages of results and analyses are a few hundred KB; with `text` (up to 500,000 characters a
- * page) 10.
+ * Pages per cursor read, and per batch written with their stored contents. A batch is the most the export holds at
+ * once (the next is read once the client took the previous one): 100 pages of results and analyses are a few hundred
+ * KB; with `text` (up to `CRAWL_MAX_TEXT_CHARS`, 500,000 characters by default, a page) 10 are written at a time.
  */
 export const EXPORT_BATCH = { pages: 100, withText: 10 } as const;
 
@@ -59,7 +59,8 @@ export function exportRoutes(ctx: RouteContext): Router {
     const contents = storedContentsOf(crawl, include);
     const encoder = exportEncoder(format, { analysis: include.has('analysis'), contents });
     const batches = pageBatches(ctx.crawls, crawl.id, {
-      batch: contents.includes('text') ? EXPORT_BATCH.withText : EXPORT_BATCH.pages,
+      batch: EXPORT_BATCH.pages,
+      contentBatch: contents.includes('text') ? EXPORT_BATCH.withText : EXPORT_BATCH.pages,
       analyses: encoder.needsAnalysis,
       contents,
     });
