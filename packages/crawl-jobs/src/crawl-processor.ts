@@ -24,7 +24,8 @@ export interface CrawlProcessorDeps {
   crawler: Crawler;
   /**
    * The crawl state it reads and writes: the record, the queued → running move, link admission, the `page` events,
-   * page texts (for analysis, and kept for readers when the crawl has `store`), and the page index (which links already have a page, when a job runs again after a crash).
+   * page texts (for analysis, and kept for readers when the crawl has `store`), and the page index (which links
+   * already have a page, when a job runs again after a crash).
    */
   state: Pick<CrawlStore, 'records' | 'lifecycle' | 'admission' | 'results' | 'texts' | 'pages' | 'contents'>;
   /** Where analyze and crawl children are added (dynamic children of the crawl's root). */
