@@ -68,6 +68,7 @@ describe('kumo crawl: arguments become the request', () => {
       { urls: ['http://a.test/'], maxDepth: 0, maxPages: 1, scope: 'same-site' },
     ],
     ['--no-analyze', ['http://a.test/', '--no-analyze'], { urls: ['http://a.test/'], analyze: false }],
+    ['--store', ['http://a.test/', '--store', 'text,links'], { urls: ['http://a.test/'], store: ['text', 'links'] }],
     ['options before the URL', ['--depth', '3', 'http://a.test/'], { urls: ['http://a.test/'], maxDepth: 3 }],
   ])('%s', async (_label, args, body) => {
     const result = await run(['crawl', ...args]);
@@ -87,6 +88,11 @@ describe('kumo crawl: arguments become the request', () => {
 
   it.each([
     ['a depth above the contract', ['http://a.test/', '--depth', '11'], 'expected an integer from 0 to 10'],
+    [
+      'an unknown --store value',
+      ['http://a.test/', '--store', 'html'],
+      'expected a comma-separated list of text, links',
+    ],
     ['a depth that is not a number', ['http://a.test/', '--depth', 'two'], 'expected an integer from 0 to 10'],
     ['max pages 0', ['http://a.test/', '--max-pages', '0'], 'expected an integer from 1 to 10000'],
     ['an unknown scope', ['http://a.test/', '--scope', 'world'], 'Allowed choices are same-host, same-site, any'],

@@ -8,8 +8,10 @@ import {
   crawlScopeSchema,
   doneEventSchema,
   pageResultSchema,
+  STORED_CONTENT,
+  type StoredContent,
 } from '@kumo/contract';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ApiClient } from '../api-client.js';
 import { type CliIo, clientFor, writeJson, writeLines } from '../cli-io.js';
 import { CliUsageError, CrawlNotCompletedError } from '../errors.js';
@@ -18,6 +20,18 @@ import { httpUrl, integerIn } from '../option-parsers.js';
 import { type ProgressView, createProgressView } from '../progress.js';
 import type { SseEvent } from '../sse-parser.js';
 
+/** `--store text,links`: each value of the contract's `store` at most once (checked before any request). */
+function storeList(value: string): StoredContent[] {
+  const values = value.split(',').map((item) => item.trim());
+  if (
+    !values.every((item) => (STORED_CONTENT as readonly string[]).includes(item)) ||
+    new Set(values).size !== values.length
+  ) {
+    throw new InvalidArgumentError(`expected a comma-separated list of ${STORED_CONTENT.join(', ')}, each once`);
+  }
+  return values as StoredContent[];
+}
+
 /** The options of `kumo crawl` as commander parses them. */
 export interface CrawlOptions {
   depth?: number;
@@ -25,6 +39,8 @@ export interface CrawlOptions {
   scope?: CrawlScope;
   /** `--no-analyze` sets it false. Default true. */
   analyze: boolean;
+  /** `--store text,links`: what the crawl keeps of each page for `kumo export --include`. */
+  store?: StoredContent[];
   json?: boolean;
   idempotencyKey?: string;
   /** Keywords shown in the table. Default 20. */
@@ -52,6 +68,7 @@ export function toCrawlRequest(urls: readonly string[], options: CrawlOptions): 
     ...(options.maxPages === undefined ? {} : { maxPages: options.maxPages }),
     ...(options.scope === undefined ? {} : { scope: options.scope }),
     ...(options.analyze ? {} : { analyze: false }),
+    ...(options.store === undefined ? {} : { store: options.store }),
   };
 }
 
@@ -75,6 +92,11 @@ export function crawlCommand(io: CliIo): Command {
       ),
     )
     .option('--no-analyze', 'fetch only: no language analysis, no report')
+    .option(
+      '--store <list>',
+      `keep each page's ${STORED_CONTENT.join(' and/or ')} (for kumo export --include)`,
+      storeList,
+    )
     .option('--json', 'print the report as JSON instead of a table (progress goes to stderr)')
     .option('--idempotency-key <key>', 'makes a retried submission safe: the same key and body return the same crawl')
     .option('--top <n>', 'keywords shown in the table', integerIn(1, 100), 20)
