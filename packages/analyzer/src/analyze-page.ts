@@ -7,6 +7,7 @@ import { DEFAULT_MAX_CHUNK_CHARS, assertMaxChunkChars, chunkText } from './chunk
 import { isCountable, normalizeWord, rememberedContentWordOf } from './content-words.js';
 import type { ContentWord } from './content-words.js';
 import { AnalyzerOptionError } from './errors.js';
+import type { Glossary } from './glossary.js';
 import { topByCount } from './report-builder.js';
 import type { JapaneseTokenizer, Token, TokenizeOptions } from './tokenizer.js';
 
@@ -26,6 +27,8 @@ export interface AnalyzeOptions extends TokenizeOptions {
    * @defaultValue 20 (`DEFAULT_MAX_PHRASES`)
    */
   maxPhrases?: number;
+  /** Domain terms kept whole, with their reading and part of speech (`Glossary.compile`). @defaultValue none */
+  glossary?: Glossary | undefined;
 }
 
 const JAPANESE = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
@@ -50,7 +53,8 @@ export async function analyzeText(
   const accumulator = new AnalysisAccumulator();
   if (JAPANESE.test(input)) {
     const compounds = new CompoundNouns(accumulator);
-    for await (const tokens of tokenizer.tokenizeChunks(input, { maxChunkChars })) {
+    const source = options.glossary === undefined ? tokenizer : options.glossary.wrap(tokenizer);
+    for await (const tokens of source.tokenizeChunks(input, { maxChunkChars })) {
       for (const token of tokens) {
         if (isBlank(token.surface_form)) {
           compounds.end();

@@ -8,6 +8,7 @@ export {
 export { analyzeText, DEFAULT_MAX_TERMS, DEFAULT_MAX_PHRASES, type AnalyzeOptions } from './analyze-page.js';
 export { ReportBuilder, formsOf, type ReportBuilderOptions } from './report-builder.js';
 export { toHepburn } from './romaji.js';
+export { Glossary, parseUserDictionary, GLOSSARY_POS, type GlossaryEntry } from './glossary.js';
 export { JAPANESE_STOP_WORDS } from './stop-words.js';
 export { splitIntoChunks, DEFAULT_MAX_CHUNK_CHARS, MIN_MAX_CHUNK_CHARS } from './chunk-text.js';
 export { LIGHT_VERBS, LIGHT_ADJECTIVES } from './content-words.js';
