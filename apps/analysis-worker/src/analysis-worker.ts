@@ -6,6 +6,7 @@ import {
   bridgeAnalyzerMetrics,
   createAggregateProcessor,
   createAnalyzeProcessor,
+  loadUserDictionary,
 } from '@kumo/analysis-jobs';
 import { loadTokenizer } from '@kumo/analyzer';
 import { CrawlStore } from '@kumo/crawl-state';
@@ -48,10 +49,14 @@ export async function startAnalysisWorker(config: Config, logger: Logger): Promi
     'tokenizer loaded',
   );
 
+  const glossary = await loadUserDictionary(config.ANALYZER_USER_DICTIONARY, tokenizer);
+  if (glossary) logger.info({ terms: glossary.size, file: config.ANALYZER_USER_DICTIONARY }, 'user dictionary loaded');
+
   const state = new CrawlStore(store, { resultTtlMs: config.RESULT_TTL_S * 1000, tmpTtlMs: config.TMP_TTL_S * 1000 });
   const timer = new StageTimer(metrics, logger);
   const analyze = createAnalyzeProcessor({
     tokenizer,
+    glossary,
     state,
     cache: new AnalysisCache(store, { cacheTtlMs: config.CACHE_TTL_S * 1000 }),
     timer,

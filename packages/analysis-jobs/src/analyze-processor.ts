@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   analyzeText,
+  type Glossary,
   type AnalyzeOptions,
   type JapaneseTokenizer,
   type Token,
@@ -11,6 +12,7 @@ import { CrawlStateErrorCode, type CrawlStore } from '@kumo/crawl-state';
 import type { AppMetrics, Counter, JobTimer, Logger, StageTimer } from '@kumo/observability';
 import type { AnalyzeJobData, AnalyzeJobResult, KumoProcessor } from '@kumo/queues';
 import { contentHash, type AnalysisCache } from './analysis-cache.js';
+import { CrawlGlossaries } from './crawl-glossaries.js';
 import { AnalysisJobsErrorCode, AnalysisJobsOptionsError, InvalidAnalysisJobError } from './errors.js';
 
 /** Why an analyze job recorded no analysis. */
@@ -43,6 +45,11 @@ export interface AnalyzeProcessorDeps {
   metrics?: AppMetrics;
   /** Passed to `analyzeText` (terms and phrases kept, chunk size). @defaultValue the analyzer's defaults */
   analyzeOptions?: AnalyzeOptions;
+  /**
+   * The deployment's user dictionary (`ANALYZER_USER_DICTIONARY`, compiled with `Glossary.compile`), merged with each
+   * crawl's own `glossary`. @defaultValue none
+   */
+  glossary?: Glossary;
 }
 
 interface Computed {
@@ -142,10 +149,15 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
     ['reason'],
   );
 
-  async function analyse(text: string): Promise<{ analysis: Analysis; computed: Computed }> {
+  const glossaries = new CrawlGlossaries(deps.state.records, deps.tokenizer, deps.glossary);
+
+  async function analyse(
+    text: string,
+    glossary: Glossary | undefined,
+  ): Promise<{ analysis: Analysis; computed: Computed }> {
     const tokenizer = new TimedTokenizer(deps.tokenizer);
     const started = performance.now();
-    const analysis = await analyzeText(text, tokenizer, deps.analyzeOptions);
+    const analysis = await analyzeText(text, tokenizer, { ...deps.analyzeOptions, glossary });
     const totalMs = performance.now() - started;
     return { analysis, computed: { tokenizeMs: tokenizer.ms, analyzeMs: Math.max(0, totalMs - tokenizer.ms) } };
   }
@@ -158,6 +170,7 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
   async function cachedAnalysis(
     hash: string,
     text: string,
+    glossary: Glossary | undefined,
     context: object,
   ): Promise<{ analysis: Analysis; computed?: Computed }> {
     try {
@@ -167,7 +180,7 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
       if (!isCode(error, AnalysisJobsErrorCode.CACHE_ENTRY)) throw error;
       deps.logger.warn({ ...context, err: error }, 'analysis cache entry unreadable: recomputed');
     }
-    return analyse(text);
+    return analyse(text, glossary);
   }
 
   /** Records a job that found nothing to analyse. */
@@ -200,8 +213,10 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
       return skip(timer, 'cancelled', context);
     }
 
-    const hash = contentHash(text);
-    const { analysis, computed } = await cachedAnalysis(hash, text, context);
+    // A glossary changes the analysis: the text is cached under its hash with the glossary's fingerprint.
+    const glossary = await glossaries.of(crawlId);
+    const hash = contentHash(glossary === undefined ? text : `${text}\u0000glossary:${glossary.fingerprint}`);
+    const { analysis, computed } = await cachedAnalysis(hash, text, glossary, context);
     if (computed) {
       timer.record('tokenize', computed.tokenizeMs);
       timer.record('analyze', computed.analyzeMs);

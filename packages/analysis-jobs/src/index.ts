@@ -39,3 +39,5 @@ export {
   CrawlGoneError,
   AnalysisCacheEntryError,
 } from './errors.js';
+export { loadUserDictionary } from './user-dictionary.js';
+export { CrawlGlossaries, CRAWL_GLOSSARY_MEMO_SIZE } from './crawl-glossaries.js';

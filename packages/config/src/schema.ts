@@ -148,6 +148,13 @@ export const configSchema = z.object({
   WORKER_PROCESSES: envInt(1, 256).default(cores).describe('Processes per worker app'),
   CRAWL_CONCURRENCY: envInt(1, 1000).default(20).describe('Crawl jobs in flight per crawl-worker process'),
   ANALYZE_CONCURRENCY: envInt(1, 16).default(1).describe('Analyze jobs per analysis-worker process (CPU-bound)'),
+  ANALYZER_USER_DICTIONARY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Path of a user dictionary of domain terms every analysis keeps whole: CSV lines `term,reading,pos` (reading in katakana and pos optional) or a JSON array of `{ term, reading?, pos? }` (a `.json` file); unset: none',
+    ),
   ANALYSIS_WORKER_NICE: envInt(0, 19)
     .default(10)
     .describe('Scheduling niceness of analysis-worker processes: CPU-bound analysis yields cores to the API first'),

@@ -80,3 +80,28 @@ describe('crawlRequestSchema: store', () => {
     expect(issuesOf(body)).toContain(path);
   });
 });
+
+describe('crawlRequestSchema glossary', () => {
+  const base = { urls: ['https://example.com/'] };
+
+  it('accepts up to 200 domain terms with an optional katakana reading and part of speech', () => {
+    const glossary = [
+      { term: 'サクラエディタ', reading: 'サクラエディタ' },
+      { term: '走る', pos: '動詞' as const },
+    ];
+    expect(crawlRequestSchema.parse({ ...base, glossary }).glossary).toEqual(glossary);
+    const many = Array.from({ length: 200 }, (_, i) => ({ term: `用語${i}` }));
+    expect(crawlRequestSchema.safeParse({ ...base, glossary: many }).success).toBe(true);
+    expect(crawlRequestSchema.parse(base).glossary).toBeUndefined();
+  });
+
+  it.each([
+    { name: '201 terms', glossary: Array.from({ length: 201 }, (_, i) => ({ term: `用語${i}` })) },
+    { name: 'an empty term', glossary: [{ term: ' ' }] },
+    { name: 'a reading in hiragana', glossary: [{ term: '製品', reading: 'せいひん' }] },
+    { name: 'another part of speech', glossary: [{ term: '速く', pos: '副詞' }] },
+    { name: 'an unknown field', glossary: [{ term: '製品', note: 'x' }] },
+  ])('rejects $name', ({ glossary }) => {
+    expect(crawlRequestSchema.safeParse({ ...base, glossary }).success).toBe(false);
+  });
+});

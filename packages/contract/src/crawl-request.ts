@@ -18,6 +18,9 @@ export const CRAWL_REQUEST_LIMITS = {
   /** `politeness` bounds; the deployment's own limits are checked by the API. */
   maxDelayMs: 600_000,
   maxConcurrency: 1000,
+  /** `glossary` entries, and the length of a term and of its reading. */
+  maxGlossaryTerms: 200,
+  maxGlossaryTermLength: 64,
 } as const;
 
 const httpUrl = httpUrlSchema();
@@ -92,6 +95,20 @@ const storeSchema = z
   .max(STORED_CONTENT.length)
   .refine((values) => new Set(values).size === values.length, { message: 'must not repeat a value' });
 
+/**
+ * A domain term the analysis keeps whole (a product or company name): `reading` in katakana, `pos` an IPADIC top-level
+ * part of speech (default 名詞).
+ */
+export const glossaryEntrySchema = z.strictObject({
+  term: z.string().trim().min(1).max(CRAWL_REQUEST_LIMITS.maxGlossaryTermLength),
+  reading: z
+    .string()
+    .max(CRAWL_REQUEST_LIMITS.maxGlossaryTermLength * 2)
+    .regex(/^[\p{Script=Katakana}ー]+$/u, { message: 'must be katakana' })
+    .optional(),
+  pos: z.enum(['名詞', '動詞', '形容詞']).optional(),
+});
+
 /** The body of `POST /v1/crawls`. Unknown fields are rejected. */
 export const crawlRequestSchema = z.strictObject({
   urls: z.array(httpUrl).min(1).max(CRAWL_REQUEST_LIMITS.maxUrls),
@@ -106,6 +123,7 @@ export const crawlRequestSchema = z.strictObject({
   headers: crawlHeadersSchema.optional(),
   webhook: webhookRequestSchema.optional(),
   store: storeSchema.optional(),
+  glossary: z.array(glossaryEntrySchema).max(CRAWL_REQUEST_LIMITS.maxGlossaryTerms).optional(),
 });
 
 /** A crawl request after defaults are applied. */
@@ -114,3 +132,4 @@ export type CrawlRequest = z.output<typeof crawlRequestSchema>;
 export type CrawlRequestInput = z.input<typeof crawlRequestSchema>;
 export type CrawlPoliteness = z.infer<typeof crawlPolitenessSchema>;
 export type CrawlHeaders = z.infer<typeof crawlHeadersSchema>;
+export type GlossaryEntryInput = z.infer<typeof glossaryEntrySchema>;

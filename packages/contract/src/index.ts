@@ -7,6 +7,8 @@ export {
   storedContentSchema,
   STORED_CONTENT,
   type StoredContent,
+  glossaryEntrySchema,
+  type GlossaryEntryInput,
   type CrawlHeaders,
   type CrawlPoliteness,
   type CrawlRequest,
