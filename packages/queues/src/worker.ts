@@ -1,12 +1,14 @@
-import { Worker, type BackoffStrategy, type Job, type Telemetry } from 'bullmq';
+import { DelayedError, Worker, type BackoffStrategy, type Job, type Telemetry } from 'bullmq';
 import type { Config } from '@kumo/config';
 import type { KumoError } from '@kumo/errors';
 import { KeySpace, type RedisClient } from '@kumo/keyspace';
 import { activeTracing } from '@kumo/observability';
 import type { WorkerStuckError } from './errors.js';
 import { translateJobError, type JobOutcome } from './job-errors.js';
+import { DEFAULT_HOLD_MS, holdWhileRedisRefuses, keepJobLock, runInHoldScope } from './job-hold.js';
 import { DEFAULT_LIVENESS_CHECK_MS, stopThisProcess, watchLiveness } from './liveness-watchdog.js';
 import type { QueueName } from './names.js';
+import { isRedisUnavailable } from './redis-failure.js';
 
 /** The settings a worker needs (`WORKER_LIVENESS_CHECK_MS` may be left out: default 20 s). */
 export type WorkerConfig = Pick<Config, 'KUMO_PREFIX' | 'WORKER_LOCK_DURATION_MS' | 'WORKER_STALLED_INTERVAL_MS'> &
@@ -88,7 +90,21 @@ export interface KumoWorkerOptions {
    * queue's capped exponential schedule). Default: none (built-in `fixed` and `exponential` only).
    */
   backoffStrategy?: BackoffStrategy;
+  /**
+   * The longest a job waits for a Redis that refuses writes: each `holdWhileRedisRefuses` inside the processor, and
+   * the worker's own wait to put back a job whose processor failed on such a refusal. @defaultValue 300 000 (5 min)
+   */
+  holdMs?: number;
+  /**
+   * A job whose processor failed because Redis refused it is put back (delayed, no attempt used) while it is younger
+   * than this; an older one fails like any transient error. Bounds how long a job rides out outages. @defaultValue
+   * 86 400 000 (a day)
+   */
+  maxDeferAgeMs?: number;
 }
+
+/** How soon a job put back after a Redis refusal runs again (its lock is gone then; another worker may take it). */
+const DEFER_DELAY_MS = 1000;
 
 /**
  * A BullMQ worker with kumo's defaults: the `<prefix>:bull:{q}` prefix, `lockDuration` and `stalledInterval` from the
@@ -107,6 +123,46 @@ export function createKumoWorker<D, R>(
     options.onJobDone?.(done);
   };
   const onCritical = options.onCritical ?? stopThisProcess;
+  const prefix = new KeySpace({ prefix: options.config.KUMO_PREFIX }).queuePrefix();
+  const holdMs = options.holdMs ?? DEFAULT_HOLD_MS;
+  const maxDeferAgeMs = options.maxDeferAgeMs ?? 86_400_000;
+  const lockPlace = {
+    connection: options.connection,
+    prefix,
+    queueName,
+    lockMs: options.config.WORKER_LOCK_DURATION_MS,
+  };
+
+  /**
+   * A processor that failed because Redis refused a write (after its own holds) has not failed: the job waits until
+   * Redis takes writes again — moving it to *delayed* is such a write, retried within the hold — and runs again
+   * later without using an attempt (BullMQ counts none for a `DelayedError`). Returns what to hand BullMQ: a
+   * `DelayedError` once the job is put back, else the error itself (not a refusal, a job older than
+   * `maxDeferAgeMs`, or a Redis that refused for longer than the hold).
+   */
+  async function deferOnRefusal(job: Job<D, R>, token: string | undefined, error: unknown): Promise<unknown> {
+    if (token === undefined || !isRedisUnavailable(error) || Date.now() - job.timestamp > maxDeferAgeMs) return error;
+    try {
+      await runInHoldScope(
+        {
+          keepLock: () => (job.id === undefined ? Promise.resolve(true) : keepJobLock(lockPlace, job.id, token)),
+          maxHoldMs: holdMs,
+          maxPauseMs: lockPlace.lockMs / 3,
+        },
+        () =>
+          holdWhileRedisRefuses(() => job.moveToDelayed(Date.now() + DEFER_DELAY_MS, token), {
+            operation: `put back ${queueName} job`,
+          }),
+      );
+    } catch {
+      return error;
+    }
+    options.logger?.warn(
+      { err: error, queue: queueName, jobId: job.id },
+      'Redis refused a write of this job: put back to run again, no attempt used',
+    );
+    return new DelayedError();
+  }
   let critical = false;
   let jobsStarted = 0;
   let jobsInFlight = 0;
@@ -115,7 +171,16 @@ export function createKumoWorker<D, R>(
     jobsStarted++;
     jobsInFlight++;
     try {
-      const result = await processor(job, token, signal);
+      const result = await runInHoldScope(
+        {
+          keepLock: () =>
+            job.id === undefined || token === undefined ? Promise.resolve(true) : keepJobLock(lockPlace, job.id, token),
+          signal,
+          maxHoldMs: holdMs,
+          maxPauseMs: lockPlace.lockMs / 3,
+        },
+        () => processor(job, token, signal),
+      );
       report({
         queue: queueName,
         name: job.name,
@@ -125,7 +190,8 @@ export function createKumoWorker<D, R>(
       });
       return result;
     } catch (error) {
-      const verdict = translateJobError(error, job);
+      const deferred = await deferOnRefusal(job, token, error);
+      const verdict = translateJobError(deferred, job);
       const ms = performance.now() - started;
       report({ queue: queueName, name: job.name, jobId: job.id, ms, outcome: verdict.outcome });
       if (verdict.kind === 'critical' && !critical) {
@@ -137,7 +203,6 @@ export function createKumoWorker<D, R>(
       jobsInFlight--;
     }
   };
-  const prefix = new KeySpace({ prefix: options.config.KUMO_PREFIX }).queuePrefix();
   const telemetry = options.telemetry ?? activeTracing()?.telemetry;
   const worker = new Worker<D, R>(queueName, run, {
     connection: options.connection,
