@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CrawlRequest } from '@kumo/contract';
+import { createRedisClient } from '@kumo/keyspace';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
 import { createLogger } from '@kumo/observability';
 import { crawlJobId } from '@kumo/queues';
@@ -207,6 +208,32 @@ describe('createCrawlProcessor', () => {
     expect(harness.done.filter((done) => done.outcome === 'retrying').length).toBeGreaterThanOrEqual(3);
     // Each page is recorded once, however many attempts it took.
     expect((await harness.state.records.counts(id))?.fetched).toBe(2);
+  });
+
+  it('a page whose result Redis refuses to record (full, 3 s) is fetched once, recorded when it takes writes again', async () => {
+    const { site, harness } = await setup(
+      { '/robots.txt': robots, '/slow.html': () => ({ body: '<title>slow</title>', delayMs: 1500 }) },
+      { CRAWL_ATTEMPTS: '1' },
+    );
+    const admin = createRedisClient(redis.url, { connectionName: 'kumo:test:admin' });
+    cleanups.push(async () => {
+      await admin.call('CONFIG', 'SET', 'maxmemory', '0');
+      await admin.quit();
+    });
+    harness.startWorker();
+    const id = await harness.submit({ urls: [`${site.url}/slow.html`], maxDepth: 0, analyze: false });
+    await expect.poll(() => site.count('/slow.html'), { timeout: 20_000 }).toBe(1);
+    // Full under noeviction while the page is on its way: its append is refused with OOM.
+    await admin.call('CONFIG', 'SET', 'maxmemory', '1');
+    await sleep(3000);
+    await admin.call('CONFIG', 'SET', 'maxmemory', '0');
+    await harness.waitDrained(30_000);
+
+    expect((await harness.pages(id)).map((p) => [new URL(p.url).pathname, p.status])).toEqual([
+      ['/slow.html', 'fetched'],
+    ]);
+    expect(site.count('/slow.html')).toBe(1);
+    expect(harness.done.map((done) => done.outcome)).toEqual(['completed']);
   });
 
   it('fails a job with malformed data at once, without retrying it', async () => {

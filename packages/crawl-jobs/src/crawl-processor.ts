@@ -7,6 +7,7 @@ import type { JobTimer, Logger, StageTimer } from '@kumo/observability';
 import {
   crawlJobId,
   DelayedError,
+  holdWhileRedisRefuses,
   type CrawlJobData,
   type CrawlJobResult,
   type Job,
@@ -324,7 +325,9 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     const skipCancelled = async (): Promise<CrawlJobResult> => {
       // Its planned starts no longer count against the host's other crawls.
       await deps.limiter.leave(limiterHost(url), crawlId);
-      await deps.state.results.appendPage(crawlId, cancelledPage(data));
+      await holdWhileRedisRefuses(() => deps.state.results.appendPage(crawlId, cancelledPage(data)), {
+        operation: 'record a cancelled page',
+      });
       timer.finish('cancelled');
       return { status: 'skipped', links: 0 };
     };
@@ -335,9 +338,16 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     if (outcome.page.timings.fetchMs !== undefined) timer.record('fetch', outcome.page.timings.fetchMs);
     if (outcome.page.timings.parseMs !== undefined) timer.record('parse', outcome.page.timings.parseMs);
 
+    // From here on the page has been fetched: a write Redis refuses (full, read-only, failing over) is held and tried
+    // again within this job (its lock kept), never retried by fetching the page again.
     const attempt = jobAttempt(job);
     if (outcome.transient && !attempt.final) {
-      if (outcome.retryAfterMs !== undefined) await deps.limiter.backOff(limiterHost(url), outcome.retryAfterMs);
+      const { retryAfterMs } = outcome;
+      if (retryAfterMs !== undefined) {
+        await holdWhileRedisRefuses(() => deps.limiter.backOff(limiterHost(url), retryAfterMs), {
+          operation: 'back the host off',
+        });
+      }
       timer.finish('retry', { code: outcome.page.error?.code, attempt: attempt.number });
       throw new CrawlRetryError(url, outcome.page.error?.code ?? 'unknown', outcome.page.error);
     }
@@ -345,15 +355,25 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     // Stored content first, so a reader that sees the page also finds its text and links.
     const store = found.request.store ?? [];
     if (store.length > 0 && outcome.page.status === 'fetched') {
-      await deps.state.contents.putContent(crawlId, url, {
+      const content = {
         ...(store.includes('text') ? { text: outcome.text } : {}),
         ...(store.includes('links') ? { links: outcome.outLinks } : {}),
+      };
+      await holdWhileRedisRefuses(() => deps.state.contents.putContent(crawlId, url, content), {
+        operation: 'store the page content',
       });
     }
     // The page goes to the result stream next: clients see it at once, whatever happens next.
-    await deps.state.results.appendPage(crawlId, outcome.page);
-    // A job that stalled (its process died) or failed before may have admitted links without adding their jobs.
-    const links = await enqueue(timer, data, found.request, outcome, attempt.rerun);
+    await holdWhileRedisRefuses(() => deps.state.results.appendPage(crawlId, outcome.page), {
+      operation: 'record the page',
+    });
+    // A job that stalled (its process died) or failed before may have admitted links without adding their jobs; so
+    // may a try of this one whose answer was lost (a connection that dropped after Redis ran the admission).
+    let tries = 0;
+    const links = await holdWhileRedisRefuses(
+      () => enqueue(timer, data, found.request, outcome, attempt.rerun || tries++ > 0),
+      { operation: 'admit and queue the links' },
+    );
     timer.finish(outcome.page.status, { links });
     return { status: outcome.page.status, links };
   };
