@@ -2,6 +2,7 @@ import { Queue, type Worker } from 'bullmq';
 import type { RedisClient } from '@kumo/keyspace';
 import { WorkerStuckError } from './errors.js';
 import type { QueueName } from './names.js';
+import { isRedisUnavailable } from './redis-failure.js';
 
 /**
  * The liveness watchdog of `createKumoWorker`: a safety net for a BullMQ worker whose fetch loop is wedged, which
@@ -59,7 +60,8 @@ interface LivenessSample {
  * worker ran, was not paused and had a free slot, yet it started no job between them — a healthy idle worker polls at
  * least every `drainDelay` + 1 s and is woken at once by a new job. Such a worker cannot be revived (BullMQ's fetch
  * loop awaits a promise that will never settle), so it is force-closed and `onStuck` is called. A check that cannot
- * read the queue (Redis down, a failover in progress) decides nothing. Stops by itself when the worker closes.
+ * read the queue (Redis down, a failover in progress), or after the worker met a Redis refusing work (full,
+ * read-only: its fetches fail with an error, it is not wedged), decides nothing. Stops by itself when the worker closes.
  */
 export function watchLiveness(worker: Worker, options: LivenessOptions): void {
   // A read-only Queue on the worker's own (shared) connection: no extra TCP connection, and no write of the queue's
@@ -73,6 +75,12 @@ export function watchLiveness(worker: Worker, options: LivenessOptions): void {
   let previous: LivenessSample | null = null;
   let checking = false;
   let done = false;
+  // A Redis that refuses writes (full, read-only) still answers the reads below, but no worker can take a job then
+  // (taking one is a write): a check during such a refusal decides nothing, like one that cannot read.
+  let refusedSinceCheck = false;
+  worker.on('error', (error) => {
+    if (isRedisUnavailable(error)) refusedSinceCheck = true;
+  });
 
   const sample = async (): Promise<LivenessSample | null> => {
     const before = options.counters();
@@ -99,7 +107,9 @@ export function watchLiveness(worker: Worker, options: LivenessOptions): void {
     if (checking || done) return;
     checking = true;
     try {
-      const current = await sample();
+      const refused = refusedSinceCheck;
+      refusedSinceCheck = false;
+      const current = refused ? null : await sample();
       if (done) return;
       if (current && !current.ok && previous && !previous.ok && previous.started === current.started) {
         done = true;

@@ -248,6 +248,44 @@ describe('the liveness check of createKumoWorker', { timeout: 30_000 }, () => {
   });
 });
 
+describe('the liveness check while Redis refuses writes', { timeout: 30_000 }, () => {
+  it('leaves alone a worker whose fetches a full Redis refuses: it is not wedged, and takes the job once Redis frees', async () => {
+    const { config, connection } = testSetup(redis.url, { WORKER_LIVENESS_CHECK_MS: '200' });
+    const admin = connection.duplicate();
+    const queue = new Queue('crawl', {
+      connection,
+      prefix: new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix(),
+    });
+    const stuck: WorkerStuckError[] = [];
+    const done = deferred<void>();
+    const worker = createKumoWorker(
+      'crawl',
+      async () => {
+        done.resolve();
+        return 'done';
+      },
+      { connection, config, concurrency: 1, autorun: false, onStuck: (error) => stuck.push(error) },
+    );
+    try {
+      await queue.add('crawl', { n: 1 }, { jobId: 'waits-for-memory' });
+      // Full under noeviction: the job waits, readable, but taking it (a write) is refused.
+      await admin.call('CONFIG', 'SET', 'maxmemory', '1');
+      void worker.run();
+      await sleep(1500); // several checks with a job waiting and the slot free
+      expect(stuck).toEqual([]);
+      await admin.call('CONFIG', 'SET', 'maxmemory', '0');
+      await done.promise;
+      expect(stuck).toEqual([]);
+    } finally {
+      await admin.call('CONFIG', 'SET', 'maxmemory', '0');
+      admin.disconnect();
+      await worker.close(true);
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+});
+
 describe('the liveness check by default', { timeout: 60_000 }, () => {
   it('stops its process with SIGTERM (graceful shutdown; the supervisor starts a fresh one)', async () => {
     const fixture = fileURLToPath(new URL('./__fixtures__/stuck-worker.ts', import.meta.url));
