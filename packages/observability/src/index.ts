@@ -1,4 +1,5 @@
-export { createLogger, REDACTED_PATHS, type Logger, type LoggerSettings } from './logger.js';
+export { createLogger, DEFAULT_LOG_FLOOD_LIMIT, REDACTED_PATHS, type Logger, type LoggerSettings } from './logger.js';
+export { logFloodHook, type LogFloodLimit } from './log-flood.js';
 export {
   createMetrics,
   STAGE_BUCKETS,

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { logFloodHook, type LogFloodLimit } from './log-flood.js';
 
 export type { Logger } from 'pino';
 
@@ -15,7 +16,16 @@ export interface LoggerSettings {
   base?: Record<string, unknown>;
   /** Where lines go; default stdout. Tests pass a stream to capture them. */
   destination?: NodeJS.WritableStream;
+  /**
+   * Flood limit of warnings and errors: the same level, message and code more than `burst` times in `intervalMs`
+   * is dropped and counted, the count (`suppressed`) carried by the first such line of the next interval.
+   * `false` turns it off. @defaultValue `{ intervalMs: 10_000, burst: 5 }`
+   */
+  floodLimit?: Partial<LogFloodLimit> | false;
 }
+
+/** The default flood limit: 5 identical warnings or errors per 10 s, then one per 10 s with the count dropped. */
+export const DEFAULT_LOG_FLOOD_LIMIT: LogFloodLimit = { intervalMs: 10_000, burst: 5 };
 
 /**
  * Paths whose values never reach a log line: credentials in headers, configuration and request bodies.
@@ -52,6 +62,9 @@ export function createLogger(settings: LoggerSettings): Logger {
     base: { pid: process.pid, ...settings.base },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    ...(settings.floodLimit === false
+      ? {}
+      : { hooks: { logMethod: logFloodHook({ ...DEFAULT_LOG_FLOOD_LIMIT, ...settings.floodLimit }) } }),
   };
   if (settings.destination) return pino(options, settings.destination as pino.DestinationStream);
   if (pretty) {
