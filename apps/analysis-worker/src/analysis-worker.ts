@@ -64,9 +64,17 @@ export async function startAnalysisWorker(config: Config, logger: Logger): Promi
     metrics,
   });
   const bullConnection = createRedisConnection(config, { role: 'worker', name: 'kumo:analysis-worker:bull' });
-  // Only to add webhook deliveries of settled crawls (the crawl-worker delivers them).
+  // To add webhook deliveries of settled crawls (the crawl-worker delivers them), and to look up the crawl jobs of
+  // pages lost without a result (their depth and failed reason).
   const queues = new KumoQueues(bullConnection, config);
-  const aggregate = createAggregateProcessor({ state, timer, logger, metrics, webhooks: queues });
+  const aggregate = createAggregateProcessor({
+    state,
+    timer,
+    logger,
+    metrics,
+    webhooks: queues,
+    crawlJobs: queues.crawl,
+  });
 
   const onJobDone = (done: { queue: string; outcome: string }) =>
     metrics.jobs.inc({ queue: done.queue, outcome: done.outcome });

@@ -5,7 +5,13 @@ import { analyzeText, loadTokenizer, ReportBuilder, type JapaneseTokenizer } fro
 import { reportSchema, type Analysis, type CrawlRequestInput } from '@kumo/contract';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
 import { createMetrics } from '@kumo/observability';
-import { createKumoWorker, translateJobError, UnrecoverableError, type AggregateJobData } from '@kumo/queues';
+import {
+  crawlJobId,
+  createKumoWorker,
+  translateJobError,
+  UnrecoverableError,
+  type AggregateJobData,
+} from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, fetchedPage, jobOf } from './__fixtures__/harness.js';
 import {
@@ -191,6 +197,51 @@ describe('createAggregateProcessor', () => {
     expect(full).not.toHaveProperty('partial');
   });
 
+  it('records each admitted page left without a result failed (KUMO_ANALYSIS_JOBS_PAGE_LOST) and ends the crawl failed', async () => {
+    const lostUrl = 'http://127.0.0.1/lost.html';
+    const goneUrl = 'http://127.0.0.1/gone.html';
+    const looked: string[] = [];
+    const { harness, run } = setup({
+      crawlJobs: {
+        getJob: async (jobId) => {
+          looked.push(jobId);
+          return jobId.endsWith(crawlJobId('', lostUrl).slice(1))
+            ? { data: { depth: 2 }, failedReason: 'job stalled more than allowable limit' }
+            : undefined;
+        },
+      },
+    });
+    const crawlId = await finishedCrawl(harness, { analyze: false }, 0);
+    // Admitted, but their jobs ended without recording a page: failed for good, or gone.
+    await harness.state.admission.admitUrls(crawlId, [lostUrl, goneUrl], 100);
+
+    const result = await run(crawlId);
+
+    expect(result).toMatchObject({ status: 'failed', pages: 5 });
+    expect(looked.sort()).toEqual([crawlJobId(crawlId, goneUrl), crawlJobId(crawlId, lostUrl)].sort());
+    const pages = (await harness.state.pages.readPages(crawlId, { limit: 100 })).items;
+    const lost = pages.filter((page) => page.status === 'failed');
+    expect(
+      lost.map(({ url, depth, error }) => ({ url, depth, error })).sort((a, b) => a.url.localeCompare(b.url)),
+    ).toEqual([
+      {
+        url: goneUrl,
+        depth: 0,
+        error: { code: 'KUMO_ANALYSIS_JOBS_PAGE_LOST', message: expect.stringContaining('gone') },
+      },
+      {
+        url: lostUrl,
+        depth: 2,
+        error: { code: 'KUMO_ANALYSIS_JOBS_PAGE_LOST', message: 'job stalled more than allowable limit' },
+      },
+    ]);
+    const counts = (await harness.state.records.counts(crawlId))!;
+    expect(counts).toMatchObject({ discovered: 7, fetched: 5, failed: 2, skipped: 0 });
+    expect(counts.discovered).toBe(counts.fetched + counts.failed + counts.skipped);
+    const done = (await events(harness, crawlId)).at(-1)!;
+    expect(JSON.parse(done.data)).toMatchObject({ status: 'failed', counts: { discovered: 7, fetched: 5, failed: 2 } });
+  });
+
   it('is idempotent: a retried run keeps the report and status and appends no second done', async () => {
     const { harness, run } = setup();
     const crawlId = await finishedCrawl(harness);
@@ -339,5 +390,15 @@ describe('finalStatusOf', () => {
   ];
   it.each(cases)('%s', (_name, cancelRequested, fetched, failed, skippedWithError, expected) => {
     expect(finalStatusOf({ cancelRequested, counts: { fetched, failed }, skippedWithError })).toBe(expected);
+  });
+
+  // name, cancel requested, fetched, lost, expected
+  const lostCases: [string, boolean, number, number, FinalStatus][] = [
+    ['pages fetched, one lost without a result', false, 40, 1, 'failed'],
+    ['pages fetched, none lost', false, 40, 0, 'completed'],
+    ['cancelled wins over lost pages', true, 40, 2, 'cancelled'],
+  ];
+  it.each(lostCases)('%s', (_name, cancelRequested, fetched, lost, expected) => {
+    expect(finalStatusOf({ cancelRequested, counts: { fetched, failed: lost }, lost })).toBe(expected);
   });
 });

@@ -5,6 +5,7 @@ import type { AppMetrics, Logger, StageTimer } from '@kumo/observability';
 import type { AggregateJobData, AggregateJobResult, KumoProcessor } from '@kumo/queues';
 import { forEachAnalysis, walkEvents } from './analysis-events.js';
 import { AnalysisJobsOptionsError, CrawlGoneError, InvalidAnalysisJobError } from './errors.js';
+import { recordLostPages, type CrawlJobLookup } from './lost-pages.js';
 
 /** Events read per round trip while paging through a result stream. */
 export const DEFAULT_AGGREGATE_PAGE_SIZE = 500;
@@ -30,15 +31,22 @@ export interface FinalStatusInput {
    * @defaultValue 0
    */
   skippedWithError?: number;
+  /**
+   * Admitted pages whose crawl job ended without recording a result (`recordLostPages`): the crawl did not do all it
+   * was asked, whatever else it fetched. @defaultValue 0
+   */
+  lost?: number;
 }
 
 /**
  * The status a crawl ends with once every job is done: `cancelled` when a cancel was requested (whatever was
- * fetched before); `failed` when no page was fetched and at least one failed or was skipped because of an error;
- * else `completed` (a crawl whose pages were all skipped by rule, e.g. disallowed by robots.txt, did what was asked).
+ * fetched before); `failed` when pages were lost (their jobs ended without a result: never a silent `completed`),
+ * or when no page was fetched and at least one failed or was skipped because of an error; else `completed` (a crawl
+ * whose pages were all skipped by rule, e.g. disallowed by robots.txt, did what was asked).
  */
 export function finalStatusOf(crawl: FinalStatusInput): FinalStatus {
   if (crawl.cancelRequested) return 'cancelled';
+  if ((crawl.lost ?? 0) > 0) return 'failed';
   if (crawl.counts.fetched === 0 && (crawl.counts.failed > 0 || (crawl.skippedWithError ?? 0) > 0)) return 'failed';
   return 'completed';
 }
@@ -55,8 +63,16 @@ export function aggregateJobData(data: unknown): AggregateJobData {
 
 /** What {@link createAggregateProcessor} works with. */
 export interface AggregateProcessorDeps {
-  /** The crawl state it reads and writes: the record, the result stream, the report, and the settle at the end. */
-  state: Pick<CrawlStore, 'records' | 'results' | 'reports' | 'lifecycle'>;
+  /**
+   * The crawl state it reads and writes: the record, the result stream, the report, the settle at the end, and the
+   * admitted URLs and page index (every admitted URL gets a page result, see `recordLostPages`).
+   */
+  state: Pick<CrawlStore, 'records' | 'results' | 'reports' | 'lifecycle' | 'admission' | 'pages'>;
+  /**
+   * The crawl queue, where a lost page's job is looked up for its depth and failed reason. @defaultValue none (a
+   * lost page then gets depth 0 and a generic message)
+   */
+  crawlJobs?: CrawlJobLookup;
   /** Times the `aggregate` stage and logs one line per job. */
   timer: StageTimer;
   /** For warnings (malformed events). */
@@ -188,19 +204,24 @@ export function createAggregateProcessor(
     const outcome = await timer.stage('aggregate', async () => {
       const resumed = isTerminalStatus(crawl.crawl.status);
       let analyses = 0;
+      // Every admitted URL ends with a page result before anything is counted: the counts then add up.
+      const lost = resumed ? 0 : await recordLostPages(deps.state, deps.crawlJobs, crawlId);
+      if (lost > 0) deps.logger.warn({ ...context, lost }, 'pages lost: their jobs ended without a result');
+      const counted = lost > 0 ? ((await deps.state.records.getCrawl(crawlId)) ?? crawl) : crawl;
       // A resumed run keeps the status already set; settle's finish would keep it anyway (the first one wins, so a
       // crawl finished meanwhile by another run keeps that run's status).
       const decided = resumed
         ? (crawl.crawl.status as FinalStatus)
         : finalStatusOf({
-            cancelRequested: crawl.cancelRequested,
-            counts: crawl.crawl.counts,
-            skippedWithError: await skippedWithError(crawl),
+            cancelRequested: counted.cancelRequested,
+            counts: counted.crawl.counts,
+            skippedWithError: await skippedWithError(counted),
+            lost,
           });
       // The report is stored before the status becomes terminal, so a terminal crawl normally has one already. A
       // cancelled crawl's report covers the pages analysed before the cancel: `partial: true`.
       if (!resumed || (await deps.state.reports.getReport(crawlId)) === null) {
-        const built = await buildReport(crawl, context, decided === 'cancelled');
+        const built = await buildReport(counted, context, decided === 'cancelled');
         analyses = built.analyses;
         await deps.state.reports.putReport(crawlId, built.report);
       }
@@ -208,20 +229,22 @@ export function createAggregateProcessor(
       const status: FinalStatus = await deps.state.lifecycle.settle(crawlId, decided, new Date(now()));
       // After `done`, on resumed runs too: a run that died between the two adds the delivery when it is retried.
       if (crawl.crawl.request.webhook) await deps.webhooks?.addWebhookDelivery(crawlId);
-      return { status, analyses, resumed };
+      return { status, analyses, resumed, lost, counts: counted.crawl.counts };
     });
 
     // Once per crawl: a resumed run settles nothing new.
+    const { counts, lost, ...settled } = outcome;
     if (!outcome.resumed) {
       const seconds = (now() - Date.parse(crawl.crawl.createdAt)) / 1000;
-      recordOutcome?.(outcome.status, crawl.crawl.counts.fetched, seconds);
+      recordOutcome?.(outcome.status, counts.fetched, seconds);
     }
-    const result: AggregateResult = { ...outcome, pages: crawl.crawl.counts.fetched };
+    const result: AggregateResult = { ...settled, pages: counts.fetched };
     timer.finish(outcome.status, {
       analyses: outcome.analyses,
       resumed: outcome.resumed,
-      fetched: crawl.crawl.counts.fetched,
-      failed: crawl.crawl.counts.failed,
+      fetched: counts.fetched,
+      failed: counts.failed,
+      ...(lost > 0 ? { lost } : {}),
     });
     return result;
   };

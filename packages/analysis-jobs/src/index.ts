@@ -16,6 +16,7 @@ export {
   type FinalStatus,
   type FinalStatusInput,
 } from './aggregate-processor.js';
+export { recordLostPages, type CrawlJobLookup, type LostJob } from './lost-pages.js';
 export {
   AnalysisCache,
   analysisCacheKey,

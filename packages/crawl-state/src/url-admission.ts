@@ -37,6 +37,14 @@ export class UrlAdmission {
   }
 
   /**
+   * Every URL the crawl admitted (its seen-set; at most `maxPages`), in no particular order; `[]` once the crawl's tmp
+   * data is gone. The aggregate job checks each has a page result.
+   */
+  async seenUrls(id: string): Promise<string[]> {
+    return this.context.store.sMembers(this.context.keys.seen(id));
+  }
+
+  /**
    * Which of `urls` (normalised) are in the crawl's seen-set, i.e. were admitted by some worker: one boolean per
    * URL, in order. One SMISMEMBER round trip per 1,000 URLs. All false when the crawl's tmp data is gone.
    */

@@ -166,6 +166,12 @@ export const ERROR_CATALOG = {
     KUMO_ANALYSIS_JOBS_INVALID_OPTIONS: critical(
       'An option of the analyze or aggregate processor is invalid: the app is misconfigured. Critical.',
     ),
+    KUMO_ANALYSIS_JOBS_PAGE_LOST: permanent(
+      'The `error.code` of a page result the aggregate job recorded `failed` for an admitted URL whose crawl job ended ' +
+        'without recording one (failed for good on an infrastructure error, stalled too often, or never added); the ' +
+        "message is the job's failed reason. Such a crawl ends `failed`, so a crawl with pages lost never ends a silent " +
+        '`completed`, and `discovered = fetched + failed + skipped` still holds.',
+    ),
   }),
   'packages/analyzer': area('KUMO_ANALYZER_', {
     KUMO_ANALYZER_DICTIONARY: critical(
