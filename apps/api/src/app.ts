@@ -140,7 +140,11 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(
     '/v1',
     bearerAuth(new ApiKeyring(deps.apiKeys)),
-    rateLimit({ store: deps.store, limit: deps.settings.API_RATE_LIMIT_PER_MINUTE }),
+    rateLimit({
+      store: deps.store,
+      limit: deps.settings.API_RATE_LIMIT_PER_MINUTE,
+      onFailOpen: () => metrics.rateLimitFailOpen.inc(),
+    }),
     ...jsonBody({ limit: deps.settings.API_BODY_LIMIT_BYTES }),
     crawlIdSegment(),
     requestSpan(),

@@ -16,6 +16,8 @@ export class ApiMetrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** `kumo_crawls_started_total`: crawls accepted (202) and started; their ends are counted where they settle. */
   readonly crawlsStarted: Counter;
+  /** `kumo_api_rate_limit_fail_open_total`: requests let through uncounted because Redis refused the rate count. */
+  readonly rateLimitFailOpen: Counter;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     this.app = createMetrics({ app: 'api', defaultMetrics: options.defaultMetrics ?? true });
@@ -29,6 +31,11 @@ export class ApiMetrics {
     this.crawlsStarted = new Counter({
       name: 'kumo_crawls_started_total',
       help: 'Crawls the API accepted and started',
+      registers: [this.app.registry],
+    });
+    this.rateLimitFailOpen = new Counter({
+      name: 'kumo_api_rate_limit_fail_open_total',
+      help: 'Requests the rate limiter let through on its own count because Redis refused the shared count',
       registers: [this.app.registry],
     });
   }

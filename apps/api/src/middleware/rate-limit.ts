@@ -1,6 +1,8 @@
 import type { RequestHandler } from 'express';
 import type { KeySpace, KeyStore, KeyTable, KumoKey } from '@kumo/keyspace';
+import { isRedisUnavailable } from '@kumo/queues';
 import { ApiOptionError, RateLimitedError } from '../errors.js';
+import { readyProbeKey } from '../routes/health.js';
 
 /** `ratelimit:api:<owner>:<window>` counter: an API key's requests in one fixed window, shared by every process. */
 export function rateLimitKey(keySpace: KeySpace, owner: string, window: number | string): KumoKey<'ratelimit'> {
@@ -14,6 +16,12 @@ export const apiKeyTable: KeyTable = (keySpace) => [
     holds: 'counter: requests of an API key in one window',
     writtenBy: 'api',
     readBy: 'api',
+  },
+  {
+    key: readyProbeKey(keySpace),
+    holds: "string: `/readyz`'s probe write (proves Redis takes writes)",
+    writtenBy: 'api',
+    readBy: '—',
   },
 ];
 
@@ -29,6 +37,12 @@ export interface RateLimitOptions {
   syncEvery?: number;
   /** The clock, for tests. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Called for each request decided without Redis because Redis refused the count (full, read-only, unreachable):
+   * the limiter fails open, so reads keep working while Redis cannot take writes. Default: none (the API counts
+   * them in `kumo_api_rate_limit_fail_open_total`).
+   */
+  onFailOpen?: (error: unknown) => void;
 }
 
 /** One key's window as this process sees it. */
@@ -56,7 +70,7 @@ interface WindowCount {
  * as an INCRBY per request would. So a single process counts exactly; across N processes a key can overshoot by
  * what the others counted in their last `syncMs` — at most (N − 1) × `syncEvery` requests. Sends `RateLimit-*`
  * headers; over the limit a 429 with `Retry-After`. Runs after authentication: the owner (a hash of the key) names
- * the counter.
+ * the counter. Fails open when Redis refuses the count (`onFailOpen`): decided on this process's count alone.
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
   const windowMs = options.windowMs ?? 60_000;
@@ -122,9 +136,18 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     };
     const stale = at - entry.syncedAt >= syncMs;
     if (entry.syncing === undefined && (stale || pendingOf(entry) >= syncEvery)) sync(req.owner, entry);
-    // A stale count waits for the sync in flight (this request's or an earlier one's): no extra command.
+    // A stale count waits for the sync in flight (this request's or an earlier one's): no extra command. When Redis
+    // refuses it (full, read-only, down), the request is decided on this process's own count: it fails open, so a
+    // read that needs no write still works, and the limit still holds per process.
     if (stale && entry.syncing !== undefined) {
-      entry.syncing.then(decide, (error: unknown) => next(error));
+      entry.syncing.then(decide, (error: unknown) => {
+        if (!isRedisUnavailable(error)) {
+          next(error);
+          return;
+        }
+        options.onFailOpen?.(error);
+        decide();
+      });
       return;
     }
     decide();
