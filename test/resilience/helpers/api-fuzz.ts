@@ -265,11 +265,15 @@ export function fuzzRequests(ownedId: string): fc.Arbitrary<FuzzRequest> {
   return fc.oneof({ weight: 3, arbitrary: post }, { weight: 2, arbitrary: read });
 }
 
-/**
- * Sends one request and says what is wrong with the answer, if anything: every answer must be a 2xx (JSON, or an
- * event stream) or a 4xx problem+json whose `status` matches; never a 5xx, never HTML or a stack trace.
- */
-export async function checkOne(baseUrl: string, key: string, request: FuzzRequest): Promise<FuzzFailure | null> {
+/** One answer as the checks see it: status, Content-Type and body text (empty for an event stream). */
+export interface FuzzAnswer {
+  status: number;
+  contentType: string | null;
+  text: string;
+}
+
+/** Sends one request with the key; the body is read (an event stream is cancelled). `null`: no answer at all. */
+export async function sendOne(baseUrl: string, key: string, request: FuzzRequest): Promise<FuzzAnswer | string> {
   const headers = { ...request.headers, authorization: `Bearer ${key}` };
   let response: Response;
   try {
@@ -280,39 +284,49 @@ export async function checkOne(baseUrl: string, key: string, request: FuzzReques
       signal: AbortSignal.timeout(15_000),
     });
   } catch (error) {
-    return { request, status: 0, contentType: null, body: '', reason: `no answer: ${String(error)}` };
+    return `no answer: ${String(error)}`;
   }
-  const type = response.headers.get('content-type');
-  const fail = (reason: string, text = '') => ({
-    request,
-    status: response.status,
-    contentType: type,
-    body: text.slice(0, 500),
-    reason,
-  });
-  if (type?.startsWith('text/event-stream')) {
+  const contentType = response.headers.get('content-type');
+  if (contentType?.startsWith('text/event-stream')) {
     await response.body?.cancel();
-    return response.status === 200 ? null : fail('event stream with a non-200 status');
+    return { status: response.status, contentType, text: '' };
   }
-  const text = await response.text();
-  if (response.status >= 500) return fail('5xx', text);
-  if (/<html|<!doctype|at .+\.(js|ts):\d+/i.test(text)) return fail('HTML or a stack trace in the answer', text);
+  return { status: response.status, contentType, text: await response.text() };
+}
+
+/**
+ * What is wrong with an answer, if anything: every answer must be a 2xx (JSON, or an event stream) or a 4xx
+ * problem+json whose `status` matches; never a 5xx, never HTML or a stack trace.
+ */
+export function checkAnswer(request: FuzzRequest, answer: FuzzAnswer): FuzzFailure | null {
+  const { status, contentType: type, text } = answer;
+  const fail = (reason: string) => ({ request, status, contentType: type, body: text.slice(0, 500), reason });
+  if (type?.startsWith('text/event-stream')) return status === 200 ? null : fail('event stream with a non-200 status');
+  if (status >= 500) return fail('5xx');
+  if (/<html|<!doctype|at .+\.(js|ts):\d+/i.test(text)) return fail('HTML or a stack trace in the answer');
   // HEAD has no body; OPTIONS gets Express's automatic `Allow` list (text/plain), which is plain HTTP.
-  if (request.method === 'HEAD' || response.status === 204) return null;
-  if (request.method === 'OPTIONS' && response.status >= 200 && response.status < 300) return null;
-  if (response.status >= 400) {
-    if (!type?.startsWith('application/problem+json')) return fail('4xx without problem+json', text);
+  if (request.method === 'HEAD' || status === 204) return null;
+  if (request.method === 'OPTIONS' && status >= 200 && status < 300) return null;
+  if (status >= 400) {
+    if (!type?.startsWith('application/problem+json')) return fail('4xx without problem+json');
     const parsed = problemSchema.safeParse(safeJson(text));
-    if (!parsed.success) return fail('4xx body is not a problem document', text);
-    if (parsed.data.status !== response.status) return fail('problem status differs from the HTTP status', text);
-    if (!/^KUMO_[A-Z_]+$/.test(parsed.data.code)) return fail('problem without a kumo code', text);
+    if (!parsed.success) return fail('4xx body is not a problem document');
+    if (parsed.data.status !== status) return fail('problem status differs from the HTTP status');
+    if (!/^KUMO_[A-Z_]+$/.test(parsed.data.code)) return fail('problem without a kumo code');
     return null;
   }
-  if (response.status >= 200 && response.status < 300) {
-    if (!type?.startsWith('application/json')) return fail('2xx that is not JSON', text);
-    return safeJson(text) === undefined ? fail('2xx body is not JSON', text) : null;
+  if (status >= 200 && status < 300) {
+    if (!type?.startsWith('application/json')) return fail('2xx that is not JSON');
+    return safeJson(text) === undefined ? fail('2xx body is not JSON') : null;
   }
-  return fail(`unexpected status ${response.status}`, text);
+  return fail(`unexpected status ${status}`);
+}
+
+/** Sends one request and says what is wrong with the answer, if anything (see `checkAnswer`). */
+export async function checkOne(baseUrl: string, key: string, request: FuzzRequest): Promise<FuzzFailure | null> {
+  const answer = await sendOne(baseUrl, key, request);
+  if (typeof answer === 'string') return { request, status: 0, contentType: null, body: '', reason: answer };
+  return checkAnswer(request, answer);
 }
 
 function safeJson(text: string): unknown {
