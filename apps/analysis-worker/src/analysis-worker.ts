@@ -12,7 +12,7 @@ import { loadTokenizer } from '@kumo/analyzer';
 import { CrawlStore } from '@kumo/crawl-state';
 import { checkRedisServer } from '@kumo/keyspace';
 import { createMetrics, StageTimer, type Logger } from '@kumo/observability';
-import { createKeyStore, createKumoWorker, createRedisConnection, KumoQueues } from '@kumo/queues';
+import { bridgeHoldMetrics, createKeyStore, createKumoWorker, createRedisConnection, KumoQueues } from '@kumo/queues';
 import type { RunningWork } from '@kumo/supervisor';
 import { AggregatorRegistry } from 'prom-client';
 
@@ -36,6 +36,7 @@ export async function startAnalysisWorker(config: Config, logger: Logger): Promi
 
   const metrics = createMetrics({ app: 'analysis-worker' });
   const stopBridge = bridgeAnalyzerMetrics(metrics);
+  const stopHoldBridge = bridgeHoldMetrics(metrics, logger);
   // The supervisor's /metrics aggregates what each process hands prom-client's cluster IPC: our own registry.
   AggregatorRegistry.setRegistries([metrics.registry]);
 
@@ -110,6 +111,7 @@ export async function startAnalysisWorker(config: Config, logger: Logger): Promi
       await Promise.all(workers.map((worker) => worker.close()));
       stopBridge();
       await queues.close();
+      stopHoldBridge();
       await bullConnection.quit();
       await store.close();
     },

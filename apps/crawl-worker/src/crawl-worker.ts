@@ -5,6 +5,7 @@ import { CrawlStore } from '@kumo/crawl-state';
 import { checkRedisServer } from '@kumo/keyspace';
 import { createMetrics, StageTimer, type Logger } from '@kumo/observability';
 import {
+  bridgeHoldMetrics,
   createKeyStore,
   createKumoWorker,
   createRedisConnection,
@@ -51,6 +52,7 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
   const metrics = createMetrics({ app: 'crawl-worker' });
   const stopBridge = bridgeCrawlerMetrics(metrics);
   const stopWebhookBridge = bridgeWebhookMetrics(metrics);
+  const stopHoldBridge = bridgeHoldMetrics(metrics, logger);
   // The supervisor's /metrics aggregates what each process hands prom-client's cluster IPC: our own registry.
   AggregatorRegistry.setRegistries([metrics.registry]);
 
@@ -116,6 +118,7 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
       stopBridge();
       stopWebhookBridge();
       await webhookAgent.close();
+      stopHoldBridge();
       await queues.close();
       await crawler.close();
       await bullConnection.quit();

@@ -63,6 +63,7 @@ export {
   type RetryOptions,
 } from './job-errors.js';
 export { holdWhileRedisRefuses, DEFAULT_HOLD_MS, type HoldEvent, type HoldOptions } from './job-hold.js';
+export { bridgeHoldMetrics } from './hold-metrics.js';
 export { DEFAULT_LIVENESS_CHECK_MS } from './liveness-watchdog.js';
 export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 export { assertRedisFitForQueues } from './redis-preflight.js';
