@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Queue, type Worker } from 'bullmq';
 import { defineError } from '@kumo/errors';
-import { KeySpace } from '@kumo/keyspace';
+import { createRedisClient, KeySpace } from '@kumo/keyspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis } from './__fixtures__/redis.js';
 import { deferred, testSetup } from './__fixtures__/setup.js';
@@ -251,7 +251,7 @@ describe('the liveness check of createKumoWorker', { timeout: 30_000 }, () => {
 describe('the liveness check while Redis refuses writes', { timeout: 30_000 }, () => {
   it('leaves alone a worker whose fetches a full Redis refuses: it is not wedged, and takes the job once Redis frees', async () => {
     const { config, connection } = testSetup(redis.url, { WORKER_LIVENESS_CHECK_MS: '200' });
-    const admin = connection.duplicate();
+    const admin = createRedisClient(redis.url, { connectionName: 'kumo:test:admin' });
     const queue = new Queue('crawl', {
       connection,
       prefix: new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix(),
@@ -278,7 +278,7 @@ describe('the liveness check while Redis refuses writes', { timeout: 30_000 }, (
       expect(stuck).toEqual([]);
     } finally {
       await admin.call('CONFIG', 'SET', 'maxmemory', '0');
-      admin.disconnect();
+      await admin.quit();
       await worker.close(true);
       await queue.close();
       connection.disconnect();
