@@ -100,6 +100,18 @@ describe('rateLimit', () => {
     expect(spread.filter((r) => r.status === 200)).toHaveLength(100);
   });
 
+  it('fails open when Redis answers but refuses the write (OOM, READONLY): decided on its own count, counted', async () => {
+    const refusals: unknown[] = [];
+    const store = new KeyStore(client, new KeySpace({ prefix: uniquePrefix('rl') }));
+    store.incrBy = () => Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'."));
+    const limiter = rateLimit({ store, limit: 3, onFailOpen: (error) => refusals.push(error) });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await call(limiter, 'hank'));
+    // Still limited by this process's own count; each refusal counted.
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429, 429]);
+    expect(refusals.length).toBeGreaterThan(0);
+  });
+
   it('passes a Redis failure to the error handler instead of letting the request through', async () => {
     const broken = createRedisClient('redis://127.0.0.1:1', {
       connectionName: 'kumo:test:ratelimit-broken',

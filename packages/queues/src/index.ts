@@ -69,7 +69,7 @@ export { RetentionSweeper, type RetentionSweeperOptions } from './retention-swee
 export { assertRedisFitForQueues } from './redis-preflight.js';
 export { runQueueWorkerApp, type QueueWorkerAppOptions } from './worker-app.js';
 export { redisReadyCheck } from './redis-probe.js';
-export { isRedisUnavailable } from './redis-failure.js';
+export { isRedisUnavailable, isWriteRefused } from './redis-failure.js';
 export {
   RedisConfigError,
   QueueUnavailableError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRedisUnavailable } from './redis-failure.js';
+import { isRedisUnavailable, isWriteRefused } from './redis-failure.js';
 
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
@@ -20,5 +20,21 @@ describe('isRedisUnavailable', () => {
     ['MOVED as a string', false],
   ])('%s → %s', (error, expected) => {
     expect(isRedisUnavailable(error)).toBe(expected);
+  });
+});
+
+describe('isWriteRefused', () => {
+  it.each([
+    [new Error("OOM command not allowed when used memory > 'maxmemory'."), true],
+    [new Error("READONLY You can't write against a read only replica."), true],
+    [new Error('MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist'), true],
+    [new Error('script x failed', { cause: new Error('OOM command not allowed') }), true],
+    [Object.assign(new Error('EXECABORT'), { previousErrors: [new Error('READONLY no')] }), true],
+    [new Error('connect ECONNREFUSED 127.0.0.1:6379'), false],
+    [new Error('Connection is closed.'), false],
+    [new Error('MASTERDOWN Link with MASTER is down'), false],
+    [new Error('WRONGTYPE Operation against a key holding the wrong kind of value'), false],
+  ])('%s → %s', (error, expected) => {
+    expect(isWriteRefused(error)).toBe(expected);
   });
 });

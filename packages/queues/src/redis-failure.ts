@@ -80,3 +80,29 @@ function unavailableWithin(error: unknown, codes: ReadonlySet<string>, depth: nu
 export function isRedisUnavailable(error: unknown, codes: ReadonlySet<string> = new Set()): boolean {
   return unavailableWithin(error, codes, 0);
 }
+
+/** Error replies of a Redis that serves reads but refuses writes: full under noeviction, a read-only replica, unable
+ * to persist, short of replicas. */
+const WRITE_REFUSED_REPLY = /^(OOM|READONLY|MISCONF|NOREPLICAS)\b/;
+
+function writeRefusedWithin(error: unknown, depth: number): boolean {
+  if (!(error instanceof Error) || depth > 5) return false;
+  if (WRITE_REFUSED_REPLY.test(error.message)) return true;
+  const { previousErrors } = error as { previousErrors?: unknown };
+  if (
+    Array.isArray(previousErrors) &&
+    previousErrors.slice(0, 20).some((inner) => writeRefusedWithin(inner, depth + 1))
+  ) {
+    return true;
+  }
+  return writeRefusedWithin(error.cause, depth + 1);
+}
+
+/**
+ * True when Redis answered but refused a write it would take later (`OOM`, `READONLY`, `MISCONF`, `NOREPLICAS`, in
+ * the error or its `cause` chain): reads still work. A subset of {@link isRedisUnavailable}; what lets the API's rate
+ * limiter fail open while a dead connection still answers 503.
+ */
+export function isWriteRefused(error: unknown): boolean {
+  return writeRefusedWithin(error, 0);
+}

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { KeySpace, KeyStore, KeyTable, KumoKey } from '@kumo/keyspace';
-import { isRedisUnavailable } from '@kumo/queues';
+import { isWriteRefused } from '@kumo/queues';
 import { ApiOptionError, RateLimitedError } from '../errors.js';
 import { readyProbeKey } from '../routes/health.js';
 
@@ -38,7 +38,7 @@ export interface RateLimitOptions {
   /** The clock, for tests. Default `Date.now`. */
   now?: () => number;
   /**
-   * Called for each request decided without Redis because Redis refused the count (full, read-only, unreachable):
+   * Called for each request decided without Redis because Redis refused to write the count (full, read-only):
    * the limiter fails open, so reads keep working while Redis cannot take writes. Default: none (the API counts
    * them in `kumo_api_rate_limit_fail_open_total`).
    */
@@ -70,7 +70,7 @@ interface WindowCount {
  * as an INCRBY per request would. So a single process counts exactly; across N processes a key can overshoot by
  * what the others counted in their last `syncMs` — at most (N − 1) × `syncEvery` requests. Sends `RateLimit-*`
  * headers; over the limit a 429 with `Retry-After`. Runs after authentication: the owner (a hash of the key) names
- * the counter. Fails open when Redis refuses the count (`onFailOpen`): decided on this process's count alone.
+ * the counter. Fails open when Redis refuses to write the count (`onFailOpen`): decided on this process's count alone.
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
   const windowMs = options.windowMs ?? 60_000;
@@ -137,11 +137,12 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     const stale = at - entry.syncedAt >= syncMs;
     if (entry.syncing === undefined && (stale || pendingOf(entry) >= syncEvery)) sync(req.owner, entry);
     // A stale count waits for the sync in flight (this request's or an earlier one's): no extra command. When Redis
-    // refuses it (full, read-only, down), the request is decided on this process's own count: it fails open, so a
-    // read that needs no write still works, and the limit still holds per process.
+    // answers but refuses the write (full, read-only), the request is decided on this process's own count: it fails
+    // open, so a read that needs no write still works, and the limit still holds per process. A Redis that does not
+    // answer at all fails the request (503): nothing could serve it anyway.
     if (stale && entry.syncing !== undefined) {
       entry.syncing.then(decide, (error: unknown) => {
-        if (!isRedisUnavailable(error)) {
+        if (!isWriteRefused(error)) {
           next(error);
           return;
         }
