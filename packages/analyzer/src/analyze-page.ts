@@ -2,7 +2,7 @@
 // words (`LatinTextAnalysis`), both counted by one `AnalysisAccumulator` and ranked into the contract's `Analysis`.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Analysis, PhraseCount, Term } from '@kumo/contract';
-import { isKana, toKatakana } from 'wanakana';
+import { toKatakana } from 'wanakana';
 import { DEFAULT_MAX_CHUNK_CHARS, assertMaxChunkChars, chunkText } from './chunk-text.js';
 import { isCountable, normalizeWord, rememberedContentWordOf } from './content-words.js';
 import type { ContentWord } from './content-words.js';
@@ -106,8 +106,7 @@ class CompoundNouns {
       let surface = '';
       for (const token of run) surface += token.surface_form;
       const phrase = normalizeWord(surface);
-      // The reading is worked out once per phrase and page: the report reads compound keywords with it.
-      this.#accumulator.addPhrase(phrase, this.#accumulator.hasPhrase(phrase) ? undefined : runReading(run));
+      this.#accumulator.addPhrase(phrase, run);
     }
     run.length = 0;
   }
@@ -118,18 +117,15 @@ function runReading(run: readonly Token[]): string {
   let reading = '';
   for (const token of run) {
     const part = token.reading;
-    if (part !== undefined && part !== '' && part !== '*') {
-      reading += part;
-      continue;
-    }
-    const surface = token.surface_form.normalize('NFKC');
-    if (!isKana(surface)) return '';
-    reading += toKatakana(surface);
+    if (part !== undefined && part !== '' && part !== '*') reading += part;
+    else if (KANA.test(token.surface_form)) reading += toKatakana(token.surface_form);
+    else return '';
   }
   return reading;
 }
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'word' });
+const KANA = /^[\u3041-\u3096\u30a1-\u30fc]+$/;
 const SENTENCE_END = /[.!?]/;
 /** A capital first letter and no other: at a sentence start, the ordinary word (`Natural` → natural). */
 const CAPITALISED = /^\p{Lu}\P{Lu}*$/u;
@@ -198,7 +194,7 @@ class AnalysisAccumulator {
   tokens = 0;
   readonly #terms = new Map<string, TermCount>();
   readonly #phrases = new Map<string, number>();
-  /** Readings of the phrases that have one (compound nouns), by phrase. */
+  /** Readings of the compound nouns that have one, from their first occurrence. */
   readonly #phraseReadings = new Map<string, string>();
 
   addWord(word: ContentWord): void {
@@ -211,14 +207,21 @@ class AnalysisAccumulator {
     entry.variants.set(word, (entry.variants.get(word) ?? 0) + 1);
   }
 
-  hasPhrase(phrase: string): boolean {
-    return this.#phrases.has(phrase);
-  }
-
-  /** Counts a phrase; `reading` is kept from its first occurrence. */
-  addPhrase(phrase: string, reading?: string): void {
-    if (reading) this.#phraseReadings.set(phrase, reading);
-    this.#phrases.set(phrase, (this.#phrases.get(phrase) ?? 0) + 1);
+  /**
+   * Counts a phrase. A compound noun's `run` of tokens gives its reading, worked out at its first occurrence only
+   * (the report reads compound keywords with it).
+   */
+  addPhrase(phrase: string, run?: readonly Token[]): void {
+    const count = this.#phrases.get(phrase);
+    if (count !== undefined) {
+      this.#phrases.set(phrase, count + 1);
+      return;
+    }
+    this.#phrases.set(phrase, 1);
+    if (run !== undefined) {
+      const reading = runReading(run);
+      if (reading !== '') this.#phraseReadings.set(phrase, reading);
+    }
   }
 
   toAnalysis(maxTerms: number, maxPhrases: number): Analysis {
