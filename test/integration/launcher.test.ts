@@ -331,7 +331,9 @@ describe('npm start keeps its local key across a restart (issue 20)', () => {
 
     const second = await startLauncher({ KUMO_DATA_DIR: dataDir, KUMO_PREFIX: first.prefix });
     const again = await banner(second.app);
-    expect(again.find((line) => line.includes('API key'))).toBe(`  API key       ${apiKey}  (kept from the last run)`);
+    expect(again.find((line) => line.trimStart().startsWith('API key'))).toBe(
+      `  API key       ${apiKey}  (kept from the last run)`,
+    );
     const listed = await fetch(`http://127.0.0.1:${second.apiPort}/v1/crawls`, {
       headers: { authorization: `Bearer ${apiKey}` },
     });

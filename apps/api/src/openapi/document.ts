@@ -370,6 +370,18 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
         responses: { '200': { description: 'The OpenAPI 3.1 document.', content: json({ type: 'object' }) } },
       },
     },
+    '/': {
+      get: {
+        operationId: 'resultsPage',
+        summary: 'The results page: sign in with an API key, start and watch crawls, read their reports',
+        tags: ['operations'],
+        ...PUBLIC,
+        responses: {
+          '200': { description: 'An HTML page (apps/web).', content: { 'text/html': { schema: { type: 'string' } } } },
+          ...problems('KUMO_API_NOT_FOUND'),
+        },
+      },
+    },
     '/docs': {
       get: {
         operationId: 'docs',
