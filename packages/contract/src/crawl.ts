@@ -40,6 +40,13 @@ export const crawlSchema = z.object({
   truncated: TRUNCATED,
   /** Present when the request has a `webhook`: its URL (never the secret) and the delivery attempts. */
   webhook: crawlWebhookSchema.optional(),
+  /** Set on a crawl a schedule's run created: that schedule's id. */
+  scheduleId: z.string().optional().describe('The schedule whose run created this crawl (absent otherwise)'),
+  /** Set on a schedule's run after its first: the crawl of the schedule's previous run. */
+  previousId: z
+    .string()
+    .optional()
+    .describe("The crawl of the same schedule's previous run (absent on a schedule's first run and on other crawls)"),
 });
 export type Crawl = z.infer<typeof crawlSchema>;
 

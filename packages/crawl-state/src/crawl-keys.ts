@@ -9,7 +9,9 @@ const PER_CRAWL_KEYS = {
   record: {
     purpose: 'result',
     segment: 'crawl',
-    holds: 'hash: status, request, times, owner, cancel flag, counters, webhook secret and deliveries',
+    holds:
+      'hash: status, request, times, owner, cancel flag, counters, webhook secret and deliveries, scheduleId and ' +
+      'previousId (a schedule run)',
     writtenBy: 'api, workers',
     readBy: 'api, workers',
   },

@@ -1,6 +1,6 @@
 import type { CrawlRequest, CrawlStatus } from '@kumo/contract';
 import { ScriptCode } from './commands.js';
-import type { CrawlRecords, CrawlState } from './crawl-records.js';
+import type { CrawlLineage, CrawlRecords, CrawlState } from './crawl-records.js';
 import type { OwnerIndex } from './owner-index.js';
 import type { ResultStream } from './crawl-results.js';
 import type { TmpCleanup } from './page-texts.js';
@@ -51,7 +51,7 @@ export interface CrawlFlowStarter {
   addCrawlFlow(flow: { crawlId: string; seeds: readonly { url: string; depth: number }[] }): Promise<unknown>;
 }
 
-export interface StartCrawlInput {
+export interface StartCrawlInput extends CrawlLineage {
   id: string;
   owner: string;
   request: CrawlRequest;

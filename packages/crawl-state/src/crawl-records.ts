@@ -102,6 +102,20 @@ function webhookOf(request: CrawlRequest, deliveries: string | undefined): { web
   return { webhook: { url: request.webhook.url, deliveries: list } };
 }
 
+/** A crawl's schedule and previous run, when a schedule's run created it (fields `scheduleId`, `previousId`). */
+export interface CrawlLineage {
+  scheduleId?: string | undefined;
+  previousId?: string | undefined;
+}
+
+/** The lineage fields that are set, and only those (an ordinary crawl has neither). */
+function lineageOf(source: CrawlLineage): Pick<Crawl, 'scheduleId' | 'previousId'> {
+  return {
+    ...(source.scheduleId ? { scheduleId: source.scheduleId } : {}),
+    ...(source.previousId ? { previousId: source.previousId } : {}),
+  };
+}
+
 /** The record hash → `CrawlState`; null for an empty hash (missing or expired crawl). */
 function fromRecord(id: string, hash: Readonly<Record<string, string>>): CrawlState | null {
   if (!hash.status) return null;
@@ -115,6 +129,7 @@ function fromRecord(id: string, hash: Readonly<Record<string, string>>): CrawlSt
     ...(hash.finishedAt ? { finishedAt: hash.finishedAt } : {}),
     ...withCounts(COUNT_FIELDS.map((field) => hash[field])),
     ...webhookOf(request, hash.deliveries),
+    ...lineageOf(hash),
   };
   return {
     crawl,
@@ -147,12 +162,14 @@ export class CrawlRecords {
    * `CrawlExistsError` when the id is taken. A webhook's secret is kept apart from the request (field `webhookSecret`,
    * same key and TTL): `request.webhook` is stored without it, so nothing that returns the request can return it.
    */
-  async createCrawl(input: {
-    id: string;
-    owner: string;
-    request: CrawlRequest;
-    createdAt: Timestamp;
-  }): Promise<CrawlState> {
+  async createCrawl(
+    input: {
+      id: string;
+      owner: string;
+      request: CrawlRequest;
+      createdAt: Timestamp;
+    } & CrawlLineage,
+  ): Promise<CrawlState> {
     const createdAt = iso(input.createdAt);
     const { request, secret } = withoutWebhookSecret(input.request);
     const fields: Record<string, string> = {
@@ -162,6 +179,7 @@ export class CrawlRecords {
       createdAt,
       ...Object.fromEntries(COUNT_FIELDS.map((field) => [field, '0'])),
       ...(secret === undefined ? {} : { webhookSecret: secret }),
+      ...lineageOf(input),
     };
     const member = await this.index.add(input.owner, input.id, createdAt);
     const created = await this.context.commands.createCrawl({
@@ -182,6 +200,7 @@ export class CrawlRecords {
         createdAt,
         ...withCounts([]),
         ...webhookOf(request, undefined),
+        ...lineageOf(input),
       },
       owner: input.owner,
       cancelRequested: false,

@@ -33,6 +33,29 @@ describe('the crawl store', () => {
     expect(await suite.stores.crawls.reports.getReport(id)).toBeNull();
   });
 
+  it("keeps a schedule run's scheduleId and previousId on the record, and none on an ordinary crawl", async () => {
+    const { crawls } = suite.stores;
+    const id = newCrawlId();
+    const created = await crawls.records.createCrawl({
+      id,
+      owner: 'o',
+      request,
+      createdAt: new Date(),
+      scheduleId: 'sabc',
+      previousId: 'cprevious',
+    });
+    expect(created.crawl).toMatchObject({ scheduleId: 'sabc', previousId: 'cprevious' });
+    expect((await crawls.records.getCrawl(id))?.crawl).toMatchObject({ scheduleId: 'sabc', previousId: 'cprevious' });
+    const first = newCrawlId();
+    await crawls.records.createCrawl({ id: first, owner: 'o', request, createdAt: new Date(), scheduleId: 'sabc' });
+    const read = (await crawls.records.getCrawl(first))?.crawl;
+    expect(read?.scheduleId).toBe('sabc');
+    expect(read).not.toHaveProperty('previousId');
+    const plain = (await crawls.records.getCrawl(await suite.created()))?.crawl;
+    expect(plain).not.toHaveProperty('scheduleId');
+    expect(plain).not.toHaveProperty('previousId');
+  });
+
   it('validates its options, naming the option', () => {
     expect(() => new CrawlStore(suite.stores.store, { resultTtlMs: 0, tmpTtlMs: 1000 })).toThrow(/resultTtlMs/);
     expect(() => new CrawlStore(suite.stores.store, { resultTtlMs: 1000, tmpTtlMs: 8 * 86_400_000 })).toThrow(

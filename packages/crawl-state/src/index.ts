@@ -8,6 +8,7 @@ export {
   isCrawlId,
   decodeCrawlIdSegment,
   type CrawlState,
+  type CrawlLineage,
 } from './crawl-records.js';
 export {
   CrawlLifecycle,
