@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { CrawlCreator } from '@kumo/crawl-creation';
 import { IdempotencyStore, type CrawlStore } from '@kumo/crawl-state';
 import type { BlockingReader, KeyStore, RedisClient } from '@kumo/keyspace';
 import type { Logger } from '@kumo/observability';
@@ -86,7 +87,13 @@ export function createApp(deps: AppDeps): ApiApp {
     settings: deps.settings,
     logger: deps.logger,
     crawls: deps.crawls,
-    idempotency: new IdempotencyStore(deps.store),
+    creator: new CrawlCreator({
+      settings: deps.settings,
+      crawls: deps.crawls,
+      idempotency: new IdempotencyStore(deps.store),
+      queues: deps.queues,
+      onCompensationError: (error, crawlId) => deps.logger.warn({ err: error, crawlId }, 'could not mark crawl failed'),
+    }),
     store: deps.store,
     queues: deps.queues,
     multiplexer,

@@ -2,7 +2,7 @@ import { defineError, type ErrorCodeOf, errorCodesOf, errorKind, KumoError } fro
 
 /**
  * Every code this app produces (its rows of the error catalog in `@kumo/errors`). The ones the API answers with are
- * the keys of `PROBLEM_TABLE` (problems.ts); the others (`INVALID_OPTION`, `INVALID_SEED`, `STREAM_CLOSED`) never
+ * the keys of `PROBLEM_TABLE` (problems.ts); the others (`INVALID_OPTION`, `STREAM_CLOSED`) never
  * reach a client as such (a 500 at most).
  */
 export const ApiErrorCode = errorCodesOf('apps/api');
@@ -193,9 +193,6 @@ export class ShuttingDownError extends ApiError {
 
 /** An option of an API component (key ring, rate limit, SSE hub, stream multiplexer, security headers) is invalid. */
 export class ApiOptionError extends defineError(ApiErrorCode.INVALID_OPTION) {}
-
-/** A seed URL reached normalisation without being an absolute http(s) URL (validation should have refused it). */
-export class InvalidSeedError extends defineError(ApiErrorCode.INVALID_SEED) {}
 
 /** An event was written to an event stream that has ended (client gone, too slow, or the multiplexer closed). */
 export class StreamClosedError extends defineError(ApiErrorCode.STREAM_CLOSED) {}

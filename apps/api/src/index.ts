@@ -15,7 +15,6 @@ export {
   RedisUnavailableError,
   ShuttingDownError,
   ApiOptionError,
-  InvalidSeedError,
   StreamClosedError,
   ApiErrorCode,
   type FieldError,
@@ -44,6 +43,5 @@ export { ApiKeyring, ownerOf, constantTimeMatch } from './middleware/auth.js';
 export { rateLimit, rateLimitKey, apiKeyTable, type RateLimitOptions } from './middleware/rate-limit.js';
 export { ApiMetrics } from './metrics/api-metrics.js';
 export { KeyAuditGauges, type KeyAuditGaugesOptions } from './metrics/key-audit-gauges.js';
-export { normalizeSeed, normalizeSeeds } from './routes/crawls.js';
 export { connectionNames, buildWorkerResources, type WorkerResources } from './resources.js';
 export type { ApiSettings } from './routes/context.js';

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { problemSchema } from '@kumo/contract';
+import {
+  CreationOverloadedError,
+  IdempotencyConflictError as CreationConflictError,
+  InvalidCrawlRequestError,
+} from '@kumo/crawl-creation';
 import { isRedisUnavailable, QueueUnavailableError } from '@kumo/queues';
 import {
   CrawlNotFoundError,
@@ -69,6 +74,23 @@ describe('toProblemResponse', () => {
     expect(toProblemResponse(new UnauthorizedError('no', 'Basic realm="x"')).headers['WWW-Authenticate']).toBe(
       'Basic realm="x"',
     );
+  });
+
+  it("answers crawl creation's errors with the codes POST /v1/crawls always had", () => {
+    const invalid = toProblemResponse(
+      new InvalidCrawlRequestError('bad', [{ path: 'politeness.delayMs', message: 'too loose' }]),
+    );
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({
+      code: 'KUMO_API_VALIDATION',
+      errors: [{ path: 'politeness.delayMs', message: 'too loose' }],
+    });
+    const overloaded = toProblemResponse(new CreationOverloadedError('Too many crawls in flight', 30));
+    expect(overloaded).toMatchObject({ status: 429, headers: { 'Retry-After': '30' } });
+    expect(overloaded.body.code).toBe('KUMO_API_OVERLOADED');
+    const conflict = toProblemResponse(new CreationConflictError('reused'));
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.code).toBe('KUMO_API_IDEMPOTENCY_CONFLICT');
   });
 
   it('names the current status in a report-not-ready problem', () => {

@@ -2,6 +2,7 @@ import type { Problem } from '@kumo/contract';
 import { isKumoError } from '@kumo/errors';
 import { LocalRedisErrorCode } from '@kumo/local-redis';
 import { isRedisUnavailable, QueuesErrorCode } from '@kumo/queues';
+import { apiErrorOfCreation } from './creation-problems.js';
 import { ApiError, ApiErrorCode, RedisUnavailableError, type FieldError } from './errors.js';
 
 /** One row of {@link PROBLEM_TABLE}. */
@@ -91,14 +92,15 @@ export const BACKEND_UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Turns anything thrown into a problem response. Known API errors keep their code; a backend that is unavailable
+ * Turns anything thrown into a problem response. Known API errors keep their code (crawl creation's become the API's
+ * they always were: `apiErrorOfCreation`); a backend that is unavailable
  * (`isRedisUnavailable` of `@kumo/queues`) becomes 503 `KUMO_API_REDIS_UNAVAILABLE` with `Retry-After`; every other error
  * (including other packages' KumoErrors we did not expect here) is a 500 that reveals nothing.
  */
 export function toProblemResponse(error: unknown, requestId?: string): ProblemResponse {
-  let apiError: ApiError | undefined;
-  if (error instanceof ApiError && isProblemCode(error.code)) apiError = error;
-  else if (isRedisUnavailable(error, BACKEND_UNAVAILABLE_CODES)) apiError = new RedisUnavailableError(error);
+  let apiError = apiErrorOfCreation(error);
+  if (!apiError && error instanceof ApiError && isProblemCode(error.code)) apiError = error;
+  if (!apiError && isRedisUnavailable(error, BACKEND_UNAVAILABLE_CODES)) apiError = new RedisUnavailableError(error);
   if (apiError) {
     const code = apiError.code as ProblemCode;
     const entry: ProblemTableEntry = PROBLEM_TABLE[code];

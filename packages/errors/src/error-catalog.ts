@@ -53,9 +53,11 @@ export const ERROR_CATALOG = {
       'An option of an API component (API keys, rate limit, SSE hub, stream multiplexer, security headers) is ' +
         'invalid: the app is misconfigured and does not start. Critical; never answered to a client.',
     ),
-    KUMO_API_INVALID_SEED: permanent(
-      'A seed URL reached normalisation without being an absolute http(s) URL (the request schema refuses those ' +
-        'first): a bug, answered as `KUMO_API_INTERNAL` if it ever happens.',
+    KUMO_API_INVALID_SEED: retired(
+      permanent(
+        'A seed URL reached normalisation without being an absolute http(s) URL (the request schema refuses those ' +
+          'first): a bug. Retired: raised as `KUMO_CREATION_INVALID_SEED` since crawl creation moved to @kumo/crawl-creation.',
+      ),
     ),
     KUMO_API_LOGIN_THROTTLED: transient(
       'Too many failed board sign-ins from one address within a minute (429 + Retry-After); a correct sign-in ' +
@@ -207,6 +209,25 @@ export const ERROR_CATALOG = {
     KUMO_CRAWL_JOBS_RETRY: transient(
       'A page failed transiently with attempts left: thrown so BullMQ retries the job with backoff; carries the ' +
         "crawler's code.",
+    ),
+  }),
+  'packages/crawl-creation': area('KUMO_CREATION_', {
+    KUMO_CREATION_IDEMPOTENCY_CONFLICT: permanent(
+      'An Idempotency-Key (or a schedule run) already created a crawl from a different request body; the API ' +
+        'answers `KUMO_API_IDEMPOTENCY_CONFLICT` (409).',
+    ),
+    KUMO_CREATION_INVALID_REQUEST: permanent(
+      "A crawl request fails the `POST /v1/crawls` schema or the deployment's limits (politeness, headers, webhook " +
+        'address); carries the field errors. The API answers `KUMO_API_VALIDATION` (400); a schedule run fails ' +
+        'without retry.',
+    ),
+    KUMO_CREATION_INVALID_SEED: permanent(
+      'A seed URL reached normalisation without being an absolute http(s) URL (the request schema refuses those ' +
+        'first): a bug, answered as `KUMO_API_INTERNAL` if it ever happens.',
+    ),
+    KUMO_CREATION_OVERLOADED: transient(
+      'Admission control: too many crawls running or too many crawl jobs waiting. The API answers ' +
+        '`KUMO_API_OVERLOADED` (429 + Retry-After); a schedule run is retried later.',
     ),
   }),
   'packages/crawl-state': area('KUMO_STATE_', {

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '@kumo/config';
-import type { CrawlState, CrawlStore, IdempotencyStore } from '@kumo/crawl-state';
+import type { CrawlCreator } from '@kumo/crawl-creation';
+import type { CrawlState, CrawlStore } from '@kumo/crawl-state';
 import { decodeCrawlIdSegment, isCrawlId } from '@kumo/crawl-state';
 import type { KeyStore } from '@kumo/keyspace';
 import type { Logger } from '@kumo/observability';
@@ -37,8 +38,8 @@ export interface RouteContext {
   settings: ApiSettings;
   logger: Logger;
   crawls: CrawlStore;
-  /** `Idempotency-Key` memory of `POST /v1/crawls`. */
-  idempotency: IdempotencyStore;
+  /** Creates crawls as `POST /v1/crawls` does (validation, limits, idempotency, admission), one per process. */
+  creator: CrawlCreator;
   store: KeyStore;
   queues: KumoQueues;
   multiplexer: StreamMultiplexer;

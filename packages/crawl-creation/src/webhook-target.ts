@@ -1,7 +1,7 @@
 import type { CrawlRequest } from '@kumo/contract';
 import { AddressPolicy, isIpLiteral } from '@kumo/crawler/address-policy';
 import { ownPorts, type Config, type OwnPortsConfig } from '@kumo/config';
-import type { FieldError } from '../errors.js';
+import type { FieldError } from './errors.js';
 
 /** The settings the webhook target is checked with: the crawler's allow-list and kumo's own ports. */
 export type WebhookTargetSettings = Pick<Config, 'CRAWL_ALLOW_HOSTS'> & OwnPortsConfig;

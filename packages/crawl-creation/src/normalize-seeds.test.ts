@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeSeed, normalizeSeeds } from './crawls.js';
-import { InvalidSeedError } from '../errors.js';
+import { normalizeSeed, normalizeSeeds } from './normalize-seeds.js';
+import { InvalidSeedError } from './errors.js';
 
 // The same cases @kumo/crawler's normalizeUrl is specified by: the seen-set must hold the form the crawler uses.
 describe('normalizeSeed', () => {

@@ -1,6 +1,6 @@
 import type { CrawlRequest } from '@kumo/contract';
 import type { Config } from '@kumo/config';
-import type { FieldError } from '../errors.js';
+import type { FieldError } from './errors.js';
 
 /** The deployment's settings a crawl request is checked against (beyond its own schema). */
 export type CrawlLimitSettings = Pick<

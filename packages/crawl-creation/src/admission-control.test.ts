@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdmissionControl } from './admission.js';
+import { AdmissionControl } from './admission-control.js';
 
 /** Queue counts as a test sets them, with the number of readings taken. */
 function counts(running: number, backlog: number) {
@@ -21,11 +21,17 @@ describe('AdmissionControl', () => {
     const running = counts(3, 0);
     await expect(
       new AdmissionControl({ queues: running.queues, maxRunning: 3, maxBacklog: 100 }).admit(1),
-    ).rejects.toMatchObject({ code: 'KUMO_API_OVERLOADED', message: expect.stringContaining('crawls in flight (3') });
+    ).rejects.toMatchObject({
+      code: 'KUMO_CREATION_OVERLOADED',
+      message: expect.stringContaining('crawls in flight (3'),
+    });
     const backlog = counts(0, 100);
     await expect(
       new AdmissionControl({ queues: backlog.queues, maxRunning: 3, maxBacklog: 100 }).admit(1),
-    ).rejects.toMatchObject({ code: 'KUMO_API_OVERLOADED', message: expect.stringContaining('jobs waiting (100') });
+    ).rejects.toMatchObject({
+      code: 'KUMO_CREATION_OVERLOADED',
+      message: expect.stringContaining('jobs waiting (100'),
+    });
   });
 
   it('reads the queues once per maxAgeMs and counts what it admits in between', async () => {
@@ -35,7 +41,7 @@ describe('AdmissionControl', () => {
     await Promise.all([admission.admit(1), admission.admit(1)]);
     expect(state.reads).toBe(1);
     // The two admitted crawls count before the next reading: a third is refused on the same snapshot.
-    await expect(admission.admit(1)).rejects.toMatchObject({ code: 'KUMO_API_OVERLOADED' });
+    await expect(admission.admit(1)).rejects.toMatchObject({ code: 'KUMO_CREATION_OVERLOADED' });
     clock = 300;
     state.running = 0; // both finished meanwhile
     await admission.admit(1);

@@ -1,8 +1,15 @@
-import type { KumoQueues } from '@kumo/queues';
-import { OverloadedError } from '../errors.js';
+import { CreationOverloadedError } from './errors.js';
+
+/** The queue counts admission control reads (`KumoQueues` of `@kumo/queues` has them). */
+export interface AdmissionCounts {
+  /** Crawls in flight. */
+  runningCrawls(): Promise<number>;
+  /** Crawl jobs waiting to run. */
+  backlog(): Promise<number>;
+}
 
 export interface AdmissionOptions {
-  queues: Pick<KumoQueues, 'runningCrawls' | 'backlog'>;
+  queues: AdmissionCounts;
   /** Crawls in flight at which new ones get 429 (`API_MAX_RUNNING_CRAWLS`). */
   maxRunning: number;
   /** Crawl jobs waiting at which new crawls get 429 (`API_MAX_QUEUE_BACKLOG`). */
@@ -20,7 +27,7 @@ interface Snapshot {
 }
 
 /**
- * Admission control for `POST /v1/crawls`: 429 when too many crawls are in flight or too many crawl jobs wait.
+ * Admission control of crawl creation (`POST /v1/crawls`, schedule runs): refused (429 in the API) when too many crawls are in flight or too many crawl jobs wait.
  * The queue counts (two MULTIs of job-count commands) are read at most every `maxAgeMs` per process and shared by
  * the requests in between; each crawl this process admits is added to the reading at once, so a burst from one
  * process cannot pass the limit on a stale reading. It is a soft limit: submissions on other API processes within
@@ -35,18 +42,18 @@ export class AdmissionControl {
     this.#options = { maxAgeMs: 250, now: () => performance.now(), ...options };
   }
 
-  /** Throws `OverloadedError` when the crawl must wait; otherwise counts it (with its seed jobs) as admitted. */
+  /** Throws `CreationOverloadedError` when the crawl must wait; otherwise counts it (with its seed jobs) as admitted. */
   async admit(seeds: number): Promise<void> {
     const snapshot = await this.#current();
     const { maxRunning, maxBacklog } = this.#options;
     if (snapshot.running >= maxRunning) {
-      throw new OverloadedError(
+      throw new CreationOverloadedError(
         `Too many crawls in flight (${snapshot.running}, limit ${maxRunning}); retry later.`,
         30,
       );
     }
     if (snapshot.backlog >= maxBacklog) {
-      throw new OverloadedError(
+      throw new CreationOverloadedError(
         `Too many crawl jobs waiting (${snapshot.backlog}, limit ${maxBacklog}); retry later.`,
         10,
       );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crawlRequestSchema } from '@kumo/contract';
-import { fieldErrors } from './validation.js';
+import { fieldErrors } from './field-errors.js';
 
 describe('fieldErrors', () => {
   it.each([
