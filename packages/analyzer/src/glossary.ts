@@ -168,6 +168,18 @@ class GlossaryTokenizer implements JapaneseTokenizer {
       else yield* this.#inner.tokenizeChunks(piece, options);
     }
   }
+
+  async *tokenizeChunksShared(
+    text: string,
+    options?: TokenizeOptions,
+  ): AsyncGenerator<readonly Token[], void, undefined> {
+    const inner = this.#inner;
+    for (const piece of this.#glossary.split(text)) {
+      if (typeof piece !== 'string') yield [glossaryToken(piece)];
+      else if (inner.tokenizeChunksShared !== undefined) yield* inner.tokenizeChunksShared(piece, options);
+      else yield* inner.tokenizeChunks(piece, options);
+    }
+  }
 }
 
 /**

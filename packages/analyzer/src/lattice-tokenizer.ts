@@ -34,29 +34,46 @@ export class LatticeTokenizer {
   #offsets = new Int32Array(1024);
   #categories = new Uint8Array(1024);
   #runEnds = new Int32Array(1024);
+  /** One token per known dictionary entry (indexed like its costs), made on first use, for `tokenizeShared`. */
+  readonly #sharedTokens: Array<Token | undefined>;
 
   constructor(dictionary: KuromojiDictionary) {
     this.#dictionary = dictionary;
     this.#lattice = new ViterbiLattice(dictionary.connectionCosts);
+    // Filled, not sparse: a sparse array of this length would fall back to a dictionary of its elements.
+    this.#sharedTokens = new Array<Token | undefined>(dictionary.known.costs.length / 3).fill(undefined);
   }
 
   /** The tokens of `text`, exactly as kuromoji's `tokenize(text)` gives them. */
   tokenize(text: string): Token[] {
+    return this.#tokenize(text, false);
+  }
+
+  /**
+   * The tokens of `text` for counting: the same words as `tokenize`, but a known word's token is one object per
+   * dictionary entry, shared by all its occurrences and calls, without `word_position` (no token is made per
+   * occurrence). Unknown words are fresh tokens, their `word_position` counted from their sentence only.
+   */
+  tokenizeShared(text: string): Token[] {
+    return this.#tokenize(text, true);
+  }
+
+  #tokenize(text: string, shared: boolean): Token[] {
     const input = toTokenizable(text);
     const tokens: Token[] = [];
     let start = 0;
     for (let at = 0; at < input.length; at++) {
       const code = input.charCodeAt(at);
       if (code === COMMA || code === FULL_STOP) {
-        this.#tokenizeSentence(input, start, at + 1, tokens);
+        this.#tokenizeSentence(input, start, at + 1, tokens, shared);
         start = at + 1;
       }
     }
-    if (start < input.length) this.#tokenizeSentence(input, start, input.length, tokens);
+    if (start < input.length) this.#tokenizeSentence(input, start, input.length, tokens, shared);
     return tokens;
   }
 
-  #tokenizeSentence(text: string, start: number, end: number, tokens: Token[]): void {
+  #tokenizeSentence(text: string, start: number, end: number, tokens: Token[], shared: boolean): void {
     const count = this.#readCharacters(text, start, end);
     const { trie, known, unknown, categories } = this.#dictionary;
     const { invoke, group, nameId } = categories;
@@ -118,17 +135,31 @@ export class LatticeTokenizer {
       }
     }
     const path = lattice.bestPath();
-    const lastPosition = tokens.length > 0 ? ((tokens[tokens.length - 1] as Token).word_position as number) : 0;
+    const lastPosition =
+      tokens.length > 0 && !shared ? ((tokens[tokens.length - 1] as Token).word_position as number) : 0;
     for (const node of path) {
       const position = lastPosition + (lattice.start[node] as number) + 1;
       const entry = lattice.entry[node] as number;
       if (lattice.type[node] === NodeType.KNOWN) {
-        tokens.push(makeToken(known.features(entry), WordEntries.wordId(entry), position, undefined));
+        tokens.push(
+          shared
+            ? this.#sharedToken(entry)
+            : makeToken(known.features(entry), WordEntries.wordId(entry), position, undefined),
+        );
       } else {
         const surface = text.slice(lattice.surfaceStart[node], lattice.surfaceEnd[node]);
         tokens.push(makeToken(unknown.features(entry), WordEntries.wordId(entry), position, surface));
       }
     }
+  }
+
+  #sharedToken(entry: number): Token {
+    let token = this.#sharedTokens[entry];
+    if (token === undefined) {
+      token = makeSharedToken(this.#dictionary.known.features(entry), WordEntries.wordId(entry));
+      this.#sharedTokens[entry] = token;
+    }
+    return token;
   }
 
   /**
@@ -190,4 +221,22 @@ function makeToken(features: readonly string[], wordId: number, position: number
     token.pronunciation = features[9];
   }
   return token;
+}
+
+/** A known word's token without `word_position`: one per dictionary entry (`tokenizeShared`). */
+function makeSharedToken(features: readonly string[], wordId: number): Token {
+  return {
+    word_id: wordId,
+    word_type: 'KNOWN',
+    surface_form: features[0] as string,
+    pos: features[1] as string,
+    pos_detail_1: features[2] as string,
+    pos_detail_2: features[3] as string,
+    pos_detail_3: features[4] as string,
+    conjugated_type: features[5] as string,
+    conjugated_form: features[6] as string,
+    basic_form: features[7] as string,
+    reading: features[8],
+    pronunciation: features[9],
+  };
 }

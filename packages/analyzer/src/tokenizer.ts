@@ -34,6 +34,13 @@ export interface JapaneseTokenizer {
    * consumer's work between chunks counts); memory stays one chunk deep.
    */
   tokenizeChunks(text: string, options?: TokenizeOptions): AsyncGenerator<Token[], void, undefined>;
+  /**
+   * `tokenizeChunks` for counting (what `analyzeText` uses when there): the same tokens but for `word_position`,
+   * which is not kept: a known word's token is one object per dictionary entry, shared by all its occurrences,
+   * without one (an unknown word's counts from its sentence only). Tokens must not be kept or changed. Wrappers
+   * forward it when their inner tokenizer has it.
+   */
+  tokenizeChunksShared?(text: string, options?: TokenizeOptions): AsyncGenerator<readonly Token[], void, undefined>;
 }
 
 export interface BuildTokenizerOptions {
@@ -119,7 +126,15 @@ class ChunkedTokenizer implements JapaneseTokenizer {
     return tokens;
   }
 
-  async *tokenizeChunks(text: string, options: TokenizeOptions = {}): AsyncGenerator<Token[], void, undefined> {
+  tokenizeChunks(text: string, options: TokenizeOptions = {}): AsyncGenerator<Token[], void, undefined> {
+    return this.#chunks(text, options, false);
+  }
+
+  tokenizeChunksShared(text: string, options: TokenizeOptions = {}): AsyncGenerator<Token[], void, undefined> {
+    return this.#chunks(text, options, true);
+  }
+
+  async *#chunks(text: string, options: TokenizeOptions, shared: boolean): AsyncGenerator<Token[], void, undefined> {
     const maxChunkChars = options.maxChunkChars ?? DEFAULT_MAX_CHUNK_CHARS;
     assertMaxChunkChars(maxChunkChars);
     const event: TokenizeEvent = { chars: text.length, tokens: 0, chunks: 0, ms: 0 };
@@ -134,7 +149,7 @@ class ChunkedTokenizer implements JapaneseTokenizer {
           sliceStarted = performance.now();
         }
         const started = performance.now();
-        const tokens: Token[] = this.#engine.tokenize(chunk);
+        const tokens: Token[] = shared ? this.#engine.tokenizeShared(chunk) : this.#engine.tokenize(chunk);
         event.ms += performance.now() - started;
         event.chunks++;
         event.tokens += tokens.length;
