@@ -104,8 +104,17 @@ export class TimedTokenizer implements JapaneseTokenizer {
     return tokens;
   }
 
-  async *tokenizeChunks(text: string, options?: TokenizeOptions): AsyncGenerator<Token[], void, undefined> {
-    const inner = this.#inner.tokenizeChunks(text, options);
+  tokenizeChunks(text: string, options?: TokenizeOptions): AsyncGenerator<Token[], void, undefined> {
+    return this.#timed(this.#inner.tokenizeChunks(text, options));
+  }
+
+  /** The inner tokenizer's shared tokens (what `analyzeText` counts over), or its ordinary ones when it has none. */
+  tokenizeChunksShared(text: string, options?: TokenizeOptions): AsyncGenerator<readonly Token[], void, undefined> {
+    const inner = this.#inner;
+    return this.#timed(inner.tokenizeChunksShared?.(text, options) ?? inner.tokenizeChunks(text, options));
+  }
+
+  async *#timed<T>(inner: AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
     try {
       for (;;) {
         // Includes the inner generator's event-loop turn before each chunk: short, and other jobs' work can run in it.
