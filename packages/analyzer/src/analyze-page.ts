@@ -8,7 +8,7 @@ import { isCountable, normalizeWord, rememberedContentWordOf } from './content-w
 import type { ContentWord } from './content-words.js';
 import { AnalyzerOptionError } from './errors.js';
 import type { Glossary } from './glossary.js';
-import { topByCount } from './report-builder.js';
+import { topByCount } from './top-by-count.js';
 import type { JapaneseTokenizer, Token, TokenizeOptions } from './tokenizer.js';
 
 /** How many terms an analysis keeps (the contract's 50). */
@@ -54,7 +54,10 @@ export async function analyzeText(
   if (JAPANESE.test(input)) {
     const compounds = new CompoundNouns(accumulator);
     const source = options.glossary === undefined ? tokenizer : options.glossary.wrap(tokenizer);
-    for await (const tokens of source.tokenizeChunks(input, { maxChunkChars })) {
+    // Shared tokens where the tokenizer has them: no token object per occurrence of a known word.
+    const chunks =
+      source.tokenizeChunksShared?.(input, { maxChunkChars }) ?? source.tokenizeChunks(input, { maxChunkChars });
+    for await (const tokens of chunks) {
       for (const token of tokens) {
         if (isBlank(token.surface_form)) {
           compounds.end();
@@ -102,14 +105,30 @@ class CompoundNouns {
 
   end(): void {
     const run = this.#run;
+    if (run.length === 0) return; // most tokens end no run: no call to the array's length setter
     if (run.length >= 2) {
       let surface = '';
       for (const token of run) surface += token.surface_form;
-      const phrase = normalizeWord(surface);
+      const phrase = phraseOf(surface);
       this.#accumulator.addPhrase(phrase, run);
     }
     run.length = 0;
   }
+}
+
+/** Compounds (their surfaces joined) whose phrase is remembered; past this the memo starts afresh (bounded memory). */
+const PHRASE_MEMO_SIZE = 100_000;
+const phraseMemo = new Map<string, string>();
+
+/** `normalizeWord(surface)`, worked out once per compound and process: the same compounds recur page after page. */
+function phraseOf(surface: string): string {
+  let phrase = phraseMemo.get(surface);
+  if (phrase === undefined) {
+    phrase = normalizeWord(surface);
+    if (phraseMemo.size >= PHRASE_MEMO_SIZE) phraseMemo.clear();
+    phraseMemo.set(surface, phrase);
+  }
+  return phrase;
 }
 
 /** The katakana reading of a run of tokens (each token's reading, kana read as written), or '' if a part has none. */
@@ -180,31 +199,32 @@ class LatinTextAnalysis {
   }
 }
 
-interface TermCount {
-  count: number;
-  /**
-   * Occurrences per content word object (the memo shares one per dictionary entry, so this costs no string per
-   * occurrence); merged per `pos \t reading` at the end, where the most frequent one represents the term.
-   */
-  variants: Map<ContentWord, number>;
-}
-
 /** Counts the terms and phrases of one text, then ranks them into an `Analysis`. */
 class AnalysisAccumulator {
   tokens = 0;
-  readonly #terms = new Map<string, TermCount>();
-  readonly #phrases = new Map<string, number>();
-  /** Readings of the compound nouns that have one, from their first occurrence. */
-  readonly #phraseReadings = new Map<string, string>();
+  /**
+   * Where each content word object counted so far is in `#words`/`#wordCounts` (first-seen order): one Map lookup
+   * per occurrence (the memo shares one object per dictionary entry, so this costs no string per occurrence); the
+   * words are grouped by term only once, at the end.
+   */
+  readonly #wordSlots = new Map<ContentWord, number>();
+  readonly #words: ContentWord[] = [];
+  readonly #wordCounts: number[] = [];
+  /** Likewise for phrases: their slot, and per slot the phrase, its count and its reading ('' for none). */
+  readonly #phraseSlots = new Map<string, number>();
+  readonly #phrases: string[] = [];
+  readonly #phraseCounts: number[] = [];
+  readonly #phraseReadings: string[] = [];
 
   addWord(word: ContentWord): void {
-    let entry = this.#terms.get(word.term);
-    if (entry === undefined) {
-      entry = { count: 0, variants: new Map() };
-      this.#terms.set(word.term, entry);
+    const slot = this.#wordSlots.get(word);
+    if (slot === undefined) {
+      this.#wordSlots.set(word, this.#words.length);
+      this.#words.push(word);
+      this.#wordCounts.push(1);
+    } else {
+      this.#wordCounts[slot] = (this.#wordCounts[slot] as number) + 1;
     }
-    entry.count++;
-    entry.variants.set(word, (entry.variants.get(word) ?? 0) + 1);
   }
 
   /**
@@ -212,42 +232,88 @@ class AnalysisAccumulator {
    * (the report reads compound keywords with it).
    */
   addPhrase(phrase: string, run?: readonly Token[]): void {
-    const count = this.#phrases.get(phrase);
-    if (count !== undefined) {
-      this.#phrases.set(phrase, count + 1);
+    const slot = this.#phraseSlots.get(phrase);
+    if (slot !== undefined) {
+      this.#phraseCounts[slot] = (this.#phraseCounts[slot] as number) + 1;
       return;
     }
-    this.#phrases.set(phrase, 1);
-    if (run !== undefined) {
-      const reading = runReading(run);
-      if (reading !== '') this.#phraseReadings.set(phrase, reading);
-    }
+    this.#phraseSlots.set(phrase, this.#phrases.length);
+    this.#phrases.push(phrase);
+    this.#phraseCounts.push(1);
+    this.#phraseReadings.push(run === undefined ? '' : runReading(run));
   }
 
   toAnalysis(maxTerms: number, maxPhrases: number): Analysis {
-    const terms = topByCount(this.#terms, (entry) => entry.count, maxTerms).map(([term, entry]): Term => {
-      const [pos = '', reading = '', display = ''] = mostFrequent(byVariant(entry.variants)).split('\t');
-      return display === ''
-        ? { term, reading, pos, count: entry.count }
-        : { term, reading, pos, count: entry.count, display };
+    // The words grouped by term: per term its total, and its words (variants) chained in first-seen order.
+    const termSlots = new Map<string, number>();
+    const terms: string[] = [];
+    const termCounts: number[] = [];
+    const firstWord: number[] = [];
+    const lastWord: number[] = [];
+    const words = this.#words;
+    const wordCounts = this.#wordCounts;
+    const nextWord = new Int32Array(words.length).fill(-1);
+    for (let w = 0; w < words.length; w++) {
+      const term = (words[w] as ContentWord).term;
+      const t = termSlots.get(term);
+      if (t === undefined) {
+        termSlots.set(term, terms.length);
+        terms.push(term);
+        termCounts.push(wordCounts[w] as number);
+        firstWord.push(w);
+        lastWord.push(w);
+      } else {
+        termCounts[t] = (termCounts[t] as number) + (wordCounts[w] as number);
+        nextWord[lastWord[t] as number] = w;
+        lastWord[t] = w;
+      }
+    }
+    const topTerms = topByCount(terms, termCounts, maxTerms).map((t): Term => {
+      const term = terms[t] as string;
+      const count = termCounts[t] as number;
+      const { pos, reading, display } = representativeOf(words, wordCounts, nextWord, firstWord[t] as number);
+      return display === '' ? { term, reading, pos, count } : { term, reading, pos, count, display };
     });
-    const phrases = topByCount(this.#phrases, (count) => count, maxPhrases).map(([phrase, count]): PhraseCount => {
-      const reading = this.#phraseReadings.get(phrase);
-      return reading === undefined ? { phrase, count } : { phrase, count, reading };
+    const phrases = this.#phrases;
+    const topPhrases = topByCount(phrases, this.#phraseCounts, maxPhrases).map((p): PhraseCount => {
+      const phrase = phrases[p] as string;
+      const count = this.#phraseCounts[p] as number;
+      const reading = this.#phraseReadings[p] as string;
+      return reading === '' ? { phrase, count } : { phrase, count, reading };
     });
-    return { tokens: this.tokens, terms, phrases };
+    return { tokens: this.tokens, terms: topTerms, phrases: topPhrases };
   }
 }
 
-/** Counts per `pos \t reading \t display`, in the order each variant was first seen. */
-function byVariant(words: Map<ContentWord, number>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const [word, count] of words) {
+/**
+ * The part of speech, reading and display that represent a term: its words' counts merged per
+ * `pos \t reading \t display`, the most frequent of those (the first seen wins a tie). The words are chained from
+ * `first` through `next`, in first-seen order.
+ */
+function representativeOf(
+  words: readonly ContentWord[],
+  counts: readonly number[],
+  next: Int32Array,
+  first: number,
+): { pos: string; reading: string; display: string } {
+  const only = words[first] as ContentWord;
+  if (next[first] === -1 && !hasTab(only)) {
+    // One word, the usual case: its own fields, as the split below would give them.
+    return { pos: only.pos, reading: only.reading, display: only.display ?? '' };
+  }
+  const merged = new Map<string, number>();
+  for (let w = first; w !== -1; w = next[w] as number) {
+    const word = words[w] as ContentWord;
     const variant =
       word.display === undefined ? `${word.pos}\t${word.reading}` : `${word.pos}\t${word.reading}\t${word.display}`;
-    counts.set(variant, (counts.get(variant) ?? 0) + count);
+    merged.set(variant, (merged.get(variant) ?? 0) + (counts[w] as number));
   }
-  return counts;
+  const [pos = '', reading = '', display = ''] = mostFrequent(merged).split('\t');
+  return { pos, reading, display };
+}
+
+function hasTab(word: ContentWord): boolean {
+  return word.pos.includes('\t') || word.reading.includes('\t') || (word.display?.includes('\t') ?? false);
 }
 
 /** The key with the highest count; the first one seen wins a tie (Map order is insertion order). */
@@ -263,10 +329,13 @@ function mostFrequent(counts: Map<string, number>): string {
   return best;
 }
 
-/** `text.trim() === ''`, without trimming when the first character is not white space (almost every token). */
-function isBlank(text: string): boolean {
+/**
+ * `text.trim() === ''`, without trimming when the first character cannot be white space (almost every token:
+ * printable ASCII, and everything above U+3000 but U+FEFF, which is where kana and kanji are).
+ */
+export function isBlank(text: string): boolean {
   const first = text.charCodeAt(0);
-  if (first > 0x20 && first < 0x7f) return false;
+  if ((first > 0x20 && first < 0x7f) || (first > 0x3000 && first !== 0xfeff)) return false;
   return text.trim() === '';
 }
 

@@ -62,10 +62,14 @@ export function contentWordOf(token: Token): ContentWord | undefined {
   return written === term ? { term, reading, pos } : { term, reading, pos, display: written };
 }
 
-/** Dictionary entries whose content word is remembered; past this the memo starts afresh (bounded memory). */
+/** Unknown words (by character class and surface) whose content word is remembered; past this that memo starts afresh (bounded memory). */
 export const CONTENT_WORD_MEMO_SIZE = 100_000;
-const memo = new Map<number, ContentWord | null>();
-/** Unknown words: per character class id (`word_id`), by surface. Same bound as `memo`, counted together. */
+/**
+ * Known words: by entry (`word_id / 10`, kuromoji's entry ids are multiples of 10), `null` for none. An array, not a
+ * Map: one indexed load per token; its size is bounded by the dictionary's entries, so it is never cleared.
+ */
+let memo: Array<ContentWord | null | undefined> = [];
+/** Unknown words: per character class id (`word_id`), by surface. Bounded by `CONTENT_WORD_MEMO_SIZE`. */
 const unknownMemo = new Map<number, Map<string, ContentWord | null>>();
 let unknownMemoSize = 0;
 
@@ -79,12 +83,25 @@ export function rememberedContentWordOf(token: Token): ContentWord | undefined {
   const id = token.word_id;
   if (id === undefined) return contentWordOf(token);
   if (token.word_type !== 'KNOWN') return rememberedUnknownWordOf(token, id);
-  const remembered = memo.get(id);
+  const index = id / 10;
+  const remembered = memo[index];
   if (remembered !== undefined) return remembered ?? undefined;
+  // Not an entry id of kuromoji's (a token made elsewhere): worked out, not remembered.
+  if (!Number.isInteger(index) || index < 0 || index > MAX_ENTRY_INDEX) return contentWordOf(token);
   const word = contentWordOf(token);
-  if (memo.size >= CONTENT_WORD_MEMO_SIZE) memo.clear();
-  memo.set(id, word ?? null);
+  if (index >= memo.length) memo = grown(memo, index + 1);
+  memo[index] = word ?? null;
   return word;
+}
+
+/** Far above IPADIC's ~400,000 entries: a guard against growing the memo for an id that is no entry. */
+const MAX_ENTRY_INDEX = 4_000_000;
+
+/** `array` with room for `length` elements, filled (a sparse array would fall back to a dictionary of elements). */
+function grown<T>(array: Array<T | undefined>, length: number): Array<T | undefined> {
+  const next = new Array<T | undefined>(Math.max(length, 2 * array.length, 1024)).fill(undefined);
+  for (let i = 0; i < array.length; i++) next[i] = array[i];
+  return next;
 }
 
 function rememberedUnknownWordOf(token: Token, id: number): ContentWord | undefined {

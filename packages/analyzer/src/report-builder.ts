@@ -13,6 +13,7 @@ import {
   scriptWeight,
 } from './keyword-candidates.js';
 import { toHepburn } from './romaji.js';
+import { compareStrings } from './top-by-count.js';
 
 export interface ReportBuilderOptions {
   /** Keywords selected by TF-IDF. @defaultValue 100 */
@@ -443,31 +444,4 @@ function limit(option: string, value: number): number {
     throw new AnalyzerOptionError(option, `${option} must be a non-negative integer (got ${String(value)})`);
   }
   return value;
-}
-
-// --- ranking, shared with the page analysis (`analyzeText` ranks each page's terms and phrases the same way)
-
-/** Code-unit order: the same on every machine and ICU version, unlike `localeCompare`. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * The `limit` entries with the highest count, ties broken by key in code-unit order, so that the same counts always
- * give the same list whatever the insertion order.
- */
-export function topByCount<T>(
-  entries: Iterable<readonly [string, T]>,
-  countOf: (value: T) => number,
-  limit: number,
-): Array<readonly [string, T]> {
-  let all = [...entries];
-  if (Number.isInteger(limit) && limit > 0 && all.length > limit) {
-    // Only entries counted at least as often as the limit-th highest count can make the list: sort those alone.
-    const counts = Float64Array.from(all, ([, value]) => countOf(value)).sort();
-    const threshold = counts[counts.length - limit] as number;
-    all = all.filter(([, value]) => countOf(value) >= threshold);
-  }
-  all.sort(([keyA, a], [keyB, b]) => countOf(b) - countOf(a) || compareStrings(keyA, keyB));
-  return all.slice(0, limit);
 }

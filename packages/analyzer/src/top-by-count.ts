@@ -1,0 +1,98 @@
+// Ranking by count: a page's analysis keeps its top terms and phrases (`analyzeText`); the report orders by code unit.
+
+/** Code-unit order: the same on every machine and ICU version, unlike `localeCompare`. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The indices of the `limit` keys with the highest count (`counts[i]` is the count of `keys[i]`), highest first,
+ * ties broken by key in code-unit order, then by index: the same counts always give the same list whatever the
+ * insertion order. `limit` past the number of keys gives them all, ranked.
+ *
+ * A page has hundreds of counted terms and phrases, most seen once, and keeps the top 50 and 20: only those that can
+ * make the list are sorted. The limit-th highest count is found by selection (linear); every key counted more often
+ * is in; of the keys counted exactly that often, only those that can still fit, also found by selection. The result
+ * is that of sorting everything and keeping the first `limit`.
+ */
+export function topByCount(keys: readonly string[], counts: ArrayLike<number>, limit: number): number[] {
+  const n = keys.length;
+  let chosen: number[] = [];
+  if (limit >= n) {
+    for (let i = 0; i < n; i++) chosen.push(i);
+  } else if (limit > 0) {
+    const scratch = new Float64Array(n);
+    for (let i = 0; i < n; i++) scratch[i] = counts[i] as number;
+    const threshold = selectNumber(scratch, n - limit);
+    const tied: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const count = counts[i] as number;
+      if (count > threshold) chosen.push(i);
+      else if (count === threshold) tied.push(i);
+    }
+    const room = limit - chosen.length;
+    if (tied.length > room) {
+      // The room-th smallest key and every key up to it (a key may repeat: the sort below settles those).
+      const last = keys[selectByKey(tied.slice(), room - 1, keys)] as string;
+      for (const i of tied) if ((keys[i] as string) <= last) chosen.push(i);
+    } else {
+      chosen = chosen.concat(tied);
+    }
+  }
+  chosen.sort(
+    (a, b) =>
+      (counts[b] as number) - (counts[a] as number) || compareStrings(keys[a] as string, keys[b] as string) || a - b,
+  );
+  if (chosen.length > limit) chosen.length = Math.max(0, limit);
+  return chosen;
+}
+
+// Hoare's selection (Wirth's form): the element that would be at `k` if sorted; reorders the array. Linear on average.
+// Two copies, one per element type, each kept monomorphic.
+
+function selectNumber(items: Float64Array, k: number): number {
+  let low = 0;
+  let high = items.length - 1;
+  while (low < high) {
+    const pivot = items[(low + high) >> 1] as number;
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while ((items[i] as number) < pivot) i++;
+      while ((items[j] as number) > pivot) j--;
+      if (i <= j) {
+        const swap = items[i] as number;
+        items[i++] = items[j] as number;
+        items[j--] = swap;
+      }
+    }
+    if (k <= j) high = j;
+    else if (k >= i) low = i;
+    else break;
+  }
+  return items[k] as number;
+}
+
+/** The index (one of `indices`) whose key would be at `k` if `indices` were sorted by key. */
+function selectByKey(indices: number[], k: number, keys: readonly string[]): number {
+  let low = 0;
+  let high = indices.length - 1;
+  while (low < high) {
+    const pivot = keys[indices[(low + high) >> 1] as number] as string;
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while ((keys[indices[i] as number] as string) < pivot) i++;
+      while ((keys[indices[j] as number] as string) > pivot) j--;
+      if (i <= j) {
+        const swap = indices[i] as number;
+        indices[i++] = indices[j] as number;
+        indices[j--] = swap;
+      }
+    }
+    if (k <= j) high = j;
+    else if (k >= i) low = i;
+    else break;
+  }
+  return indices[k] as number;
+}
