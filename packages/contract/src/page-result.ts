@@ -30,6 +30,11 @@ export const pageResultSchema = z.object({
   textLength: z.int().optional(),
   /** Number of followable links found on the page. */
   links: z.int().optional(),
+  /**
+   * True when the server answered `304 Not Modified` to a conditional request (a crawl with a `previousId`): the
+   * page's fields, links and analysis are those of the previous run. Absent otherwise.
+   */
+  notModified: z.boolean().optional(),
   /** Why the page was skipped: robots, content-type, too-large, out-of-scope, cancelled, max-pages, … */
   reason: z.string().optional(),
   error: pageErrorSchema.optional(),

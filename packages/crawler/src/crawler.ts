@@ -17,6 +17,7 @@ import {
   type CrawlerOptions,
   type ResolvedCrawlerOptions,
 } from './options.js';
+import { NOT_MODIFIED, validatorsOf, type Revalidation, type Validators } from './revalidation.js';
 import { RobotsPolicy, type RobotsRules } from './robots.js';
 import { MemoryRobotsStore } from './robots-store.js';
 import { AddressPolicy, createSafeAgent } from './safe-agent.js';
@@ -138,6 +139,12 @@ export interface CrawlPageInput {
   headers?: Readonly<Record<string, string>> | undefined;
   /** Check robots.txt before fetching (and for each redirect hop). @defaultValue true */
   respectRobots?: boolean;
+  /**
+   * What an earlier run kept of this page: its validators are sent (`If-None-Match` / `If-Modified-Since`), and a
+   * `304` answer gives a `fetched` page with `notModified: true`, the earlier fields, and the earlier links filtered
+   * by this crawl's scope and globs (no text: the caller reuses the earlier analysis). @defaultValue none
+   */
+  revalidate?: Revalidation;
   /** Aborts the fetch (crawl cancelled); the page then fails with `KUMO_CRAWLER_ABORTED`. */
   signal?: AbortSignal;
   /**
@@ -213,6 +220,13 @@ export interface CrawlPageOutcome {
   transient: boolean;
   /** robots.txt `Crawl-delay` of the page's origin for our User-Agent, in ms. */
   crawlDelayMs?: number;
+  /**
+   * The response's `ETag` / `Last-Modified`, for a page fetched with `200` straight from its URL (no redirect: the
+   * validators belong to the URL asked for). Kept by the caller for the next run.
+   */
+  validators?: Validators;
+  /** The server answered `304` to the conditional request (`revalidate`): the page stands in from the earlier run. */
+  notModified?: boolean;
 }
 
 /** What `beforeHop` returns to stop at a hop that must fail (not be skipped); never a PageResult reason. */
@@ -285,6 +299,7 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
       ...(deps.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: deps.requestTimeoutMs }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
       ...(input.headers === undefined ? {} : { headers: input.headers }),
+      ...(input.revalidate === undefined ? {} : { conditional: input.revalidate }),
       beforeHop: async (hopUrl, hop) => {
         if (hop === 0) return undefined;
         // Seeds may redirect anywhere (http→https, apex→www); deeper pages may not leave the crawl's scope.
@@ -325,6 +340,27 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
     ...(result.httpStatus === undefined ? {} : { httpStatus: result.httpStatus }),
     ...(result.contentType === undefined ? {} : { contentType: result.contentType.mime }),
   };
+  if (result.status === 'skipped' && result.reason === NOT_MODIFIED && input.revalidate !== undefined) {
+    // The links are filtered again: this crawl's scope and globs may be narrower than the earlier run's.
+    const links = input.revalidate.links.filter((link) => inScope(link));
+    return {
+      page: {
+        ...input.revalidate.page,
+        ...common,
+        status: 'fetched',
+        notModified: true,
+        links: links.length,
+        timings: { fetchMs },
+      },
+      links,
+      outLinks: [],
+      text: '',
+      nofollow: false,
+      transient: false,
+      notModified: true,
+      ...(crawlDelayMs === undefined ? {} : { crawlDelayMs }),
+    };
+  }
   if (result.status === 'skipped') {
     return {
       page: {
@@ -353,6 +389,8 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
   if (input.depth === 0) anchors.push(result.finalUrl);
   const links = nofollow ? [] : extracted.links.filter((link) => inScope(link));
   const parseMs = elapsed(parseStarted);
+  const validators =
+    result.redirects.length === 0 && result.httpStatus === 200 ? validatorsOf(result.headers) : undefined;
   return {
     page: {
       ...common,
@@ -371,6 +409,7 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
     nofollow,
     transient: false,
     ...(crawlDelayMs === undefined ? {} : { crawlDelayMs }),
+    ...(validators === undefined ? {} : { validators }),
   };
 }
 

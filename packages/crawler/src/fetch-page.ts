@@ -25,6 +25,7 @@ import {
 } from './errors.js';
 import { CRAWLER_DEFAULTS } from './options.js';
 import { parseRetryAfter } from './retry-after.js';
+import { conditionalHeaders, NOT_MODIFIED, type Validators } from './revalidation.js';
 import { type AddressPolicy, isIpLiteral } from './safe-agent.js';
 
 // One fetch: its redirect hops, the events it publishes on `kumo:crawler:*`, and how whatever undici or Node threw
@@ -96,6 +97,12 @@ export interface FetchPageOptions {
    * never replace the headers kumo sets (User-Agent, Accept, Accept-Encoding). @defaultValue {}
    */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Validators of an earlier fetch of this URL, sent as `If-None-Match` / `If-Modified-Since` with the first request
+   * only (a redirect target is another resource). A `304` answer then comes back as `skipped` with the reason
+   * `NOT_MODIFIED`. @defaultValue none: an unconditional request
+   */
+  conditional?: Validators;
   /** Aborts the fetch (e.g. the crawl was cancelled) with `KUMO_CRAWLER_ABORTED`. */
   signal?: AbortSignal;
   /** Reported on `kumo:crawler:fetch`. @defaultValue 'page' */
@@ -208,7 +215,7 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
         return { status: 'skipped', reason, url, finalUrl: current.href, redirects, bytes: 0 };
       }
       visited.add(current.href);
-      const next = await requestOnce(current, controller.signal, options);
+      const next = await requestOnce(current, controller.signal, options, hop === 0 ? options.conditional : undefined);
       if (next.kind === 'done') return { ...next.result, url, redirects };
       if (redirects.length >= maxRedirects) throw new TooManyRedirectsError(maxRedirects, { url: current.href });
       const target = parseUrl(next.location, current);
@@ -245,7 +252,12 @@ type HopOutcome =
   | { kind: 'redirect'; location: string }
   | { kind: 'done'; result: Omit<FetchedPage, 'url' | 'redirects'> | Omit<SkippedFetch, 'url' | 'redirects'> };
 
-async function requestOnce(url: URL, signal: AbortSignal, options: FetchPageOptions): Promise<HopOutcome> {
+async function requestOnce(
+  url: URL,
+  signal: AbortSignal,
+  options: FetchPageOptions,
+  conditional: Validators | undefined,
+): Promise<HopOutcome> {
   const started = performance.now();
   let status = 0;
   let bytes = 0;
@@ -257,6 +269,7 @@ async function requestOnce(url: URL, signal: AbortSignal, options: FetchPageOpti
       method: 'GET',
       headers: {
         ...extraHeaders(options.headers),
+        ...(conditional === undefined ? {} : conditionalHeaders(conditional)),
         'user-agent': options.userAgent ?? CRAWLER_DEFAULTS.userAgent,
         accept: options.accept === 'any' ? '*/*' : 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
         'accept-encoding': 'gzip, deflate, br',
@@ -268,6 +281,12 @@ async function requestOnce(url: URL, signal: AbortSignal, options: FetchPageOpti
     status = response.statusCode;
     const { headers, body } = response;
 
+    // Only an answer to our own conditional request means "your copy is current"; any other 304 is read as before.
+    if (status === 304 && conditional !== undefined) {
+      await discard(body);
+      const finalUrl = url.href;
+      return { kind: 'done', result: { finalUrl, httpStatus: status, status: 'skipped', reason: NOT_MODIFIED, bytes } };
+    }
     if (REDIRECT_STATUSES.has(status)) {
       await discard(body);
       const location = headerValue(headers, 'location');

@@ -15,6 +15,14 @@ export {
   type CrawlPageOutcome,
 } from './crawler.js';
 export {
+  validatorsOf,
+  conditionalHeaders,
+  MAX_VALIDATOR_LENGTH,
+  type Validators,
+  type Revalidation,
+  type RevalidatedFields,
+} from './revalidation.js';
+export {
   fetchPage,
   type FetchPageOptions,
   type FetchPageResult,
