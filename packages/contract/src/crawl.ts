@@ -19,6 +19,13 @@ export const crawlCountsSchema = z.object({
     .int()
     .optional()
     .describe('Distinct links not admitted because maxPages was reached (seeds included; none after a cancel)'),
+  notModified: z
+    .int()
+    .optional()
+    .describe(
+      "Pages the server answered 304 Not Modified (counted in fetched too; their analysis is the previous run's). " +
+        'Present on crawls with a previousId',
+    ),
 });
 export type CrawlCounts = z.infer<typeof crawlCountsSchema>;
 

@@ -19,6 +19,8 @@ const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
   'indexCrawl',
   'recordDelivery',
   'putContent',
+  'putValidators',
+  'previousPage',
 ]);
 
 export type CrawlCommands = BoundCommands<keyof typeof COMMANDS>;

@@ -57,6 +57,15 @@ const PER_CRAWL_KEYS = {
     writtenBy: 'aggregate',
     readBy: 'api',
   },
+  validators: {
+    purpose: 'cache',
+    segment: 'validators',
+    holds:
+      'hash: url -> `{ etag, lastModified, links, page }` of a page fetched with validators (the next run fetches ' +
+      'it conditionally; a 304 reuses its links and its analysis)',
+    writtenBy: 'crawl',
+    readBy: 'crawl (the next run)',
+  },
   seen: { purpose: 'tmp', segment: 'seen', holds: 'set of normalised URLs', writtenBy: 'api, crawl', readBy: 'crawl' },
   dropped: {
     purpose: 'tmp',

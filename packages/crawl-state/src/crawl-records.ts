@@ -57,8 +57,15 @@ export interface CrawlState {
   doneEventId?: string;
 }
 
-/** Counters from HMGET replies (missing fields count 0). */
-function toCounts(values: readonly (string | null | undefined)[]): Required<CrawlCounts> {
+/**
+ * Counters from HMGET replies (missing fields count 0). `notModified` (pages a `304` stood in for) is there on a crawl
+ * with a `previousId` or once the field exists, so other crawls' counts keep their shape.
+ */
+function toCounts(
+  values: readonly (string | null | undefined)[],
+  notModified?: string | null,
+  previousId?: string | null,
+): Required<Omit<CrawlCounts, 'notModified'>> & Pick<CrawlCounts, 'notModified'> {
   const [discovered, fetched, failed, skipped, analyzed, dropped] = COUNT_FIELDS.map((_, index) =>
     Number(values[index] ?? 0),
   );
@@ -69,12 +76,17 @@ function toCounts(values: readonly (string | null | undefined)[]): Required<Craw
     skipped: skipped!,
     analyzed: analyzed!,
     dropped: dropped!,
+    ...(notModified != null || previousId ? { notModified: Number(notModified ?? 0) } : {}),
   };
 }
 
 /** `truncated` is derived from `counts.dropped`, not stored: one source, no two values to keep in step. */
-function withCounts(values: readonly (string | null | undefined)[]): Pick<Crawl, 'counts' | 'truncated'> {
-  const counts = toCounts(values);
+function withCounts(
+  values: readonly (string | null | undefined)[],
+  notModified?: string | null,
+  previousId?: string | null,
+): Pick<Crawl, 'counts' | 'truncated'> {
+  const counts = toCounts(values, notModified, previousId);
   return { counts, truncated: counts.dropped > 0 };
 }
 
@@ -127,7 +139,11 @@ function fromRecord(id: string, hash: Readonly<Record<string, string>>): CrawlSt
     createdAt: hash.createdAt ?? '',
     ...(hash.startedAt ? { startedAt: hash.startedAt } : {}),
     ...(hash.finishedAt ? { finishedAt: hash.finishedAt } : {}),
-    ...withCounts(COUNT_FIELDS.map((field) => hash[field])),
+    ...withCounts(
+      COUNT_FIELDS.map((field) => hash[field]),
+      hash.notModified,
+      hash.previousId,
+    ),
     ...webhookOf(request, hash.deliveries),
     ...lineageOf(hash),
   };
@@ -214,9 +230,10 @@ export class CrawlRecords {
 
   /** The counters; null when the crawl is unknown. */
   async counts(id: string): Promise<CrawlCounts | null> {
-    const values = await this.context.store.hmGet(this.context.keys.record(id), ['status', ...COUNT_FIELDS]);
+    const fields = ['status', ...COUNT_FIELDS, 'notModified', 'previousId'];
+    const values = await this.context.store.hmGet(this.context.keys.record(id), fields);
     if (values[0] === null) return null;
-    return toCounts(values.slice(1));
+    return toCounts(values.slice(1), values[COUNT_FIELDS.length + 1], values[COUNT_FIELDS.length + 2]);
   }
 
   /** True once `CrawlLifecycle.requestCancel` raised the crawl's cancel flag. */

@@ -35,7 +35,9 @@ export class ResultStream {
   async appendPage(id: string, page: PageResult): Promise<string> {
     const { analysis: _analysis, ...withoutAnalysis } = page;
     const data = JSON.stringify(withoutAnalysis);
-    return this.appendEvent(id, this.context.keys.pageIndex(id), page.url, 'page', data, page.status);
+    // A page a `304` stood in for counts as fetched and as not modified.
+    const counters = page.notModified === true ? [page.status, 'notModified'] : [page.status];
+    return this.appendEvent(id, this.context.keys.pageIndex(id), page.url, 'page', data, ...counters);
   }
 
   /** Appends an `analysis` event, indexes it by URL, counts `analyzed`; idempotent per URL like `appendPage`. */
@@ -73,7 +75,7 @@ export class ResultStream {
     url: string,
     type: 'page' | 'analysis',
     data: string,
-    counter: string,
+    ...counters: string[]
   ): Promise<string> {
     const { context } = this;
     const reply = await context.commands.appendEvent({
@@ -83,7 +85,7 @@ export class ResultStream {
         { key: index, ttl: context.resultTtlMs },
         context.progressLock(id),
       ],
-      args: [url, type, data, counter],
+      args: [url, type, data, ...counters],
     });
     return String(context.check(id, reply));
   }

@@ -7,6 +7,7 @@ import { LiveStreams } from './live-streams.js';
 import { OwnerIndex } from './owner-index.js';
 import { PageContents } from './page-contents.js';
 import { PageTexts, TmpCleanup } from './page-texts.js';
+import { PageValidators } from './page-validators.js';
 import { StateContext, type CrawlStoreOptions } from './state-context.js';
 import { UrlAdmission } from './url-admission.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
@@ -34,6 +35,8 @@ export class CrawlStore {
   readonly texts: PageTexts;
   /** Page texts and outgoing links kept for readers (crawls with `store`). */
   readonly contents: PageContents;
+  /** Validators of fetched pages, for the next run's conditional re-fetch. */
+  readonly validators: PageValidators;
   /** The report. */
   readonly reports: CrawlReports;
   /** Deleting a crawl's tmp data. */
@@ -53,6 +56,7 @@ export class CrawlStore {
     this.pages = new PageReader(context);
     this.texts = new PageTexts(context);
     this.contents = new PageContents(context);
+    this.validators = new PageValidators(context);
     this.reports = new CrawlReports(context);
     this.tmp = new TmpCleanup(context);
     this.live = new LiveStreams(context);

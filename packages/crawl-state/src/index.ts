@@ -39,6 +39,13 @@ export {
   MAX_STORED_LINK_LENGTH,
   type PageContent,
 } from './page-contents.js';
+export {
+  PageValidators,
+  MAX_VALIDATED_LINKS,
+  type ValidatorsEntry,
+  type ValidatedPageFields,
+  type PreviousPage,
+} from './page-validators.js';
 export { LiveStreams } from './live-streams.js';
 export { IdempotencyStore, type IdempotencyResult } from './idempotency-store.js';
 export { CrawlKeys, crawlKeyTable } from './crawl-keys.js';

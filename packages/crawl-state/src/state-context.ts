@@ -8,6 +8,11 @@ export interface CrawlStoreOptions {
   resultTtlMs: number;
   /** TTL of the seen-set and page texts (`TMP_TTL_S` × 1000). Required. */
   tmpTtlMs: number;
+  /**
+   * TTL of a crawl's validators (`cache:{b:NN}:validators:<id>`, conditional re-fetch by the next run).
+   * @defaultValue `resultTtlMs`, at most the `cache` purpose's maximum (30 days)
+   */
+  validatorsTtlMs?: number;
   /** At most one `progress` event per crawl per this interval. Default 250. */
   progressIntervalMs?: number;
 }
@@ -37,6 +42,7 @@ export class StateContext {
   readonly commands: CrawlCommands;
   readonly resultTtlMs: number;
   readonly tmpTtlMs: number;
+  readonly validatorsTtlMs: number;
   readonly progressIntervalMs: number;
 
   constructor(
@@ -45,6 +51,11 @@ export class StateContext {
   ) {
     this.resultTtlMs = checkTtl('resultTtlMs', options.resultTtlMs, PURPOSES.result.maxTtlMs);
     this.tmpTtlMs = checkTtl('tmpTtlMs', options.tmpTtlMs, PURPOSES.tmp.maxTtlMs);
+    this.validatorsTtlMs = checkTtl(
+      'validatorsTtlMs',
+      options.validatorsTtlMs ?? Math.min(this.resultTtlMs, PURPOSES.cache.maxTtlMs),
+      PURPOSES.cache.maxTtlMs,
+    );
     this.progressIntervalMs = checkTtl('progressIntervalMs', options.progressIntervalMs ?? 250, PURPOSES.lock.maxTtlMs);
     this.keys = new CrawlKeys(store.keySpace);
     this.commands = bindCommands(store);

@@ -11,6 +11,7 @@
   ARGV[6]  event type: page | analysis
   ARGV[7]  data: the PageResult JSON without analysis, or `{ url, analysis }` JSON
   ARGV[8]  counter to increment: fetched | failed | skipped for a page, analyzed for an analysis
+  ARGV[9]  optional second counter to increment (notModified for a page a `304` stood in for)
 
   Returns: the stream id of the event, or -1 no such crawl.
 ]]
@@ -22,6 +23,7 @@ if existing then return existing end
 local id = redis.call('XADD', KEYS[1], '*', 'type', ARGV[6], 'data', ARGV[7])
 redis.call('HSET', KEYS[3], ARGV[5], id)
 redis.call('HINCRBY', KEYS[2], ARGV[8], 1)
+if ARGV[9] and ARGV[9] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[9], 1) end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
