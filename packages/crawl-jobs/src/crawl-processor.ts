@@ -18,6 +18,7 @@ import {
 } from '@kumo/queues';
 import { CrawlJobsOptionsError, CrawlRetryError, InvalidCrawlJobError } from './errors.js';
 import { limiterHost, type CrawlPoliteness, type HostLease, type HostLimiter } from './host-state.js';
+import { previousFetchOf, validatorsEntryOf, type PreviousFetch } from './page-revalidation.js';
 
 /** What {@link createCrawlProcessor} works with. The crawl-worker builds each from its configuration. */
 export interface CrawlProcessorDeps {
@@ -25,15 +26,22 @@ export interface CrawlProcessorDeps {
   crawler: Crawler;
   /**
    * The crawl state it reads and writes: the record, the queued → running move, link admission, the `page` events,
-   * page texts (for analysis, and kept for readers when the crawl has `store`), and the page index (which links
-   * already have a page, when a job runs again after a crash).
+   * page texts (for analysis, and kept for readers when the crawl has `store`), the page index (which links
+   * already have a page, when a job runs again after a crash), and the validators of fetched pages (conditional
+   * re-fetch by the next run, and of this run when it has a `previousId`).
    */
-  state: Pick<CrawlStore, 'records' | 'lifecycle' | 'admission' | 'results' | 'texts' | 'pages' | 'contents'>;
+  state: Pick<
+    CrawlStore,
+    'records' | 'lifecycle' | 'admission' | 'results' | 'texts' | 'pages' | 'contents' | 'validators'
+  >;
   /** Where analyze and crawl children are added (dynamic children of the crawl's root). */
   queues: Pick<KumoQueues, 'addChildren' | 'crawl'>;
   /** Per-host politeness shared by every process. */
   limiter: HostLimiter;
-  /** Times the `fetch`, `parse` and `enqueue` stages and logs one line per job. */
+  /**
+   * Times the `fetch`, `parse`, `enqueue` and `reuse` (a `304`'s previous analysis recorded, nothing tokenised)
+   * stages and logs one line per job.
+   */
   timer: StageTimer;
   /** For warnings (a crawl that vanished, a recovered admission). */
   logger: Logger;
@@ -71,18 +79,18 @@ export function pageKeyOf(url: string): string {
 }
 
 /**
- * A small LRU of crawl requests by crawl id. A request never changes after the crawl is created, so a process
- * reads it from Redis once per crawl instead of once per page.
+ * A small LRU of crawl requests (or what the processor keeps with them) by crawl id. A request never changes after
+ * the crawl is created, so a process reads it from Redis once per crawl instead of once per page.
  */
-export class RequestCache {
-  readonly #entries = new Map<string, CrawlRequest>();
+export class RequestCache<T = CrawlRequest> {
+  readonly #entries = new Map<string, T>();
   readonly #size: number;
 
   constructor(size: number) {
     this.#size = Math.max(1, Math.floor(size));
   }
 
-  get(crawlId: string): CrawlRequest | undefined {
+  get(crawlId: string): T | undefined {
     const request = this.#entries.get(crawlId);
     if (request !== undefined) {
       // Re-insert: Map keeps insertion order, so the first key is always the least recently used.
@@ -92,11 +100,18 @@ export class RequestCache {
     return request;
   }
 
-  set(crawlId: string, request: CrawlRequest): void {
+  set(crawlId: string, request: T): void {
     this.#entries.delete(crawlId);
     this.#entries.set(crawlId, request);
     if (this.#entries.size > this.#size) this.#entries.delete(this.#entries.keys().next().value as string);
   }
+}
+
+/** What a crawl job needs of its crawl besides the cancel flag, cached per process (it never changes). */
+interface CrawlSettings {
+  request: CrawlRequest;
+  /** The schedule's previous run, whose validators this crawl sends. */
+  previousId?: string;
 }
 
 function validJob(data: unknown): CrawlJobData {
@@ -145,23 +160,23 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
   const random = deps.random ?? Math.random;
   const holdMs = deps.holdMs ?? 2000;
   const maxHolds = deps.maxHolds ?? 5;
-  const requests = new RequestCache(deps.requestCacheSize ?? 1000);
+  const requests = new RequestCache<CrawlSettings>(deps.requestCacheSize ?? 1000);
   const userAgent = deps.crawler.options.userAgent;
 
   /**
    * The crawl's request and cancel flag, or null when the crawl is gone (expired or deleted). `queued` is true when
    * the record was read (not cached) and still said `queued`: the caller then moves it to `running`.
    */
-  async function crawlOf(
-    crawlId: string,
-  ): Promise<{ request: CrawlRequest; cancelled: boolean; queued: boolean } | null> {
+  async function crawlOf(crawlId: string): Promise<(CrawlSettings & { cancelled: boolean; queued: boolean }) | null> {
     const cached = requests.get(crawlId);
-    if (cached)
-      return { request: cached, cancelled: await deps.state.records.isCancelRequested(crawlId), queued: false };
+    if (cached) return { ...cached, cancelled: await deps.state.records.isCancelRequested(crawlId), queued: false };
     const state = await deps.state.records.getCrawl(crawlId);
     if (!state) return null;
-    requests.set(crawlId, state.crawl.request);
-    return { request: state.crawl.request, cancelled: state.cancelRequested, queued: state.crawl.status === 'queued' };
+    const { request } = state.crawl;
+    const previousId = (state.crawl as { previousId?: string }).previousId;
+    const settings: CrawlSettings = { request, ...(previousId === undefined ? {} : { previousId }) };
+    requests.set(crawlId, settings);
+    return { ...settings, cancelled: state.cancelRequested, queued: state.crawl.status === 'queued' };
   }
 
   /**
@@ -174,9 +189,16 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     token: string | undefined,
     request: CrawlRequest,
     signal: AbortSignal | undefined,
+    previous: PreviousFetch | undefined,
   ): Promise<CrawlPageOutcome | 'cancelled'> {
     const { crawlId, url, depth } = job.data;
-    const input = { url, depth, ...crawlInputOf(request), ...(signal ? { signal } : {}) };
+    const input = {
+      url,
+      depth,
+      ...crawlInputOf(request),
+      ...(signal ? { signal } : {}),
+      ...(previous ? { revalidate: previous.revalidation } : {}),
+    };
     // robots.txt first: a disallowed page (or an origin whose robots.txt cannot be read) needs no lease and no fetch;
     // crawlPage then reports it from the cached rules.
     const rules = await deps.crawler.fetchRobots(url);
@@ -309,6 +331,34 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     });
   }
 
+  /**
+   * After the page is recorded: a page a `304` stood in for gets the previous run's analysis (stage `reuse`: no
+   * analyze job, nothing tokenised), and a page with validators is remembered for the next run.
+   */
+  async function rememberAndReuse(
+    timer: JobTimer,
+    crawlId: string,
+    request: CrawlRequest,
+    outcome: CrawlPageOutcome,
+    previous: PreviousFetch | undefined,
+  ): Promise<void> {
+    const { url } = outcome.page;
+    const analysis = previous?.analysis;
+    if (outcome.notModified === true && request.analyze && analysis !== undefined) {
+      await timer.stage('reuse', () =>
+        holdWhileRedisRefuses(() => deps.state.results.appendAnalysis(crawlId, url, analysis), {
+          operation: "record the previous run's analysis",
+        }),
+      );
+    }
+    const entry = validatorsEntryOf(outcome, previous);
+    if (entry !== undefined) {
+      await holdWhileRedisRefuses(() => deps.state.validators.remember(crawlId, url, entry), {
+        operation: 'remember the validators',
+      });
+    }
+  }
+
   return async (job, token, signal) => {
     const data = validJob(job.data);
     const { crawlId, url } = data;
@@ -333,7 +383,10 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     };
     if (found.cancelled) return skipCancelled();
 
-    const outcome = await fetchWithLease(job, token, found.request, signal);
+    // A page the previous run fetched with validators is asked for conditionally (its entry read before the fetch,
+    // with the analysis that stands in for it on a `304`).
+    const previous = await previousFetchOf(deps.state.validators, found.previousId, found.request, url);
+    const outcome = await fetchWithLease(job, token, found.request, signal, previous);
     if (outcome === 'cancelled') return skipCancelled();
     if (outcome.page.timings.fetchMs !== undefined) timer.record('fetch', outcome.page.timings.fetchMs);
     if (outcome.page.timings.parseMs !== undefined) timer.record('parse', outcome.page.timings.parseMs);
@@ -367,6 +420,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     await holdWhileRedisRefuses(() => deps.state.results.appendPage(crawlId, outcome.page), {
       operation: 'record the page',
     });
+    await rememberAndReuse(timer, crawlId, found.request, outcome, previous);
     // A job that stalled (its process died) or failed before may have admitted links without adding their jobs; so
     // may a try of this one whose answer was lost (a connection that dropped after Redis ran the admission).
     let tries = 0;
