@@ -1,4 +1,4 @@
-import { ReportBuilder, type ReportBuilderOptions } from '@kumo/analyzer';
+import { diffKeywords, ReportBuilder, type ReportBuilderOptions } from '@kumo/analyzer';
 import type { CrawlCounts, PageResult, Report } from '@kumo/contract';
 import { isTerminalStatus, type CrawlState, type CrawlStore } from '@kumo/crawl-state';
 import type { AppMetrics, Logger, StageTimer } from '@kumo/observability';
@@ -128,7 +128,8 @@ function crawlOutcomeMetrics(metrics: Pick<AppMetrics, 'counter' | 'histogram'>)
  * The BullMQ processor of a crawl's root `aggregate` job, which BullMQ runs once every child (crawl and analyze
  * jobs, the dynamic ones included) is done. It decides the final status (`finalStatusOf`), builds the report in two
  * cursor walks over the result stream (pass 1: term and phrase statistics; keyword selection; pass 2: co-occurrence
- * of the keywords; `partial: true` for a cancelled crawl), stores it, sets the final status, appends the `done`
+ * of the keywords; `partial: true` for a cancelled crawl; `diff` against the previous run's report when the crawl has
+ * a `previousId`), stores it, sets the final status, appends the `done`
  * event and deletes the crawl's `tmp` data.
  *
  * Idempotent: a retried run (after a crash) that finds the crawl already terminal does not aggregate again; it keeps
@@ -172,7 +173,23 @@ export function createAggregateProcessor(
       }
     }
     const report = builder.build(id, { fetched: counts.fetched, failed: counts.failed });
-    return { report: partial ? { ...report, partial: true } : report, analyses };
+    const diff = request.analyze !== false ? await diffOf(crawl, report) : undefined;
+    return {
+      report: { ...report, ...(partial ? { partial: true } : {}), ...(diff === undefined ? {} : { diff }) },
+      analyses,
+    };
+  }
+
+  /**
+   * The keyword changes since the previous run, for a crawl with a `previousId` whose report is still readable (the
+   * previous crawl's results have not expired); undefined otherwise.
+   */
+  async function diffOf(crawl: CrawlState, report: Report): Promise<Report['diff']> {
+    const previousId = (crawl.crawl as { previousId?: string }).previousId;
+    if (previousId === undefined) return undefined;
+    const previous = await deps.state.reports.getReport(previousId);
+    if (previous === null || !Array.isArray(previous.keywords)) return undefined;
+    return diffKeywords(previousId, previous.keywords, report.keywords);
   }
 
   /**

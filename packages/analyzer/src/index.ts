@@ -7,6 +7,7 @@ export {
 } from './tokenizer.js';
 export { analyzeText, DEFAULT_MAX_TERMS, DEFAULT_MAX_PHRASES, type AnalyzeOptions } from './analyze-page.js';
 export { ReportBuilder, formsOf, type ReportBuilderOptions } from './report-builder.js';
+export { diffKeywords, DIFF_KEYWORDS } from './report-diff.js';
 export { toHepburn } from './romaji.js';
 export { Glossary, parseUserDictionary, GLOSSARY_POS, type GlossaryEntry } from './glossary.js';
 export { JAPANESE_STOP_WORDS } from './stop-words.js';

@@ -37,6 +37,26 @@ export const variationSchema = z.object({
 });
 export type Variation = z.infer<typeof variationSchema>;
 
+export const keywordScoreSchema = z.object({ term: z.string(), score: z.number() });
+export type KeywordScore = z.infer<typeof keywordScoreSchema>;
+
+export const keywordChangeSchema = z.object({ term: z.string(), from: z.number(), to: z.number() });
+export type KeywordChange = z.infer<typeof keywordChangeSchema>;
+
+/**
+ * How the top keywords moved since the previous run of the same schedule: keywords new to the top 100 (`added`, with
+ * their score now), gone from it (`removed`, with their score then), and those in both whose score rose or fell
+ * (`from` the previous score `to` this one). Each list is ordered by the size of the change, largest first.
+ */
+export const reportDiffSchema = z.object({
+  previousId: z.string(),
+  added: z.array(keywordScoreSchema),
+  removed: z.array(keywordScoreSchema),
+  rising: z.array(keywordChangeSchema),
+  falling: z.array(keywordChangeSchema),
+});
+export type ReportDiff = z.infer<typeof reportDiffSchema>;
+
 /** The crawl's report, built by the aggregate job once every page is done. */
 export const reportSchema = z.object({
   id: z.string(),
@@ -47,5 +67,10 @@ export const reportSchema = z.object({
   variations: z.array(variationSchema),
   /** True for a cancelled crawl: the report covers only the pages analysed before the cancel. */
   partial: z.boolean().optional(),
+  /**
+   * The keyword changes since the previous run (a crawl with a `previousId` whose report is still readable);
+   * absent otherwise.
+   */
+  diff: reportDiffSchema.optional(),
 });
 export type Report = z.infer<typeof reportSchema>;
