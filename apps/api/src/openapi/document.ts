@@ -319,7 +319,9 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
           operationId: 'getReport',
           summary: 'The report, once the crawl has ended (`partial: true` when it was cancelled)',
           description:
-            'A cancelled crawl gets the report of the pages analysed before the cancel, with `partial: true`.',
+            'A cancelled crawl gets the report of the pages analysed before the cancel, with `partial: true`. A ' +
+            "crawl with a `previousId` whose report is still readable gets `diff`: the top-100 keywords' changes " +
+            'since that run (`added`, `removed`, `rising`, `falling`); absent otherwise.',
         },
         { responses: { '200': { description: 'The report.', content: json(ref('Report')) } } },
         ['KUMO_API_NOT_FOUND', 'KUMO_API_REPORT_NOT_READY'],
