@@ -46,4 +46,14 @@ describe('LiveCrawlStore', () => {
     store.apply({ id: '3', event: 'unknown', data: '{}' });
     expect(store.version).toBe(2);
   });
+
+  it('marks a page the server answered 304 (a schedule run after the first) as not modified', () => {
+    const store = new LiveCrawlStore();
+    store.apply(page('http://a/1', 'fetched', { httpStatus: 304, notModified: true }));
+    store.apply(page('http://a/2', 'fetched', { httpStatus: 200 }));
+    expect(store.rows.map((row) => [row.url, row.notModified, row.httpStatus])).toEqual([
+      ['http://a/1', true, 304],
+      ['http://a/2', false, 200],
+    ]);
+  });
 });

@@ -12,6 +12,8 @@ export interface PageRow {
   /** `error.code` of a failed page, `reason` of a skipped one. */
   why: string | undefined;
   analysed: boolean;
+  /** The server answered `304 Not Modified`: the page and its analysis are the previous run's. */
+  notModified: boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export class LiveCrawlStore {
       charset: page.charset,
       why: page.error?.code ?? page.reason,
       analysed: this.#analysedEarly.delete(page.url),
+      notModified: page.notModified === true,
     });
   }
 }

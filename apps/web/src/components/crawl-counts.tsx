@@ -8,9 +8,13 @@ const FIELDS: [keyof CrawlCounts, string][] = [
   ['failed', 'Failed'],
   ['skipped', 'Skipped'],
   ['dropped', 'Dropped'],
+  ['notModified', 'Not modified'],
 ];
 
-/** A crawl's counts as a description list (`dropped` only when the server sends it). */
+/**
+ * A crawl's counts as a description list (`dropped` only when the server sends it, `notModified` only for a crawl
+ * with a previous run).
+ */
 export function CrawlCountsList({ counts }: { counts: CrawlCounts }) {
   return (
     <dl class="counts">

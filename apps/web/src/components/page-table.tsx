@@ -1,19 +1,19 @@
 import { useState } from 'preact/hooks';
 import type { PageRow } from '../live-crawl-store.js';
+import { filterRows, PAGE_FILTERS, type PageFilter } from '../page-filter.js';
 import { StatusBadge } from './status-badge.js';
 
 const PAGE_SIZE = 50;
-type Filter = 'all' | 'fetched' | 'failed' | 'skipped';
 
 /**
  * The crawl's pages, newest first, 50 to a page: a 2,000-page crawl renders 50 rows, not 2,000, and a screen
  * reader gets an ordinary table (a virtualised list would hide most rows from it). Filtering by status finds the
- * failures and their error codes.
+ * failures and their error codes; pages a `304` stood in for (a schedule's later run) are marked "not modified".
  */
 export function PageTable({ rows, version }: { rows: readonly PageRow[]; version: number }) {
-  const [filter, setFilter] = useState<Filter>('all');
+  const [filter, setFilter] = useState<PageFilter>('all');
   const [pageIndex, setPageIndex] = useState(0);
-  const matching = filter === 'all' ? rows : rows.filter((row) => row.status === filter);
+  const matching = filterRows(rows, filter);
   const pageCount = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
   const index = Math.min(pageIndex, pageCount - 1);
   // Newest first: the rows of this page counted from the end.
@@ -29,19 +29,21 @@ export function PageTable({ rows, version }: { rows: readonly PageRow[]; version
           <select
             value={filter}
             onChange={(event) => {
-              setFilter(event.currentTarget.value as Filter);
+              setFilter(event.currentTarget.value as PageFilter);
               setPageIndex(0);
             }}
           >
-            <option value="all">all pages</option>
-            <option value="fetched">fetched</option>
-            <option value="failed">failed</option>
-            <option value="skipped">skipped</option>
+            {PAGE_FILTERS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
       </div>
       <p class="muted" aria-live="off">
-        {matching.length} {filter === 'all' ? '' : `${filter} `}page{matching.length === 1 ? '' : 's'}, newest first
+        {matching.length} {filter === 'all' ? '' : `${filter.replace('-', ' ')} `}page{matching.length === 1 ? '' : 's'}
+        , newest first
       </p>
       {shown.length > 0 && (
         <div class="table-wrap" role="region" aria-label="Pages of the crawl" tabIndex={0}>
@@ -65,6 +67,11 @@ export function PageTable({ rows, version }: { rows: readonly PageRow[]; version
                   <td class="url">{row.url}</td>
                   <td>
                     <StatusBadge status={row.status} />
+                    {row.notModified && (
+                      <span class="muted not-modified" title="304: unchanged since the previous run">
+                        not modified
+                      </span>
+                    )}
                   </td>
                   <td class="num">{row.httpStatus ?? '—'}</td>
                   <td lang="ja">{row.title ?? ''}</td>
