@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Analysis } from '@kumo/contract';
 import { createRedisClient } from '@kumo/keyspace';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
+import { startConditionalSite, type ConditionalPage } from '@kumo/sample-site';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CrawlKeys } from '@kumo/crawl-state';
 import { Harness } from './__fixtures__/harness.js';
@@ -31,61 +30,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Validation = 'etag' | 'last-modified' | 'none';
-
-/**
- * Pages whose ETag / Last-Modified follow a version number the test bumps; If-None-Match and If-Modified-Since are
- * honoured (RFC 9110: If-Modified-Since only without If-None-Match). Records each request's conditional headers.
- */
-async function conditionalSite(pages: Record<string, { links: string[]; validation: Validation }>) {
-  const versions = new Map<string, number>();
-  const requests: { path: string; ifNoneMatch?: string; ifModifiedSince?: string; status: number }[] = [];
-  const server = http.createServer((request, response) => {
-    const pagePath = new URL(request.url ?? '/', 'http://x').pathname;
-    const page = pages[pagePath];
-    if (!page) {
-      response.writeHead(404).end();
-      return;
-    }
-    const version = versions.get(pagePath) ?? 1;
-    const etag = `"${pagePath}-v${version}"`;
-    const lastModified = new Date(Date.UTC(2026, 10, version)).toUTCString();
-    const ifNoneMatch = request.headers['if-none-match'];
-    const ifModifiedSince = request.headers['if-modified-since'];
-    const fresh =
-      page.validation === 'etag'
-        ? ifNoneMatch === etag
-        : page.validation === 'last-modified' && ifNoneMatch === undefined && ifModifiedSince === lastModified;
-    const validators: Record<string, string> =
-      page.validation === 'etag'
-        ? { etag }
-        : page.validation === 'last-modified'
-          ? { 'last-modified': lastModified }
-          : {};
-    requests.push({
-      path: pagePath,
-      ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }),
-      ...(ifModifiedSince === undefined ? {} : { ifModifiedSince }),
-      status: fresh ? 304 : 200,
-    });
-    if (fresh) {
-      response.writeHead(304, validators).end();
-      return;
-    }
-    const body = `<!DOCTYPE html><html lang="ja"><head><title>${pagePath} v${version}</title></head><body><p>版${version}の本文です。</p>${page.links
-      .map((href) => `<a href="${href}">${href}</a>`)
-      .join('')}</body></html>`;
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...validators }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { url, versions, requests };
-}
-
 function analysisOf(word: string): Analysis {
   return { tokens: 3, terms: [{ term: word, reading: 'ヨミ', pos: '名詞', count: 3 }], phrases: [] };
 }
@@ -98,14 +42,20 @@ async function analyzeJobs(harness: Harness): Promise<number> {
 
 describe('conditional re-fetch (crawl with a previousId)', () => {
   it('sends validators, records 304 pages with the previous analysis without analysing them, follows their links', async () => {
-    const site = await conditionalSite({
-      '/': { links: ['/a', '/b', '/c', '/d'], validation: 'etag' },
-      '/a': { links: ['/a1'], validation: 'last-modified' },
-      '/a1': { links: [], validation: 'etag' },
-      '/b': { links: [], validation: 'etag' },
-      '/c': { links: [], validation: 'none' },
-      '/d': { links: [], validation: 'etag' },
+    const page = (links: string[], validation: ConditionalPage['validation']) => ({
+      links,
+      validation,
+      text: '本文です。',
     });
+    const site = await startConditionalSite({
+      '/': page(['/a', '/b', '/c', '/d'], 'etag'),
+      '/a': page(['/a1'], 'last-modified'),
+      '/a1': page([], 'etag'),
+      '/b': page([], 'etag'),
+      '/c': page([], 'none'),
+      '/d': page([], 'etag'),
+    });
+    cleanups.push(() => site.close());
     const harness = new Harness(redis.url);
     cleanups.push(() => harness.close());
     const request = { urls: [`${site.url}/`], maxDepth: 2, maxPages: 100 };
@@ -122,7 +72,7 @@ describe('conditional re-fetch (crawl with a previousId)', () => {
     const analyzeJobsBefore = await analyzeJobs(harness);
     expect(analyzeJobsBefore).toBe(6);
 
-    site.versions.set('/b', 2);
+    site.change('/b', '新しい本文です。');
     site.requests.length = 0;
     const id = await harness.submit(request);
     // A schedule's later run is created with its previousId; set before any of its jobs runs.
@@ -135,7 +85,7 @@ describe('conditional re-fetch (crawl with a previousId)', () => {
     const byPath = new Map(site.requests.map((r) => [r.path, r]));
     expect(site.requests).toHaveLength(6);
     expect(byPath.get('/')).toEqual({ path: '/', ifNoneMatch: '"/-v1"', status: 304 });
-    expect(byPath.get('/a')).toMatchObject({ ifModifiedSince: new Date(Date.UTC(2026, 10, 1)).toUTCString() });
+    expect(byPath.get('/a')).toMatchObject({ ifModifiedSince: site.lastModifiedOf('/a') });
     expect(byPath.get('/a')?.ifNoneMatch).toBeUndefined();
     expect(byPath.get('/a')?.status).toBe(304);
     // Reached only through /a, which answered 304: its links were still followed.

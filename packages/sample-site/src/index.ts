@@ -9,6 +9,13 @@ export {
   type ExpectedStatus,
 } from './expected-reachable.js';
 export { startSiteServer, type SiteServer, type SiteServerOptions } from './site-server.js';
+export {
+  startConditionalSite,
+  type ConditionalSite,
+  type ConditionalPage,
+  type ConditionalRequest,
+  type PageValidation,
+} from './conditional-site.js';
 export type { SiteFaults, SiteFaultKind } from './faults.js';
 export { contentTypeFor } from './content-type.js';
 export { runSampleSiteCli, SAMPLE_SITE_USAGE, type SampleSiteCliOptions } from './cli.js';
