@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { analyzeText, loadTokenizer, type JapaneseTokenizer } from '@kumo/analyzer';
 import { reportSchema, type Analysis } from '@kumo/contract';
-import { CrawlKeys } from '@kumo/crawl-state';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
 import type { AggregateJobData } from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -50,10 +49,7 @@ async function setup() {
 
 /** A crawl whose pages were all fetched and analysed; `previousId` as a schedule's later run has it. */
 async function crawlOf(harness: Harness, texts: readonly string[], previousId?: string): Promise<string> {
-  const crawlId = await harness.createCrawl();
-  if (previousId !== undefined) {
-    await harness.bullConnection.hset(new CrawlKeys(harness.store.keySpace).record(crawlId), 'previousId', previousId);
-  }
+  const crawlId = await harness.createCrawl({}, previousId === undefined ? {} : { previousId });
   for (const [index, text] of texts.entries()) {
     const url = `http://127.0.0.1/p${index}.html`;
     await harness.state.results.appendPage(crawlId, fetchedPage(url));

@@ -185,7 +185,7 @@ export function createAggregateProcessor(
    * previous crawl's results have not expired); undefined otherwise.
    */
   async function diffOf(crawl: CrawlState, report: Report): Promise<Report['diff']> {
-    const previousId = (crawl.crawl as { previousId?: string }).previousId;
+    const { previousId } = crawl.crawl;
     if (previousId === undefined) return undefined;
     const previous = await deps.state.reports.getReport(previousId);
     if (previous === null || !Array.isArray(previous.keywords)) return undefined;

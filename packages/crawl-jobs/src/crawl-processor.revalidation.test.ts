@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Analysis } from '@kumo/contract';
-import { createRedisClient } from '@kumo/keyspace';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
 import { startConditionalSite, type ConditionalPage } from '@kumo/sample-site';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CrawlKeys } from '@kumo/crawl-state';
 import { Harness } from './__fixtures__/harness.js';
 
 // Conditional re-fetch by a crawl with a `previousId`: validators sent, 304 pages recorded with the previous run's
@@ -60,10 +58,9 @@ describe('conditional re-fetch (crawl with a previousId)', () => {
     cleanups.push(() => harness.close());
     const request = { urls: [`${site.url}/`], maxDepth: 2, maxPages: 100 };
 
-    const first = harness.startWorker();
+    harness.startWorker();
     const previousId = await harness.submit(request);
     await harness.waitDrained();
-    await first.close();
     expect(site.requests.every((r) => r.ifNoneMatch === undefined && r.ifModifiedSince === undefined)).toBe(true);
     // What the analysis worker would have recorded, except for /d (its analysis is gone: it must be read in full).
     for (const pagePath of ['/', '/a', '/a1', '/b', '/c']) {
@@ -74,12 +71,7 @@ describe('conditional re-fetch (crawl with a previousId)', () => {
 
     site.change('/b', '新しい本文です。');
     site.requests.length = 0;
-    const id = await harness.submit(request);
-    // A schedule's later run is created with its previousId; set before any of its jobs runs.
-    const raw = createRedisClient(redis.url);
-    await raw.hset(new CrawlKeys(harness.keyStore.keySpace).record(id), 'previousId', previousId);
-    await raw.quit();
-    harness.startWorker();
+    const id = await harness.submit(request, { previousId });
     await harness.waitDrained();
 
     const byPath = new Map(site.requests.map((r) => [r.path, r]));

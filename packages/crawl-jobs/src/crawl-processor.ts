@@ -172,8 +172,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     if (cached) return { ...cached, cancelled: await deps.state.records.isCancelRequested(crawlId), queued: false };
     const state = await deps.state.records.getCrawl(crawlId);
     if (!state) return null;
-    const { request } = state.crawl;
-    const previousId = (state.crawl as { previousId?: string }).previousId;
+    const { request, previousId } = state.crawl;
     const settings: CrawlSettings = { request, ...(previousId === undefined ? {} : { previousId }) };
     requests.set(crawlId, settings);
     return { ...settings, cancelled: state.cancelRequested, queued: state.crawl.status === 'queued' };

@@ -57,14 +57,15 @@ export class Harness {
     return this.#bull!;
   }
 
-  /** Creates a crawl record the way the API does and returns its id. */
-  async createCrawl(request: Partial<CrawlRequestInput> = {}): Promise<string> {
+  /** Creates a crawl record the way the API does (`previousId`: a schedule's later run) and returns its id. */
+  async createCrawl(request: Partial<CrawlRequestInput> = {}, lineage: { previousId?: string } = {}): Promise<string> {
     const id = newCrawlId();
     await this.state.records.createCrawl({
       id,
       owner: 'test',
       request: crawlRequestSchema.parse({ urls: ['http://127.0.0.1/'], ...request }),
       createdAt: new Date(),
+      ...lineage,
     });
     return id;
   }

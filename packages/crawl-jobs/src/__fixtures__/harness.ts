@@ -167,12 +167,15 @@ export class Harness {
     return worker;
   }
 
-  /** What the API does (`CrawlLifecycle.startCrawl`): the record, the seeds admitted, the flow. */
-  async submit(input: CrawlRequestInput): Promise<string> {
+  /**
+   * What the API does (`CrawlLifecycle.startCrawl`): the record, the seeds admitted, the flow. `previousId` makes it a
+   * schedule's later run.
+   */
+  async submit(input: CrawlRequestInput, lineage: { previousId?: string } = {}): Promise<string> {
     const request = crawlRequestSchema.parse(input);
     const id = newCrawlId();
     await this.state.lifecycle.startCrawl(
-      { id, owner: 'test', request, seeds: request.urls, createdAt: new Date() },
+      { id, owner: 'test', request, seeds: request.urls, createdAt: new Date(), ...lineage },
       this.queues,
     );
     return id;
