@@ -214,7 +214,7 @@ export class CrawlRecords {
         status: 'queued',
         request,
         createdAt,
-        ...withCounts([]),
+        ...withCounts([], null, input.previousId),
         ...webhookOf(request, undefined),
         ...lineageOf(input),
       },

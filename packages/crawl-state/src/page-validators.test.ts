@@ -1,6 +1,7 @@
 import { createRedisClient } from '@kumo/keyspace';
 import { describe, expect, it } from 'vitest';
-import { analysis, page, useStores } from './__fixtures__/crawl.js';
+import { analysis, page, request, useStores } from './__fixtures__/crawl.js';
+import { newCrawlId } from './crawl-records.js';
 import { MAX_VALIDATED_LINKS, type ValidatorsEntry } from './page-validators.js';
 
 const suite = useStores();
@@ -79,5 +80,23 @@ describe('page validators (conditional re-fetch)', () => {
     expect(JSON.parse(done!.data)).toMatchObject({ counts: { fetched: 2, notModified: 1 } });
     const progress = events.find((event) => event.type === 'progress');
     expect(JSON.parse(progress!.data)).toHaveProperty('notModified');
+  });
+
+  it('has counts.notModified 0 from the start on a crawl with a previousId, in the record and its events', async () => {
+    const { crawls } = suite.stores;
+    const id = newCrawlId();
+    const created = await crawls.records.createCrawl({
+      id,
+      owner: 'owner-1',
+      request,
+      createdAt: new Date(),
+      previousId: 'cprevious',
+    });
+    expect(created.crawl.counts.notModified).toBe(0);
+    expect((await crawls.records.counts(id))?.notModified).toBe(0);
+    await crawls.results.appendPage(id, page('http://a/'));
+    await crawls.results.appendDone(id, 'completed');
+    const done = (await crawls.results.readEvents(id, { count: 100 })).find((event) => event.type === 'done');
+    expect(JSON.parse(done!.data)).toMatchObject({ counts: { fetched: 1, notModified: 0 } });
   });
 });
