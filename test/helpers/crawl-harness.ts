@@ -20,9 +20,10 @@ export interface CrawlClient {
   readonly client: RedisClient;
   /**
    * What `POST /v1/crawls` does: the record, the seeds admitted into the seen-set, the flow. `bucket` draws crawl
-   * ids until one falls in that bucket (to place a crawl's keys on a chosen master). Returns the crawl id.
+   * ids until one falls in that bucket (to place a crawl's keys on a chosen master); `previousId` makes it a
+   * schedule's later run (conditional re-fetch, report diff). Returns the crawl id.
    */
-  submit(request: CrawlRequestInput, options?: { bucket?: number }): Promise<string>;
+  submit(request: CrawlRequestInput, options?: { bucket?: number; previousId?: string }): Promise<string>;
   /**
    * Resolves once the crawl queue holds no waiting, delayed, prioritized or active job on `quietPolls` polls in a
    * row. Sound because a crawl job adds its children before it completes and every move out of `active` is atomic;
@@ -57,12 +58,19 @@ export function openCrawlClient(options: { redisUrl?: string; redis?: RedisEnv; 
     queues,
     store,
     client,
-    async submit(input, { bucket } = {}) {
+    async submit(input, { bucket, previousId } = {}) {
       const request = crawlRequestSchema.parse(input);
       let id = newCrawlId();
       while (bucket !== undefined && crawlBucket(id) !== bucket) id = newCrawlId();
       await state.lifecycle.startCrawl(
-        { id, owner: 'test', request, seeds: request.urls, createdAt: new Date() },
+        {
+          id,
+          owner: 'test',
+          request,
+          seeds: request.urls,
+          createdAt: new Date(),
+          ...(previousId === undefined ? {} : { previousId }),
+        },
         queues,
       );
       return id;
