@@ -1,5 +1,6 @@
 import type { KuromojiDictionary } from './kuromoji-dictionary.js';
 import type { Token } from './token.js';
+import { SharedTokens } from './shared-tokens.js';
 import { NodeType, ViterbiLattice } from './viterbi-lattice.js';
 import { WordEntries } from './word-dictionary.js';
 
@@ -34,14 +35,12 @@ export class LatticeTokenizer {
   #offsets = new Int32Array(1024);
   #categories = new Uint8Array(1024);
   #runEnds = new Int32Array(1024);
-  /** One token per known dictionary entry (indexed like its costs), made on first use, for `tokenizeShared`. */
-  readonly #sharedTokens: Array<Token | undefined>;
+  readonly #shared: SharedTokens;
 
   constructor(dictionary: KuromojiDictionary) {
     this.#dictionary = dictionary;
     this.#lattice = new ViterbiLattice(dictionary.connectionCosts);
-    // Filled, not sparse: a sparse array of this length would fall back to a dictionary of its elements.
-    this.#sharedTokens = new Array<Token | undefined>(dictionary.known.costs.length / 3).fill(undefined);
+    this.#shared = new SharedTokens(dictionary.known, dictionary.unknown);
   }
 
   /** The tokens of `text`, exactly as kuromoji's `tokenize(text)` gives them. */
@@ -50,9 +49,8 @@ export class LatticeTokenizer {
   }
 
   /**
-   * The tokens of `text` for counting: the same words as `tokenize`, but a known word's token is one object per
-   * dictionary entry, shared by all its occurrences and calls, without `word_position` (no token is made per
-   * occurrence). Unknown words are fresh tokens, their `word_position` counted from their sentence only.
+   * The tokens of `text` for counting: the same tokens as `tokenize` but without `word_position`, shared by all
+   * occurrences and calls (`SharedTokens`: no token is made per occurrence). Never to be changed.
    */
   tokenizeShared(text: string): Token[] {
     return this.#tokenize(text, true);
@@ -140,26 +138,24 @@ export class LatticeTokenizer {
     for (const node of path) {
       const position = lastPosition + (lattice.start[node] as number) + 1;
       const entry = lattice.entry[node] as number;
-      if (lattice.type[node] === NodeType.KNOWN) {
+      if (shared) {
         tokens.push(
-          shared
-            ? this.#sharedToken(entry)
-            : makeToken(known.features(entry), WordEntries.wordId(entry), position, undefined),
+          lattice.type[node] === NodeType.KNOWN
+            ? this.#shared.known(entry)
+            : this.#shared.unknown(
+                text,
+                lattice.surfaceStart[node] as number,
+                lattice.surfaceEnd[node] as number,
+                entry,
+              ),
         );
+      } else if (lattice.type[node] === NodeType.KNOWN) {
+        tokens.push(makeToken(known.features(entry), WordEntries.wordId(entry), position, undefined));
       } else {
         const surface = text.slice(lattice.surfaceStart[node], lattice.surfaceEnd[node]);
         tokens.push(makeToken(unknown.features(entry), WordEntries.wordId(entry), position, surface));
       }
     }
-  }
-
-  #sharedToken(entry: number): Token {
-    let token = this.#sharedTokens[entry];
-    if (token === undefined) {
-      token = makeSharedToken(this.#dictionary.known.features(entry), WordEntries.wordId(entry));
-      this.#sharedTokens[entry] = token;
-    }
-    return token;
   }
 
   /**
@@ -221,22 +217,4 @@ function makeToken(features: readonly string[], wordId: number, position: number
     token.pronunciation = features[9];
   }
   return token;
-}
-
-/** A known word's token without `word_position`: one per dictionary entry (`tokenizeShared`). */
-function makeSharedToken(features: readonly string[], wordId: number): Token {
-  return {
-    word_id: wordId,
-    word_type: 'KNOWN',
-    surface_form: features[0] as string,
-    pos: features[1] as string,
-    pos_detail_1: features[2] as string,
-    pos_detail_2: features[3] as string,
-    pos_detail_3: features[4] as string,
-    conjugated_type: features[5] as string,
-    conjugated_form: features[6] as string,
-    basic_form: features[7] as string,
-    reading: features[8],
-    pronunciation: features[9],
-  };
 }

@@ -35,10 +35,9 @@ export interface JapaneseTokenizer {
    */
   tokenizeChunks(text: string, options?: TokenizeOptions): AsyncGenerator<Token[], void, undefined>;
   /**
-   * `tokenizeChunks` for counting (what `analyzeText` uses when there): the same tokens but for `word_position`,
-   * which is not kept: a known word's token is one object per dictionary entry, shared by all its occurrences,
-   * without one (an unknown word's counts from its sentence only). Tokens must not be kept or changed. Wrappers
-   * forward it when their inner tokenizer has it.
+   * `tokenizeChunks` for counting (what `analyzeText` uses when there): the same tokens but without `word_position`,
+   * shared by all their occurrences (one object per dictionary entry, per unknown word's class and surface). Tokens
+   * must not be kept or changed. Wrappers forward it when their inner tokenizer has it.
    */
   tokenizeChunksShared?(text: string, options?: TokenizeOptions): AsyncGenerator<readonly Token[], void, undefined>;
 }
