@@ -58,7 +58,8 @@ export async function analyzeText(
     const chunks =
       source.tokenizeChunksShared?.(input, { maxChunkChars }) ?? source.tokenizeChunks(input, { maxChunkChars });
     for await (const tokens of chunks) {
-      for (const token of tokens) {
+      for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i] as Token;
         if (isBlank(token.surface_form)) {
           compounds.end();
           continue;
@@ -87,32 +88,31 @@ export async function analyzeText(
  */
 class CompoundNouns {
   readonly #accumulator: AnalysisAccumulator;
+  /** The run so far: its first `#length` tokens (the array is reused, never shrunk). */
   readonly #run: Token[] = [];
+  #length = 0;
 
   constructor(accumulator: AnalysisAccumulator) {
     this.#accumulator = accumulator;
   }
 
   add(token: Token, word: ContentWord | undefined): void {
-    if (word !== undefined && word.pos === '名詞') {
-      this.#run.push(token);
-    } else if (this.#run.length > 0 && extendsRun(token)) {
-      this.#run.push(token);
-    } else {
+    if ((word !== undefined && word.pos === '名詞') || (this.#length > 0 && extendsRun(token))) {
+      this.#run[this.#length++] = token;
+    } else if (this.#length > 0) {
       this.end();
     }
   }
 
   end(): void {
-    const run = this.#run;
-    if (run.length === 0) return; // most tokens end no run: no call to the array's length setter
-    if (run.length >= 2) {
+    const length = this.#length;
+    if (length >= 2) {
+      const run = this.#run;
       let surface = '';
-      for (const token of run) surface += token.surface_form;
-      const phrase = phraseOf(surface);
-      this.#accumulator.addPhrase(phrase, run);
+      for (let i = 0; i < length; i++) surface += (run[i] as Token).surface_form;
+      this.#accumulator.addPhrase(phraseOf(surface), run, length);
     }
-    run.length = 0;
+    this.#length = 0;
   }
 }
 
@@ -132,9 +132,10 @@ function phraseOf(surface: string): string {
 }
 
 /** The katakana reading of a run of tokens (each token's reading, kana read as written), or '' if a part has none. */
-function runReading(run: readonly Token[]): string {
+function runReading(run: readonly Token[], length: number): string {
   let reading = '';
-  for (const token of run) {
+  for (let i = 0; i < length; i++) {
+    const token = run[i] as Token;
     const part = token.reading;
     if (part !== undefined && part !== '' && part !== '*') reading += part;
     else if (KANA.test(token.surface_form)) reading += toKatakana(token.surface_form);
@@ -228,10 +229,10 @@ class AnalysisAccumulator {
   }
 
   /**
-   * Counts a phrase. A compound noun's `run` of tokens gives its reading, worked out at its first occurrence only
-   * (the report reads compound keywords with it).
+   * Counts a phrase. A compound noun's run (the first `runLength` tokens of `run`) gives its reading, worked out at
+   * its first occurrence only (the report reads compound keywords with it).
    */
-  addPhrase(phrase: string, run?: readonly Token[]): void {
+  addPhrase(phrase: string, run?: readonly Token[], runLength = run?.length ?? 0): void {
     const slot = this.#phraseSlots.get(phrase);
     if (slot !== undefined) {
       this.#phraseCounts[slot] = (this.#phraseCounts[slot] as number) + 1;
@@ -240,7 +241,7 @@ class AnalysisAccumulator {
     this.#phraseSlots.set(phrase, this.#phrases.length);
     this.#phrases.push(phrase);
     this.#phraseCounts.push(1);
-    this.#phraseReadings.push(run === undefined ? '' : runReading(run));
+    this.#phraseReadings.push(run === undefined ? '' : runReading(run, runLength));
   }
 
   toAnalysis(maxTerms: number, maxPhrases: number): Analysis {
