@@ -60,7 +60,7 @@ export class CrawlStore {
     this.reports = new CrawlReports(context);
     this.tmp = new TmpCleanup(context);
     this.live = new LiveStreams(context);
-    this.webhooks = new WebhookDeliveries(context);
+    this.webhooks = new WebhookDeliveries(context, index);
     this.lifecycle = new CrawlLifecycle(context, {
       records: this.records,
       admission: this.admission,

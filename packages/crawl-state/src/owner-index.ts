@@ -50,7 +50,8 @@ export function entryVerdict(
  * Each owner's crawls (`result:owner-crawls:<owner>`), the index behind `GET /v1/crawls`. A crawl's entry is
  * written before its record: a crawl is never created unlisted, and an entry without a record (a crash between the
  * two) is pruned once it is older than `PENDING_GRACE_MS`. An entry lives as long as its crawl: the index key's TTL
- * is renewed to the record's TTL on every creation and every settle (never shortened), and entries whose record has
+ * is renewed to the record's TTL on every creation, every settle and every webhook delivery recorded (the writes
+ * that renew the record's TTL after its crawl settled; never shortened), and entries whose record has
  * expired are removed by the listings that meet them and by the creations after them (the oldest few each time).
  */
 export class OwnerIndex {
@@ -72,7 +73,10 @@ export class OwnerIndex {
     await this.context.store.zRem(this.context.keys.ownerCrawls(owner), members);
   }
 
-  /** Renews the index of a crawl's owner to the record's TTL (when the crawl settles); nothing for an unknown crawl. */
+  /**
+   * Renews the index of a crawl's owner to the record's TTL (when the crawl settles, when a webhook delivery is
+   * recorded); nothing for an unknown crawl.
+   */
   async renewOf(crawlId: string): Promise<void> {
     const owner = await this.context.store.hGet(this.context.keys.record(crawlId), 'owner');
     if (owner) await this.context.commands.indexCrawl({ keys: [this.index(owner)], args: [''] });

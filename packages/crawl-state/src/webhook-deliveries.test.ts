@@ -1,10 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { createRedisClient, type RedisClient } from '@kumo/keyspace';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, useStores } from './__fixtures__/crawl.js';
 import { newCrawlId } from './crawl-records.js';
 import { MAX_DELIVERIES_KEPT } from './webhook-deliveries.js';
 
 const suite = useStores();
 const SECRET = 'whsec-never-returned-0123';
+/** Plays an owner index written long ago (its TTL nearly run out). */
+let raw: RedisClient;
+beforeAll(() => {
+  raw = createRedisClient(suite.redis.url);
+});
+afterAll(async () => {
+  await raw.quit();
+});
 
 async function crawlWithWebhook(secret: string | null = SECRET) {
   const id = newCrawlId();
@@ -55,6 +64,19 @@ describe("a crawl's webhook", () => {
     expect(deliveries.at(-1)).toEqual({ at: '2026-12-04T00:00:23.000Z', status: 200, attempt: total });
     expect(deliveries[0]).toMatchObject({ status: 500, error: 'KUMO_WEBHOOKS_HTTP_STATUS' });
     expect(await suite.stores.store.pttl(suite.stores.keys.record(id))).toBeGreaterThan(0);
+  });
+
+  it("renews the owner's index with the record, so a crawl with deliveries stays listed as long as it lives", async () => {
+    const { id } = await crawlWithWebhook();
+    const { store, keys } = suite.stores;
+    const index = keys.ownerCrawls('owner-1');
+    // As if the crawl had settled long ago and its webhook were still being retried: record and index near expiry.
+    await raw.pexpire(keys.record(id), 5_000);
+    await raw.pexpire(index, 5_000);
+    await suite.stores.crawls.webhooks.recordAttempt(id, { at: new Date().toISOString(), status: 500, attempt: 2 });
+    const recordTtl = await store.pttl(keys.record(id));
+    expect(recordTtl).toBeGreaterThan(3_500_000);
+    expect(await store.pttl(index)).toBeGreaterThanOrEqual(recordTtl - 1000);
   });
 
   it('refuses to record an attempt of an unknown crawl, creating nothing', async () => {

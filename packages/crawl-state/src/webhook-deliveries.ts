@@ -1,4 +1,5 @@
 import type { WebhookDelivery } from '@kumo/contract';
+import type { OwnerIndex } from './owner-index.js';
 import type { StateContext } from './state-context.js';
 
 /** Delivery attempts kept per crawl (`Crawl.webhook.deliveries`): the latest ones, enough to see a retry history. */
@@ -10,7 +11,10 @@ export const MAX_DELIVERIES_KEPT = 20;
  * share its key, its bucket tag and its TTL.
  */
 export class WebhookDeliveries {
-  constructor(private readonly context: StateContext) {}
+  constructor(
+    private readonly context: StateContext,
+    private readonly index: OwnerIndex,
+  ) {}
 
   /** The webhook's signing secret; undefined when the crawl has none (or is gone). */
   async secret(id: string): Promise<string | undefined> {
@@ -27,5 +31,8 @@ export class WebhookDeliveries {
       args: [JSON.stringify(delivery), String(MAX_DELIVERIES_KEPT)],
     });
     this.context.check(id, reply);
+    // The write renewed the record's TTL (retries go on for a day after the crawl settled): the owner's index
+    // must live as long, or the crawl would drop out of `GET /v1/crawls` while its record is still there.
+    await this.index.renewOf(id);
   }
 }
