@@ -131,6 +131,14 @@ describe('structures', () => {
     expect(await store.hGetAll(key)).toEqual({ a: '5', b: 'two' });
   });
 
+  it('hashes: hStrLens, the byte length of each value (0 when missing)', async () => {
+    const key = space.key('result', unique());
+    expect(await store.hStrLens(key, ['a'])).toEqual([0]);
+    await raw.hset(key, { a: 'クモ', b: 'two' });
+    expect(await store.hStrLens(key, ['b', 'zz', 'a'])).toEqual([3, 0, 6]);
+    expect(await store.hStrLens(key, [])).toEqual([]);
+  });
+
   it.each([
     ['incrBy', () => store.incrBy(space.key('ratelimit', unique()), 1.5, 10_000)],
     ['xAdd maxLen', () => store.xAdd(space.key('result', unique()), { a: '1' }, 10_000, { maxLen: -0.5 })],

@@ -109,6 +109,14 @@ export class KeyStore {
     return this.client.hmget(key, ...fields);
   }
 
+  /** Each field's value length in bytes (HSTRLEN, one pipeline, one slot); 0 for a missing field or key. */
+  async hStrLens(key: KumoKey, fields: readonly string[]): Promise<number[]> {
+    if (fields.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const field of fields) pipeline.hstrlen(key, field);
+    return unwrap(await pipeline.exec()).map(Number);
+  }
+
   // --- sets
 
   /** One SMISMEMBER: for each member, in order, whether it is in the set (all false for a missing set). */
