@@ -29,6 +29,35 @@ describe('stored page contents', () => {
     expect(onlyText[0]).not.toHaveProperty('outLinks');
   });
 
+  it('attaches contents in runs of at most maxBytes of stored values, to copies, a larger page alone', async () => {
+    const { crawls } = suite.stores;
+    const id = await suite.created();
+    // Bytes of text + links (UTF-8): a 600, b 300, c 300, d 1,200 (over the budget alone), e none, f 150.
+    await crawls.contents.putContent(id, 'http://a/', { text: 'あ'.repeat(200) });
+    await crawls.contents.putContent(id, 'http://b/', { text: 'b'.repeat(300) });
+    await crawls.contents.putContent(id, 'http://c/', { text: 'c'.repeat(290), links: ['http://x/'] });
+    await crawls.contents.putContent(id, 'http://d/', { text: 'い'.repeat(400) });
+    await crawls.contents.putContent(id, 'http://f/', { links: [`http://f/${'f'.repeat(141)}`] });
+    const pages = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => page(`http://${name}/`));
+    const runs: string[][] = [];
+    const texts: (number | undefined)[] = [];
+    for await (const run of crawls.contents.attachInRuns(id, pages, ['text', 'links'], 900)) {
+      runs.push(run.map((p) => p.url.slice(7, 8)));
+      texts.push(...run.map((p) => p.text?.length));
+    }
+    expect(runs).toEqual([['a', 'b'], ['c'], ['d'], ['e', 'f']]);
+    expect(texts).toEqual([200, 300, 290, 400, undefined, undefined]);
+    // The pages given stay as they were: a caller keeping them does not keep the texts.
+    expect(pages.some((p) => p.text !== undefined || p.outLinks !== undefined)).toBe(false);
+    // Only what `include` asks is sized and attached: links are 9 bytes (c) and 150 (f).
+    const onlyLinks: string[][] = [];
+    for await (const run of crawls.contents.attachInRuns(id, pages, ['links'], 100)) {
+      expect(run.every((p) => p.text === undefined)).toBe(true);
+      onlyLinks.push(run.map((p) => p.url.slice(7, 8)));
+    }
+    expect(onlyLinks).toEqual([['a', 'b', 'c', 'd', 'e'], ['f']]);
+  });
+
   it('writes nothing for empty content', async () => {
     const { crawls, store, keys } = suite.stores;
     const id = await suite.created();

@@ -56,6 +56,45 @@ export class PageContents {
   }
 
   /**
+   * Copies of `pages` with their stored contents attached (`include`), in runs whose stored values total at most
+   * `maxBytes` (sized first with HSTRLEN; a page whose contents alone exceed it is a run of its own): a reader that
+   * streams pages out holds one run at a time, however large the pages' texts are (up to `CRAWL_MAX_TEXT_CHARS`
+   * each). `pages` themselves stay without contents, so a caller that keeps them does not keep every run's texts.
+   */
+  async *attachInRuns(
+    id: string,
+    pages: readonly PageResult[],
+    include: readonly StoredContent[],
+    maxBytes: number,
+  ): AsyncGenerator<PageResult[]> {
+    const sizes = await this.storedBytes(id, pages, include);
+    let start = 0;
+    while (start < pages.length) {
+      let end = start + 1;
+      let bytes = sizes[start]!;
+      while (end < pages.length && bytes + sizes[end]! <= maxBytes) bytes += sizes[end++]!;
+      const run = pages.slice(start, end).map((page) => ({ ...page }));
+      await this.attachContents(id, run, include);
+      yield run;
+      start = end;
+    }
+  }
+
+  /** Bytes of each page's stored contents of the `include` kinds (one HSTRLEN pipeline per kind); 0 when none. */
+  private async storedBytes(id: string, pages: readonly PageResult[], include: readonly StoredContent[]) {
+    const urls = pages.map((page) => page.url);
+    const sizes = urls.map(() => 0);
+    const { keys, store } = this.context;
+    for (const key of [
+      ...(include.includes('text') ? [keys.pageTexts(id)] : []),
+      ...(include.includes('links') ? [keys.pageLinks(id)] : []),
+    ]) {
+      (await store.hStrLens(key, urls)).forEach((bytes, index) => (sizes[index]! += bytes));
+    }
+    return sizes;
+  }
+
+  /**
    * Adds `text` and/or `outLinks` (as `include` asks) to each page that has them stored, in place: one HMGET per
    * kind for the whole batch. Pages without stored content (not fetched, or before the content was written) are
    * left as they are.
