@@ -21,16 +21,16 @@ export const CSV_COLUMNS = [
 /** Terms in the CSV `terms` column: the page's most frequent ones, joined by spaces. */
 export const CSV_TERMS = 10;
 
-/** Turns batches of pages into the bytes of one export format. */
+/** Turns pages into the text of one export format, a page at a time (an export never holds more than one). */
 export interface ExportEncoder {
   readonly contentType: string;
   readonly extension: string;
   /** Whether the encoder needs each page's `analysis`. */
   readonly needsAnalysis: boolean;
-  /** The text of one batch; the first call of a CSV export starts with the header row. */
-  encode(pages: readonly PageResult[]): string;
-  /** What an export without any page consists of (the CSV header row; nothing for NDJSON). */
-  empty(): string;
+  /** What the file starts with, pages or not (the CSV header row; nothing for NDJSON). */
+  start(): string;
+  /** The text of one page: its NDJSON line or CSV row. */
+  encode(page: PageResult): string;
 }
 
 /** NDJSON: one PageResult per line, as the pages endpoint shows it; `analysis` only when included. */
@@ -39,8 +39,8 @@ function ndjsonEncoder(withAnalysis: boolean): ExportEncoder {
     contentType: 'application/x-ndjson; charset=utf-8',
     extension: 'ndjson',
     needsAnalysis: withAnalysis,
-    encode: (pages) => pages.map((page) => `${JSON.stringify(page)}\n`).join(''),
-    empty: () => '',
+    start: () => '',
+    encode: (page) => `${JSON.stringify(page)}\n`,
   };
 }
 
@@ -56,28 +56,26 @@ function csvEncoder(contents: readonly StoredContent[]): ExportEncoder {
     ...(contents.includes('text') ? ['text'] : []),
     ...(contents.includes('links') ? ['outLinks'] : []),
   ];
-  let header = true;
-  const rows = (pages: readonly PageResult[]) => {
-    const text = stringify(
-      pages.map((page) => ({
-        ...page,
-        terms: page.analysis?.terms
-          .slice(0, CSV_TERMS)
-          .map((term) => term.term)
-          .join(' '),
-        outLinks: page.outLinks?.join(' '),
-      })),
-      { header, columns, record_delimiter: 'windows', escape_formulas: true },
-    );
-    header = false;
-    return text;
-  };
+  const options = { columns, record_delimiter: 'windows', escape_formulas: true } as const;
   return {
     contentType: 'text/csv; charset=utf-8; header=present',
     extension: 'csv',
     needsAnalysis: true,
-    encode: rows,
-    empty: () => rows([]),
+    start: () => stringify([], { ...options, header: true }),
+    encode: (page) =>
+      stringify(
+        [
+          {
+            ...page,
+            terms: page.analysis?.terms
+              .slice(0, CSV_TERMS)
+              .map((term) => term.term)
+              .join(' '),
+            outLinks: page.outLinks?.join(' '),
+          },
+        ],
+        { ...options, header: false },
+      ),
   };
 }
 

@@ -1,11 +1,14 @@
 import type { PageResult, StoredContent } from '@kumo/contract';
 import type { CrawlStore } from '@kumo/crawl-state';
 
-export interface PageBatchesOptions {
-  /** Pages per cursor read (one XRANGE walk, and one pipeline of analysis reads when `analyses`). */
-  batch: number;
-  /** Pages per yielded batch, each with its stored contents attached (one HMGET per kind): at most `batch`. */
-  contentBatch: number;
+export interface ExportPagesOptions {
+  /**
+   * Pages per cursor read (one XRANGE walk, and one HMGET and pipeline of analysis reads when `analyses`): results
+   * and analyses are bounded per page (the analyzer's top terms and phrases), a few KB each.
+   */
+  pagesPerRead: number;
+  /** Most bytes of stored contents read at once (`PageContents.attachInRuns`); a larger page is read alone. */
+  contentBytes: number;
   /** Attach each page's `analysis`. */
   analyses: boolean;
   /** Stored contents to attach (`text`, `links`). */
@@ -13,29 +16,28 @@ export interface PageBatchesOptions {
 }
 
 /**
- * A crawl's pages in production order, a batch at a time, through the pages cursor (`PageReader.readPages`): the
- * caller holds at most one cursor read (`batch` results) and one batch of contents (`contentBatch` texts, which may
- * be large), and the next is read only when it asks, so a slow reader slows the reads down instead of piling pages
- * up. Contents are fetched per smaller batch rather than the cursor read shrunk to it: a small cursor read would
- * read the result stream's entries around its pages again on every call. Ends at the last page recorded when the
- * walk reaches it (a running crawl may add more).
+ * A crawl's pages in production order, one at a time, through the pages cursor (`PageReader.readPages`): the caller
+ * holds at most one cursor read (`pagesPerRead` results and analyses, without contents) and one run of contents (at
+ * most `contentBytes`, or one page), and the next is read only when it asks, so a slow reader slows the reads down
+ * instead of piling pages up. Ends at the last page recorded when the walk reaches it (a running crawl may add more).
  */
-export async function* pageBatches(
+export async function* exportPages(
   crawls: Pick<CrawlStore, 'pages' | 'contents'>,
   id: string,
-  options: PageBatchesOptions,
-): AsyncGenerator<PageResult[]> {
+  options: ExportPagesOptions,
+): AsyncGenerator<PageResult> {
   let cursor: string | undefined;
   for (;;) {
     const { items, nextCursor } = await crawls.pages.readPages(id, {
-      limit: options.batch,
+      limit: options.pagesPerRead,
       analyses: options.analyses,
       ...(cursor === undefined ? {} : { cursor }),
     });
-    for (let start = 0; start < items.length; start += options.contentBatch) {
-      const pages = items.slice(start, start + options.contentBatch);
-      await crawls.contents.attachContents(id, pages, options.contents);
-      yield pages;
+    if (options.contents.length === 0) yield* items;
+    else {
+      for await (const run of crawls.contents.attachInRuns(id, items, options.contents, options.contentBytes)) {
+        yield* run;
+      }
     }
     if (nextCursor === null || items.length === 0) return;
     cursor = nextCursor;

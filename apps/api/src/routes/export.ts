@@ -1,17 +1,18 @@
-import type { Response } from 'express';
 import { Router } from 'express';
 import { ValidationError, type FieldError } from '../errors.js';
+import { ChunkWriter } from '../export/chunk-writer.js';
 import { EXPORT_FORMATS, exportEncoder, type ExportFormat } from '../export/export-format.js';
-import { pageBatches } from '../export/page-batches.js';
+import { exportPages } from '../export/export-pages.js';
 import { loadOwnedCrawl, type RouteContext } from './context.js';
 import { parseInclude, storedContentsOf, type IncludeValue } from './include-param.js';
 
 /**
- * Pages per cursor read, and per batch written with their stored contents. A batch is the most the export holds at
- * once (the next is read once the client took the previous one): 100 pages of results and analyses are a few hundred
- * KB; with `text` (up to `CRAWL_MAX_TEXT_CHARS`, 500,000 characters by default, a page) 10 are written at a time.
+ * What an export holds at once, each bounded in bytes whatever the crawl's size or its pages' texts: one cursor
+ * read of results and analyses (`pagesPerRead`, a few KB a page), one run of stored contents (`contentBytes`, or
+ * a single page's when larger: at most `CRAWL_MAX_TEXT_CHARS` characters of text and 1,000 links), and one chunk
+ * of encoded text (`chunkChars`) beside the response's own buffer, which the export waits on to drain.
  */
-export const EXPORT_BATCH = { pages: 100, withText: 10 } as const;
+export const EXPORT_LIMITS = { pagesPerRead: 50, contentBytes: 256 * 1024, chunkChars: 16 * 1024 } as const;
 
 function parseQuery(query: Record<string, unknown>): { format: ExportFormat; include: Set<IncludeValue> } {
   const errors: FieldError[] = [];
@@ -26,30 +27,14 @@ function parseQuery(query: Record<string, unknown>): { format: ExportFormat; inc
   return { format, include };
 }
 
-/** Resolves true once `res` can take more, false when the client went away first. */
-function drained(res: Response): Promise<boolean> {
-  if (res.destroyed) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const settle = (writable: boolean) => () => {
-      res.off('drain', onDrain);
-      res.off('close', onClose);
-      resolve(writable);
-    };
-    const onDrain = settle(true);
-    const onClose = settle(false);
-    res.on('drain', onDrain);
-    res.on('close', onClose);
-  });
-}
-
 /**
  * `GET /v1/crawls/:id/export?format=ndjson|csv&include=analysis,text,links`: every page result of the crawl as a
- * file download, in production order. Streamed: pages are read in batches through the pages cursor and the next
- * batch is read only once the client has taken the previous one (`write` → `drain`), so memory stays flat whatever
- * the crawl's size and a slow client slows the reads down; a client that disconnects stops the reads. A crawl still
- * running exports the pages recorded when the walk reaches them (`Kumo-Crawl-Status` tells the status at the start).
- * An error before the first byte is a problem response; after it, the connection is cut (never a file that looks
- * complete but is not).
+ * file download, in production order. Streamed a page at a time: pages are read through the pages cursor and
+ * written in chunks, and the next is read only once the client has taken what was written (`write` → `drain`), so
+ * the memory an export holds is bounded in bytes (`EXPORT_LIMITS`) whatever the crawl's size, and a slow client
+ * slows the reads down; a client that disconnects stops the reads. A crawl still running exports the pages recorded
+ * when the walk reaches them (`Kumo-Crawl-Status` tells the status at the start). An error before the first byte is
+ * a problem response; after it, the connection is cut (never a file that looks complete but is not).
  */
 export function exportRoutes(ctx: RouteContext): Router {
   const router = Router();
@@ -58,9 +43,9 @@ export function exportRoutes(ctx: RouteContext): Router {
     const { crawl } = await loadOwnedCrawl(ctx.crawls, req.params.id, req.owner);
     const contents = storedContentsOf(crawl, include);
     const encoder = exportEncoder(format, { analysis: include.has('analysis'), contents });
-    const batches = pageBatches(ctx.crawls, crawl.id, {
-      batch: EXPORT_BATCH.pages,
-      contentBatch: contents.includes('text') ? EXPORT_BATCH.withText : EXPORT_BATCH.pages,
+    const pages = exportPages(ctx.crawls, crawl.id, {
+      pagesPerRead: EXPORT_LIMITS.pagesPerRead,
+      contentBytes: EXPORT_LIMITS.contentBytes,
       analyses: encoder.needsAnalysis,
       contents,
     });
@@ -70,14 +55,14 @@ export function exportRoutes(ctx: RouteContext): Router {
     res.setHeader('Content-Disposition', `attachment; filename="kumo-${crawl.id}.${encoder.extension}"`);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Kumo-Crawl-Status', crawl.status);
-    let wrote = false;
+    const out = new ChunkWriter(res, EXPORT_LIMITS.chunkChars);
     try {
-      for await (const pages of batches) {
-        if (res.destroyed) break;
-        wrote = true;
-        if (!res.write(encoder.encode(pages)) && !(await drained(res))) break;
+      let open = await out.write(encoder.start());
+      for await (const page of pages) {
+        open = await out.write(encoder.encode(page));
+        if (!open) break;
       }
-      if (!res.destroyed) res.end(wrote ? undefined : encoder.empty());
+      if (open && (await out.flush())) res.end();
     } catch (error) {
       if (!res.headersSent) {
         // Nothing sent yet: the error handler answers a problem (e.g. 503 while Redis is away).
