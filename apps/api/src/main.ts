@@ -67,6 +67,8 @@ async function runPrimary(config: Config): Promise<void> {
   const supervisor = await runSupervisor({
     name: 'api',
     processes: config.API_PROCESSES,
+    // API_NODE_FLAGS first: flags this process was started with (`node --… main.js`) come later and win.
+    execArgv: [...config.API_NODE_FLAGS, ...process.execArgv],
     env,
     logger: log,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

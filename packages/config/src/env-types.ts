@@ -23,3 +23,12 @@ export const envList = () =>
   );
 
 export const envPort = () => envInt(0, 65535);
+
+/** Node/V8 command-line flags, space-separated (`--name` or `--name=value`); `none` for no flags at all. */
+export const envNodeFlags = () =>
+  z
+    .string()
+    .regex(/^(none|\s*(--[a-z0-9-]+(=\S+)?(\s+|$))+)$/, {
+      error: 'expected space-separated --flags (e.g. --max-semi-space-size=2), or none',
+    })
+    .transform((value) => (value === 'none' ? [] : value.split(/\s+/).filter((flag) => flag.length > 0)));

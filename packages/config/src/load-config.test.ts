@@ -17,6 +17,18 @@ describe('loadConfig', () => {
     expect(config.KUMO_ALLOW_EVICTION).toBe(true);
   });
 
+  it("parses API_NODE_FLAGS into the flags the API's workers get, `none` into none", () => {
+    expect(loadConfig({}).API_NODE_FLAGS).toEqual(['--max-semi-space-size=2', '--heap-growing-percent=50']);
+    expect(loadConfig({ API_NODE_FLAGS: ' --max-semi-space-size=8  --trace-gc ' }).API_NODE_FLAGS).toEqual([
+      '--max-semi-space-size=8',
+      '--trace-gc',
+    ]);
+    expect(loadConfig({ API_NODE_FLAGS: 'none' }).API_NODE_FLAGS).toEqual([]);
+    for (const bad of ['--inspect; rm -rf /', 'max-semi-space-size=2', '--a none']) {
+      expect(() => loadConfig({ API_NODE_FLAGS: bad })).toThrow(/API_NODE_FLAGS: expected space-separated --flags/);
+    }
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ API_PORT: '' }).API_PORT).toBe(3000);
   });

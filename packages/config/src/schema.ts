@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { envHeaderList } from './crawl-headers.js';
 import { envAllowHosts } from './allow-host.js';
-import { envBool, envInt, envList, envPort } from './env-types.js';
+import { envBool, envInt, envList, envNodeFlags, envPort } from './env-types.js';
 
 const cores = availableParallelism();
 
@@ -93,6 +93,13 @@ export const configSchema = z.object({
   API_HOST: z.string().default('127.0.0.1').describe('Interface the API listens on (`0.0.0.0` in containers)'),
   API_PORT: envPort().default(3000).describe("The API's TCP port"),
   API_PROCESSES: envInt(1, 256).default(cores).describe('API processes (one per core by default)'),
+  API_NODE_FLAGS: z
+    .string()
+    .default('--max-semi-space-size=2 --heap-growing-percent=50')
+    .pipe(envNodeFlags())
+    .describe(
+      "Node and V8 flags of the API's worker processes, space-separated (`none`: Node's defaults). The default keeps V8's heap headroom small, so an export of any size or a burst of requests raises a process's RSS by tens of MB, not by V8's default headroom (docs/deploy.md, \"Sizing\")",
+    ),
   API_KEYS: envList().optional().describe('Comma-separated API keys; in local mode a generated key, printed at start'),
   API_BODY_LIMIT_BYTES: envInt(1024, 10 * 1024 * 1024)
     .default(100 * 1024)
