@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ownerOf } from '@kumo/api';
 import { crawlRequestSchema, type Analysis, type PageResult } from '@kumo/contract';
@@ -12,7 +13,8 @@ import { childPidsOf, startApp, type AppProcess } from '../helpers/processes.js'
 
 // A 10,000-page crawl (results, analyses, stored text and links, written through the crawl-state API the way the
 // workers write them) exported by a client that reads slowly, while the API process's RSS is sampled against the
-// same process idle (the issue's target: within 50 MB).
+// same process idle: the issue's target, within 50 MB, is asserted. A bound, not a timing: what keeps it is the
+// export holding a bounded number of bytes (EXPORT_LIMITS) and the API's heap flags (API_NODE_FLAGS), not speed.
 
 const redisUrl = inject('redisUrl');
 const PAGES = 10_000;
@@ -22,10 +24,12 @@ const LINKS = 40;
 const WRITE_BATCH = 250;
 /**
  * The slow client's pause after each chunk it receives (up to 64 KB): at most ~3 MB/s, well below what the API can
- * produce, so the export has to wait for the client. A client that reads as fast as the API writes is not what this
- * bounds: V8 then lets the heap grow with the allocation rate (garbage, not pages kept: see docs/deploy.md, "Sizing").
+ * produce, so the export has to wait for the client and every chunk it wrote stays in flight a while (what makes
+ * V8 promote the garbage of a stream to the old generation: see docs/deploy.md, "Sizing").
  */
 const PAUSE_PER_CHUNK_MS = 20;
+/** The issue's target: the API process's RSS during an export at most this far above the same process idle. */
+const MAX_RISE_BYTES = 50 * 1024 * 1024;
 
 let api: AppProcess;
 let apiUrl: string;
@@ -128,8 +132,14 @@ function sampleRss(pid: number, intervalMs = 100) {
   };
 }
 
-/** GETs `path` and reads the body slowly (a pause after every chunk); returns bytes and newline count. */
-function slowRead(path: string, pauseMs: number): Promise<{ status: number; bytes: number; newlines: number }> {
+/**
+ * GETs `path` and reads the body slowly (a pause after every chunk); returns bytes, newlines and CRLFs (the CSV
+ * record delimiter: the texts' own line breaks are bare LFs).
+ */
+function slowRead(
+  path: string,
+  pauseMs: number,
+): Promise<{ status: number; bytes: number; newlines: number; crlfs: number }> {
   return new Promise((resolve, reject) => {
     const request = http.get(
       `${apiUrl}${path}`,
@@ -138,12 +148,20 @@ function slowRead(path: string, pauseMs: number): Promise<{ status: number; byte
         void (async () => {
           let bytes = 0;
           let newlines = 0;
+          let crlfs = 0;
+          let previous = 0;
           for await (const chunk of response as AsyncIterable<Buffer>) {
             bytes += chunk.length;
-            for (const byte of chunk) if (byte === 0x0a) newlines++;
+            for (const byte of chunk) {
+              if (byte === 0x0a) {
+                newlines++;
+                if (previous === 0x0d) crlfs++;
+              }
+              previous = byte;
+            }
             await sleep(pauseMs);
           }
-          resolve({ status: response.statusCode ?? 0, bytes, newlines });
+          resolve({ status: response.statusCode ?? 0, bytes, newlines, crlfs });
         })().catch(reject);
       },
     );
@@ -187,8 +205,11 @@ afterAll(async () => {
 });
 
 describe('export of a 10,000-page crawl', () => {
-  it('streams every page to a slow client, NDJSON and CSV, and reports the API process RSS against idle', async () => {
+  it('streams every page to a slow client, NDJSON and CSV, with the API process RSS within 50 MB of idle', async () => {
     const pid = apiWorkerPid();
+    // The worker runs with API_NODE_FLAGS' default (what bounds V8's headroom; docs/deploy.md, "Sizing").
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toEqual(expect.arrayContaining(['--max-semi-space-size=2', '--heap-growing-percent=50']));
     // Idle: after a first read of the crawl, so what every request loads once (routes, scripts) is in.
     const warm = await fetch(`${apiUrl}/v1/crawls/${crawlId}/pages?limit=5&include=text,links`, {
       headers: { authorization: `Bearer ${TEST_API_KEYS[0]}` },
@@ -219,17 +240,21 @@ describe('export of a 10,000-page crawl', () => {
         seconds: Math.round(seconds * 10) / 10,
         peakRssMb: mb(peak),
         aboveIdleMb: mb(peak - idle),
+        aboveIdleBytes: peak - idle,
         samples: samples.length,
       };
       expect(read.status).toBe(200);
       if (rows !== undefined) expect(read.newlines).toBe(rows);
-      else expect(read.newlines).toBeGreaterThan(PAGES);
+      else {
+        expect(read.newlines).toBeGreaterThan(PAGES);
+        // The header row and one row per page.
+        expect(read.crlfs).toBe(PAGES + 1);
+      }
     }
-    // The figures (docs/deploy.md, "Redis memory and throughput"). Not asserted: with V8's default heap sizing the
-    // API's RSS rises 40-90 MB above idle during these exports, above the issue's 50 MB target; run with
-    // --max-semi-space-size=1 --max-old-space-size=80 the same exports complete with +13 MB, so the rise is GC and
-    // malloc headroom, not pages held (the export itself holds one batch). What is asserted is that a slow client
-    // gets the whole file.
-    process.stdout.write(`export memory: ${JSON.stringify(figures)}\n`);
+    // The figures (docs/deploy.md, "Redis memory and throughput"), printed before the bound is checked.
+    process.stdout.write(`export memory: ${JSON.stringify(figures)} (load ${loadavg()[0]!.toFixed(1)})\n`);
+    for (const name of ['ndjson', 'csv'] as const) {
+      expect((figures[name] as { aboveIdleBytes: number }).aboveIdleBytes).toBeLessThanOrEqual(MAX_RISE_BYTES);
+    }
   }, 600_000);
 });
