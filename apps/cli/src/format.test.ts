@@ -146,3 +146,15 @@ describe('CountsTracker', () => {
     expect(new CountsTracker().total).toBe(1);
   });
 });
+
+describe('not modified pages', () => {
+  it('counts show the pages a 304 stood in for, when there are any', () => {
+    const counts = { discovered: 5, fetched: 5, failed: 0, skipped: 0, analyzed: 5, dropped: 0 };
+    expect(formatCounts({ ...counts, notModified: 0 })).toBe(
+      'discovered 5  fetched 5  failed 0  skipped 0  analyzed 5',
+    );
+    expect(formatCounts({ ...counts, notModified: 4 })).toBe(
+      'discovered 5  fetched 5  failed 0  skipped 0  analyzed 5  not modified 4',
+    );
+  });
+});

@@ -89,10 +89,14 @@ function formatScore(score: number): string {
   return score >= 100 ? score.toFixed(1) : score.toFixed(3);
 }
 
-/** `discovered 12  fetched 9  failed 1  skipped 2  analyzed 8`, then `  dropped 3` when `maxPages` dropped links. */
+/**
+ * `discovered 12  fetched 9  failed 1  skipped 2  analyzed 8`, then `  dropped 3` when `maxPages` dropped links and
+ * `  not modified 4` when a schedule's later run got `304`s.
+ */
 export function formatCounts(counts: CrawlCounts): string {
   const dropped = counts.dropped ? `  dropped ${counts.dropped}` : '';
-  return `discovered ${counts.discovered}  fetched ${counts.fetched}  failed ${counts.failed}  skipped ${counts.skipped}  analyzed ${counts.analyzed}${dropped}`;
+  const notModified = counts.notModified ? `  not modified ${counts.notModified}` : '';
+  return `discovered ${counts.discovered}  fetched ${counts.fetched}  failed ${counts.failed}  skipped ${counts.skipped}  analyzed ${counts.analyzed}${dropped}${notModified}`;
 }
 
 /** How `maxPages` cut a crawl short: `maxPages 5 reached, 12 link(s) not followed`. */
