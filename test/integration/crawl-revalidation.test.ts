@@ -19,7 +19,7 @@ import {
 // counts them, and the report's diff holds the keywords of the page that changed and only those. The same through
 // a schedule's runs: schedule-revalidation.test.ts.
 
-const redisUrl = inject('redisUrl');
+const redis = inject('redisEnv');
 const prefix = uniquePrefix('reval');
 
 let crawler: AppProcess;
@@ -28,10 +28,10 @@ let client: CrawlClient;
 let site: ConditionalSite;
 
 beforeAll(async () => {
-  const env = testEnv({ redisUrl, prefix });
+  const env = testEnv({ redis, prefix });
   crawler = startApp('crawl-worker', env);
   analyser = startApp('analysis-worker', env);
-  client = openCrawlClient({ redisUrl, prefix });
+  client = openCrawlClient({ redis, prefix });
   site = await startConditionalSite(REVALIDATION_PAGES);
   await Promise.all([crawler.waitReady(), analyser.waitReady(1, 90_000)]);
 });
