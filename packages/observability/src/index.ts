@@ -10,6 +10,7 @@ export {
   type AppMetrics,
   type MetricsSettings,
 } from './metrics.js';
+export { beginWork, workInFlight } from './work-scope.js';
 export { StageTimer, JobTimer, type StageContext } from './stage-timer.js';
 export { onDiagnostics } from './diagnostics.js';
 export { clusterMetrics, type ClusterMetricsText } from './cluster-metrics.js';
