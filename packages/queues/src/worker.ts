@@ -1,10 +1,11 @@
-import { DelayedError, Worker, type BackoffStrategy, type Job, type Telemetry } from 'bullmq';
+import { DelayedError, type BackoffStrategy, type Job, type Telemetry, type Worker } from 'bullmq';
 import type { Config } from '@kumo/config';
 import type { KumoError } from '@kumo/errors';
 import { KeySpace, type RedisClient } from '@kumo/keyspace';
-import { activeTracing } from '@kumo/observability';
+import { activeTracing, beginWork } from '@kumo/observability';
 import type { WorkerStuckError } from './errors.js';
 import { translateJobError, type JobOutcome } from './job-errors.js';
+import { KumoBullWorker } from './kumo-bull-worker.js';
 import { DEFAULT_HOLD_MS, holdWhileRedisRefuses, keepJobLock, runInHoldScope } from './job-hold.js';
 import { DEFAULT_LIVENESS_CHECK_MS, stopThisProcess, watchLiveness } from './liveness-watchdog.js';
 import type { QueueName } from './names.js';
@@ -108,7 +109,7 @@ const DEFER_DELAY_MS = 1000;
 
 /**
  * A BullMQ worker with kumo's defaults: the `<prefix>:bull:{q}` prefix, `lockDuration` and `stalledInterval` from the
- * configuration, `maxStalledCount: 2`, blocking fetches bounded to {@link BLOCK_TIMEOUT_S}, each job's duration and
+ * configuration, `maxStalledCount: 2`, timers that run only while there is work (`KumoBullWorker`), blocking fetches bounded to {@link BLOCK_TIMEOUT_S}, each job's duration and
  * outcome reported, kumo's error policy applied to whatever a processor throws (`translateJobError`: permanent →
  * BullMQ's `UnrecoverableError`, transient → retried with backoff, critical → the worker stops and so does its
  * process), and the liveness watchdog (`WORKER_LIVENESS_CHECK_MS`, 0: off; see liveness-watchdog.ts).
@@ -168,6 +169,8 @@ export function createKumoWorker<D, R>(
   let jobsInFlight = 0;
   const run = async (job: Job<D, R>, token?: string, signal?: AbortSignal): Promise<R> => {
     const started = performance.now();
+    // Event-loop delay is sampled while jobs run, not while the worker idles (see @kumo/observability's beginWork).
+    const endWork = beginWork();
     jobsStarted++;
     jobsInFlight++;
     try {
@@ -201,10 +204,11 @@ export function createKumoWorker<D, R>(
       throw verdict.error;
     } finally {
       jobsInFlight--;
+      endWork();
     }
   };
   const telemetry = options.telemetry ?? activeTracing()?.telemetry;
-  const worker = new Worker<D, R>(queueName, run, {
+  const worker = new KumoBullWorker<D, R>(queueName, run, {
     connection: options.connection,
     prefix,
     concurrency: options.concurrency,
