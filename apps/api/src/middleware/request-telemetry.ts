@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { activeTracing, type Histogram } from '@kumo/observability';
+import { activeTracing, beginWork, type Histogram } from '@kumo/observability';
 
 // What the API records about every request, first thing: an id that ties its log lines and problems to the
 // caller's report, and its duration for the metrics.
@@ -29,15 +29,18 @@ export function requestId(): RequestHandler {
 
 /**
  * Observes every request's duration by route pattern (never the raw path: ids would explode the label set), method
- * and status, when the response finishes or the client goes away.
+ * and status, when the response finishes or the client goes away. A request in flight is work: the process samples
+ * its event-loop delay meanwhile (`beginWork`).
  */
 export function httpMetrics(histogram: Histogram<'method' | 'route' | 'status'>): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    const endWork = beginWork();
     let done = false;
     const observe = () => {
       if (done) return;
       done = true;
+      endWork();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       histogram.observe({ method: req.method, route: routeOf(req), status: String(res.statusCode) }, seconds);
     };

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Response } from 'express';
 import { describe, expect, it } from 'vitest';
-import { formatEvent, SseConnection } from './sse-hub.js';
+import { formatEvent, SseConnection, SseHub } from './sse-hub.js';
 
 describe('formatEvent', () => {
   it('writes id, event and data lines and a blank line', () => {
@@ -46,6 +46,48 @@ describe('SseConnection', () => {
       expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
     } finally {
       process.off('warning', onWarning);
+    }
+  });
+});
+
+describe('SseHub', () => {
+  /** A Response stand-in that records what is written to it. */
+  function openResponse() {
+    const res = new EventEmitter() as EventEmitter & Record<string, unknown> & { written: string[] };
+    res.written = [];
+    Object.assign(res, {
+      status: () => res,
+      setHeader: () => res,
+      flushHeaders: () => undefined,
+      write: (chunk: string) => res.written.push(chunk) > 0,
+      end: () => res.emit('close'),
+      writableLength: 0,
+    });
+    return res;
+  }
+
+  it('arms its heartbeat only while a stream is open (an API process without streams does not wake for it)', async () => {
+    const hub = new SseHub({ heartbeatMs: 20 });
+    try {
+      expect(hub.heartbeatArmed).toBe(false);
+      const first = openResponse();
+      const second = openResponse();
+      hub.open(first as unknown as Response);
+      hub.open(second as unknown as Response);
+      expect(hub.heartbeatArmed).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(first.written.some((chunk) => chunk.startsWith(': ping'))).toBe(true);
+      first.emit('close');
+      expect(hub.heartbeatArmed).toBe(true);
+      second.emit('close');
+      expect(hub.size).toBe(0);
+      expect(hub.heartbeatArmed).toBe(false);
+      hub.open(openResponse() as unknown as Response);
+      expect(hub.heartbeatArmed).toBe(true);
+      hub.stop();
+      expect(hub.heartbeatArmed).toBe(false);
+    } finally {
+      hub.stop();
     }
   });
 });

@@ -93,23 +93,28 @@ export class SseConnection {
 }
 
 /**
- * Every open event stream of this process: one heartbeat timer for all of them (not one per client), and one
- * place that ends them all at shutdown with a `retry:` hint.
+ * Every open event stream of this process: one heartbeat timer for all of them (not one per client), armed only
+ * while a stream is open (an API process without streams does not wake for it), and one place that ends them all at
+ * shutdown with a `retry:` hint.
  */
 export class SseHub {
   readonly #connections = new Set<SseConnection>();
   readonly #maxBuffered: number;
-  readonly #timer: NodeJS.Timeout;
+  readonly #heartbeatMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
 
   constructor(options: SseHubOptions) {
     if (!Number.isInteger(options.heartbeatMs) || options.heartbeatMs <= 0) {
       throw new ApiOptionError(`heartbeatMs must be a positive integer, got ${options.heartbeatMs}`);
     }
     this.#maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
-    this.#timer = setInterval(() => {
-      for (const connection of this.#connections) connection.comment('ping');
-    }, options.heartbeatMs);
-    this.#timer.unref();
+    this.#heartbeatMs = options.heartbeatMs;
+  }
+
+  /** Whether the heartbeat timer is armed (while streams are open). */
+  get heartbeatArmed(): boolean {
+    return this.#timer !== undefined;
   }
 
   /** Open streams. */
@@ -127,10 +132,17 @@ export class SseHub {
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     res.socket?.setNoDelay(true);
-    const connection: SseConnection = new SseConnection(res, this.#maxBuffered, () =>
-      this.#connections.delete(connection),
-    );
+    const connection: SseConnection = new SseConnection(res, this.#maxBuffered, () => {
+      this.#connections.delete(connection);
+      if (this.#connections.size === 0) this.#disarm();
+    });
     this.#connections.add(connection);
+    if (this.#timer === undefined && !this.#stopped) {
+      this.#timer = setInterval(() => {
+        for (const open of this.#connections) open.comment('ping');
+      }, this.#heartbeatMs);
+      this.#timer.unref();
+    }
     return connection;
   }
 
@@ -139,8 +151,14 @@ export class SseHub {
     for (const connection of [...this.#connections]) connection.end(retryMs);
   }
 
-  /** Stops the heartbeat timer. */
+  /** Stops the heartbeat timer for good. */
   stop(): void {
+    this.#stopped = true;
+    this.#disarm();
+  }
+
+  #disarm(): void {
     clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 }
