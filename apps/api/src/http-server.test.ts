@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from './http-server.js';
+import { createApiServer, deadlineCheckArmed } from './http-server.js';
 
 // What Node answers by itself before the app sees a request (issue 21, point 8): problem+json with a code, and a
 // request body that trickles in is cut.
@@ -72,6 +72,32 @@ describe('createApiServer', () => {
       'KUMO_API_HEADERS_TOO_LARGE',
       `GET / HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`,
     ],
+    // Past Node's 16 KiB limit on the request line and headers together (issue 21 point 8: paths > 16 KiB).
+    [
+      'a request line of 20 KiB',
+      431,
+      'KUMO_API_HEADERS_TOO_LARGE',
+      `GET /${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    ],
+    [
+      'a request line of 100 KiB',
+      431,
+      'KUMO_API_HEADERS_TOO_LARGE',
+      `GET /v1/crawls/${'a'.repeat(100 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    ],
+    // Read to its end before closing: closing on unread bytes resets the connection before the client reads the 431.
+    [
+      'a request line of 8 MiB',
+      431,
+      'KUMO_API_HEADERS_TOO_LARGE',
+      `GET /${'a'.repeat(8 * 1024 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    ],
+    [
+      'headers of 100 KiB',
+      431,
+      'KUMO_API_HEADERS_TOO_LARGE',
+      `GET / HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(100 * 1024)}\r\n\r\n`,
+    ],
     [
       'a body that trickles in',
       408,
@@ -86,6 +112,22 @@ describe('createApiServer', () => {
     expect(answer.headers['content-type']).toBe('application/problem+json');
     expect(answer.headers.connection).toBe('close');
     expect(answer.body).toMatchObject({ type: 'about:blank', status, code });
+  });
+
+  it('checks request deadlines only while connections are open (an idle API does not wake for it)', async () => {
+    const closed = async () => {
+      for (let i = 0; i < 150 && deadlineCheckArmed(server); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    await closed(); // the connections of the tests above
+    expect(deadlineCheckArmed(server)).toBe(false);
+    const socket = net.connect(port, '127.0.0.1');
+    await once(server, 'connection');
+    expect(deadlineCheckArmed(server)).toBe(true);
+    // The check still cuts what trickles in meanwhile (408 above); here the open connection just idles.
+    socket.destroy();
+    await closed();
+    expect(deadlineCheckArmed(server)).toBe(false);
   });
 
   it('does not cut a long response to a complete request (event streams, exports)', async () => {

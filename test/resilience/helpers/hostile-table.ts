@@ -46,8 +46,10 @@ const idSegment = (targets: HostileTargets) =>
     percentGarbage,
     fc.string({ unit: 'binary', maxLength: 40 }).map(encodeURIComponent),
     fc.string({ unit: 'grapheme', maxLength: 20 }).map(encodeURIComponent),
-    // Long, but within Node's 16 KiB header limit (a longer request line is Node's own 431, answered before kumo).
+    // Long: within Node's 16 KiB limit on the request line and headers (kumo's 404/400), and past it up to 100 KiB
+    // (431, answered before the app by the server's clientError, problem+json like every other refusal).
     fc.integer({ min: 1000, max: 12_000 }).map((n) => 'c' + 'a'.repeat(n)),
+    fc.integer({ min: 17 * 1024, max: 100 * 1024 }).map((n) => 'c' + 'a'.repeat(n)),
     fc.constantFrom('..', '.', '%2e', '__proto__', 'constructor', 'prototype', 'null', 'undefined', '0', '-1', 'c'),
     fc.constant(targets.foreignId),
     fc.constant(targets.ownedId.toUpperCase()),
@@ -120,7 +122,7 @@ export const HOSTILE_FAMILIES: readonly HostileFamily[] = [
           headers: {},
         })),
     // The look-alikes include the owned id itself (its report: 409, the crawl being cancelled).
-    allowed: [200, 202, 204, 400, 404, 409],
+    allowed: [200, 202, 204, 400, 404, 409, 431],
     path: 'id',
   },
   {
