@@ -242,6 +242,43 @@ describe('createAggregateProcessor', () => {
     expect(JSON.parse(done.data)).toMatchObject({ status: 'failed', counts: { discovered: 7, fetched: 5, failed: 2 } });
   });
 
+  it('ends the crawl failed on a retry after a run that recorded lost pages and died before settling', async () => {
+    const lostUrl = 'http://127.0.0.1/lost.html';
+    const { harness } = setup();
+    const crawlId = await finishedCrawl(harness, { analyze: false }, 0);
+    await harness.state.admission.admitUrls(crawlId, [lostUrl], 100);
+    const deps = {
+      timer: harness.timer,
+      logger: harness.logger,
+      pageSize: 3,
+      now: () => Date.parse('2026-11-22T00:00:00Z'),
+    };
+    // The first run records the lost page, then dies before the crawl is settled.
+    const crashing = createAggregateProcessor({
+      ...deps,
+      state: {
+        ...harness.state,
+        lifecycle: {
+          settle: async () => {
+            throw new Error('process died');
+          },
+        },
+      } as unknown as AggregateProcessorDeps['state'],
+    });
+    await expect(crashing(jobOf<AggregateJobData>({ crawlId }, crawlId))).rejects.toThrow('process died');
+    expect((await harness.state.records.getCrawl(crawlId))!.crawl.status).not.toBe('failed');
+
+    // BullMQ runs the job again (attemptsMade 1): the lost page is already recorded, the crawl still lost it.
+    const retry = Object.assign(jobOf<AggregateJobData>({ crawlId }, crawlId), { attemptsMade: 1 });
+    const result = (await createAggregateProcessor({ ...deps, state: harness.state })(retry)) as AggregateResult;
+
+    expect(result).toMatchObject({ status: 'failed', pages: 5 });
+    const pages = (await harness.state.pages.readPages(crawlId, { limit: 100 })).items;
+    expect(pages.filter((page) => page.status === 'failed').map((page) => page.url)).toEqual([lostUrl]);
+    const done = (await events(harness, crawlId)).at(-1)!;
+    expect(JSON.parse(done.data)).toMatchObject({ status: 'failed', counts: { discovered: 6, fetched: 5, failed: 1 } });
+  });
+
   it('is idempotent: a retried run keeps the report and status and appends no second done', async () => {
     const { harness, run } = setup();
     const crawlId = await finishedCrawl(harness);

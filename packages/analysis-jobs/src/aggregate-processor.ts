@@ -5,7 +5,7 @@ import type { AppMetrics, Logger, StageTimer } from '@kumo/observability';
 import type { AggregateJobData, AggregateJobResult, KumoProcessor } from '@kumo/queues';
 import { forEachAnalysis, walkEvents } from './analysis-events.js';
 import { AnalysisJobsOptionsError, CrawlGoneError, InvalidAnalysisJobError } from './errors.js';
-import { recordLostPages, type CrawlJobLookup } from './lost-pages.js';
+import { countLostPages, recordLostPages, type CrawlJobLookup } from './lost-pages.js';
 
 /** Events read per round trip while paging through a result stream. */
 export const DEFAULT_AGGREGATE_PAGE_SIZE = 500;
@@ -222,7 +222,14 @@ export function createAggregateProcessor(
       const resumed = isTerminalStatus(crawl.crawl.status);
       let analyses = 0;
       // Every admitted URL ends with a page result before anything is counted: the counts then add up.
-      const lost = resumed ? 0 : await recordLostPages(deps.state, deps.crawlJobs, crawlId);
+      const appended = resumed ? 0 : await recordLostPages(deps.state, deps.crawlJobs, crawlId);
+      // A retry (the job ran before: it failed, or its process died) may follow a run that recorded lost pages and
+      // died before settling: it appends none, so it counts them in the stream (lost pages are counted failed).
+      const retried = job.attemptsMade > 0 || (job.attemptsStarted ?? 0) > 1 || (job.stalledCounter ?? 0) > 0;
+      const lost =
+        appended > 0 || resumed || !retried || crawl.crawl.counts.failed === 0
+          ? appended
+          : await countLostPages(deps.state.results, crawlId, pageSize);
       if (lost > 0) deps.logger.warn({ ...context, lost }, 'pages lost: their jobs ended without a result');
       const counted = lost > 0 ? ((await deps.state.records.getCrawl(crawlId)) ?? crawl) : crawl;
       // A resumed run keeps the status already set; settle's finish would keep it anyway (the first one wins, so a

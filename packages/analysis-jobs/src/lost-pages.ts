@@ -1,6 +1,7 @@
 import type { PageResult } from '@kumo/contract';
 import type { CrawlStore } from '@kumo/crawl-state';
 import { crawlJobId, holdWhileRedisRefuses } from '@kumo/queues';
+import { walkEvents } from './analysis-events.js';
 import { AnalysisJobsErrorCode } from './errors.js';
 
 /** Admitted URLs checked for a page result per round trip (one HMGET of the page index). */
@@ -54,5 +55,24 @@ export async function recordLostPages(
       lost++;
     }
   }
+  return lost;
+}
+
+/**
+ * The pages of a crawl recorded lost (`KUMO_ANALYSIS_JOBS_PAGE_LOST`) so far, from its result stream. A retried
+ * aggregate needs it: a run that died after `recordLostPages` but before settling left those pages recorded, so the
+ * retry appends none, yet the crawl lost them and must end `failed`.
+ */
+export async function countLostPages(
+  results: Pick<CrawlStore, 'results'>['results'],
+  crawlId: string,
+  pageSize: number,
+): Promise<number> {
+  let lost = 0;
+  await walkEvents(results, crawlId, { pageSize }, (event) => {
+    if (event.type !== 'page') return;
+    const page = JSON.parse(event.data) as Partial<PageResult> | null;
+    if (page?.status === 'failed' && page.error?.code === AnalysisJobsErrorCode.PAGE_LOST) lost++;
+  });
   return lost;
 }
