@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import {
   analyzeText,
   type Glossary,
+  type Homograph,
   type AnalyzeOptions,
   type JapaneseTokenizer,
   type Token,
@@ -87,6 +88,10 @@ export class TimedTokenizer implements JapaneseTokenizer {
 
   constructor(inner: JapaneseTokenizer) {
     this.#inner = inner;
+  }
+
+  homographReadings(wordId: number): readonly Homograph[] {
+    return this.#inner.homographReadings?.(wordId) ?? [];
   }
 
   tokenize(text: string, options?: TokenizeOptions): Token[] {

@@ -28,6 +28,17 @@ describe('Glossary', () => {
     expect(analysis.terms.map(({ term }) => term)).not.toContain('正規');
   });
 
+  it('tells homographs apart around its terms as the tokenizer does (行 ギョウ next to 改行 and 行頭)', async () => {
+    const glossary = Glossary.compile([{ term: 'サクラエディタ' }], tokenizer);
+    const [token] = tokenizer.tokenize('行');
+    expect(glossary.wrap(tokenizer).homographReadings?.(token!.word_id!)).toEqual(
+      tokenizer.homographReadings?.(token!.word_id!),
+    );
+    const text = 'サクラエディタで改行する。行頭から行末まで、この行を選ぶ。';
+    const analysis = await analyzeText(text, tokenizer, { glossary });
+    expect(analysis.terms).toContainEqual({ term: '行', reading: 'ギョウ', pos: '名詞', count: 1 });
+  });
+
   it('gives the same fingerprint to the same entries, whatever their order', () => {
     const a = Glossary.compile([{ term: 'A社' }, { term: '製品X', reading: 'セイヒンエックス' }], tokenizer);
     const b = Glossary.compile([{ term: '製品X', reading: 'セイヒンエックス' }, { term: 'A社' }], tokenizer);

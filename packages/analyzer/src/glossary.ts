@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { isKana, toKatakana } from 'wanakana';
 import { AnalyzerOptionError } from './errors.js';
+import type { Homograph } from './homograph-readings.js';
 import type { JapaneseTokenizer, Token, TokenizeOptions } from './tokenizer.js';
 
 /** One domain term: `reading` in katakana, `pos` an IPADIC top-level part of speech (default 名詞). */
@@ -145,6 +146,10 @@ class GlossaryTokenizer implements JapaneseTokenizer {
   constructor(inner: JapaneseTokenizer, glossary: Glossary) {
     this.#inner = inner;
     this.#glossary = glossary;
+  }
+
+  homographReadings(wordId: number): readonly Homograph[] {
+    return this.#inner.homographReadings?.(wordId) ?? [];
   }
 
   tokenize(text: string, options?: TokenizeOptions): Token[] {

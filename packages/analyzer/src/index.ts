@@ -4,6 +4,7 @@ export {
   type JapaneseTokenizer,
   type Token,
   type TokenizeOptions,
+  type Homograph,
 } from './tokenizer.js';
 export { analyzeText, DEFAULT_MAX_TERMS, DEFAULT_MAX_PHRASES, type AnalyzeOptions } from './analyze-page.js';
 export { ReportBuilder, formsOf, type ReportBuilderOptions } from './report-builder.js';

@@ -1,3 +1,5 @@
+import { HomographReadings } from './homograph-readings.js';
+import type { Homograph } from './homograph-readings.js';
 import type { KuromojiDictionary } from './kuromoji-dictionary.js';
 import type { Token } from './token.js';
 import { SharedTokens } from './shared-tokens.js';
@@ -36,11 +38,18 @@ export class LatticeTokenizer {
   #categories = new Uint8Array(1024);
   #runEnds = new Int32Array(1024);
   readonly #shared: SharedTokens;
+  readonly #homographs: HomographReadings;
 
   constructor(dictionary: KuromojiDictionary) {
     this.#dictionary = dictionary;
     this.#lattice = new ViterbiLattice(dictionary.connectionCosts);
     this.#shared = new SharedTokens(dictionary.known, dictionary.unknown);
+    this.#homographs = new HomographReadings(dictionary);
+  }
+
+  /** The readings of a known word's entry and of the entries it cannot be told apart from (`HomographReadings`). */
+  homographReadings(wordId: number): readonly Homograph[] {
+    return this.#homographs.of(wordId);
   }
 
   /** The tokens of `text`, exactly as kuromoji's `tokenize(text)` gives them. */

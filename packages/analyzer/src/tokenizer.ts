@@ -6,11 +6,13 @@ import { DEFAULT_MAX_CHUNK_CHARS, assertMaxChunkChars, chunkText } from './chunk
 import { dictionaryChannel, tokenizeChannel } from './diagnostics.js';
 import type { DictionaryLoadEvent, TokenizeEvent } from './diagnostics.js';
 import { DictionaryError } from './errors.js';
+import type { Homograph } from './homograph-readings.js';
 import { loadKuromojiDictionary } from './kuromoji-dictionary.js';
 import { LatticeTokenizer } from './lattice-tokenizer.js';
 import type { Token } from './token.js';
 
 export type { Token } from './token.js';
+export type { Homograph } from './homograph-readings.js';
 
 export interface TokenizeOptions {
   /**
@@ -40,6 +42,12 @@ export interface JapaneseTokenizer {
    * must not be kept or changed. Wrappers forward it when their inner tokenizer has it.
    */
   tokenizeChunksShared?(text: string, options?: TokenizeOptions): AsyncGenerator<readonly Token[], void, undefined>;
+  /**
+   * The readings of a known word's dictionary entry (its `word_id`) and of the entries with the same written form
+   * and connection ids, which no context tells apart (行: クダリ, ギョウ), lowest cost first; empty when it has no
+   * such homograph. The analysis chooses among them from evidence. Optional: without it, kuromoji's reading stays.
+   */
+  homographReadings?(wordId: number): readonly Homograph[];
 }
 
 export interface BuildTokenizerOptions {
@@ -99,6 +107,10 @@ class ChunkedTokenizer implements JapaneseTokenizer {
 
   constructor(tokenizer: LatticeTokenizer) {
     this.#engine = tokenizer;
+  }
+
+  homographReadings(wordId: number): readonly Homograph[] {
+    return this.#engine.homographReadings(wordId);
   }
 
   tokenize(text: string, options: TokenizeOptions = {}): Token[] {
