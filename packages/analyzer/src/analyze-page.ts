@@ -4,10 +4,12 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Analysis, PhraseCount, Term } from '@kumo/contract';
 import { toKatakana } from 'wanakana';
 import { DEFAULT_MAX_CHUNK_CHARS, assertMaxChunkChars, chunkText } from './chunk-text.js';
-import { isCountable, normalizeWord, rememberedContentWordOf } from './content-words.js';
+import { entryOf, isCountable, normalizeWord, rememberedContentWordOf, termOf } from './content-words.js';
 import type { ContentWord } from './content-words.js';
 import { AnalyzerOptionError } from './errors.js';
 import type { Glossary } from './glossary.js';
+import { readingFromEvidence } from './homograph-readings.js';
+import type { EvidenceWord, Homograph } from './homograph-readings.js';
 import { topByCount } from './top-by-count.js';
 import type { JapaneseTokenizer, Token, TokenizeOptions } from './tokenizer.js';
 
@@ -79,7 +81,7 @@ export async function analyzeText(
       latin.addChunk(chunk);
     }
   }
-  return accumulator.toAnalysis(maxTerms, maxPhrases);
+  return accumulator.toAnalysis(maxTerms, maxPhrases, tokenizer.homographReadings?.bind(tokenizer));
 }
 
 /**
@@ -131,13 +133,15 @@ function phraseOf(surface: string): string {
   return phrase;
 }
 
-/** The katakana reading of a run of tokens (each token's reading, kana read as written), or '' if a part has none. */
-function runReading(run: readonly Token[], length: number): string {
+/**
+ * The katakana reading of a run of tokens (each token's reading, a noun's as the page reads it, kana read as
+ * written), or '' if a part has none.
+ */
+function runReading(run: readonly Token[], readings: PageReadings): string {
   let reading = '';
-  for (let i = 0; i < length; i++) {
-    const token = run[i] as Token;
+  for (const token of run) {
     const part = token.reading;
-    if (part !== undefined && part !== '' && part !== '*') reading += part;
+    if (part !== undefined && part !== '' && part !== '*') reading += readings.ofToken(token, part);
     else if (KANA.test(token.surface_form)) reading += toKatakana(token.surface_form);
     else return '';
   }
@@ -211,11 +215,15 @@ class AnalysisAccumulator {
   readonly #wordSlots = new Map<ContentWord, number>();
   readonly #words: ContentWord[] = [];
   readonly #wordCounts: number[] = [];
-  /** Likewise for phrases: their slot, and per slot the phrase, its count and its reading ('' for none). */
+  /**
+   * Likewise for phrases: their slot, and per slot the phrase, its count and the tokens of its first occurrence
+   * (compound nouns: their reading is worked out for the top phrases only, once the page's readings are known; the
+   * tokens are immutable, one per dictionary entry for known words, and dropped with the accumulator).
+   */
   readonly #phraseSlots = new Map<string, number>();
   readonly #phrases: string[] = [];
   readonly #phraseCounts: number[] = [];
-  readonly #phraseReadings: string[] = [];
+  readonly #phraseRuns: Array<readonly Token[] | undefined> = [];
 
   addWord(word: ContentWord): void {
     const slot = this.#wordSlots.get(word);
@@ -229,8 +237,8 @@ class AnalysisAccumulator {
   }
 
   /**
-   * Counts a phrase. A compound noun's run (the first `runLength` tokens of `run`) gives its reading, worked out at
-   * its first occurrence only (the report reads compound keywords with it).
+   * Counts a phrase. A compound noun's run (the first `runLength` tokens of `run`) gives its reading (the report
+   * reads compound keywords with it).
    */
   addPhrase(phrase: string, run?: readonly Token[], runLength = run?.length ?? 0): void {
     const slot = this.#phraseSlots.get(phrase);
@@ -241,10 +249,11 @@ class AnalysisAccumulator {
     this.#phraseSlots.set(phrase, this.#phrases.length);
     this.#phrases.push(phrase);
     this.#phraseCounts.push(1);
-    this.#phraseReadings.push(run === undefined ? '' : runReading(run, runLength));
+    this.#phraseRuns.push(run?.slice(0, runLength));
   }
 
-  toAnalysis(maxTerms: number, maxPhrases: number): Analysis {
+  /** `homographs`: the tokenizer's `homographReadings`; without it, kuromoji's readings stay as they are. */
+  toAnalysis(maxTerms: number, maxPhrases: number, homographs?: (wordId: number) => readonly Homograph[]): Analysis {
     // The words grouped by term: per term its total, and its words (variants) chained in first-seen order.
     const termSlots = new Map<string, number>();
     const terms: string[] = [];
@@ -269,17 +278,23 @@ class AnalysisAccumulator {
         lastWord[t] = w;
       }
     }
+    const represent = (t: number) => representativeOf(words, wordCounts, nextWord, firstWord[t] as number);
+    const readings = new PageReadings(homographs, terms, termSlots, represent, (t) =>
+      chain(words, nextWord, firstWord[t] as number),
+    );
     const topTerms = topByCount(terms, termCounts, maxTerms).map((t): Term => {
       const term = terms[t] as string;
       const count = termCounts[t] as number;
-      const { pos, reading, display } = representativeOf(words, wordCounts, nextWord, firstWord[t] as number);
+      const { pos, reading: kuromojiReading, display } = represent(t);
+      const reading = pos === '名詞' ? readings.ofTerm(t, kuromojiReading) : kuromojiReading;
       return display === '' ? { term, reading, pos, count } : { term, reading, pos, count, display };
     });
     const phrases = this.#phrases;
     const topPhrases = topByCount(phrases, this.#phraseCounts, maxPhrases).map((p): PhraseCount => {
       const phrase = phrases[p] as string;
       const count = this.#phraseCounts[p] as number;
-      const reading = this.#phraseReadings[p] as string;
+      const run = this.#phraseRuns[p];
+      const reading = run === undefined ? '' : runReading(run, readings);
       return reading === '' ? { phrase, count } : { phrase, count, reading };
     });
     return { tokens: this.tokens, terms: topTerms, phrases: topPhrases };
@@ -311,6 +326,91 @@ function representativeOf(
   }
   const [pos = '', reading = '', display = ''] = mostFrequent(merged).split('\t');
   return { pos, reading, display };
+}
+
+/** The words of a term, chained from `first` through `next`. */
+function* chain(words: readonly ContentWord[], next: Int32Array, first: number): Generator<ContentWord> {
+  for (let w = first; w !== -1; w = next[w] as number) yield words[w] as ContentWord;
+}
+
+/**
+ * The readings of a page's nouns. A homograph (`HomographReadings`: 行 クダリ/ギョウ, 仮名 カメイ/カナ) is read as the
+ * page's other words that contain it (or are inside it) say (`readingFromEvidence`: 改行 カイギョウ reads 行 as ギョウ),
+ * kuromoji's reading where the page says nothing. Inside compound nouns a word is read as the page reads it on its
+ * own (one sense per page): 行番号 is ギョウバンゴウ where 行 is ギョウ, although kuromoji takes that 行 for the place
+ * name アルキ. Worked out for the top terms and phrases only, once per term.
+ */
+class PageReadings {
+  readonly #homographs: ((wordId: number) => readonly Homograph[]) | undefined;
+  readonly #terms: readonly string[];
+  readonly #slots: ReadonlyMap<string, number>;
+  readonly #represent: (t: number) => { pos: string; reading: string };
+  readonly #wordsOf: (t: number) => Iterable<ContentWord>;
+  readonly #ofEntry = new Map<number, string>();
+  readonly #ofTerm = new Map<number, string>();
+
+  constructor(
+    homographs: ((wordId: number) => readonly Homograph[]) | undefined,
+    terms: readonly string[],
+    slots: ReadonlyMap<string, number>,
+    represent: (t: number) => { pos: string; reading: string },
+    wordsOf: (t: number) => Iterable<ContentWord>,
+  ) {
+    this.#homographs = homographs;
+    this.#terms = terms;
+    this.#slots = slots;
+    this.#represent = represent;
+    this.#wordsOf = wordsOf;
+  }
+
+  /** The reading of noun term `t`, whose occurrences kuromoji read most often as `reading`. */
+  ofTerm(t: number, reading: string): string {
+    if (this.#homographs === undefined) return reading;
+    let chosen = this.#ofTerm.get(t);
+    if (chosen === undefined) {
+      chosen = reading;
+      for (const word of this.#wordsOf(t)) {
+        const id = word.reading === reading && word.pos === '名詞' ? entryOf(word) : undefined;
+        if (id === undefined) continue;
+        chosen = this.#ofEntryId(id, this.#terms[t] as string, reading);
+        break;
+      }
+      this.#ofTerm.set(t, chosen);
+    }
+    return chosen;
+  }
+
+  /** The reading of one token of a compound noun, which kuromoji read `reading`. */
+  ofToken(token: Token, reading: string): string {
+    if (this.#homographs === undefined || token.pos !== '名詞' || token.word_type !== 'KNOWN') return reading;
+    const term = termOf(token);
+    const t = this.#slots.get(term);
+    if (t !== undefined) {
+      const own = this.#represent(t);
+      if (own.pos === '名詞' && own.reading !== '') return this.ofTerm(t, own.reading);
+    }
+    const id = token.word_id;
+    return id === undefined ? reading : this.#ofEntryId(id, term, reading);
+  }
+
+  #ofEntryId(id: number, term: string, reading: string): string {
+    let chosen = this.#ofEntry.get(id);
+    if (chosen === undefined) {
+      const candidates = (this.#homographs as (wordId: number) => readonly Homograph[])(id);
+      chosen = candidates.length > 1 ? readingFromEvidence(term, reading, candidates, this.#evidence(term)) : reading;
+      this.#ofEntry.set(id, chosen);
+    }
+    return chosen;
+  }
+
+  *#evidence(term: string): Generator<EvidenceWord> {
+    const terms = this.#terms;
+    for (let t = 0; t < terms.length; t++) {
+      const word = terms[t] as string;
+      if (word.length > term.length ? !word.includes(term) : word.length < 2 || !term.includes(word)) continue;
+      yield [word, this.#represent(t).reading];
+    }
+  }
 }
 
 function hasTab(word: ContentWord): boolean {

@@ -69,6 +69,8 @@ export const CONTENT_WORD_MEMO_SIZE = 100_000;
  * Map: one indexed load per token; its size is bounded by the dictionary's entries, so it is never cleared.
  */
 let memo: Array<ContentWord | null | undefined> = [];
+/** The dictionary entry (`word_id`) each remembered known word was made from: what its homographs are found by. */
+const entries = new WeakMap<ContentWord, number>();
 /** Unknown words: per character class id (`word_id`), by surface. Bounded by `CONTENT_WORD_MEMO_SIZE`. */
 const unknownMemo = new Map<number, Map<string, ContentWord | null>>();
 let unknownMemoSize = 0;
@@ -91,7 +93,13 @@ export function rememberedContentWordOf(token: Token): ContentWord | undefined {
   const word = contentWordOf(token);
   if (index >= memo.length) memo = grown(memo, index + 1);
   memo[index] = word ?? null;
+  if (word !== undefined) entries.set(word, id);
   return word;
+}
+
+/** The `word_id` of the known dictionary entry a word from `rememberedContentWordOf` was made from. */
+export function entryOf(word: ContentWord): number | undefined {
+  return entries.get(word);
 }
 
 /** Far above IPADIC's ~400,000 entries: a guard against growing the memo for an id that is no entry. */
