@@ -116,6 +116,21 @@ describe('ReportBuilder on a hand-computed example', () => {
     expect(built.keywords[0]).toMatchObject({ term: '日本', reading: 'ニホン', tf: 9, df: 3 });
   });
 
+  it('reads a compound phrase as most of its occurrences were read, the first reading on a tie', () => {
+    const phrase = (reading: string, count: number) => ({ phrase: '行番号', count, reading });
+    const built = buildReport([
+      { tokens: 1, terms: [], phrases: [phrase('クダリバンゴウ', 2)] },
+      { tokens: 1, terms: [], phrases: [phrase('ギョウバンゴウ', 3)] },
+      { tokens: 1, terms: [], phrases: [phrase('ギョウバンゴウ', 1)] },
+    ]);
+    expect(built.keywords[0]).toMatchObject({ term: '行番号', reading: 'ギョウバンゴウ', tf: 6, df: 3 });
+    const tie = buildReport([
+      { tokens: 1, terms: [], phrases: [phrase('クダリバンゴウ', 2)] },
+      { tokens: 1, terms: [], phrases: [phrase('ギョウバンゴウ', 2)] },
+    ]);
+    expect(tie.keywords[0]).toMatchObject({ term: '行番号', reading: 'クダリバンゴウ' });
+  });
+
   it('counts a term listed twice by one page once in df', () => {
     const built = buildReport([{ tokens: 1, terms: [term('東京', 1), term('東京', 2)], phrases: [] }]);
     expect(built.keywords[0]).toMatchObject({ term: '東京', tf: 3, df: 1 });

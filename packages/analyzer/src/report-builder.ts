@@ -51,6 +51,8 @@ interface PhraseStats {
   df: number;
   /** The first reading a page gave (compound nouns), '' until then. */
   reading: string;
+  /** Counts per reading once pages read the phrase differently (行番号: ギョウバンゴウ, クダリバンゴウ). */
+  readings?: Map<string, number>;
 }
 
 interface Pair {
@@ -161,7 +163,7 @@ export class ReportBuilder {
       if (typeof phrase !== 'string' || phrase === '' || !isCount(count)) continue;
       if (hasJapanese(phrase)) japanesePhrases.push([phrase, count]);
       const stats = this.#phrases.get(phrase) ?? { count: 0, df: 0, reading: '' };
-      if (stats.reading === '' && typeof reading === 'string') stats.reading = reading;
+      if (typeof reading === 'string' && reading !== '') addPhraseReading(stats, reading, count);
       stats.count += count;
       if (!seen.has(phrase)) {
         stats.df++;
@@ -224,7 +226,7 @@ export class ReportBuilder {
         const tf = Math.max(phrase.count, longerTf);
         const df = Math.min(n, Math.max(phrase.df, longerDf));
         const weight = genericWeight({ pos: '名詞', df, pages: n });
-        const reading = phrase.reading || compoundReading(compound, readingOfTerm);
+        const reading = phraseReadingOf(phrase) || compoundReading(compound, readingOfTerm);
         const score = round4(tf * idf(df) * weight);
         candidates.push({ term: compound, reading, score, tf, df, key: compound, weight, compound: true });
       }
@@ -424,6 +426,23 @@ function better([key, weight]: [string, number], [bestKey, bestWeight]: [string,
   if (hasReading !== bestHasReading) return hasReading;
   if (weight !== bestWeight) return weight > bestWeight;
   return compareStrings(key, bestKey) < 0;
+}
+
+/** Counts a page's reading of a phrase; the first one is kept alone until another one comes. */
+function addPhraseReading(stats: PhraseStats, reading: string, count: number): void {
+  if (stats.reading === '') {
+    stats.reading = reading;
+  } else if (stats.readings !== undefined || stats.reading !== reading) {
+    stats.readings ??= new Map([[stats.reading, stats.count]]);
+    stats.readings.set(reading, (stats.readings.get(reading) ?? 0) + count);
+  }
+}
+
+/** A phrase's most frequent reading, the first one seen on a tie. */
+function phraseReadingOf({ reading, readings }: PhraseStats): string {
+  let [best, bestCount] = [reading, 0];
+  for (const [other, count] of readings ?? []) if (count > bestCount) [best, bestCount] = [other, count];
+  return best;
 }
 
 /** Analyses come back from Redis as JSON: anything but a positive integer count is skipped, not summed. */
