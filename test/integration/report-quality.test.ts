@@ -93,6 +93,8 @@ describe('report quality on real text', () => {
       for (const { phrase } of report.phrases) expect(phrase, 'a code phrase').not.toMatch(/^[a-z]{1,3}\d+$/);
       expect(report.variations.find(({ term }) => term === 'ファイル')?.forms.romaji).toBe('fairu');
       expectLatinVariationsFilled(report);
+      // Readings in context: the manuals' 行 is a line (改行, 行頭, 行末), not kuromoji's クダリ.
+      expect(report.keywords.find(({ term }) => term === '行')?.reading).toBe('ギョウ');
     },
     300_000,
   );
@@ -104,5 +106,7 @@ describe('report quality on real text', () => {
     expect(report.keywords.slice(0, 20).map(({ term }) => term)).not.toContain('思う');
     for (const { a, b } of report.cooccurrence) expect([a, b]).not.toContain('思う');
     expectLatinVariationsFilled(report);
+    // Readings in context: the NLP pages' 仮名 is kana (平仮名, 片仮名, 送り仮名), not kuromoji's カメイ.
+    expect(report.keywords.find(({ term }) => term === '仮名')?.reading).toBe('カナ');
   }, 300_000);
 });
