@@ -8,19 +8,10 @@ export interface CrawlList {
 }
 
 /**
- * The report as the page reads it: the contract's `Report` plus the second-round fields, each optional because
- * older servers (and crawls without a previous run) do not send them.
+ * The report as the page reads it: the contract's `Report`, whose second-round fields (`partial`, `diff`) are
+ * optional because older servers (and crawls without a previous run) do not send them.
  */
-export type ReportView = Report & {
-  partial?: boolean;
-  diff?: {
-    previousId: string;
-    added: { term: string; score: number }[];
-    removed: { term: string; score: number }[];
-    rising: { term: string; from: number; to: number }[];
-    falling: { term: string; from: number; to: number }[];
-  };
-};
+export type ReportView = Report;
 
 /** The crawl as the page reads it: `counts.dropped` and `truncated` may be absent on older servers. */
 export type CrawlView = Crawl;
