@@ -214,6 +214,18 @@ export const configSchema = z.object({
   CRAWL_MAX_BODY_BYTES: envInt(1024, 256 * 1024 * 1024)
     .default(5 * 1024 * 1024)
     .describe('Largest body read; larger pages are cut off and skipped (`too-large`)'),
+  CRAWL_SOURCE_MAX_BYTES: envInt(1024, 1024 * 1024 * 1024)
+    .default(50 * 1024 * 1024)
+    .describe('Largest sitemap or feed read (uncompressed; the sitemap protocol allows 50 MiB); larger ones fail'),
+  CRAWL_SOURCE_MAX_ENTRIES: envInt(1, 1_000_000)
+    .default(50_000)
+    .describe('Most entries read from one sitemap or feed (the sitemap protocol allows 50,000); more fail it'),
+  CRAWL_SOURCE_MAX_DEPTH: envInt(0, 10)
+    .default(2)
+    .describe('Sitemap index levels followed below a source (0: an index is read but its sitemaps are not fetched)'),
+  CRAWL_SOURCE_MAX_SITEMAPS: envInt(1, 10_000)
+    .default(100)
+    .describe('Most sitemaps fetched for one sitemap source, index files and the sitemaps they list included'),
   CRAWL_MAX_REDIRECTS: envInt(0, 20).default(5).describe('Redirect hops followed per page'),
   CRAWL_MAX_TEXT_CHARS: envInt(1000, 100_000_000)
     .default(500_000)

@@ -3,6 +3,7 @@ import { Transform, Writable, type Readable, type TransformCallback } from 'node
 import { finished, pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { DecodeError, TooLargeError } from './errors.js';
+import { GzipSniffer } from './gzip-sniff.js';
 
 export interface ReadBodyOptions {
   /** Cap on bytes received AND on bytes after decompression (a zip bomb is small on the wire). */
@@ -15,6 +16,14 @@ export interface ReadBodyOptions {
   acceptAfterBytes?: number;
   /** Looks at the first decoded bytes once; returning false stops the download (e.g. not HTML after all). */
   accept?: (head: Buffer) => boolean;
+  /**
+   * Hands each decoded chunk on instead of keeping it (the result's `body` is then empty): the next chunk is read once
+   * the returned promise settles, and a rejection stops the download with that error. A sitemap of 50 MB is never
+   * held in memory this way.
+   */
+  onChunk?: (chunk: Buffer) => Promise<void> | void;
+  /** Also gunzip a decoded body that starts with the gzip magic bytes (a `.xml.gz` file). @defaultValue false */
+  sniffGzip?: boolean;
 }
 
 export interface ReadBodyResult {
@@ -100,7 +109,9 @@ export function createContentDecoders(contentEncoding: string | undefined): Tran
  */
 export async function readBody(source: Readable, options: ReadBodyOptions): Promise<ReadBodyResult> {
   const { maxBytes, onTooLarge } = options;
-  const decoders = createContentDecoders(options.contentEncoding);
+  const decoders: Transform[] = createContentDecoders(options.contentEncoding);
+  if (options.sniffGzip === true) decoders.push(new GzipSniffer());
+  const { onChunk } = options;
   const chunks: Buffer[] = [];
   let rawBytes = 0;
   let decodedBytes = 0;
@@ -122,13 +133,22 @@ export async function readBody(source: Readable, options: ReadBodyOptions): Prom
       const room = maxBytes - decodedBytes;
       decodedBytes += chunk.length;
       if (decodedBytes > maxBytes) {
-        if (room > 0) chunks.push(chunk.subarray(0, room));
+        if (room > 0 && onChunk === undefined) chunks.push(chunk.subarray(0, room));
         if (onTooLarge === 'error') {
           callback(new TooLargeError(maxBytes));
           return;
         }
         truncated = true;
         callback(new StopReading());
+        return;
+      }
+      if (onChunk !== undefined) {
+        Promise.resolve()
+          .then(() => onChunk(chunk))
+          .then(
+            () => callback(),
+            (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+          );
         return;
       }
       chunks.push(chunk);

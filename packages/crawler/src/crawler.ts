@@ -17,6 +17,7 @@ import {
   type CrawlerOptions,
   type ResolvedCrawlerOptions,
 } from './options.js';
+import { fetchSource, type FetchSourceInput, type SourceOutcome } from './fetch-source.js';
 import { NOT_MODIFIED, validatorsOf, type Revalidation, type Validators } from './revalidation.js';
 import { RobotsPolicy, type RobotsRules } from './robots.js';
 import { MemoryRobotsStore } from './robots-store.js';
@@ -41,6 +42,8 @@ export interface Crawler {
   ): Promise<FetchPageResult>;
   /** The robots.txt rules of an origin (cached). */
   fetchRobots(origin: string): Promise<RobotsRules>;
+  /** Fetches and parses one sitemap or feed as it streams (see `fetchSource`); never throws for its problems. */
+  fetchSource(input: FetchSourceInput): Promise<SourceOutcome>;
   /** Closes the agent's connections (not an injected dispatcher's). */
   close(): Promise<void>;
 }
@@ -102,6 +105,7 @@ export function createCrawler(options: CrawlerOptions = {}): Crawler {
     fetchPage: (url, overrides = {}) =>
       fetchPage(url, { maxBodyBytes: resolved.maxBodyBytes, ...fetchSettings, ...overrides, dispatcher, policy }),
     fetchRobots: (origin) => robots.fetchRobots(origin),
+    fetchSource: (input) => fetchSource(input, { dispatcher, policy, robots, ...fetchSettings }),
     close: () => {
       closed ??= Promise.all([extractor.close(), ownsDispatcher ? dispatcher.close() : undefined]).then(
         () => undefined,

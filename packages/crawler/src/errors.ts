@@ -162,5 +162,11 @@ export class FetchAbortedError extends CrawlerError {
   }
 }
 
+/** A sitemap or feed is not well-formed XML, or not a sitemap, RSS or Atom document. Permanent. */
+export class SourceMalformedError extends pageError(CrawlerErrorCode.SOURCE_MALFORMED) {}
+
+/** A sitemap or feed is over its byte limit (uncompressed) or its entry limit. Permanent. */
+export class SourceTooLargeError extends pageError(CrawlerErrorCode.SOURCE_TOO_LARGE) {}
+
 /** Anything we could not classify. Transient, so a worker retries a bounded number of times. */
 export class UnexpectedCrawlerError extends pageError(CrawlerErrorCode.UNEXPECTED) {}

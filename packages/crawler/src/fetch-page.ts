@@ -39,7 +39,7 @@ export interface FetchEvent {
   ms: number;
   /** Bytes received on the wire (before decompression). */
   bytes: number;
-  purpose: 'page' | 'robots';
+  purpose: 'page' | 'robots' | 'source';
   /** The crawler error code when the request failed. */
   error?: string;
 }
@@ -106,7 +106,18 @@ export interface FetchPageOptions {
   /** Aborts the fetch (e.g. the crawl was cancelled) with `KUMO_CRAWLER_ABORTED`. */
   signal?: AbortSignal;
   /** Reported on `kumo:crawler:fetch`. @defaultValue 'page' */
-  purpose?: 'page' | 'robots';
+  purpose?: 'page' | 'robots' | 'source';
+  /** Streams the decoded body to this callback instead of buffering it (see `ReadBodyOptions.onChunk`). */
+  onChunk?: (chunk: Buffer, response: StreamedResponse) => Promise<void> | void;
+  /** Gunzips a body that starts with the gzip magic bytes (after Content-Encoding is undone). @defaultValue false */
+  sniffGzip?: boolean;
+}
+
+/** The response whose body `onChunk` receives. */
+export interface StreamedResponse {
+  /** The final hop's URL. */
+  url: string;
+  contentType: ContentType | undefined;
 }
 
 interface FetchOutcomeBase {
@@ -325,6 +336,10 @@ async function requestOnce(
         maxBytes,
         contentEncoding: headerValue(headers, 'content-encoding'),
         onTooLarge,
+        ...(options.onChunk === undefined
+          ? {}
+          : { onChunk: (chunk: Buffer) => options.onChunk!(chunk, { url: url.href, contentType }) }),
+        ...(options.sniffGzip === undefined ? {} : { sniffGzip: options.sniffGzip }),
         ...(wantsHtml && contentType === undefined
           ? { accept: looksLikeHtml, acceptAfterBytes: HTML_SNIFF_BYTES }
           : {}),

@@ -65,6 +65,18 @@ export { RobotsPolicy, RobotsRules, robotsAgentToken, type RobotsPolicyOptions, 
 export { MemoryRobotsStore, type RobotsStore } from './robots-store.js';
 export { parseRetryAfter } from './retry-after.js';
 export {
+  fetchSource,
+  SOURCE_DEFAULTS,
+  type FetchSourceInput,
+  type FetchSourceDeps,
+  type SourceLimits,
+  type SourceOutcome,
+} from './fetch-source.js';
+export { SourceParser, type SourceFormat, type SourceEntryKind, type SourceParserOptions } from './source-parser.js';
+export { XmlDecoder, sniffXmlEncoding } from './xml-decoder.js';
+export { hasGzipMagic } from './gzip-sniff.js';
+export { isSiteRoot, siteSitemaps } from './site-sitemaps.js';
+export {
   CrawlerErrorCode,
   CrawlerError,
   CrawlerOptionsError,
@@ -84,6 +96,8 @@ export {
   DecodeError,
   RobotsUnavailableError,
   FetchAbortedError,
+  SourceMalformedError,
+  SourceTooLargeError,
   UnexpectedCrawlerError,
   type CrawlerErrorOptions,
 } from './errors.js';

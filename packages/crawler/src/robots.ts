@@ -9,6 +9,7 @@ import type { RobotsStore } from './robots-store.js';
 interface RobotsTxt {
   isAllowed(url: string, ua?: string): boolean | undefined;
   getCrawlDelay(ua?: string): number | undefined;
+  getSitemaps(): string[];
 }
 type RobotsParser = (url: string, contents: string) => RobotsTxt;
 
@@ -57,6 +58,11 @@ export class RobotsRules {
     if (this.state === 'unavailable' || this.state === 'unreachable') return false;
     if (this.#parsed === undefined) return true;
     return this.#parsed.isAllowed(url, robotsAgentToken(userAgent)) ?? true;
+  }
+
+  /** The `Sitemap:` lines, as written (absolute URLs by the protocol), in file order; [] without a parsed file. */
+  sitemaps(): string[] {
+    return this.#parsed?.getSitemaps() ?? [];
   }
 
   /** The group's `Crawl-delay` in milliseconds, if any. */

@@ -274,6 +274,16 @@ export const ERROR_CATALOG = {
         "(`robots`) for now. Transient. When the page's origin itself cannot be reached, the page fails with that " +
         'error instead (`KUMO_CRAWLER_CONNECTION`, `KUMO_CRAWLER_TIMEOUT`, `KUMO_CRAWLER_BLOCKED_ADDRESS`…).',
     ),
+    KUMO_CRAWLER_SOURCE_MALFORMED: permanent(
+      'A `sources` entry (sitemap or feed) is not well-formed XML, or not a sitemap (`urlset`, `sitemapindex`), RSS ' +
+        'or Atom document. That source fails (its page result `failed`); entries handed on before the error stay, ' +
+        'and the crawl goes on. Permanent.',
+    ),
+    KUMO_CRAWLER_SOURCE_TOO_LARGE: permanent(
+      'A `sources` entry is larger than `CRAWL_SOURCE_MAX_BYTES` (uncompressed) or lists more than ' +
+        '`CRAWL_SOURCE_MAX_ENTRIES` entries. Reading stops there: that source fails, the entries handed on before ' +
+        'stay, and the crawl goes on. Permanent.',
+    ),
     KUMO_CRAWLER_TIMEOUT: transient('The connect, headers, body or whole-request deadline passed. Transient.'),
     KUMO_CRAWLER_TLS: permanent('TLS handshake or certificate failure. Permanent.'),
     KUMO_CRAWLER_TOO_LARGE: permanent(
