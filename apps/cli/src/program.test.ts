@@ -70,6 +70,22 @@ describe('kumo crawl: arguments become the request', () => {
     ['--no-analyze', ['http://a.test/', '--no-analyze'], { urls: ['http://a.test/'], analyze: false }],
     ['--store', ['http://a.test/', '--store', 'text,links'], { urls: ['http://a.test/'], store: ['text', 'links'] }],
     ['options before the URL', ['--depth', '3', 'http://a.test/'], { urls: ['http://a.test/'], maxDepth: 3 }],
+    [
+      '--sitemap and --feed, repeatable, without URLs',
+      ['--sitemap', 'http://a.test/', '--feed', 'http://a.test/rss', '--sitemap', 'http://b.test/s.xml.gz'],
+      {
+        sources: [
+          { type: 'sitemap', url: 'http://a.test/' },
+          { type: 'sitemap', url: 'http://b.test/s.xml.gz' },
+          { type: 'feed', url: 'http://a.test/rss' },
+        ],
+      },
+    ],
+    [
+      'URLs and a feed',
+      ['http://a.test/', '--feed', 'http://a.test/atom.xml'],
+      { urls: ['http://a.test/'], sources: [{ type: 'feed', url: 'http://a.test/atom.xml' }] },
+    ],
   ])('%s', async (_label, args, body) => {
     const result = await run(['crawl', ...args]);
     expect(result.code, result.stderr).toBe(0);
@@ -100,6 +116,7 @@ describe('kumo crawl: arguments become the request', () => {
     ['a URL that is not http', ['ftp://a.test/'], 'error KUMO_CLI_USAGE: not an absolute http(s) URL: ftp://a.test/'],
     ['a relative URL', ['/index.html'], 'error KUMO_CLI_USAGE: not an absolute http(s) URL'],
     ['an unknown option', ['http://a.test/', '--depht', '2'], "unknown option '--depht'"],
+    ['a relative --feed', ['--feed', '/rss'], 'expected an absolute http:// or https:// URL'],
   ])('refuses %s with exit 1 and sends nothing', async (_label, args, message) => {
     const result = await run(['crawl', ...args]);
     expect(result.code).toBe(1);

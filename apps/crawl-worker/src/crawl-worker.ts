@@ -63,6 +63,12 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
     limiter,
     timer: new StageTimer(metrics, logger),
     logger,
+    sources: {
+      maxBytes: config.CRAWL_SOURCE_MAX_BYTES,
+      maxEntries: config.CRAWL_SOURCE_MAX_ENTRIES,
+      maxDepth: config.CRAWL_SOURCE_MAX_DEPTH,
+      maxSitemaps: config.CRAWL_SOURCE_MAX_SITEMAPS,
+    },
   });
   const worker = createKumoWorker<CrawlJobData, CrawlJobResult>('crawl', processor, {
     connection: bullConnection,

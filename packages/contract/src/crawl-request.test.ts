@@ -105,3 +105,45 @@ describe('crawlRequestSchema glossary', () => {
     expect(crawlRequestSchema.safeParse({ ...base, glossary }).success).toBe(false);
   });
 });
+
+describe('crawlRequestSchema: sources', () => {
+  const source = { type: 'sitemap', url: 'https://example.jp/sitemap.xml' } as const;
+  const issuesOf = (body: unknown) => {
+    const parsed = crawlRequestSchema.safeParse(body);
+    return parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'));
+  };
+
+  it('accepts a body with only sources (urls then default to [])', () => {
+    const request = crawlRequestSchema.parse({ sources: [source, { type: 'feed', url: 'https://example.jp/feed' }] });
+    expect(request.urls).toEqual([]);
+    expect(request.sources).toHaveLength(2);
+  });
+
+  it('keeps a body with only urls as it was (no sources field added)', () => {
+    expect(crawlRequestSchema.parse({ urls: ['https://example.jp/'] })).not.toHaveProperty('sources');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['neither urls nor sources', {}, 'urls'],
+    ['both empty', { urls: [], sources: [] }, 'urls'],
+    ['an unknown type', { sources: [{ type: 'opml', url: 'https://example.jp/' }] }, 'sources.0.type'],
+    ['a relative URL', { sources: [{ type: 'feed', url: '/feed' }] }, 'sources.0.url'],
+    ['an ftp URL', { sources: [{ type: 'feed', url: 'ftp://example.jp/feed' }] }, 'sources.0.url'],
+    ['an unknown field', { sources: [{ ...source, depth: 1 }] }, 'sources.0'],
+    [
+      'more than 100 URLs in all',
+      { urls: Array.from({ length: 60 }, (_v, i) => `https://example.jp/${i}`), sources: Array(41).fill(source) },
+      'sources',
+    ],
+  ])('refuses %s, naming the path', (_name, body, path) => {
+    expect(issuesOf(body)).toContain(path);
+  });
+
+  it('accepts 100 URLs in all', () => {
+    const body = {
+      urls: Array.from({ length: 60 }, (_v, i) => `https://example.jp/${i}`),
+      sources: Array(40).fill(source),
+    };
+    expect(issuesOf(body)).toEqual([]);
+  });
+});

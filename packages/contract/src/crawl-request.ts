@@ -109,22 +109,47 @@ export const glossaryEntrySchema = z.strictObject({
   pos: z.enum(['名詞', '動詞', '形容詞']).optional(),
 });
 
+/** What a `sources` entry lists: a sitemap (`urlset`, `sitemapindex`, gzip) or an RSS 2.0 / Atom feed. */
+export const CRAWL_SOURCE_TYPES = ['sitemap', 'feed'] as const;
+export const crawlSourceTypeSchema = z.enum(CRAWL_SOURCE_TYPES);
+export type CrawlSourceType = z.infer<typeof crawlSourceTypeSchema>;
+
+/** One `sources` entry: its entries become depth-0 pages of the crawl, like seeds. */
+export const crawlSourceSchema = z.strictObject({ type: crawlSourceTypeSchema, url: httpUrl });
+export type CrawlSource = z.infer<typeof crawlSourceSchema>;
+
 /** The body of `POST /v1/crawls`. Unknown fields are rejected. */
-export const crawlRequestSchema = z.strictObject({
-  urls: z.array(httpUrl).min(1).max(CRAWL_REQUEST_LIMITS.maxUrls),
-  maxDepth: z.int().min(0).max(CRAWL_REQUEST_LIMITS.maxDepth).default(1),
-  maxPages: z.int().min(1).max(CRAWL_REQUEST_LIMITS.maxPages).default(100),
-  scope: crawlScopeSchema.default('same-host'),
-  analyze: z.boolean().default(true),
-  // Optional and without defaults, so stored requests of crawls created before them read the same.
-  include: urlGlobs.optional(),
-  exclude: urlGlobs.optional(),
-  politeness: crawlPolitenessSchema.optional(),
-  headers: crawlHeadersSchema.optional(),
-  webhook: webhookRequestSchema.optional(),
-  store: storeSchema.optional(),
-  glossary: z.array(glossaryEntrySchema).max(CRAWL_REQUEST_LIMITS.maxGlossaryTerms).optional(),
-});
+export const crawlRequestSchema = z
+  .strictObject({
+    // `[]` is allowed (and the default) when `sources` lists something: one of the two must (refinement below).
+    urls: z.array(httpUrl).max(CRAWL_REQUEST_LIMITS.maxUrls).default([]),
+    // Optional without a default (absent means none), so stored requests of crawls created before it read the same.
+    sources: z.array(crawlSourceSchema).max(CRAWL_REQUEST_LIMITS.maxUrls).optional(),
+    maxDepth: z.int().min(0).max(CRAWL_REQUEST_LIMITS.maxDepth).default(1),
+    maxPages: z.int().min(1).max(CRAWL_REQUEST_LIMITS.maxPages).default(100),
+    scope: crawlScopeSchema.default('same-host'),
+    analyze: z.boolean().default(true),
+    // Optional and without defaults, so stored requests of crawls created before them read the same.
+    include: urlGlobs.optional(),
+    exclude: urlGlobs.optional(),
+    politeness: crawlPolitenessSchema.optional(),
+    headers: crawlHeadersSchema.optional(),
+    webhook: webhookRequestSchema.optional(),
+    store: storeSchema.optional(),
+    glossary: z.array(glossaryEntrySchema).max(CRAWL_REQUEST_LIMITS.maxGlossaryTerms).optional(),
+  })
+  .superRefine((request, ctx) => {
+    const total = request.urls.length + (request.sources?.length ?? 0);
+    if (total === 0) {
+      ctx.addIssue({ code: 'custom', path: ['urls'], message: 'urls or sources must list at least one URL' });
+    } else if (total > CRAWL_REQUEST_LIMITS.maxUrls) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sources'],
+        message: `urls and sources together must list at most ${CRAWL_REQUEST_LIMITS.maxUrls} URLs`,
+      });
+    }
+  });
 
 /** A crawl request after defaults are applied. */
 export type CrawlRequest = z.output<typeof crawlRequestSchema>;

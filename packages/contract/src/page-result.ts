@@ -35,6 +35,13 @@ export const pageResultSchema = z.object({
    * page's fields, links and analysis are those of the previous run. Absent otherwise.
    */
   notModified: z.boolean().optional(),
+  /**
+   * Present only on the result of a `sources` entry (and of each sitemap a sitemap index lists): what was read. Its
+   * entries are pages of their own; the source's result counts like a page in `counts` (it is one fetch).
+   */
+  kind: z.enum(['sitemap', 'feed']).optional(),
+  /** On a source's result: the entries it listed and handed on (pages, or the sitemaps of an index), errors aside. */
+  entries: z.int().optional(),
   /** Why the page was skipped: robots, content-type, too-large, out-of-scope, cancelled, max-pages, … */
   reason: z.string().optional(),
   error: pageErrorSchema.optional(),

@@ -14,6 +14,7 @@ import { IdempotencyConflictError, InvalidCrawlRequestError } from './errors.js'
 import { fieldErrors } from './field-errors.js';
 import { normalizeSeeds } from './normalize-seeds.js';
 import { requestHash } from './request-hash.js';
+import { startSources } from './start-sources.js';
 import { webhookTargetErrors, webhookTargetPolicy, type WebhookTargetSettings } from './webhook-target.js';
 
 /** The settings crawl creation reads: the deployment's limits, the webhook address policy, admission's thresholds. */
@@ -121,7 +122,7 @@ export class CrawlCreator {
       }
     }
 
-    await this.#admission.admit(request.urls.length);
+    await this.#admission.admit(request.urls.length + (request.sources?.length ?? 0));
     try {
       await crawls.lifecycle.startCrawl(
         {
@@ -129,6 +130,7 @@ export class CrawlCreator {
           owner,
           request,
           seeds: normalizeSeeds(request.urls),
+          sources: startSources(request.sources),
           createdAt: new Date(),
           ...(input.scheduleId === undefined ? {} : { scheduleId: input.scheduleId }),
           ...(input.previousId === undefined ? {} : { previousId: input.previousId }),

@@ -10,6 +10,7 @@ export function requestHash(request: CrawlRequest): string {
     scope: request.scope,
     analyze: request.analyze,
     // Only when given, so the hash of a request without them is what it was before they existed.
+    ...(request.sources === undefined ? {} : { sources: request.sources }),
     ...(request.include === undefined ? {} : { include: request.include }),
     ...(request.exclude === undefined ? {} : { exclude: request.exclude }),
     ...(request.politeness === undefined ? {} : { politeness: request.politeness }),

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CrawlRequest, PageResult } from '@kumo/contract';
 import { crawlInputOf, type Crawler, type CrawlPageOutcome } from '@kumo/crawler';
 import type { CrawlStore } from '@kumo/crawl-state';
 import type { JobTimer, Logger, StageTimer } from '@kumo/observability';
 import {
   crawlJobId,
-  DelayedError,
   holdWhileRedisRefuses,
   type CrawlJobData,
   type CrawlJobResult,
@@ -14,11 +12,13 @@ import {
   type KumoProcessor,
   type KumoQueues,
   jobAttempt,
-  retryTransient,
+  sourceKeyOf,
 } from '@kumo/queues';
 import { CrawlJobsOptionsError, CrawlRetryError, InvalidCrawlJobError } from './errors.js';
-import { limiterHost, type CrawlPoliteness, type HostLease, type HostLimiter } from './host-state.js';
+import { createHostScheduling } from './host-scheduling.js';
+import { limiterHost, type HostLimiter } from './host-state.js';
 import { previousFetchOf, validatorsEntryOf, type PreviousFetch } from './page-revalidation.js';
+import { createSourceJob, isSiteSource, SOURCE_SETTINGS_DEFAULTS, type SourceSettings } from './source-job.js';
 
 /** What {@link createCrawlProcessor} works with. The crawl-worker builds each from its configuration. */
 export interface CrawlProcessorDeps {
@@ -59,6 +59,8 @@ export interface CrawlProcessorDeps {
   holdMs?: number;
   /** How many such waits one job sleeps before it goes back to *delayed* all the same. @defaultValue 5 */
   maxHolds?: number;
+  /** Limits of `sources` (sitemaps and feeds): `CRAWL_SOURCE_*`. @defaultValue `SOURCE_SETTINGS_DEFAULTS` */
+  sources?: SourceSettings;
   /** Crawl requests cached per process (a request never changes once created). @defaultValue 1000 */
   requestCacheSize?: number;
   /** Clock; tests may replace it. @defaultValue Date.now */
@@ -123,18 +125,16 @@ function validJob(data: unknown): CrawlJobData {
     typeof value.url !== 'string' ||
     typeof value.depth !== 'number' ||
     !Number.isInteger(value.depth) ||
-    value.depth < 0
+    value.depth < 0 ||
+    (value.source !== undefined &&
+      (typeof value.source !== 'object' ||
+        !['sitemap', 'feed'].includes((value.source as { type?: unknown }).type as string)))
   ) {
     throw new InvalidCrawlJobError(
       `crawl job data must be { crawlId, url, depth }, got ${JSON.stringify(data)?.slice(0, 200)}`,
     );
   }
   return value as CrawlJobData;
-}
-
-/** The crawl's own per-host limits, from its request's `politeness` (absent on crawls that set none). */
-function politenessOf(crawlId: string, request: CrawlRequest): CrawlPoliteness {
-  return { crawlId, delayMs: request.politeness?.delayMs, concurrency: request.politeness?.concurrency };
 }
 
 function cancelledPage(data: CrawlJobData): PageResult {
@@ -161,7 +161,6 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
   const holdMs = deps.holdMs ?? 2000;
   const maxHolds = deps.maxHolds ?? 5;
   const requests = new RequestCache<CrawlSettings>(deps.requestCacheSize ?? 1000);
-  const userAgent = deps.crawler.options.userAgent;
 
   /**
    * The crawl's request and cancel flag, or null when the crawl is gone (expired or deleted). `queued` is true when
@@ -178,11 +177,29 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     return { ...settings, cancelled: state.cancelRequested, queued: state.crawl.status === 'queued' };
   }
 
-  /**
-   * Fetches the page under a host lease. A host that can take the request within `holdMs` is waited for in-process
-   * (at most `maxHolds` times); otherwise the job goes back to *delayed* — until a freshly planned start when the host
-   * or crawl is not ready, or for the busy estimate plus jitter — and runs once then.
-   */
+  const scheduling = createHostScheduling({
+    crawler: deps.crawler,
+    state: deps.state,
+    queues: deps.queues,
+    limiter: deps.limiter,
+    logger: deps.logger,
+    jitter,
+    minJitterMs,
+    holdMs,
+    maxHolds,
+    now,
+    random,
+  });
+
+  const runSource = createSourceJob({
+    crawler: deps.crawler,
+    state: deps.state,
+    scheduling,
+    logger: deps.logger,
+    settings: deps.sources ?? SOURCE_SETTINGS_DEFAULTS,
+  });
+
+  /** Fetches the page under a host lease (see `HostScheduling.withLease`). */
   async function fetchWithLease(
     job: Job<CrawlJobData, CrawlJobResult>,
     token: string | undefined,
@@ -190,7 +207,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     signal: AbortSignal | undefined,
     previous: PreviousFetch | undefined,
   ): Promise<CrawlPageOutcome | 'cancelled'> {
-    const { crawlId, url, depth } = job.data;
+    const { url, depth } = job.data;
     const input = {
       url,
       depth,
@@ -198,81 +215,18 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
       ...(signal ? { signal } : {}),
       ...(previous ? { revalidate: previous.revalidation } : {}),
     };
-    // robots.txt first: a disallowed page (or an origin whose robots.txt cannot be read) needs no lease and no fetch;
-    // crawlPage then reports it from the cached rules.
-    const rules = await deps.crawler.fetchRobots(url);
-    if (!rules.isAllowed(url, userAgent)) return deps.crawler.crawlPage(input);
-
-    const host = limiterHost(url);
-    const crawl = politenessOf(crawlId, request);
-    const robotsDelayMs = rules.crawlDelayMs(userAgent);
-    let answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
-    // A short wait (the host's delay since the latest start, a lease about to free) is slept in-process: the job keeps
-    // its worker slot instead of a trip through *delayed* and a new start.
-    let waited = 0;
-    for (; !answer.granted && answer.waitMs <= holdMs && waited < maxHolds; waited++) {
-      await sleep(answer.waitMs, undefined, signal ? { signal } : {});
-      answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
-    }
-    if (!answer.granted) {
-      const waitMs =
-        answer.reason === 'not-yet'
-          ? ((await deps.limiter.plan(host, crawl, 1))[0] ?? answer.waitMs)
-          : answer.waitMs + Math.max(minJitterMs, answer.waitMs * jitter) * random();
-      await job.moveToDelayed(now() + Math.ceil(Math.max(waitMs, 1)), token);
-      throw new DelayedError();
-    }
-    const lease: HostLease = answer.lease;
-    // The crawl may have been cancelled while this job waited for its host: then nothing is fetched.
-    if (waited > 0 && (await deps.state.records.isCancelRequested(crawlId))) {
-      // An unreleased lease only holds the slot until it expires: never worth failing the job over.
-      await deps.limiter
-        .release(lease)
-        .catch((error: unknown) => deps.logger.warn({ err: error, host, url }, 'host lease not released'));
-      return 'cancelled';
-    }
-    // The lease goes back as soon as the host is done with the request (before the parse, which can take a while on a
-    // large page), and at the latest when crawlPage ends. Releasing is idempotent, so it is retried through a
-    // failover; a release that never lands costs the host one slot until the lease expires (CRAWL_HOST_LEASE_MS),
-    // never the page that was fetched.
-    let released: Promise<void> | undefined;
-    const release = (fetchMs?: number) =>
-      (released ??= retryTransient(() => deps.limiter.release(lease, fetchMs), {
-        operation: 'release host lease',
-      }).catch((error: unknown) =>
-        deps.logger.warn({ err: error, host, url }, 'host lease not released; it expires by itself'),
-      ));
-    try {
-      return await deps.crawler.crawlPage({ ...input, onFetched: (fetchMs) => void release(fetchMs) });
-    } finally {
-      await release();
-    }
+    return scheduling.withLease(job, token, request, signal, (onFetched) =>
+      deps.crawler.crawlPage(onFetched === undefined ? input : { ...input, onFetched }),
+    );
   }
 
-  /**
-   * Crawl jobs for `links`, each delayed until the start its host's schedule planned for it (one script per host),
-   * so a polite crawl's jobs are picked up when they can run, not picked up and refused.
-   */
+  /** Crawl jobs for `links` at `depth`, each delayed until the start its host's schedule planned for it. */
   async function addCrawlJobs(crawlId: string, request: CrawlRequest, links: readonly string[], depth: number) {
-    if (links.length === 0) return;
-    const byHost = new Map<string, string[]>();
-    for (const link of links) {
-      const host = limiterHost(link);
-      const group = byHost.get(host);
-      if (group) group.push(link);
-      else byHost.set(host, [link]);
-    }
-    const crawl = politenessOf(crawlId, request);
-    const jobs: CrawlJobData[] = [];
-    const delaysMs: number[] = [];
-    for (const [host, group] of byHost) {
-      const offsets = await deps.limiter.plan(host, crawl, group.length);
-      group.forEach((link, index) => {
-        jobs.push({ crawlId, url: link, depth });
-        delaysMs.push(offsets[index] ?? 0);
-      });
-    }
-    await deps.queues.addChildren('crawl', crawlId, jobs, { delaysMs });
+    await scheduling.addCrawlJobs(
+      crawlId,
+      request,
+      links.map((url) => ({ crawlId, url, depth })),
+    );
   }
 
   /**
@@ -374,13 +328,22 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     const skipCancelled = async (): Promise<CrawlJobResult> => {
       // Its planned starts no longer count against the host's other crawls.
       await deps.limiter.leave(limiterHost(url), crawlId);
-      await holdWhileRedisRefuses(() => deps.state.results.appendPage(crawlId, cancelledPage(data)), {
-        operation: 'record a cancelled page',
-      });
+      // A source is recorded under its key (as admitted); a site's sitemap source was never admitted.
+      const indexKey = data.source === undefined ? url : sourceKeyOf(url);
+      if (!isSiteSource(data)) {
+        await holdWhileRedisRefuses(() => deps.state.results.appendPage(crawlId, cancelledPage(data), indexKey), {
+          operation: 'record a cancelled page',
+        });
+      }
       timer.finish('cancelled');
       return { status: 'skipped', links: 0 };
     };
     if (found.cancelled) return skipCancelled();
+
+    if (data.source !== undefined) {
+      const result = await runSource({ job, token, signal, request: found.request, timer });
+      return result === 'cancelled' ? skipCancelled() : result;
+    }
 
     // A page the previous run fetched with validators is asked for conditionally (its entry read before the fetch,
     // with the analysis that stands in for it on a `304`).

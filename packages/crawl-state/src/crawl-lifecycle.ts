@@ -1,4 +1,4 @@
-import type { CrawlRequest, CrawlStatus } from '@kumo/contract';
+import type { CrawlRequest, CrawlSourceType, CrawlStatus } from '@kumo/contract';
 import { ScriptCode } from './commands.js';
 import type { CrawlLineage, CrawlRecords, CrawlState } from './crawl-records.js';
 import type { OwnerIndex } from './owner-index.js';
@@ -48,7 +48,22 @@ export function isTerminalStatus(status: string): status is TerminalStatus {
  * of BullMQ: `KumoQueues` of `@kumo/queues` is one.
  */
 export interface CrawlFlowStarter {
-  addCrawlFlow(flow: { crawlId: string; seeds: readonly { url: string; depth: number }[] }): Promise<unknown>;
+  addCrawlFlow(flow: {
+    crawlId: string;
+    seeds: readonly { url: string; depth: number; source?: { type: CrawlSourceType } }[];
+  }): Promise<unknown>;
+}
+
+/** A `sources` entry to start with the crawl's flow. */
+export interface StartSource {
+  /** Normalised URL. */
+  url: string;
+  type: CrawlSourceType;
+  /**
+   * What it is admitted under with the seeds (it then counts against `maxPages` like one, and starts only if
+   * admitted); absent for a source that only lists other sources (a site root, read from robots.txt).
+   */
+  key?: string;
 }
 
 export interface StartCrawlInput extends CrawlLineage {
@@ -57,6 +72,8 @@ export interface StartCrawlInput extends CrawlLineage {
   request: CrawlRequest;
   /** The seed URLs to admit, already normalised by the caller. */
   seeds: readonly string[];
+  /** The request's `sources`, normalised, without repeats. @defaultValue [] */
+  sources?: readonly StartSource[];
   createdAt: Timestamp;
 }
 
@@ -96,8 +113,17 @@ export class CrawlLifecycle {
     const { id, request } = input;
     const created = await this.parts.records.createCrawl(input);
     try {
-      const seeds = await this.parts.admission.admitUrls(id, input.seeds, request.maxPages);
-      await flows.addCrawlFlow({ crawlId: id, seeds: seeds.map((url) => ({ url, depth: 0 })) });
+      const sources = input.sources ?? [];
+      const keys = sources.flatMap((source) => (source.key === undefined ? [] : [source.key]));
+      // Seeds first: when maxPages is smaller than both lists, the seeds are what the crawl keeps.
+      const admittedList = await this.parts.admission.admitUrls(id, [...input.seeds, ...keys], request.maxPages);
+      const admitted = new Set(admittedList);
+      const keySet = new Set(keys);
+      const seeds = admittedList.filter((url) => !keySet.has(url)).map((url) => ({ url, depth: 0 }));
+      const started = sources
+        .filter((source) => source.key === undefined || admitted.has(source.key))
+        .map((source) => ({ url: source.url, depth: 0, source: { type: source.type } }));
+      await flows.addCrawlFlow({ crawlId: id, seeds: [...seeds, ...started] });
     } catch (error) {
       const failedAt = new Date();
       await this.finish(id, 'failed', failedAt)

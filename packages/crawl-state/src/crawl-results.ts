@@ -31,13 +31,14 @@ export class ResultStream {
   /**
    * Appends a `page` event (the PageResult without `analysis`), counts it as fetched, failed or skipped, and emits
    * a throttled `progress` event. Idempotent per URL: a retry returns the first event's id and counts nothing.
+   * `indexKey` is what the page is indexed under when it is not its URL (a source's key, as admitted).
    */
-  async appendPage(id: string, page: PageResult): Promise<string> {
+  async appendPage(id: string, page: PageResult, indexKey: string = page.url): Promise<string> {
     const { analysis: _analysis, ...withoutAnalysis } = page;
     const data = JSON.stringify(withoutAnalysis);
     // A page a `304` stood in for counts as fetched and as not modified.
     const counters = page.notModified === true ? [page.status, 'notModified'] : [page.status];
-    return this.appendEvent(id, this.context.keys.pageIndex(id), page.url, 'page', data, ...counters);
+    return this.appendEvent(id, this.context.keys.pageIndex(id), indexKey, 'page', data, ...counters);
   }
 
   /** Appends an `analysis` event, indexes it by URL, counts `analyzed`; idempotent per URL like `appendPage`. */

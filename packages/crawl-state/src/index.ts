@@ -18,6 +18,7 @@ export {
   type TerminalStatus,
   type CrawlFlowStarter,
   type StartCrawlInput,
+  type StartSource,
   type StartCrawlHooks,
 } from './crawl-lifecycle.js';
 export { UrlAdmission } from './url-admission.js';

@@ -159,15 +159,20 @@ export interface CrawlPageInput {
 }
 
 /**
- * The part of a page's input that comes from its crawl's request (`scope`, seeds, `include`, `exclude`, `headers`);
+ * The part of a page's input that comes from its crawl's request (`scope`, seeds and sources, `include`, `exclude`,
+ * `headers`);
  * fields a request does not have (crawls created before them) stay absent.
  */
 export function crawlInputOf(
-  request: Pick<CrawlRequest, 'urls' | 'scope' | 'include' | 'exclude' | 'headers'>,
+  request: Pick<CrawlRequest, 'urls' | 'sources' | 'scope' | 'include' | 'exclude' | 'headers'>,
 ): Pick<CrawlPageInput, 'scope' | 'seedUrls' | 'include' | 'exclude' | 'headers'> {
   return {
     scope: request.scope,
-    seedUrls: request.urls,
+    // A source's URL anchors the scope of its entries' links as a seed's does.
+    seedUrls:
+      request.sources === undefined || request.sources.length === 0
+        ? request.urls
+        : [...request.urls, ...request.sources.map((source) => source.url)],
     ...(request.include === undefined ? {} : { include: request.include }),
     ...(request.exclude === undefined ? {} : { exclude: request.exclude }),
     ...(request.headers === undefined ? {} : { headers: request.headers }),

@@ -29,8 +29,11 @@ export interface FetchSourceInput extends SourceLimits {
   signal?: AbortSignal | undefined;
   /** Page entries per `onEntries` call. @defaultValue 500 */
   batchSize?: number;
-  /** Receives the page entries, in order; the document is read on once the promise settles. */
-  onEntries: (urls: string[]) => Promise<void>;
+  /**
+   * Receives the page entries, in order, with the URL the source was read from (after redirects); the document is
+   * read on once the promise settles.
+   */
+  onEntries: (urls: string[], finalUrl: string) => Promise<void>;
   /** Check robots.txt for the source and its redirect hops. @defaultValue true */
   respectRobots?: boolean;
 }
@@ -95,7 +98,7 @@ export async function fetchSource(input: FetchSourceInput, deps: FetchSourceDeps
     while (batch.length >= batchSize || (all && batch.length > 0)) {
       const urls = batch.slice(0, batchSize);
       batch = batch.slice(batchSize);
-      await input.onEntries(urls);
+      await input.onEntries(urls, finalUrl);
     }
   };
   const push = async (text: string): Promise<void> => {

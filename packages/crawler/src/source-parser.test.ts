@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CrawlerErrorCode, CrawlerError } from './errors.js';
-import { SourceParser, type SourceEntryKind } from './source-parser.js';
+import { MAX_TEXT_RUN_CHARS, SourceParser, type SourceEntryKind } from './source-parser.js';
 
 const BASE = 'https://example.jp/feeds/main.xml';
 
@@ -149,6 +149,15 @@ describe('SourceParser: failures', () => {
       expect.objectContaining({ code: CrawlerErrorCode.SOURCE_TOO_LARGE }),
     );
     expect(entries).toEqual(['https://example.jp/0', 'https://example.jp/1', 'https://example.jp/2']);
+  });
+
+  it('fails with SOURCE_TOO_LARGE on a text run longer than MAX_TEXT_RUN_CHARS (never held whole)', () => {
+    const parser = new SourceParser({ baseUrl: BASE, maxEntries: 10, onEntry: () => undefined });
+    parser.write(`<urlset xmlns="${SITEMAP_NS}"><url><loc>`);
+    const piece = 'x'.repeat(1024 * 1024);
+    expect(() => {
+      for (let i = 0; i <= MAX_TEXT_RUN_CHARS / piece.length; i++) parser.write(piece);
+    }).toThrow(expect.objectContaining({ code: CrawlerErrorCode.SOURCE_TOO_LARGE }));
   });
 
   it('hands on the entries before a syntax error', () => {

@@ -25,6 +25,11 @@ const RSS1_NS = 'http://purl.org/rss/1.0/';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 /** Longest URL text read; longer ones are dropped (`invalid`), as browsers and the sitemap protocol (2,048) do. */
 const MAX_URL_CHARS = 8192;
+/**
+ * Longest run of text between two tags. saxes holds a text node whole until the next tag, so without this bound a
+ * document of one huge text node would be held in memory up to the byte cap. No sitemap or feed comes near it.
+ */
+export const MAX_TEXT_RUN_CHARS = 4 * 1024 * 1024;
 
 interface Frame {
   local: string;
@@ -75,6 +80,8 @@ export class SourceParser {
   readonly #parser = new SaxesParser({ xmlns: true, position: true });
   readonly #stack: Frame[] = [];
   #ns = '';
+  /** Characters since the last `<` seen. */
+  #run = 0;
   #text: string | undefined;
   /** The current RSS item's `<link>` and permalink `<guid>`, or Atom entry's alternate link. */
   #link: string | undefined;
@@ -93,7 +100,13 @@ export class SourceParser {
 
   /** Parses the next piece of the document. */
   write(text: string): void {
-    if (text.length > 0) this.#parser.write(text);
+    if (text.length === 0) return;
+    const lastTag = text.lastIndexOf('<');
+    this.#run = lastTag === -1 ? this.#run + text.length : text.length - lastTag;
+    if (this.#run > MAX_TEXT_RUN_CHARS) {
+      throw new SourceTooLargeError(`A run of text longer than ${MAX_TEXT_RUN_CHARS} characters`);
+    }
+    this.#parser.write(text);
   }
 
   /** Ends the document; throws when it is incomplete or was no sitemap or feed. */

@@ -2,13 +2,32 @@
 export const QUEUE_NAMES = { crawl: 'crawl', analyze: 'analyze', aggregate: 'aggregate', webhook: 'webhook' } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
-/** A `crawl` job: fetch one admitted URL. */
+/** What a `crawl` job that reads a `sources` entry (a sitemap or feed) carries beside its URL. */
+export interface SourceJobData {
+  type: 'sitemap' | 'feed';
+  /** Sitemap index levels above this sitemap (0 for the request's own source). @defaultValue 0 */
+  level?: number;
+  /** Sitemaps this one and those it lists may still fetch. @defaultValue the worker's `CRAWL_SOURCE_MAX_SITEMAPS` */
+  budget?: number;
+}
+
+/** A `crawl` job: fetch one admitted URL (a page, or with `source` a sitemap or feed whose entries become pages). */
 export interface CrawlJobData {
   crawlId: string;
-  /** The normalised URL, as admitted into the seen-set. */
+  /** The normalised URL, as admitted into the seen-set (a source as `sourceKeyOf(url)`). */
   url: string;
   /** Link depth: seeds are 0. */
   depth: number;
+  /** Set when the job reads a sitemap or feed. */
+  source?: SourceJobData;
+}
+
+/**
+ * What a source is admitted (seen-set) and recorded (page index) under: its URL with a fragment no normalised page
+ * URL has, so a sitemap at `https://example.jp/` never takes the place of the page at that URL.
+ */
+export function sourceKeyOf(url: string): string {
+  return `${url}#kumo-source`;
 }
 
 /** What a crawl job returns (kept small: BullMQ stores it). */

@@ -15,6 +15,8 @@ import {
   type CrawlJobData,
   type CrawlJobResult,
   type QueueName,
+  type SourceJobData,
+  sourceKeyOf,
   type WebhookJobData,
   type WebhookJobResult,
 } from './names.js';
@@ -98,7 +100,10 @@ export class KumoQueues {
    * once every child, including the dynamic ones added later with `addChildren`, is done. Returns the root job.
    * Transient cluster errors (failover) are retried for `REDIS_RETRY_BUDGET_MS`, then `QueueUnavailableError`.
    */
-  async addCrawlFlow(input: { crawlId: string; seeds: readonly { url: string; depth?: number }[] }) {
+  async addCrawlFlow(input: {
+    crawlId: string;
+    seeds: readonly { url: string; depth?: number; source?: SourceJobData }[];
+  }) {
     const crawlOptions = crawlJobOptions(this.config);
     const node = await retryTransient(
       () =>
@@ -112,8 +117,16 @@ export class KumoQueues {
             name: QUEUE_NAMES.crawl,
             queueName: QUEUE_NAMES.crawl,
             prefix: this.prefix,
-            data: { crawlId: input.crawlId, url: seed.url, depth: seed.depth ?? 0 } satisfies CrawlJobData,
-            opts: { ...crawlOptions, jobId: crawlJobId(input.crawlId, seed.url) },
+            data: {
+              crawlId: input.crawlId,
+              url: seed.url,
+              depth: seed.depth ?? 0,
+              ...(seed.source === undefined ? {} : { source: seed.source }),
+            } satisfies CrawlJobData,
+            opts: {
+              ...crawlOptions,
+              jobId: crawlJobIdOf({ crawlId: input.crawlId, depth: 0, ...seed }),
+            },
           })),
         }),
       { operation: 'addCrawlFlow', budgetMs: this.config.REDIS_RETRY_BUDGET_MS },
@@ -136,14 +149,15 @@ export class KumoQueues {
     if (jobs.length === 0) return [];
     const parent = this.rootParent(crawlId);
     const base: JobsOptions = kind === 'crawl' ? crawlJobOptions(this.config) : analyzeJobOptions(this.config);
-    const idOf = kind === 'crawl' ? crawlJobId : analyzeJobId;
+    const idOf = (data: ChildJobData[K]): string =>
+      kind === 'crawl' ? crawlJobIdOf(data as CrawlJobData) : analyzeJobId(crawlId, data.url);
     const queue = (kind === 'crawl' ? this.crawl : this.analyze) as unknown as Queue;
     const bulk = jobs.map((data, index) => {
       const delay = options.delaysMs?.[index] ?? 0;
       return {
         name: kind,
         data,
-        opts: { ...base, jobId: idOf(crawlId, data.url), parent, ...(delay > 0 ? { delay } : {}) },
+        opts: { ...base, jobId: idOf(data), parent, ...(delay > 0 ? { delay } : {}) },
       };
     });
     return retryTransient(() => queue.addBulk(bulk), {
@@ -273,6 +287,11 @@ function urlHash(url: string): string {
  */
 export function crawlJobId(crawlId: string, url: string): string {
   return `${crawlId}-${urlHash(url)}`;
+}
+
+/** The job id of a crawl job's data: a source's is that of its key (`sourceKeyOf`), never that of a page. */
+export function crawlJobIdOf(data: CrawlJobData): string {
+  return crawlJobId(data.crawlId, data.source === undefined ? data.url : sourceKeyOf(data.url));
 }
 
 /** The `analyze` job id of a page: `<crawlId>-a-<sha1(url) first 16 hex>`. */

@@ -36,7 +36,11 @@ describe('buildOpenApiDocument', () => {
 
   it('generates the schemas from the contract (a required field of the zod schema is required here)', () => {
     const schemas = (document.components as { schemas: Record<string, { required?: string[] }> }).schemas;
-    expect(schemas.CrawlRequestInput?.required).toEqual(['urls']);
+    // `urls` or `sources` (CONTRACT "More in POST /v1/crawls"): each branch of anyOf requires one of them.
+    expect((schemas.CrawlRequestInput as { anyOf?: { required: string[] }[] }).anyOf?.map((b) => b.required)).toEqual([
+      ['urls'],
+      ['sources'],
+    ]);
     expect(schemas.Crawl?.required).toEqual(expect.arrayContaining(['id', 'status', 'request', 'createdAt', 'counts']));
     expect(schemas.Problem?.required).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'code']));
   });

@@ -84,7 +84,14 @@ export function componentSchemas(): Record<string, JsonSchema> {
   const input = stripRootKeys(z.toJSONSchema(crawlRequestSchema, { io: 'input', target: 'draft-2020-12' }));
   schemas.CrawlRequestInput = {
     ...input,
-    description: 'The body of POST /v1/crawls. Unknown fields are rejected (400). urls: absolute http/https URLs.',
+    // The refinement zod cannot express in JSON Schema: urls or sources lists something (1-100 URLs in all).
+    anyOf: [
+      { required: ['urls'], properties: { urls: { minItems: 1 } } },
+      { required: ['sources'], properties: { sources: { minItems: 1 } } },
+    ],
+    description:
+      'The body of POST /v1/crawls. Unknown fields are rejected (400). urls: absolute http/https URLs. urls or ' +
+      'sources must list at least one URL, and at most 100 in all.',
   };
   return schemas;
 }

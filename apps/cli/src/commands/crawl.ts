@@ -45,6 +45,15 @@ export interface CrawlOptions {
   idempotencyKey?: string;
   /** Keywords shown in the table. Default 20. */
   top: number;
+  /** `--sitemap <url>`, repeatable: sitemap sources (a site root reads robots.txt's `Sitemap:` lines). */
+  sitemap?: string[];
+  /** `--feed <url>`, repeatable: RSS or Atom feed sources. */
+  feed?: string[];
+}
+
+/** Collects a repeatable option's values (`--feed a --feed b`), each an absolute http(s) URL. */
+function collectUrl(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), httpUrl(value)];
 }
 
 /**
@@ -52,9 +61,16 @@ export interface CrawlOptions {
  * rest, and the same command line sends the same body (what an idempotency key compares).
  */
 export function toCrawlRequest(urls: readonly string[], options: CrawlOptions): CrawlRequestInput {
-  if (urls.length === 0) throw new CliUsageError('give at least one URL to crawl');
-  if (urls.length > CRAWL_REQUEST_LIMITS.maxUrls)
-    throw new CliUsageError(`at most ${CRAWL_REQUEST_LIMITS.maxUrls} URLs per crawl (got ${urls.length})`);
+  const sources = [
+    ...(options.sitemap ?? []).map((url) => ({ type: 'sitemap' as const, url })),
+    ...(options.feed ?? []).map((url) => ({ type: 'feed' as const, url })),
+  ];
+  if (urls.length + sources.length === 0) {
+    throw new CliUsageError("missing required argument 'url' (or give --sitemap or --feed)");
+  }
+  const total = urls.length + sources.length;
+  if (total > CRAWL_REQUEST_LIMITS.maxUrls)
+    throw new CliUsageError(`at most ${CRAWL_REQUEST_LIMITS.maxUrls} URLs and sources per crawl (got ${total})`);
   for (const url of urls) {
     try {
       httpUrl(url);
@@ -63,7 +79,8 @@ export function toCrawlRequest(urls: readonly string[], options: CrawlOptions): 
     }
   }
   return {
-    urls: [...urls],
+    ...(urls.length === 0 && sources.length > 0 ? {} : { urls: [...urls] }),
+    ...(sources.length === 0 ? {} : { sources }),
     ...(options.depth === undefined ? {} : { maxDepth: options.depth }),
     ...(options.maxPages === undefined ? {} : { maxPages: options.maxPages }),
     ...(options.scope === undefined ? {} : { scope: options.scope }),
@@ -75,7 +92,9 @@ export function toCrawlRequest(urls: readonly string[], options: CrawlOptions): 
 export function crawlCommand(io: CliIo): Command {
   return new Command('crawl')
     .description('start a crawl, follow its progress live, and print the top keywords when it is done')
-    .argument('<url...>', 'seed URLs (absolute http/https)')
+    .argument('[url...]', 'seed URLs (absolute http/https); optional with --sitemap or --feed')
+    .option('--sitemap <url>', 'a sitemap whose pages are seeds (repeatable; a site root reads robots.txt)', collectUrl)
+    .option('--feed <url>', 'an RSS or Atom feed whose entries are seeds (repeatable)', collectUrl)
     .option(
       '-d, --depth <n>',
       'link depth to follow; seeds are depth 0 (API default 1)',
