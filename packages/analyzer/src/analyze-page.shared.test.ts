@@ -2,7 +2,7 @@
 // analysis made from the ordinary tokens, with and without a glossary.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JAPANESE_PARAGRAPHS } from './__fixtures__/japanese-paragraphs.js';
-import { analyzeText } from './analyze-page.js';
+import { analyzeText, isBlank } from './analyze-page.js';
 import { Glossary } from './glossary.js';
 import { loadTokenizer } from './tokenizer.js';
 import type { JapaneseTokenizer } from './tokenizer.js';
@@ -44,4 +44,18 @@ describe('analyzeText over shared tokens', () => {
       expect(shared).toEqual(fresh);
     },
   );
+});
+
+describe('isBlank', () => {
+  it("is text.trim() === '' for every UTF-16 code unit alone, first or followed by others", () => {
+    const wrong: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      for (const text of [char, `${char}x`, `${char} `, `${char}\u3000`]) {
+        if (isBlank(text) !== (text.trim() === '')) wrong.push(JSON.stringify(text));
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(isBlank('')).toBe(true);
+  });
 });
