@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { CrawlCreator } from '@kumo/crawl-creation';
+import { Schedules } from '@kumo/schedules';
 import { IdempotencyStore, type CrawlStore } from '@kumo/crawl-state';
 import type { BlockingReader, KeyStore, RedisClient } from '@kumo/keyspace';
 import type { Logger } from '@kumo/observability';
@@ -25,6 +26,7 @@ import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { resultsRoutes } from './routes/results.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { webRoutes } from './routes/web.js';
 import { SseHub } from './sse/sse-hub.js';
 import { StreamMultiplexer } from './sse/stream-multiplexer.js';
@@ -83,16 +85,25 @@ export function createApp(deps: AppDeps): ApiApp {
   });
   metrics.trackSse({ clients: () => hub.size, readers: () => multiplexer.activeReaders });
   const lifecycle = { shuttingDown: false };
+  const creator = new CrawlCreator({
+    settings: deps.settings,
+    crawls: deps.crawls,
+    idempotency: new IdempotencyStore(deps.store),
+    queues: deps.queues,
+    onCompensationError: (error, crawlId) => deps.logger.warn({ err: error, crawlId }, 'could not mark crawl failed'),
+  });
   const ctx: RouteContext = {
     settings: deps.settings,
     logger: deps.logger,
     crawls: deps.crawls,
-    creator: new CrawlCreator({
-      settings: deps.settings,
-      crawls: deps.crawls,
-      idempotency: new IdempotencyStore(deps.store),
+    creator,
+    schedules: new Schedules({
+      store: deps.crawls.schedules,
       queues: deps.queues,
-      onCompensationError: (error, crawlId) => deps.logger.warn({ err: error, crawlId }, 'could not mark crawl failed'),
+      creator,
+      minIntervalMs: deps.settings.SCHEDULE_MIN_INTERVAL_MS,
+      resultTtlMs: deps.settings.RESULT_TTL_S * 1000,
+      sweepIntervalMs: deps.settings.SCHEDULE_SWEEP_INTERVAL_S * 1000,
     }),
     store: deps.store,
     queues: deps.queues,
@@ -161,6 +172,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(resultsRoutes(ctx));
   app.use(eventsRoutes(ctx));
   app.use(exportRoutes(ctx));
+  app.use(scheduleRoutes(ctx));
 
   app.use(notFound());
   app.use(errorHandler({ logger: deps.logger }));

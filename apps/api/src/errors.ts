@@ -64,6 +64,13 @@ export class CrawlNotFoundError extends ApiError {
   }
 }
 
+/** The schedule does not exist, was deleted, has expired, or belongs to another key: all look the same (404). */
+export class ScheduleNotFoundError extends ApiError {
+  constructor(id: string) {
+    super(ApiErrorCode.SCHEDULE_NOT_FOUND, `No schedule with id ${JSON.stringify(id.slice(0, 100))}.`);
+  }
+}
+
 /** No route matches the method and path (404). */
 export class RouteNotFoundError extends ApiError {
   constructor(method: string, path: string) {

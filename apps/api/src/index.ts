@@ -5,6 +5,7 @@ export {
   MalformedJsonError,
   UnauthorizedError,
   CrawlNotFoundError,
+  ScheduleNotFoundError,
   RouteNotFoundError,
   ReportNotReadyError,
   IdempotencyConflictError,

@@ -26,6 +26,7 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
+  ScheduleNotFoundError,
   type ApiError,
 } from './errors.js';
 import { API_ERROR_CODES, BACKEND_UNAVAILABLE_CODES, PROBLEM_TABLE, toProblemResponse } from './problems.js';
@@ -38,6 +39,7 @@ describe('toProblemResponse', () => {
     [new UnauthorizedError('no key', 'Bearer'), 401, 'KUMO_API_UNAUTHORIZED'],
     [new ForbiddenError('read-only'), 403, 'KUMO_API_FORBIDDEN'],
     [new CrawlNotFoundError('c1'), 404, 'KUMO_API_NOT_FOUND'],
+    [new ScheduleNotFoundError('s1'), 404, 'KUMO_API_SCHEDULE_NOT_FOUND'],
     [new RouteNotFoundError('GET', '/x'), 404, 'KUMO_API_ROUTE_NOT_FOUND'],
     [new ReportNotReadyError('c1', 'running'), 409, 'KUMO_API_REPORT_NOT_READY'],
     [new ContentNotStoredError('c1', ['text']), 409, 'KUMO_API_CONTENT_NOT_STORED'],

@@ -32,6 +32,7 @@ export const PROBLEM_TABLE = {
   [ApiErrorCode.UNAUTHORIZED]: { status: 401, title: 'Unauthorized' },
   [ApiErrorCode.FORBIDDEN]: { status: 403, title: 'Forbidden' },
   [ApiErrorCode.NOT_FOUND]: { status: 404, title: 'Crawl not found' },
+  [ApiErrorCode.SCHEDULE_NOT_FOUND]: { status: 404, title: 'Schedule not found' },
   [ApiErrorCode.ROUTE_NOT_FOUND]: { status: 404, title: 'Not found' },
   [ApiErrorCode.REQUEST_TIMEOUT]: { status: 408, title: 'Request timeout' },
   [ApiErrorCode.REPORT_NOT_READY]: { status: 409, title: 'Report not ready' },

@@ -1,7 +1,8 @@
 import { crawlUserAgent, ownPorts, type Config } from '@kumo/config';
 import { bridgeCrawlerMetrics, createCrawlProcessor, createHostLimiter, RedisRobotsStore } from '@kumo/crawl-jobs';
 import { AddressPolicy, createCrawler, createSafeAgent } from '@kumo/crawler';
-import { CrawlStore } from '@kumo/crawl-state';
+import { CrawlCreator } from '@kumo/crawl-creation';
+import { CrawlStore, IdempotencyStore } from '@kumo/crawl-state';
 import { checkRedisServer } from '@kumo/keyspace';
 import { createMetrics, StageTimer, type Logger } from '@kumo/observability';
 import {
@@ -12,9 +13,12 @@ import {
   KumoQueues,
   type CrawlJobData,
   type CrawlJobResult,
+  type ScheduleJobData,
+  type ScheduleJobResult,
   type WebhookJobData,
   type WebhookJobResult,
 } from '@kumo/queues';
+import { createScheduleRunProcessor, ScheduleSweeper } from '@kumo/schedules';
 import type { RunningWork } from '@kumo/supervisor';
 import { bridgeWebhookMetrics, createWebhookProcessor, webhookBackoffStrategy } from '@kumo/webhooks';
 import { AggregatorRegistry } from 'prom-client';
@@ -105,7 +109,38 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
       }),
     },
   );
-  await Promise.all([worker.waitUntilReady(), webhookWorker.waitUntilReady()]);
+  // Schedule runs: each creates an ordinary crawl exactly as POST /v1/crawls does (validation, admission, idempotency).
+  const scheduleWorker = createKumoWorker<ScheduleJobData, ScheduleJobResult>(
+    'schedule',
+    createScheduleRunProcessor({
+      store: state.schedules,
+      queues,
+      creator: new CrawlCreator({
+        settings: config,
+        crawls: state,
+        idempotency: new IdempotencyStore(store),
+        queues,
+        onCompensationError: (error, crawlId) => logger.warn({ err: error, crawlId }, 'could not mark crawl failed'),
+      }),
+      onRun: (run) => logger.info(run, run.crawlId ? 'schedule run created its crawl' : 'schedule gone: runs stopped'),
+    }),
+    {
+      connection: bullConnection,
+      config,
+      concurrency: 2,
+      logger,
+      onJobDone: (done) => metrics.jobs.inc({ queue: done.queue, outcome: done.outcome }),
+    },
+  );
+  await Promise.all([worker.waitUntilReady(), webhookWorker.waitUntilReady(), scheduleWorker.waitUntilReady()]);
+  const scheduleSweeper = new ScheduleSweeper({
+    store: state.schedules,
+    queues,
+    intervalMs: config.SCHEDULE_SWEEP_INTERVAL_S * 1000,
+    onSwept: (result) => logger.info(result, 'schedules swept'),
+    onError: (error) => logger.warn({ err: error }, 'schedule sweep failed'),
+  });
+  scheduleSweeper.start();
   const sweeper = queues.retentionSweeper({
     onSwept: (removed) => logger.info(removed, 'old jobs removed'),
     onError: (error) => logger.warn({ err: error }, 'job retention sweep failed'),
@@ -119,8 +154,8 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
   return {
     async close() {
       // Lets active jobs finish (their pages get recorded) before the connections go.
-      await Promise.all([worker.close(), webhookWorker.close()]);
-      await sweeper.stop();
+      await Promise.all([worker.close(), webhookWorker.close(), scheduleWorker.close()]);
+      await Promise.all([sweeper.stop(), scheduleSweeper.stop()]);
       stopBridge();
       stopWebhookBridge();
       await webhookAgent.close();

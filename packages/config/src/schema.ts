@@ -264,6 +264,19 @@ export const configSchema = z.object({
     .describe('Deadline of one webhook delivery attempt (connect, response headers and body); past it, retried'),
   WEBHOOK_CONCURRENCY: envInt(1, 1000).default(10).describe('Webhook deliveries in flight per crawl-worker process'),
 
+  // --- Schedules (recurring crawls, POST /v1/schedules)
+  SCHEDULE_MIN_INTERVAL_MS: envInt(100, 86_400_000)
+    .default(60_000)
+    .describe(
+      'Shortest `every` a schedule may have (the contract says PT1M); tests lower it to run schedules in seconds',
+    ),
+  SCHEDULE_SWEEP_INTERVAL_S: envInt(1, 86_400)
+    .default(3600)
+    .describe(
+      "How often a crawl worker renews every schedule's keys and stops the job schedulers of schedules whose " +
+        'record is gone',
+    ),
+
   // --- Local mode (npm start)
   SAMPLE_SITE_PORT: envPort()
     .default(0)

@@ -91,3 +91,13 @@ export {
 } from './webhook.js';
 export { webhookPayloadSchema, type WebhookPayload } from './webhook-payload.js';
 export { crawlLinks } from './crawl-links.js';
+export {
+  scheduleRequestSchema,
+  scheduleSchema,
+  schedulesPageSchema,
+  SCHEDULE_REQUEST_LIMITS,
+  type ScheduleRequest,
+  type ScheduleRequestInput,
+  type Schedule,
+  type SchedulesPage,
+} from './schedule.js';

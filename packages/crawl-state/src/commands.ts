@@ -21,6 +21,7 @@ const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
   'putContent',
   'putValidators',
   'previousPage',
+  'touchSchedule',
 ]);
 
 export type CrawlCommands = BoundCommands<keyof typeof COMMANDS>;

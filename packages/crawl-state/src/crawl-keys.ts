@@ -131,6 +131,19 @@ export class CrawlKeys extends PerCrawlKeys {
     return this.keySpace.key('result', 'owner-crawls', owner);
   }
 
+  /**
+   * `result:schedule:<id>`: a schedule's record (`ScheduleStore`). No hash tag: only single-key commands and
+   * scripts touch it.
+   */
+  schedule(scheduleId: string): KumoKey<'result'> {
+    return this.keySpace.key('result', 'schedule', scheduleId);
+  }
+
+  /** `result:owner-schedules:<owner>`: one owner's schedules, newest last (an `OwnerIndex` of schedules). */
+  ownerSchedules(owner: string): KumoKey<'result'> {
+    return this.keySpace.key('result', 'owner-schedules', owner);
+  }
+
   /** `result:idempotency:<owner>:<sha256 of the Idempotency-Key>` (hashed: the header may hold any characters). */
   idempotency(owner: string, idempotencyKey: string): KumoKey<'result'> {
     const hash = createHash('sha256').update(idempotencyKey).digest('hex');
@@ -164,6 +177,20 @@ export const crawlKeyTable: KeyTable = (keySpace) => {
       key: keys.ownerCrawls('<owner>'),
       holds: 'zset, scores 0: `<created ms>:<id>` per crawl of the owner (crawl-long TTL)',
       writtenBy: 'api, workers',
+      readBy: 'api',
+    },
+    {
+      key: keys.schedule('<id>'),
+      holds:
+        'hash: owner, crawl request, cron or every, timezone, createdAt, lastCrawlId, ttlMs (a TTL longer than the ' +
+        'interval, renewed by every run and by the schedule sweep)',
+      writtenBy: 'api, crawl (schedule runs)',
+      readBy: 'api, crawl (schedule runs)',
+    },
+    {
+      key: keys.ownerSchedules('<owner>'),
+      holds: "zset, scores 0: `<created ms>:<id>` per schedule of the owner (the schedules' longest TTL)",
+      writtenBy: 'api, crawl (schedule runs)',
       readBy: 'api',
     },
     {

@@ -8,18 +8,23 @@ const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 const ID_PATTERN = /^c[0-9a-z]{20}$/;
 
 /**
- * A new opaque crawl id: `c` + 20 random base36 characters (about 103 bits). No `:`, `{` or `}`, so it is a valid
- * key segment and a valid BullMQ custom job id, and never looks like an integer (BullMQ refuses those).
+ * A new opaque id: `prefix` + 20 random base36 characters (about 103 bits). No `:`, `{` or `}`, so it is a valid key
+ * segment and a valid BullMQ custom job id, and never looks like an integer (BullMQ refuses those).
  */
-export function newCrawlId(): string {
-  let id = 'c';
-  while (id.length < 21) {
+export function newOpaqueId(prefix: string): string {
+  let id = prefix;
+  while (id.length < prefix.length + 20) {
     for (const byte of randomBytes(32)) {
       // 252 = 7 × 36: rejecting larger bytes keeps every character equally likely.
-      if (byte < 252 && id.length < 21) id += ALPHABET[byte % 36];
+      if (byte < 252 && id.length < prefix.length + 20) id += ALPHABET[byte % 36];
     }
   }
   return id;
+}
+
+/** A new opaque crawl id: `c` + 20 random base36 characters (`newOpaqueId`). */
+export function newCrawlId(): string {
+  return newOpaqueId('c');
 }
 
 /** True for a string shaped like `newCrawlId()`'s output (the API rejects anything else with 404). */

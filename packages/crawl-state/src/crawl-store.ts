@@ -8,6 +8,7 @@ import { OwnerIndex } from './owner-index.js';
 import { PageContents } from './page-contents.js';
 import { PageTexts, TmpCleanup } from './page-texts.js';
 import { PageValidators } from './page-validators.js';
+import { ScheduleStore } from './schedule-store.js';
 import { StateContext, type CrawlStoreOptions } from './state-context.js';
 import { UrlAdmission } from './url-admission.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
@@ -45,6 +46,8 @@ export class CrawlStore {
   readonly live: LiveStreams;
   /** A webhook's secret and its delivery attempts. */
   readonly webhooks: WebhookDeliveries;
+  /** Schedules (recurring crawls) and each owner's index of them. */
+  readonly schedules: ScheduleStore;
 
   constructor(store: KeyStore, options: CrawlStoreOptions) {
     const context = new StateContext(store, options);
@@ -61,6 +64,7 @@ export class CrawlStore {
     this.tmp = new TmpCleanup(context);
     this.live = new LiveStreams(context);
     this.webhooks = new WebhookDeliveries(context, index);
+    this.schedules = new ScheduleStore(context);
     this.lifecycle = new CrawlLifecycle(context, {
       records: this.records,
       admission: this.admission,

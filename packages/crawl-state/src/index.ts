@@ -5,6 +5,7 @@ export {
   CrawlRecords,
   withoutWebhookSecret,
   newCrawlId,
+  newOpaqueId,
   isCrawlId,
   decodeCrawlIdSegment,
   type CrawlState,
@@ -23,6 +24,14 @@ export {
 } from './crawl-lifecycle.js';
 export { UrlAdmission } from './url-admission.js';
 export { CrawlListing, LIST_LIMIT, type ListCrawlsOptions, type CrawlList } from './crawl-listing.js';
+export { type OwnerList } from './owner-listing.js';
+export {
+  ScheduleStore,
+  newScheduleId,
+  isScheduleId,
+  type ScheduleState,
+  type CreateScheduleInput,
+} from './schedule-store.js';
 export {
   ResultStream,
   PageReader,

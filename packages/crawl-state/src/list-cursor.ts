@@ -1,5 +1,5 @@
 import { InvalidCursorError } from './errors.js';
-import { parseIndexMember } from './owner-index.js';
+import { parseIndexMember, type IndexEntry } from './owner-index.js';
 
 /** A list cursor: the base64url of the index member of the last crawl examined. Opaque to clients. */
 export function encodeListCursor(member: string): string {
@@ -11,9 +11,12 @@ export function encodeListCursor(member: string): string {
  * well-formed member of a crawl that no longer exists (or never did) is accepted: the listing goes on below it, and
  * one below every crawl reads as an empty last page.
  */
-export function decodeListCursor(cursor: string): string {
+export function decodeListCursor(
+  cursor: string,
+  parse: (member: string) => IndexEntry | undefined = parseIndexMember,
+): string {
   const member = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (parseIndexMember(member) === undefined || encodeListCursor(member) !== cursor) {
+  if (parse(member) === undefined || encodeListCursor(member) !== cursor) {
     throw new InvalidCursorError(cursor);
   }
   return member;

@@ -65,6 +65,9 @@ export const ERROR_CATALOG = {
     ),
     KUMO_API_MALFORMED_JSON: permanent('The body is not well-formed JSON (400).'),
     KUMO_API_MALFORMED_HTTP: permanent('The request is not valid HTTP/1.1 (400); the connection is closed.'),
+    KUMO_API_SCHEDULE_NOT_FOUND: permanent(
+      'The schedule does not exist, was deleted, has expired, or belongs to another key: all look the same (404).',
+    ),
     KUMO_API_NOT_FOUND: permanent(
       'The crawl does not exist, has expired, or belongs to another key: all look the same (404).',
     ),
@@ -410,6 +413,17 @@ export const ERROR_CATALOG = {
     ),
     KUMO_WEBHOOKS_TIMEOUT: transient(
       'The webhook receiver did not answer within `WEBHOOK_TIMEOUT_MS`. Transient: retried on the back-off schedule.',
+    ),
+  }),
+  'packages/schedules': area('KUMO_SCHEDULES_', {
+    KUMO_SCHEDULES_INVALID_OPTION: critical(
+      'An option of the schedule sweep is out of range: the app is misconfigured. Critical; the message names it.',
+    ),
+    KUMO_SCHEDULES_INVALID_REQUEST: permanent(
+      'A schedule request fails `POST /v1/schedules`: its crawl body (the `POST /v1/crawls` schema and the ' +
+        "deployment's limits), not exactly one of `cron` and `every`, a cron pattern that is not 5 valid fields, " +
+        'an `every` that is not an ISO 8601 duration of at least PT1M, or an unknown time zone. Carries the field ' +
+        'errors; the API answers `KUMO_API_VALIDATION` (400).',
     ),
   }),
   'packages/supervisor': area('KUMO_SUPERVISOR_', {

@@ -20,6 +20,8 @@ export {
   type AggregateJobResult,
   type WebhookJobData,
   type WebhookJobResult,
+  type ScheduleJobData,
+  type ScheduleJobResult,
 } from './names.js';
 export {
   KumoQueues,
@@ -37,6 +39,8 @@ export {
   aggregateJobOptions,
   ANALYZE_ATTEMPTS,
   AGGREGATE_ATTEMPTS,
+  SCHEDULE_RUN_ATTEMPTS,
+  scheduleJobOptions,
   type CountedState,
   type QueuesConfig,
   type KumoQueuesOptions,

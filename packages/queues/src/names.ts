@@ -1,5 +1,14 @@
-/** The three queues of a crawl flow, and `webhook` (one delivery per finished crawl that asked for one). */
-export const QUEUE_NAMES = { crawl: 'crawl', analyze: 'analyze', aggregate: 'aggregate', webhook: 'webhook' } as const;
+/**
+ * The three queues of a crawl flow, `webhook` (one delivery per finished crawl that asked for one) and `schedule`
+ * (the runs of schedules, added by BullMQ job schedulers).
+ */
+export const QUEUE_NAMES = {
+  crawl: 'crawl',
+  analyze: 'analyze',
+  aggregate: 'aggregate',
+  webhook: 'webhook',
+  schedule: 'schedule',
+} as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 /** What a `crawl` job that reads a `sources` entry (a sitemap or feed) carries beside its URL. */
@@ -74,4 +83,18 @@ export interface WebhookJobResult {
   /** The receiver's HTTP status (2xx); 0 when nothing was sent (the crawl has no webhook any more). */
   status: number;
   attempt: number;
+}
+
+/**
+ * A `schedule` job: one run of a schedule, added by the schedule's BullMQ job scheduler (scheduler id = schedule
+ * id; job id `repeat:<scheduleId>:<run ms>`, the same on every attempt). Only the id: the request is read from the
+ * schedule's record at each run, so a webhook secret never sits in a job payload.
+ */
+export interface ScheduleJobData {
+  scheduleId: string;
+}
+
+export interface ScheduleJobResult {
+  /** The crawl the run created (or found, when a retried run had created it); null when the schedule was gone. */
+  crawlId: string | null;
 }

@@ -17,6 +17,8 @@ import {
   type QueueName,
   type SourceJobData,
   sourceKeyOf,
+  type ScheduleJobData,
+  type ScheduleJobResult,
   type WebhookJobData,
   type WebhookJobResult,
 } from './names.js';
@@ -63,6 +65,8 @@ export class KumoQueues {
   readonly aggregate: Queue<AggregateJobData, AggregateJobResult, 'aggregate'>;
   /** Webhook deliveries: not part of any flow (a delivery outlives its crawl's flow by up to a day). */
   readonly webhook: Queue<WebhookJobData, WebhookJobResult, 'webhook'>;
+  /** Schedule runs, added by one BullMQ job scheduler per schedule (`upsertScheduleRuns`). */
+  readonly schedule: Queue<ScheduleJobData, ScheduleJobResult, 'schedule'>;
   readonly flowProducer: FlowProducer;
   /** BullMQ's `prefix` of every queue: `<KUMO_PREFIX>:bull:{q}`. */
   readonly prefix: string;
@@ -87,6 +91,7 @@ export class KumoQueues {
     this.analyze = new Queue(QUEUE_NAMES.analyze, queueOptions);
     this.aggregate = new Queue(QUEUE_NAMES.aggregate, queueOptions);
     this.webhook = new Queue(QUEUE_NAMES.webhook, queueOptions);
+    this.schedule = new Queue(QUEUE_NAMES.schedule, queueOptions);
     this.flowProducer = new FlowProducer({ connection, prefix: this.prefix, ...traced });
   }
 
@@ -184,6 +189,50 @@ export class KumoQueues {
   }
 
   /**
+   * Creates or replaces the BullMQ job scheduler of a schedule (scheduler id = schedule id): a `schedule` job on
+   * every tick of the cron `pattern` in `tz`, or every `every` ms (the first at once). BullMQ adds one job per tick
+   * whatever the number of workers and hosts. Returns when the next run is due (ms since the epoch).
+   */
+  async upsertScheduleRuns(
+    scheduleId: string,
+    repeat: { pattern: string; tz: string } | { every: number },
+  ): Promise<number> {
+    // BullMQ types a scheduler id as the queue's job name type; any string is a scheduler id.
+    const schedulerId = scheduleId as typeof QUEUE_NAMES.schedule;
+    const job = await retryTransient(
+      () =>
+        this.schedule.upsertJobScheduler(schedulerId, repeat, {
+          name: QUEUE_NAMES.schedule,
+          data: { scheduleId } satisfies ScheduleJobData,
+          opts: scheduleJobOptions(this.config),
+        }),
+      { operation: 'upsertScheduleRuns', budgetMs: this.config.REDIS_RETRY_BUDGET_MS },
+    );
+    // The scheduler's own `next`: the job's timestamp + delay are taken at two moments, a few ms apart.
+    return (await this.nextScheduleRun(scheduleId)) ?? job.timestamp + (job.opts.delay ?? 0);
+  }
+
+  /** Stops a schedule's runs at once (its scheduler and its next, delayed job); false when it had none. */
+  async removeScheduleRuns(scheduleId: string): Promise<boolean> {
+    return this.schedule.removeJobScheduler(scheduleId);
+  }
+
+  /** When the schedule's next run is due (ms since the epoch); undefined when it has no scheduler. */
+  async nextScheduleRun(scheduleId: string): Promise<number | undefined> {
+    const scheduler = await this.schedule.getJobScheduler(scheduleId);
+    return scheduler?.next ?? undefined;
+  }
+
+  /** The ids of every schedule that has a job scheduler, read in pages (the schedule sweep walks them). */
+  async *scheduleIds(pageSize = 500): AsyncGenerator<string> {
+    for (let start = 0; ; start += pageSize) {
+      const page = await this.schedule.getJobSchedulers(start, start + pageSize - 1, true);
+      for (const scheduler of page) yield scheduler.key;
+      if (page.length < pageSize) return;
+    }
+  }
+
+  /**
    * Moves a crawl's *delayed* crawl jobs (planned for later by their host's schedule) to waiting, so a cancelled
    * crawl's jobs run now (recording their pages cancelled) and the crawl settles at once instead of at its last
    * planned start. Reads the root's unprocessed children page by page; returns how many jobs were promoted.
@@ -222,7 +271,7 @@ export class KumoQueues {
    */
   retentionSweeper(hooks: Pick<RetentionSweeperOptions, 'onSwept' | 'onError'> = {}): RetentionSweeper {
     return new RetentionSweeper({
-      queues: [this.crawl, this.analyze, this.aggregate, this.webhook] as unknown as Queue[],
+      queues: [this.crawl, this.analyze, this.aggregate, this.webhook, this.schedule] as unknown as Queue[],
       keepCompletedMs: this.config.QUEUE_KEEP_COMPLETED_S * 1000,
       keepFailedMs: this.config.QUEUE_KEEP_FAILED_S * 1000,
       intervalMs: this.config.QUEUE_SWEEP_INTERVAL_S * 1000,
@@ -250,6 +299,7 @@ export class KumoQueues {
       [QUEUE_NAMES.analyze, this.analyze],
       [QUEUE_NAMES.aggregate, this.aggregate],
       [QUEUE_NAMES.webhook, this.webhook],
+      [QUEUE_NAMES.schedule, this.schedule],
     ] as const) {
       const counts = await (queue as Queue).getJobCounts(...COUNTED_STATES);
       result[name] = Object.fromEntries(COUNTED_STATES.map((state) => [state, counts[state] ?? 0])) as Record<
@@ -267,6 +317,7 @@ export class KumoQueues {
       this.analyze.close(),
       this.aggregate.close(),
       this.webhook.close(),
+      this.schedule.close(),
       this.flowProducer.close(),
     ]);
   }
@@ -389,5 +440,21 @@ export function webhookJobOptions(config: JobOptionsConfig): JobsOptions {
     ...defaultJobOptions(config),
     attempts: config.WEBHOOK_ATTEMPTS ?? 31,
     backoff: { type: WEBHOOK_BACKOFF_TYPE, delay: config.WEBHOOK_BACKOFF_BASE_MS ?? 30_000 },
+  };
+}
+
+/** Attempts of a schedule run: its crawl creation may meet a full system (admission control) or a Redis failover. */
+export const SCHEDULE_RUN_ATTEMPTS = 5;
+
+/**
+ * `schedule` jobs (the template of every schedule's job scheduler): `SCHEDULE_RUN_ATTEMPTS` attempts with
+ * exponential backoff from `CRAWL_RETRY_BACKOFF_MS`; a retried run creates no second crawl (its creation is
+ * idempotent per run).
+ */
+export function scheduleJobOptions(config: JobOptionsConfig): Omit<JobsOptions, 'jobId' | 'repeat' | 'delay'> {
+  return {
+    ...defaultJobOptions(config),
+    attempts: SCHEDULE_RUN_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.CRAWL_RETRY_BACKOFF_MS },
   };
 }

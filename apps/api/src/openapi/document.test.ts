@@ -16,6 +16,7 @@ describe('buildOpenApiDocument', () => {
   it('describes the contract endpoints', () => {
     expect(Object.keys(document.paths).sort()).toEqual(
       [
+        '/',
         '/admin/queues',
         '/docs',
         '/healthz',
@@ -28,10 +29,14 @@ describe('buildOpenApiDocument', () => {
         '/v1/crawls/{id}/export',
         '/v1/crawls/{id}/pages',
         '/v1/crawls/{id}/report',
+        '/v1/schedules',
+        '/v1/schedules/{id}',
       ].sort(),
     );
     expect(Object.keys(document.paths['/v1/crawls/{id}']!).sort()).toEqual(['delete', 'get', 'parameters']);
     expect(Object.keys(document.paths['/v1/crawls']!).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(document.paths['/v1/schedules']!).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(document.paths['/v1/schedules/{id}']!).sort()).toEqual(['delete', 'get', 'parameters']);
   });
 
   it('generates the schemas from the contract (a required field of the zod schema is required here)', () => {

@@ -111,6 +111,84 @@ function includeParameter(description: string) {
   };
 }
 
+const scheduleIdParameter = {
+  ...idParameter,
+  description: 'The schedule id returned by POST /v1/schedules.',
+};
+
+/** An operation on schedules: a `v1Operation` tagged `schedules`. */
+function scheduleOperation(...args: Parameters<typeof v1Operation>): Record<string, unknown> {
+  return { ...v1Operation(...args), tags: ['schedules'] };
+}
+
+/** The paths of `/v1/schedules` (recurring crawls). */
+function schedulePaths(): Record<string, PathItem> {
+  return {
+    '/v1/schedules': {
+      post: scheduleOperation(
+        {
+          operationId: 'createSchedule',
+          summary: 'Create a schedule: a crawl request run on a cron pattern or an ISO 8601 interval',
+          description:
+            'Exactly one of `cron` (5 fields, read in `timezone`) and `every` (an ISO 8601 duration of at least ' +
+            'PT1M; the first run is at once). `crawl` is validated exactly as the body of POST /v1/crawls (its ' +
+            'field errors have paths `crawl.…`). Each run creates an ordinary crawl with `scheduleId` and ' +
+            '`previousId`, owned by the same key.',
+        },
+        {
+          requestBody: { required: true, content: json(ref('ScheduleRequestInput')) },
+          responses: {
+            '201': {
+              description: 'The schedule.',
+              headers: { Location: { description: 'URL of the schedule.', schema: { type: 'string' } } },
+              content: json(ref('Schedule')),
+            },
+          },
+        },
+        [
+          'KUMO_API_VALIDATION',
+          'KUMO_API_MALFORMED_JSON',
+          'KUMO_API_PAYLOAD_TOO_LARGE',
+          'KUMO_API_UNSUPPORTED_MEDIA_TYPE',
+        ],
+      ),
+      get: scheduleOperation(
+        {
+          operationId: 'listSchedules',
+          summary: "The caller's schedules, newest first, with a cursor",
+          description: 'Only the schedules the calling API key created; paged like GET /v1/crawls.',
+        },
+        {
+          parameters: cursorParameters('Schedules per page.', { maximum: 100, default: 20 }),
+          responses: {
+            '200': {
+              description: 'One page of schedules; `nextCursor` is null at the end.',
+              content: json(ref('SchedulesPage')),
+            },
+          },
+        },
+        ['KUMO_API_VALIDATION'],
+      ),
+    },
+    '/v1/schedules/{id}': {
+      parameters: [scheduleIdParameter] as unknown as Record<string, unknown>,
+      get: scheduleOperation(
+        { operationId: 'getSchedule', summary: 'A schedule: its crawl request, when it runs, its latest crawl' },
+        { responses: { '200': { description: 'The schedule.', content: json(ref('Schedule')) } } },
+        ['KUMO_API_VALIDATION', 'KUMO_API_SCHEDULE_NOT_FOUND'],
+      ),
+      delete: scheduleOperation(
+        {
+          operationId: 'deleteSchedule',
+          summary: 'Delete a schedule: no run starts from now on (crawls already created stay)',
+        },
+        { responses: { '204': { description: 'Deleted.' } } },
+        ['KUMO_API_VALIDATION', 'KUMO_API_SCHEDULE_NOT_FOUND'],
+      ),
+    },
+  };
+}
+
 /** A path under `/v1/crawls/{id}`: the crawl id parameter, then its operations. */
 function crawlPath(operations: PathItem): PathItem {
   return { parameters: [idParameter] as unknown as Record<string, unknown>, ...operations };
@@ -122,6 +200,7 @@ function crawlPath(operations: PathItem): PathItem {
  */
 export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
   const paths: Record<string, PathItem> = {
+    ...schedulePaths(),
     '/v1/crawls': {
       post: v1Operation(
         { operationId: 'createCrawl', summary: 'Start a crawl' },
@@ -424,6 +503,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
     security: [{ apiKey: [] }],
     tags: [
       { name: 'crawls', description: 'Crawls, their results, live events and reports' },
+      { name: 'schedules', description: 'Recurring crawls: each run creates an ordinary crawl' },
       { name: 'operations', description: 'Health, metrics, documentation and the queue board' },
     ],
     paths,

@@ -13,6 +13,9 @@ import {
   crawlsPageSchema,
   problemSchema,
   reportSchema,
+  scheduleRequestSchema,
+  scheduleSchema,
+  schedulesPageSchema,
 } from '@kumo/contract';
 
 /** `DELETE /v1/crawls/:id` answers the crawl's id and status (CONTRACT.md); the contract package has no schema. */
@@ -66,6 +69,8 @@ export function componentSchemas(): Record<string, JsonSchema> {
     [analysisEventSchema, 'AnalysisEvent'],
     [doneEventSchema, 'DoneEvent'],
     [reportSchema, 'Report'],
+    [scheduleSchema, 'Schedule'],
+    [schedulesPageSchema, 'SchedulesPage'],
     [problemSchema, 'Problem'],
     [healthSchema, 'Health'],
     [readySchema, 'Ready'],
@@ -92,6 +97,13 @@ export function componentSchemas(): Record<string, JsonSchema> {
     description:
       'The body of POST /v1/crawls. Unknown fields are rejected (400). urls: absolute http/https URLs. urls or ' +
       'sources must list at least one URL, and at most 100 in all.',
+  };
+  const scheduleInput = stripRootKeys(z.toJSONSchema(scheduleRequestSchema, { io: 'input', target: 'draft-2020-12' }));
+  schemas.ScheduleRequestInput = {
+    ...scheduleInput,
+    description:
+      'The body of POST /v1/schedules: `crawl` is a POST /v1/crawls body; exactly one of `cron` and `every`. ' +
+      'Unknown fields are rejected (400).',
   };
   return schemas;
 }

@@ -12,7 +12,7 @@ export const BOARD_PATH = '/admin/queues';
 type BoardRole = 'admin' | 'viewer';
 
 export interface BoardOptions {
-  queues: Pick<KumoQueues, 'crawl' | 'analyze' | 'aggregate' | 'webhook'>;
+  queues: Pick<KumoQueues, 'crawl' | 'analyze' | 'aggregate' | 'webhook' | 'schedule'>;
   /** `BOARD_USER`: may do everything the board offers. */
   user: string;
   /** `BOARD_PASSWORD`. */
@@ -26,7 +26,7 @@ export interface BoardOptions {
 }
 
 /**
- * Bull Board for the crawl, analyze, aggregate and webhook queues, behind HTTP Basic auth (it has none of its own). Mount at
+ * Bull Board for the crawl, analyze, aggregate, webhook and schedule queues, behind HTTP Basic auth (it has none of its own). Mount at
  * `BOARD_PATH`. Two logins: the admin's, and optionally a viewer's that gets a board whose buttons are gone and
  * whose every change is refused (403). Changes also need to come from the board's own pages when a browser sends
  * them (no cross-site request forgery), and an address that keeps failing to sign in waits. The board works
@@ -88,7 +88,7 @@ function bullBoard(queues: BoardOptions['queues'], readOnlyMode: boolean): Reque
   const adapter = new ExpressAdapter();
   adapter.setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: [queues.crawl, queues.analyze, queues.aggregate, queues.webhook].map(
+    queues: [queues.crawl, queues.analyze, queues.aggregate, queues.webhook, queues.schedule].map(
       (queue) => new BullMQAdapter(queue, { readOnlyMode }),
     ),
     serverAdapter: adapter,

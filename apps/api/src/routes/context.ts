@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '@kumo/config';
 import type { CrawlCreator } from '@kumo/crawl-creation';
 import type { CrawlState, CrawlStore } from '@kumo/crawl-state';
+import type { Schedules } from '@kumo/schedules';
 import { decodeCrawlIdSegment, isCrawlId } from '@kumo/crawl-state';
 import type { KeyStore } from '@kumo/keyspace';
 import type { Logger } from '@kumo/observability';
@@ -31,6 +32,9 @@ export type ApiSettings = Pick<
   | 'API_PORT'
   | 'CRAWL_WORKER_METRICS_PORT'
   | 'ANALYSIS_WORKER_METRICS_PORT'
+  | 'RESULT_TTL_S'
+  | 'SCHEDULE_MIN_INTERVAL_MS'
+  | 'SCHEDULE_SWEEP_INTERVAL_S'
 >;
 
 /** What every route module receives from `createApp`. */
@@ -40,6 +44,8 @@ export interface RouteContext {
   crawls: CrawlStore;
   /** Creates crawls as `POST /v1/crawls` does (validation, limits, idempotency, admission), one per process. */
   creator: CrawlCreator;
+  /** Recurring crawls (`/v1/schedules`). */
+  schedules: Schedules;
   store: KeyStore;
   queues: KumoQueues;
   multiplexer: StreamMultiplexer;
@@ -53,21 +59,22 @@ export interface RouteContext {
 /** Public links of a crawl (relative to the API's base URL): the contract's, shared with the webhook body. */
 export { crawlLinks } from '@kumo/contract';
 
-const CRAWL_SEGMENT = /^\/crawls\/([^/]+)/;
+const ID_SEGMENT = /^\/(crawls|schedules)\/([^/]+)/;
 
 /**
- * Checks the `:id` segment of `/v1/crawls/:id…` before Express decodes it: a malformed percent-encoding (`%ZZ`)
+ * Checks the `:id` segment of `/v1/crawls/:id…` and `/v1/schedules/:id` before Express decodes it: a malformed percent-encoding (`%ZZ`)
  * is a 400 `KUMO_API_VALIDATION` with `errors[].path: "id"`, not the URIError (500) the router's decoder throws.
  * Mounted on `/v1`, after authentication; `loadOwnedCrawl` then answers 404 for a well-formed id that names no
  * crawl of the caller.
  */
 export function crawlIdSegment(): RequestHandler {
   return (req, _res, next) => {
-    const segment = CRAWL_SEGMENT.exec(req.path)?.[1];
+    const [, resource, segment] = ID_SEGMENT.exec(req.path) ?? [];
     if (segment !== undefined && decodeCrawlIdSegment(segment) === undefined) {
+      const what = resource === 'schedules' ? 'schedule' : 'crawl';
       next(
-        new ValidationError('Invalid crawl id.', [
-          { path: 'id', message: 'must be a crawl id (malformed percent-encoding)' },
+        new ValidationError(`Invalid ${what} id.`, [
+          { path: 'id', message: `must be a ${what} id (malformed percent-encoding)` },
         ]),
       );
       return;
