@@ -349,7 +349,7 @@ describe('operations endpoints', () => {
     const queues = await api.request('/admin/queues/api/queues', { key: null, headers: auth });
     expect(queues.status).toBe(200);
     const names = ((await queues.json()) as { queues: { name: string }[] }).queues.map((queue) => queue.name);
-    expect(names.sort()).toEqual(['aggregate', 'analyze', 'crawl', 'webhook']);
+    expect(names.sort()).toEqual(['aggregate', 'analyze', 'crawl', 'schedule', 'webhook']);
   });
 
   it('serves the interactive docs from local assets', async () => {
