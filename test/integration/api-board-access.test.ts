@@ -42,7 +42,13 @@ describe('Bull Board access', () => {
     const queues = await board('/api/queues', VIEWER);
     expect(queues.status).toBe(200);
     const listed = (await queues.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
-    expect(listed.queues.map((queue) => queue.name).sort()).toEqual(['aggregate', 'analyze', 'crawl', 'webhook']);
+    expect(listed.queues.map((queue) => queue.name).sort()).toEqual([
+      'aggregate',
+      'analyze',
+      'crawl',
+      'schedule',
+      'webhook',
+    ]);
     expect(listed.queues.every((queue) => queue.readOnlyMode)).toBe(true);
 
     for (const [method, path] of [
