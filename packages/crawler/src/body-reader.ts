@@ -1,7 +1,9 @@
 import { once } from 'node:events';
-import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { Writable, type Readable, type TransformCallback } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
+import { DelegatingDecoder } from './delegating-decoder.js';
 import { DecodeError, TooLargeError } from './errors.js';
 import { GzipSniffer } from './gzip-sniff.js';
 
@@ -50,33 +52,13 @@ const BROTLI_OPTIONS = {
  * `Content-Encoding: deflate` is meant to be zlib-wrapped, but some servers send raw deflate. Decide from the
  * first byte (a zlib header has compression method 8 in its low nibble), then hand everything to that inflater.
  */
-class DeflateDecoder extends Transform {
-  #inner: zlib.Inflate | zlib.InflateRaw | undefined;
-
+class DeflateDecoder extends DelegatingDecoder {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.#inner === undefined) {
+    if (!this.delegating) {
       const first = chunk[0] ?? 0;
-      const inner = (first & 0x0f) === 8 ? zlib.createInflate(ZLIB_OPTIONS) : zlib.createInflateRaw(ZLIB_OPTIONS);
-      inner.on('data', (data: Buffer) => this.push(data));
-      inner.on('error', (error) => this.destroy(error));
-      this.#inner = inner;
+      this.delegateTo((first & 0x0f) === 8 ? zlib.createInflate(ZLIB_OPTIONS) : zlib.createInflateRaw(ZLIB_OPTIONS));
     }
-    this.#inner.write(chunk, () => callback());
-  }
-
-  override _flush(callback: TransformCallback): void {
-    const inner = this.#inner;
-    if (inner === undefined) {
-      callback();
-      return;
-    }
-    inner.once('end', () => callback());
-    inner.end();
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#inner?.destroy();
-    callback(error);
+    this.forward(chunk, callback);
   }
 }
 

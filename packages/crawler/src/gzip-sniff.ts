@@ -1,5 +1,6 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
+import { DelegatingDecoder } from './delegating-decoder.js';
 
 // Sitemaps are often served as `sitemap.xml.gz` with `Content-Type: application/x-gzip` and no Content-Encoding:
 // the gzip is the file itself, not a transfer coding. Its magic bytes tell.
@@ -13,8 +14,7 @@ export function hasGzipMagic(head: Buffer): boolean {
  * Passes bytes through, unless they start with the gzip magic bytes: then they are gunzipped (gzip files cut short
  * are accepted, as browsers do). Decides on the first chunk (a chunk of one byte waits for the next).
  */
-export class GzipSniffer extends Transform {
-  #inner: zlib.Gunzip | undefined;
+export class GzipSniffer extends DelegatingDecoder {
   #decided = false;
   #head: Buffer = Buffer.alloc(0);
 
@@ -29,40 +29,19 @@ export class GzipSniffer extends Transform {
       chunk = this.#head;
       this.#head = Buffer.alloc(0);
     }
-    this.#forward(chunk, callback);
+    this.forward(chunk, callback);
   }
 
-  override _flush(callback: TransformCallback): void {
-    if (!this.#decided) {
-      this.#decide();
-      if (this.#head.length > 0) this.push(this.#head);
-    }
-    const inner = this.#inner;
-    if (inner === undefined) {
-      callback();
-      return;
-    }
-    inner.once('end', () => callback());
-    inner.end();
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#inner?.destroy();
-    callback(error);
+  protected override beforeEnd(): void {
+    if (this.#decided) return;
+    this.#decide();
+    if (this.#head.length > 0) this.push(this.#head);
   }
 
   #decide(): void {
     this.#decided = true;
     if (!hasGzipMagic(this.#head)) return;
     const flush = zlib.constants.Z_SYNC_FLUSH;
-    const inner = zlib.createGunzip({ flush, finishFlush: flush });
-    inner.on('data', (data: Buffer) => this.push(data));
-    inner.on('error', (error) => this.destroy(error));
-    this.#inner = inner;
-  }
-
-  #forward(chunk: Buffer, callback: TransformCallback): void {
-    if (this.#inner === undefined) callback(null, chunk);
-    else this.#inner.write(chunk, () => callback());
+    this.delegateTo(zlib.createGunzip({ flush, finishFlush: flush }));
   }
 }
