@@ -5,6 +5,7 @@ import { type CrawlerError, HttpStatusError, TooLargeError } from './errors.js';
 import { extractPage } from './extract.js';
 import { PageExtractor } from './page-extractor.js';
 import {
+  fetchLimitsOf,
   fetchPage,
   toCrawlerError,
   type FetchedPage,
@@ -302,10 +303,7 @@ export async function crawlPage(input: CrawlPageInput, deps: CrawlPageDeps): Pro
       policy: deps.policy,
       userAgent,
       ...(deps.maxBodyBytes === undefined ? {} : { maxBodyBytes: deps.maxBodyBytes }),
-      ...(deps.maxRedirects === undefined ? {} : { maxRedirects: deps.maxRedirects }),
-      ...(deps.headersTimeoutMs === undefined ? {} : { headersTimeoutMs: deps.headersTimeoutMs }),
-      ...(deps.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: deps.bodyTimeoutMs }),
-      ...(deps.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: deps.requestTimeoutMs }),
+      ...fetchLimitsOf(deps),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
       ...(input.headers === undefined ? {} : { headers: input.headers }),
       ...(input.revalidate === undefined ? {} : { conditional: input.revalidate }),

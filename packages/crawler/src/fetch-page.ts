@@ -459,3 +459,18 @@ export function toCrawlerError(error: unknown, url: string): CrawlerError {
   }
   return new UnexpectedCrawlerError(`${message} (${code})`, options);
 }
+
+/** The redirect bound and deadlines of one fetch: what callers pass on from their own options. */
+export type FetchLimits = Pick<
+  FetchPageOptions,
+  'maxRedirects' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'requestTimeoutMs'
+>;
+
+const FETCH_LIMIT_KEYS = ['maxRedirects', 'headersTimeoutMs', 'bodyTimeoutMs', 'requestTimeoutMs'] as const;
+
+/** The limits `options` sets, without those it leaves to fetchPage's defaults (absent, never `undefined`). */
+export function fetchLimitsOf(options: FetchLimits): FetchLimits {
+  const limits: FetchLimits = {};
+  for (const key of FETCH_LIMIT_KEYS) if (options[key] !== undefined) limits[key] = options[key];
+  return limits;
+}

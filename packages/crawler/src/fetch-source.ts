@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { type CrawlerError, HttpStatusError, SourceTooLargeError, TooLargeError } from './errors.js';
-import { fetchPage, toCrawlerError } from './fetch-page.js';
+import { fetchLimitsOf, fetchPage, toCrawlerError } from './fetch-page.js';
 import { CRAWLER_DEFAULTS } from './options.js';
 import type { RobotsPolicy } from './robots.js';
 import type { AddressPolicy } from './safe-agent.js';
@@ -114,10 +114,7 @@ export async function fetchSource(input: FetchSourceInput, deps: FetchSourceDeps
       purpose: 'source',
       maxBodyBytes: maxBytes,
       sniffGzip: true,
-      ...(deps.maxRedirects === undefined ? {} : { maxRedirects: deps.maxRedirects }),
-      ...(deps.headersTimeoutMs === undefined ? {} : { headersTimeoutMs: deps.headersTimeoutMs }),
-      ...(deps.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: deps.bodyTimeoutMs }),
-      ...(deps.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: deps.requestTimeoutMs }),
+      ...fetchLimitsOf(deps),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
       ...(input.headers === undefined ? {} : { headers: input.headers }),
       beforeHop: async (hopUrl) => {
