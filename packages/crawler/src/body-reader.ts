@@ -1,6 +1,5 @@
 import { once } from 'node:events';
-import type { Transform } from 'node:stream';
-import { Writable, type Readable, type TransformCallback } from 'node:stream';
+import { Writable, type Readable, type Transform, type TransformCallback } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { DelegatingDecoder } from './delegating-decoder.js';
