@@ -6,6 +6,8 @@ import { CrawlListView } from './views/crawl-list-view.js';
 import { CrawlLiveView } from './views/crawl-live-view.js';
 import { LazyNewCrawlView } from './views/lazy-new-crawl-view.js';
 import { ReportView } from './views/report-view.js';
+import { ScheduleListView } from './views/schedule-list-view.js';
+import { ScheduleView } from './views/schedule-view.js';
 import { SignInView } from './views/sign-in-view.js';
 
 /** The page: a banner with navigation, one view in `main`, chosen by the URL fragment. */
@@ -52,6 +54,11 @@ export function App() {
                 </a>
               </li>
               <li>
+                <a href={hrefOf({ view: 'schedules' })} aria-current={route.view === 'schedules' ? 'page' : undefined}>
+                  Schedules
+                </a>
+              </li>
+              <li>
                 <a href={hrefOf({ view: 'new' })} aria-current={route.view === 'new' ? 'page' : undefined}>
                   New crawl
                 </a>
@@ -87,5 +94,9 @@ function View({ route, client }: { route: Route; client: ApiClient }) {
       return <CrawlLiveView key={route.id} client={client} id={route.id} />;
     case 'report':
       return <ReportView key={route.id} client={client} id={route.id} />;
+    case 'schedules':
+      return <ScheduleListView client={client} />;
+    case 'schedule':
+      return <ScheduleView key={route.id} client={client} id={route.id} />;
   }
 }

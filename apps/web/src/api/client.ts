@@ -1,4 +1,13 @@
-import type { Crawl, CrawlCreated, CrawlRequestInput, PagesPage, Report } from '@kumo/contract';
+import type {
+  Crawl,
+  CrawlCreated,
+  CrawlRequestInput,
+  PagesPage,
+  Report,
+  Schedule,
+  ScheduleRequestInput,
+  SchedulesPage,
+} from '@kumo/contract';
 import { networkProblem, problemOf, type ApiResult } from './problem.js';
 
 /** `GET /v1/crawls` (CONTRACT.md, "Listing and owning crawls"). */
@@ -85,6 +94,30 @@ export class ApiClient {
 
   report(id: string): Promise<ApiResult<ReportView>> {
     return this.request(`/v1/crawls/${encodeURIComponent(id)}/report`);
+  }
+
+  /** `GET /v1/schedules` (CONTRACT.md, "Schedules"): the key's schedules, newest first, cursor-paged. */
+  listSchedules(query: { cursor?: string | null; limit?: number }): Promise<ApiResult<SchedulesPage>> {
+    const params = new URLSearchParams({ limit: String(query.limit ?? 20) });
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.request(`/v1/schedules?${params.toString()}`);
+  }
+
+  getSchedule(id: string): Promise<ApiResult<Schedule>> {
+    return this.request(`/v1/schedules/${encodeURIComponent(id)}`);
+  }
+
+  createSchedule(body: ScheduleRequestInput): Promise<ApiResult<Schedule>> {
+    return this.request('/v1/schedules', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** `204 No Content` on success: nothing to read. */
+  deleteSchedule(id: string): Promise<ApiResult<null>> {
+    return this.request(`/v1/schedules/${encodeURIComponent(id)}`, { method: 'DELETE' }, () => Promise.resolve(null));
   }
 
   /** The export as a Blob (the Bearer header rules out a plain link), with the file name the server suggests. */

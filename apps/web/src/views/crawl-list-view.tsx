@@ -2,6 +2,7 @@ import type { CrawlStatus } from '@kumo/contract';
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient, CrawlList } from '../api/client.js';
 import type { ApiFailure } from '../api/problem.js';
+import { CursorPager } from '../components/cursor-pager.js';
 import { ProblemMessage } from '../components/problem-message.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { CRAWL_STATUSES } from '../crawl-status.js';
@@ -49,9 +50,12 @@ export function CrawlListView({ client }: { client: ApiClient }) {
         <h1 id="crawls-title" tabIndex={-1}>
           Your crawls
         </h1>
-        <a class="button" href={hrefOf({ view: 'new' })}>
-          Start a crawl
-        </a>
+        <div class="actions">
+          <a href={hrefOf({ view: 'schedules' })}>Schedules</a>
+          <a class="button" href={hrefOf({ view: 'new' })}>
+            Start a crawl
+          </a>
+        </div>
       </div>
       <fieldset class="filters">
         <legend>Show crawls that are</legend>
@@ -109,6 +113,14 @@ export function CrawlListView({ client }: { client: ApiClient }) {
                     {crawl.request.urls.length > 1 && <span class="muted"> +{crawl.request.urls.length - 1}</span>}
                     <div class="muted small">
                       <code>{crawl.id}</code>
+                      {crawl.scheduleId && (
+                        <>
+                          {' · '}
+                          <a href={hrefOf({ view: 'schedule', id: crawl.scheduleId })}>
+                            run of schedule <code>{crawl.scheduleId}</code>
+                          </a>
+                        </>
+                      )}
                     </div>
                   </td>
                   <td>
@@ -125,21 +137,7 @@ export function CrawlListView({ client }: { client: ApiClient }) {
           </table>
         </div>
       )}
-      {(cursors.length > 1 || list?.nextCursor) && (
-        <nav class="pager" aria-label="Crawl list pages">
-          <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            Previous
-          </button>
-          <span>Page {cursors.length}</span>
-          <button
-            type="button"
-            disabled={!list?.nextCursor}
-            onClick={() => list?.nextCursor && setCursors((c) => [...c, list.nextCursor])}
-          >
-            Next
-          </button>
-        </nav>
-      )}
+      <CursorPager label="Crawl list pages" cursors={cursors} nextCursor={list?.nextCursor} onChange={setCursors} />
       <OpenById />
     </section>
   );

@@ -93,6 +93,18 @@ export function CrawlLiveView({ client, id }: { client: ApiClient; id: string })
           Created {formatDate(crawl.createdAt)} · depth ≤ {crawl.request.maxDepth} · at most{' '}
           {formatCount(crawl.request.maxPages)} pages · {crawl.request.scope}
           {crawl.request.analyze ? '' : ' · no analysis'}
+          {crawl.scheduleId && (
+            <>
+              {' · '}
+              <a href={hrefOf({ view: 'schedule', id: crawl.scheduleId })}>a run of its schedule</a>
+            </>
+          )}
+          {crawl.previousId && (
+            <>
+              {' · '}
+              <a href={hrefOf({ view: 'crawl', id: crawl.previousId })}>the previous run</a>
+            </>
+          )}
         </p>
       )}
       <div class="card progress-card">

@@ -1,0 +1,153 @@
+import type { Crawl, Schedule } from '@kumo/contract';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ApiClient } from '../api/client.js';
+import type { ApiFailure } from '../api/problem.js';
+import { DeleteSchedule } from '../components/delete-schedule.js';
+import { ProblemMessage } from '../components/problem-message.js';
+import { ScheduleFacts } from '../components/schedule-facts.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { formatCount, formatDate, formatDateIn } from '../format.js';
+import { hrefOf } from '../route.js';
+import { walkRuns, type RunsWalk } from '../schedule-runs.js';
+import { scheduleTitle } from '../schedule-title.js';
+import { TERMINAL_STATUSES } from '../crawl-status.js';
+
+/**
+ * One schedule (`GET /v1/schedules/:id`): what it is, its runs' crawls newest first — read back from its latest run
+ * through each crawl's `previousId`, ten at a time — and a delete button.
+ */
+export function ScheduleView({ client, id }: { client: ApiClient; id: string }) {
+  const [schedule, setSchedule] = useState<Schedule | null>(null);
+  const [problem, setProblem] = useState<ApiFailure | null>(null);
+  const [runs, setRuns] = useState<Crawl[]>([]);
+  const [walk, setWalk] = useState<RunsWalk | null>(null);
+  const [loadingRuns, setLoadingRuns] = useState(false);
+  const [deleted, setDeleted] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    void client.getSchedule(id).then(async (result) => {
+      if (!live) return;
+      if (!result.ok) return setProblem(result.problem);
+      setSchedule(result.data);
+      if (!result.data.lastCrawlId) return;
+      setLoadingRuns(true);
+      const first = await walkRuns((crawlId) => client.getCrawl(crawlId), id, result.data.lastCrawlId);
+      if (!live) return;
+      setRuns(first.runs);
+      setWalk(first);
+      setLoadingRuns(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, id]);
+
+  const earlier = async () => {
+    if (!walk?.next) return;
+    setLoadingRuns(true);
+    const next = await walkRuns((crawlId) => client.getCrawl(crawlId), id, walk.next);
+    setRuns((current) => [...current, ...next.runs]);
+    setWalk(next);
+    setLoadingRuns(false);
+  };
+
+  const onDeleted = () => {
+    setDeleted(true);
+    headingRef.current?.focus();
+  };
+
+  return (
+    <section aria-labelledby="schedule-title">
+      <p class="breadcrumb">
+        <a href={hrefOf({ view: 'schedules' })}>Schedules</a> / <code>{id}</code>
+      </p>
+      <h1 id="schedule-title" ref={headingRef} tabIndex={-1}>
+        Schedule {schedule ? <span class="url">{scheduleTitle(schedule)}</span> : <code>{id}</code>}
+      </h1>
+      {problem && <ProblemMessage problem={problem} what="Could not read the schedule" />}
+      {!problem && !schedule && <p role="status">Loading…</p>}
+      <p role="status" class={deleted ? 'notice' : 'sr-only'}>
+        {deleted && (
+          <>
+            This schedule was deleted: no further runs will start.{' '}
+            <a href={hrefOf({ view: 'schedules' })}>Back to the schedules</a>.
+          </>
+        )}
+      </p>
+      {schedule && (
+        <>
+          <div class="card schedule" data-schedule-id={schedule.id}>
+            <ScheduleFacts schedule={schedule} />
+            {!deleted && (
+              <div class="actions">
+                <DeleteSchedule client={client} schedule={schedule} onDeleted={onDeleted} />
+              </div>
+            )}
+          </div>
+          <h2 id="runs-title">Runs</h2>
+          {!schedule.lastCrawlId && (
+            <p>No run yet: the first starts at {formatDateIn(schedule.nextRunAt, schedule.timezone)}.</p>
+          )}
+          {runs.length > 0 && (
+            <div class="table-wrap" role="region" aria-labelledby="runs-title" tabIndex={0}>
+              <table class="runs">
+                <thead>
+                  <tr>
+                    <th scope="col">Crawl</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Created</th>
+                    <th scope="col" class="num">
+                      Fetched
+                    </th>
+                    <th scope="col" class="num">
+                      Not modified
+                    </th>
+                    <th scope="col">Report</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {runs.map((run) => (
+                    <tr key={run.id} data-crawl-id={run.id}>
+                      <td>
+                        <a href={hrefOf({ view: 'crawl', id: run.id })}>
+                          <code>{run.id}</code>
+                        </a>
+                      </td>
+                      <td>
+                        <StatusBadge status={run.status} />
+                      </td>
+                      <td>{formatDate(run.createdAt)}</td>
+                      <td class="num">{formatCount(run.counts.fetched)}</td>
+                      <td class="num">{formatCount(run.counts.notModified)}</td>
+                      <td>
+                        {TERMINAL_STATUSES.includes(run.status) ? (
+                          <a href={hrefOf({ view: 'report', id: run.id })}>
+                            Report<span class="sr-only"> of crawl {run.id}</span>
+                          </a>
+                        ) : (
+                          <span class="muted">—</span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {loadingRuns && <p role="status">Reading the runs…</p>}
+          {walk?.failure && <ProblemMessage problem={walk.failure} what="Could not read every run" />}
+          {walk?.end === 'more' && !loadingRuns && (
+            <button type="button" onClick={earlier}>
+              Show earlier runs
+            </button>
+          )}
+          {walk?.end === 'gone' && !walk.failure && runs.length > 0 && (
+            <p class="muted small">Earlier runs' crawls have expired.</p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
