@@ -3,53 +3,77 @@ import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client.js';
 import type { ApiFailure } from '../api/problem.js';
 import { ProblemMessage } from '../components/problem-message.js';
-import {
-  CRAWL_REQUEST_LIMITS,
-  fieldOf,
-  initialValues,
-  validate,
-  type CrawlFormValues,
-  type FieldErrors,
-  type FormField,
-} from '../crawl-form-rules.js';
+import { CRAWL_REQUEST_LIMITS, fieldOf, initialValues, validate, type CrawlFormValues } from '../crawl-form-rules.js';
 import { navigate } from '../route.js';
+import {
+  initialRepeat,
+  scheduleFieldOf,
+  validateSchedule,
+  type RepeatValues,
+  type ScheduleFieldErrors as FieldErrors,
+  type ScheduleFormField as FormField,
+} from '../schedule-form-rules.js';
+import { RepeatFields } from './repeat-fields.js';
 
-/** The start-a-crawl form: validated in the page with the API's schema, then `POST /v1/crawls`. */
+/** Puts focus on the first field in error, so keyboard and screen-reader users land on it. */
+function focusFirst(errors: FieldErrors): void {
+  const first = Object.keys(errors)[0];
+  if (first) document.getElementById(`field-${first}`)?.focus();
+}
+
+/**
+ * The start-a-crawl form: validated in the page with the API's schema, then `POST /v1/crawls`; or, with a repeat
+ * chosen, `POST /v1/schedules` with the same crawl request.
+ */
 export function NewCrawlView({ client }: { client: ApiClient }) {
   const [values, setValues] = useState<CrawlFormValues>(initialValues);
+  const [repeat, setRepeat] = useState<RepeatValues>(initialRepeat);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [problem, setProblem] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
+  const scheduling = repeat.repeat !== 'once';
 
   const set = <K extends keyof CrawlFormValues>(field: K, value: CrawlFormValues[K]) =>
     setValues((current) => ({ ...current, [field]: value }));
 
+  const showErrors = (fieldErrors: FieldErrors) => {
+    setErrors(fieldErrors);
+    focusFirst(fieldErrors);
+  };
+
+  /** The server's 400 problem, its field errors shown on the fields (deployment limits, what a cron means). */
+  const refused = (failure: ApiFailure, fieldOfPath: (path: string) => FormField | undefined) => {
+    const fromServer: FieldErrors = {};
+    for (const error of failure.errors ?? []) {
+      const field = fieldOfPath(error.path);
+      if (field) (fromServer[field] ??= []).push(error.message);
+    }
+    setProblem(failure);
+    showErrors(fromServer);
+  };
+
   const submit = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
-    const checked = validate(values);
-    if (checked.errors) {
-      setErrors(checked.errors);
-      // Focus the first field in error so keyboard and screen-reader users land on it.
-      const first = Object.keys(checked.errors)[0];
-      if (first) document.getElementById(`field-${first}`)?.focus();
+    if (scheduling) {
+      const checked = validateSchedule(values, repeat);
+      if (checked.errors) return showErrors(checked.errors);
+      setErrors({});
+      setBusy(true);
+      const result = await client.createSchedule(checked.body);
+      setBusy(false);
+      if (result.ok) navigate({ view: 'schedule', id: result.data.id });
+      else refused(result.problem, scheduleFieldOf);
       return;
     }
+    const checked = validate(values);
+    if (checked.errors) return showErrors(checked.errors);
     setErrors({});
     setBusy(true);
     const result = await client.startCrawl(checked.body);
     setBusy(false);
-    if (result.ok) {
-      navigate({ view: 'crawl', id: result.data.id });
-      return;
-    }
-    const fromServer: FieldErrors = {};
-    for (const error of result.problem.errors ?? []) {
-      const field = fieldOf(error.path);
-      if (field) (fromServer[field] ??= []).push(error.message);
-    }
-    setErrors(fromServer);
-    setProblem(result.problem);
+    if (result.ok) navigate({ view: 'crawl', id: result.data.id });
+    else refused(result.problem, fieldOf);
   };
 
   const field = (name: FormField, label: string, hint: string, control: (describedBy: string) => ComponentChildren) => {
@@ -184,11 +208,17 @@ export function NewCrawlView({ client }: { client: ApiClient }) {
             ),
           )}
         </details>
+        <RepeatFields repeat={repeat} onChange={setRepeat} field={field} invalid={invalid} />
         <button type="submit" disabled={busy}>
-          {busy ? 'Starting…' : 'Start crawl'}
+          {scheduling ? (busy ? 'Creating…' : 'Create schedule') : busy ? 'Starting…' : 'Start crawl'}
         </button>
       </form>
-      {problem && <ProblemMessage problem={problem} what="The crawl was not started" />}
+      {problem && (
+        <ProblemMessage
+          problem={problem}
+          what={scheduling ? 'The schedule was not created' : 'The crawl was not started'}
+        />
+      )}
     </section>
   );
 }
