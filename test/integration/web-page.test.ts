@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Report } from '@kumo/contract';
+import { problemSchema, scheduleSchema, schedulesPageSchema, type Report, type Schedule } from '@kumo/contract';
 import { sampleSite, startSiteServer, type SiteServer } from '@kumo/sample-site';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -31,6 +31,7 @@ interface Probes {
   list: boolean;
   exportCsv: boolean;
   partial: boolean;
+  schedules: boolean;
 }
 
 let api: InProcessApi;
@@ -54,6 +55,7 @@ async function probe(): Promise<Probes> {
     list: document.paths['/v1/crawls']?.get !== undefined,
     exportCsv: document.paths['/v1/crawls/{id}/export'] !== undefined,
     partial: document.components.schemas.Report?.properties?.partial !== undefined,
+    schedules: document.paths['/v1/schedules']?.get !== undefined,
   };
 }
 
@@ -62,6 +64,24 @@ async function probe(): Promise<Probes> {
 const skipUnless = (feature: keyof Probes, what: string) => (ctx: { skip: (note?: string) => void }) => {
   if (!probes[feature]) ctx.skip(`[skipped: the API has no ${what} yet]`);
 };
+
+/** `POST /v1/schedules` as a client of the API would, outside the page. */
+async function apiSchedule(body: unknown): Promise<Schedule> {
+  const response = await api.request('/v1/schedules', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status, await response.clone().text()).toBe(201);
+  return scheduleSchema.parse(await response.json());
+}
+
+async function apiScheduleStatus(id: string): Promise<{ status: number; code?: string }> {
+  const response = await api.request(`/v1/schedules/${id}`);
+  if (response.status === 404) return { status: 404, code: problemSchema.parse(await response.json()).code };
+  await response.body?.cancel();
+  return { status: response.status };
+}
 
 async function expectAccessible(name: string) {
   const violations = await seriousAxeViolations(page);
@@ -267,6 +287,175 @@ describe.skipIf(!hasChromium)(`the results page in a real browser${chromiumNotic
     await expect.poll(() => page.locator('[data-partial="true"]').count()).toBe(1);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('partial');
     await expectAccessible('report-partial');
+  });
+
+  // A weekly schedule made through the API (its next run days away), and an hourly one made with the form.
+  let weekly: Schedule | undefined;
+  let hourlyId = '';
+
+  it("lists the key's schedules with the fields of the API JSON, Japanese included", async (ctx) => {
+    skipUnless('schedules', 'GET /v1/schedules')(ctx);
+    weekly = await apiSchedule({
+      crawl: {
+        urls: [`${site.url}/index.html`, 'https://例え.jp/ニュース/一覧'],
+        maxDepth: 0,
+        glossary: [{ term: '雲の観測', reading: 'クモノカンソク' }],
+      },
+      cron: '0 9 * * 1',
+      timezone: 'Asia/Tokyo',
+    });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Your schedules' }).count()).toBe(1);
+    const card = page.locator(`article[data-schedule-id="${weekly.id}"]`);
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.getByRole('heading', { level: 2 }).textContent()).toContain(weekly.crawl.urls[0]);
+    expect(await card.locator('[data-field="cron"]').textContent()).toBe(weekly.cron);
+    expect(await card.locator('[data-field="every"]').count()).toBe(0);
+    expect(await card.locator('[data-field="timezone"]').textContent()).toBe('Asia/Tokyo');
+    const next = card.locator('[data-field="nextRunAt"]');
+    expect(await next.getAttribute('datetime')).toBe(weekly.nextRunAt);
+    // Monday 09:00 on Tokyo's clock, whatever the browser's zone.
+    expect(await next.textContent()).toMatch(/, 09:00 Asia\/Tokyo$/);
+    expect(await card.locator('[data-field="crawl.urls"] li').allTextContents()).toEqual(weekly.crawl.urls);
+    const glossary = card.locator('[data-field="crawl.glossary"]');
+    expect(await glossary.textContent()).toBe('雲の観測');
+    expect(await glossary.getAttribute('lang')).toBe('ja');
+    expect(await card.locator('[data-field="lastCrawlId"]').count()).toBe(0);
+    expect(await card.textContent()).toContain('none yet');
+    await expectAccessible('schedules');
+  });
+
+  it("pages through the schedules with the API's cursor, as the API pages them", async (ctx) => {
+    skipUnless('schedules', 'GET /v1/schedules')(ctx);
+    const extra: Schedule[] = [];
+    for (let i = 0; i < 10; i++) {
+      extra.push(await apiSchedule({ crawl: { urls: [`${site.url}/p${i}.html`] }, cron: `${i} 3 * * *` }));
+    }
+    const apiPages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ limit: '10', ...(cursor ? { cursor } : {}) });
+      const listed = schedulesPageSchema.parse(await (await api.request(`/v1/schedules?${query}`)).json());
+      apiPages.push(listed.items.map((item) => item.id));
+      cursor = listed.nextCursor;
+    } while (cursor !== null);
+    expect(apiPages.length).toBeGreaterThan(1);
+
+    await page.reload();
+    const shown = () =>
+      page.locator('article[data-schedule-id]').evaluateAll((cards) => cards.map((c) => c.dataset.scheduleId));
+    const pager = page.getByRole('navigation', { name: 'Schedule list pages' });
+    for (const [index, ids] of apiPages.entries()) {
+      if (index > 0) await pager.getByRole('button', { name: 'Next' }).click();
+      await expect.poll(shown).toEqual(ids);
+      expect(await pager.textContent()).toContain(`Page ${index + 1}`);
+    }
+    expect(await pager.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    await pager.getByRole('button', { name: 'Previous' }).click();
+    await expect.poll(shown).toEqual(apiPages.at(-2));
+    for (const schedule of extra) await api.request(`/v1/schedules/${schedule.id}`, { method: 'DELETE' });
+  });
+
+  it('creates a schedule from the start form: the contract schema first, then the API refusal on its field', async (ctx) => {
+    skipUnless('schedules', 'POST /v1/schedules')(ctx);
+    const posts = () => watch.requests.filter((request) => request.url.endsWith('/v1/schedules')).length;
+    await page.getByRole('link', { name: 'New crawl' }).click();
+    await expect.poll(() => page.getByLabel('Start URLs').count()).toBe(1);
+    await page.getByLabel('Start URLs').fill('ftp://example.com/');
+    await page.getByLabel('Maximum depth').fill('0');
+    await page.getByRole('radio', { name: 'On a cron pattern' }).check();
+    await page.getByLabel('Cron pattern', { exact: true }).fill('0 9 * *');
+    await page.getByLabel('Time zone', { exact: true }).fill('Asia/Tokyo');
+    const before = posts();
+    // The crawl request is the contract schema's to refuse, in the page: nothing is sent.
+    await page.getByRole('button', { name: 'Create schedule' }).click();
+    await expect.poll(() => page.locator('#error-urls').textContent()).toContain('absolute http or https URL');
+    expect(posts()).toBe(before);
+    // What a cron pattern means is the API's: its 400 problem lands on the cron field.
+    await page.getByLabel('Start URLs').fill(`${site.url}/index.html`);
+    await page.getByRole('button', { name: 'Create schedule' }).click();
+    await expect.poll(() => page.locator('#error-cron').textContent()).toContain('5-field cron pattern');
+    expect(posts()).toBe(before + 1);
+    expect(await page.locator('#error-urls').count()).toBe(0);
+    expect(await page.getByLabel('Cron pattern', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('alert').textContent()).toContain('KUMO_API_VALIDATION');
+    await expectAccessible('new-schedule-errors');
+
+    // Every hour instead: the first run starts at once.
+    await page.getByRole('radio', { name: 'At an interval' }).check();
+    await page.getByLabel('Interval', { exact: true }).fill('PT1H');
+    await page.getByRole('button', { name: 'Create schedule' }).click();
+    await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/schedules\/[^/]+$/);
+    hourlyId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+    let schedule = scheduleSchema.parse(await (await api.request(`/v1/schedules/${hourlyId}`)).json());
+    expect(schedule).toMatchObject({ every: 'PT1H', crawl: { urls: [`${site.url}/index.html`], maxDepth: 0 } });
+    expect(schedule).not.toHaveProperty('cron');
+    const facts = page.locator(`[data-schedule-id="${hourlyId}"]`);
+    await expect.poll(() => facts.locator('[data-field="every"]').textContent()).toBe('PT1H');
+    expect(await facts.textContent()).toContain('every 1 hour');
+
+    // Its run's crawl, once it has one and it has ended, is listed under Runs with a link to its report.
+    await vi.waitFor(
+      async () => {
+        schedule = scheduleSchema.parse(await (await api.request(`/v1/schedules/${hourlyId}`)).json());
+        expect(schedule.lastCrawlId).toBeDefined();
+        const run = (await (await api.request(`/v1/crawls/${schedule.lastCrawlId}`)).json()) as {
+          status: string;
+          scheduleId?: string;
+        };
+        expect(run).toMatchObject({ status: 'completed', scheduleId: hourlyId });
+      },
+      { timeout: 90_000, interval: 500 },
+    );
+    await page.reload();
+    await expect.poll(() => facts.locator('[data-field="lastCrawlId"]').textContent()).toBe(schedule.lastCrawlId);
+    const row = page.locator(`table.runs tr[data-crawl-id="${schedule.lastCrawlId}"]`);
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.locator('.badge').textContent()).toBe('completed');
+    expect(await row.getByRole('link', { name: /Report/ }).getAttribute('href')).toBe(
+      `#/crawls/${schedule.lastCrawlId}/report`,
+    );
+    await expectAccessible('schedule-detail');
+
+    // The crawl list says whose run it is, and leads back here.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Crawls' }).click();
+    const listed = page.locator(`tr[data-crawl-id="${schedule.lastCrawlId}"]`);
+    await expect.poll(() => listed.count()).toBe(1);
+    await listed.getByRole('link', { name: /run of schedule/ }).click();
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#/schedules/${hourlyId}`);
+  });
+
+  it('deletes a schedule from the page after a confirmation, and the API then answers 404', async (ctx) => {
+    skipUnless('schedules', 'DELETE /v1/schedules/:id')(ctx);
+    if (!weekly) throw new Error('the listing test made no schedule');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' }).click();
+    const card = page.locator(`article[data-schedule-id="${weekly.id}"]`);
+    await expect.poll(() => card.count()).toBe(1);
+
+    // Escape keeps it: nothing is sent.
+    await card.getByRole('button', { name: 'Delete schedule' }).click();
+    const question = card.getByRole('group', { name: 'Delete this schedule?' });
+    await expect.poll(() => question.count()).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
+    await expectAccessible('schedules-delete-confirm');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => question.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Delete schedule');
+    expect((await apiScheduleStatus(weekly.id)).status).toBe(200);
+
+    await card.getByRole('button', { name: 'Delete schedule' }).click();
+    await question.getByRole('button', { name: 'Yes, delete it' }).click();
+    await expect.poll(() => card.count()).toBe(0);
+    expect(await page.getByRole('status').filter({ hasText: 'Deleted' }).textContent()).toContain(weekly.crawl.urls[0]);
+    expect(await apiScheduleStatus(weekly.id)).toEqual({ status: 404, code: 'KUMO_API_SCHEDULE_NOT_FOUND' });
+
+    // And from a schedule's own view.
+    if (!hourlyId) return;
+    await page.goto(`${api.url}/#/schedules/${hourlyId}`);
+    await page.getByRole('button', { name: 'Delete schedule' }).click();
+    await page.getByRole('button', { name: 'Yes, delete it' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'was deleted' }).count()).toBe(1);
+    expect(await apiScheduleStatus(hourlyId)).toEqual({ status: 404, code: 'KUMO_API_SCHEDULE_NOT_FOUND' });
   });
 
   it('loaded nothing from another origin, broke no CSP rule and threw no script error', () => {
