@@ -1,7 +1,7 @@
 import type { CrawlStatus } from '@kumo/contract';
-import { useEffect, useState } from 'preact/hooks';
-import type { ApiClient, CrawlList } from '../api/client.js';
-import type { ApiFailure } from '../api/problem.js';
+import { useState } from 'preact/hooks';
+import type { ApiClient } from '../api/client.js';
+import { useApiData } from '../api/use-api-data.js';
 import { CursorPager } from '../components/cursor-pager.js';
 import { ProblemMessage } from '../components/problem-message.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -19,24 +19,11 @@ const PAGE_SIZE = 20;
 export function CrawlListView({ client }: { client: ApiClient }) {
   const [statuses, setStatuses] = useState<CrawlStatus[]>([]);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [list, setList] = useState<CrawlList | null>(null);
-  const [problem, setProblem] = useState<ApiFailure | null>(null);
   const cursor = cursors.at(-1) ?? null;
-
-  useEffect(() => {
-    let live = true;
-    setList(null);
-    void client.listCrawls({ status: statuses, cursor, limit: PAGE_SIZE }).then((result) => {
-      if (!live) return;
-      if (result.ok) {
-        setList(result.data);
-        setProblem(null);
-      } else setProblem(result.problem);
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, statuses, cursor]);
+  const { data: list, problem } = useApiData(
+    () => client.listCrawls({ status: statuses, cursor, limit: PAGE_SIZE }),
+    [client, statuses, cursor],
+  );
 
   const toggle = (status: CrawlStatus, on: boolean) => {
     setStatuses((current) => (on ? [...current, status] : current.filter((s) => s !== status)));

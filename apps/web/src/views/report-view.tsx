@@ -1,7 +1,6 @@
 import type { Cooccurrence, Keyword, ReportPhrase, Variation } from '@kumo/contract';
-import { useEffect, useState } from 'preact/hooks';
-import type { ApiClient, ReportView as Report } from '../api/client.js';
-import type { ApiFailure } from '../api/problem.js';
+import type { ApiClient } from '../api/client.js';
+import { useApiData } from '../api/use-api-data.js';
 import { CooccurrenceGraph } from '../components/cooccurrence-graph.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { DiffTables } from '../components/diff-tables.js';
@@ -45,20 +44,7 @@ const VARIATION_COLUMNS: Column<Variation>[] = [
 
 /** A crawl's report: keyword chart, phrases, co-occurrence graph, variations, the diff when present, exports. */
 export function ReportView({ client, id }: { client: ApiClient; id: string }) {
-  const [report, setReport] = useState<Report | null>(null);
-  const [problem, setProblem] = useState<ApiFailure | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void client.report(id).then((result) => {
-      if (!live) return;
-      if (result.ok) setReport(result.data);
-      else setProblem(result.problem);
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, id]);
+  const { data: report, problem } = useApiData(() => client.report(id), [client, id]);
 
   return (
     <section aria-labelledby="report-title">

@@ -1,7 +1,7 @@
-import type { Schedule, SchedulesPage } from '@kumo/contract';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Schedule } from '@kumo/contract';
+import { useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client.js';
-import type { ApiFailure } from '../api/problem.js';
+import { useApiData } from '../api/use-api-data.js';
 import { CursorPager } from '../components/cursor-pager.js';
 import { DeleteSchedule } from '../components/delete-schedule.js';
 import { ProblemMessage } from '../components/problem-message.js';
@@ -17,26 +17,16 @@ const PAGE_SIZE = 10;
  */
 export function ScheduleListView({ client }: { client: ApiClient }) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [list, setList] = useState<SchedulesPage | null>(null);
-  const [problem, setProblem] = useState<ApiFailure | null>(null);
   const [deleted, setDeleted] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const cursor = cursors.at(-1) ?? null;
 
-  useEffect(() => {
-    let live = true;
-    void client.listSchedules({ cursor, limit: PAGE_SIZE }).then((result) => {
-      if (!live) return;
-      if (result.ok) {
-        setList(result.data);
-        setProblem(null);
-      } else setProblem(result.problem);
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, cursor, reloads]);
+  const { data: list, problem } = useApiData(
+    () => client.listSchedules({ cursor, limit: PAGE_SIZE }),
+    [client, cursor, reloads],
+    { keepWhileLoading: true },
+  );
 
   const onDeleted = (schedule: Schedule) => {
     setDeleted(`Deleted the schedule of ${scheduleTitle(schedule)}.`);
