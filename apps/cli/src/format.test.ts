@@ -8,7 +8,9 @@ import {
   formatError,
   formatKeywordTable,
   formatPageLine,
+  formatSeeds,
   formatTable,
+  formatTime,
 } from './format.js';
 import { CountsTracker } from './progress.js';
 
@@ -156,5 +158,24 @@ describe('not modified pages', () => {
     expect(formatCounts({ ...counts, notModified: 4 })).toBe(
       'discovered 5  fetched 5  failed 0  skipped 0  analyzed 5  not modified 4',
     );
+  });
+});
+
+describe('formatTime and formatSeeds (kumo list, kumo schedules)', () => {
+  it.each([
+    ['2026-12-04T01:02:03.456Z', '2026-12-04 01:02:03'],
+    ['2026-12-04T01:02:03Z', '2026-12-04 01:02:03'],
+  ])('%s reads %s', (iso, text) => {
+    expect(formatTime(iso)).toBe(text);
+  });
+
+  it.each([
+    [{ urls: ['http://a/'] }, 'http://a/'],
+    [{ urls: ['http://a/', 'http://b/', 'http://c/'] }, 'http://a/ (+2)'],
+    [{ urls: [], sources: [{ type: 'sitemap' as const, url: 'http://a/sitemap.xml' }] }, 'http://a/sitemap.xml'],
+    [{ urls: ['http://a/'], sources: [{ type: 'feed' as const, url: 'http://a/rss' }] }, 'http://a/ (+1)'],
+    [{ urls: [] }, ''],
+  ])('%j shows as %j', (request, text) => {
+    expect(formatSeeds(request)).toBe(text);
   });
 });

@@ -1,4 +1,4 @@
-import type { Crawl, CrawlCounts, Keyword, PageResult } from '@kumo/contract';
+import type { Crawl, CrawlCounts, CrawlRequest, Keyword, PageResult } from '@kumo/contract';
 import { isKumoError } from '@kumo/errors';
 import { ApiProblemError } from './errors.js';
 
@@ -105,6 +105,22 @@ export function formatTruncation(counts: CrawlCounts | undefined, maxPages?: num
   return `${budget} reached, ${counts?.dropped ?? 0} link(s) not followed`;
 }
 
+/** `2026-12-04T01:02:03.456Z` → `2026-12-04 01:02:03` (UTC, as the API answers). */
+export function formatTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
+}
+
+/** A crawl request's first seed (a URL, else a source's URL), and how many more there are: `http://a/ (+2)`. */
+export function formatSeeds(request: Pick<CrawlRequest, 'urls' | 'sources'>): string {
+  const [first = '', ...rest] = [...request.urls, ...(request.sources ?? []).map((source) => source.url)];
+  return rest.length > 0 ? `${first} (+${rest.length})` : first;
+}
+
+/** `maxDepth 1  maxPages 100  scope same-host  analyze true`: the limits of a crawl request, defaults applied. */
+export function formatRequestLimits(request: CrawlRequest): string {
+  return `maxDepth ${request.maxDepth}  maxPages ${request.maxPages}  scope ${request.scope}  analyze ${request.analyze}`;
+}
+
 /** A crawl as `name: value` lines, for `kumo status`. */
 export function formatCrawl(crawl: Crawl): string[] {
   const { request } = crawl;
@@ -112,7 +128,7 @@ export function formatCrawl(crawl: Crawl): string[] {
     `id:       ${crawl.id}`,
     `status:   ${crawl.status}`,
     `urls:     ${request.urls.join(' ')}`,
-    `request:  maxDepth ${request.maxDepth}  maxPages ${request.maxPages}  scope ${request.scope}  analyze ${request.analyze}`,
+    `request:  ${formatRequestLimits(request)}`,
     `counts:   ${formatCounts(crawl.counts)}`,
     `created:  ${crawl.createdAt}`,
   ];

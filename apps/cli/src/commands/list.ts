@@ -1,7 +1,7 @@
 import { crawlStatusSchema, type Crawl, type CrawlStatus } from '@kumo/contract';
 import { Command, InvalidArgumentError } from 'commander';
 import { type CliIo, clientFor, writeLines } from '../cli-io.js';
-import { formatTable } from '../format.js';
+import { formatSeeds, formatTable, formatTime } from '../format.js';
 import { integerIn } from '../option-parsers.js';
 
 interface ListOptions {
@@ -24,17 +24,6 @@ function statusList(value: string): CrawlStatus[] {
   return statuses as CrawlStatus[];
 }
 
-/** `2026-12-04T01:02:03.456Z` → `2026-12-04 01:02:03` (UTC, as the API answers). */
-function shortTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
-}
-
-/** The first seed URL, and how many more there are. */
-function seeds(crawl: Crawl): string {
-  const [first = '', ...rest] = crawl.request.urls;
-  return rest.length > 0 ? `${first} (+${rest.length})` : first;
-}
-
 /** Crawls as a table: id, status, created, fetched, failed, seeds. */
 export function formatCrawlTable(crawls: readonly Crawl[]): string[] {
   if (crawls.length === 0) return ['(no crawls)'];
@@ -50,10 +39,10 @@ export function formatCrawlTable(crawls: readonly Crawl[]): string[] {
     crawls.map((crawl) => [
       crawl.id,
       crawl.status,
-      shortTime(crawl.createdAt),
+      formatTime(crawl.createdAt),
       String(crawl.counts.fetched),
       String(crawl.counts.failed),
-      seeds(crawl),
+      formatSeeds(crawl.request),
     ]),
   );
 }
