@@ -7,12 +7,17 @@ import {
   type PageResult,
   type PagesPage,
   type Report,
+  type Schedule,
+  type ScheduleRequestInput,
+  type SchedulesPage,
   crawlCreatedSchema,
   crawlSchema,
   crawlStatusSchema,
   crawlsPageSchema,
   pagesPageSchema,
   reportSchema,
+  scheduleSchema,
+  schedulesPageSchema,
 } from '@kumo/contract';
 import { z } from 'zod';
 import { ApiBadResponseError, CliUsageError } from './errors.js';
@@ -91,13 +96,27 @@ export class ApiClient {
     return this.#request('DELETE', crawlPath(id), cancelledSchema);
   }
 
+  /** `POST /v1/schedules`: 201 with the schedule (its `crawl` with the API's defaults, `nextRunAt`). */
+  createSchedule(body: ScheduleRequestInput): Promise<Schedule> {
+    return this.#request('POST', 'v1/schedules', scheduleSchema, {
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+  }
+
+  /** `GET /v1/schedules`: one page of the caller's schedules, newest first. */
+  listSchedules(options: { cursor?: string | undefined; limit?: number } = {}): Promise<SchedulesPage> {
+    return this.#request('GET', `v1/schedules${pagingQuery(options)}`, schedulesPageSchema);
+  }
+
+  /** `DELETE /v1/schedules/:id`: 204, no body; no run starts after it. */
+  async deleteSchedule(id: string): Promise<void> {
+    await this.#send('DELETE', `v1/schedules/${encodeURIComponent(id)}`);
+  }
+
   /** `GET /v1/crawls/:id/pages`: one page of results. */
   listPages(id: string, options: { cursor?: string | undefined; limit?: number | undefined } = {}): Promise<PagesPage> {
-    const query = new URLSearchParams();
-    if (options.cursor) query.set('cursor', options.cursor);
-    if (options.limit !== undefined) query.set('limit', String(options.limit));
-    const suffix = query.size > 0 ? `?${query.toString()}` : '';
-    return this.#request('GET', `${crawlPath(id)}/pages${suffix}`, pagesPageSchema);
+    return this.#request('GET', `${crawlPath(id)}/pages${pagingQuery(options)}`, pagesPageSchema);
   }
 
   /** Every page result of a crawl, following `nextCursor` until it is null. */
@@ -160,12 +179,12 @@ export class ApiClient {
     return this.#apiKey ? { authorization: `Bearer ${this.#apiKey}` } : {};
   }
 
-  async #request<T>(
+  /** Sends one ordinary request; a non-2xx answer is thrown as a problem. Returns the status and the body text. */
+  async #send(
     method: string,
     path: string,
-    schema: z.ZodType<T>,
     init: { body?: string; headers?: Record<string, string> } = {},
-  ): Promise<T> {
+  ): Promise<{ status: number; text: string; url: URL }> {
     const url = this.#url(path);
     let response: Response;
     try {
@@ -180,28 +199,43 @@ export class ApiClient {
     }
     const text = await readText(response, url);
     if (!response.ok) throw problemFrom(response, text, `${method} ${url.pathname}`);
+    return { status: response.status, text, url };
+  }
+
+  /** Sends one ordinary request and checks its JSON answer against the contract's `schema`. */
+  async #request<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    init: { body?: string; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    const { status, text, url } = await this.#send(method, path, init);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new ApiBadResponseError(
-        response.status,
-        `${method} ${url.pathname} answered ${response.status} without JSON`,
-        {
-          cause: error,
-        },
-      );
+      throw new ApiBadResponseError(status, `${method} ${url.pathname} answered ${status} without JSON`, {
+        cause: error,
+      });
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const where = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
       throw new ApiBadResponseError(
-        response.status,
+        status,
         `${method} ${url.pathname} answered a shape outside the contract (${where.slice(0, 3).join('; ')})`,
       );
     }
     return parsed.data;
   }
+}
+
+/** `?cursor=&limit=` of a cursor-paged list, or nothing when neither is given. */
+function pagingQuery(options: { cursor?: string | undefined; limit?: number | undefined }): string {
+  const query = new URLSearchParams();
+  if (options.cursor) query.set('cursor', options.cursor);
+  if (options.limit !== undefined) query.set('limit', String(options.limit));
+  return query.size > 0 ? `?${query.toString()}` : '';
 }
 
 function crawlPath(id: string): string {

@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export.js';
 import { keysCommand } from './commands/keys.js';
 import { listCommand } from './commands/list.js';
 import { pagesCommand } from './commands/pages.js';
+import { schedulesCommand } from './commands/schedules.js';
 import { CliError, EXIT_CODES } from './errors.js';
 import { formatError } from './format.js';
 import { CLI_VERSION } from './version.js';
@@ -33,6 +34,7 @@ export function createProgram(io: CliIo): Command {
     pagesCommand(io),
     exportCommand(io),
     cancelCommand(io),
+    schedulesCommand(io),
     keysCommand(io),
   ]) {
     program.addCommand(command);
