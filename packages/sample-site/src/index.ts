@@ -18,6 +18,7 @@ export {
 } from './conditional-site.js';
 export type { SiteFaults, SiteFaultKind } from './faults.js';
 export { contentTypeFor } from './content-type.js';
+export { sitemapDocument, sitemapPaths, SITEMAP_PATH, SITEMAP_MAX_URLS } from './sitemap.js';
 export { runSampleSiteCli, SAMPLE_SITE_USAGE, type SampleSiteCliOptions } from './cli.js';
 export type * from './manifest.js';
 export {

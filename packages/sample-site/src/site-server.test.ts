@@ -126,6 +126,20 @@ describe('startSiteServer with an in-memory site', () => {
     expect(server.totalRequests).toBe(0);
     expect(server.requests.size).toBe(0);
   });
+
+  it('serves a sitemap of its pages with its own origin, each URL in it a page it serves', async () => {
+    const site = sampleSite();
+    const server = await start({ site });
+    const response = await fetch(`${server.url}/sitemap.xml`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/xml');
+    const urls = [...(await response.text()).matchAll(/<loc>([^<]*)<\/loc>/g)].map((match) => match[1] as string);
+    expect(urls.length).toBe(site.manifest.pages.length - 1);
+    for (const url of urls) {
+      expect(url.startsWith(`${server.url}/`), url).toBe(true);
+      expect((await fetch(url)).status, url).toBe(200);
+    }
+  });
 });
 
 describe('startSiteServer with a directory', () => {

@@ -7,6 +7,7 @@ import { SampleSiteDirError, SampleSiteListenError, SampleSiteOptionError } from
 import { delayOf, faultOf, validateFaults, type SiteFaultKind, type SiteFaults } from './faults.js';
 import type { GeneratedSite } from './manifest.js';
 import { Prng } from './prng.js';
+import { sitemapDocument } from './sitemap.js';
 import { readSiteManifest } from './write-site.js';
 
 export interface SiteServerOptions {
@@ -47,10 +48,13 @@ interface Found {
 
 type Lookup = (decodedPath: string) => Promise<Found | { redirect: string } | null>;
 
-function memoryLookup(site: GeneratedSite): Lookup {
+/** `origin` is the server's own `http://HOST:PORT`, known once it listens: the sitemap's URLs are absolute. */
+function memoryLookup(site: GeneratedSite, origin: () => string): Lookup {
   return async (p) => {
     const file = site.files.get(p.endsWith('/') ? `${p}index.html` : p);
     if (file) return file;
+    const sitemap = sitemapDocument(site.manifest, origin(), p);
+    if (sitemap !== null) return { body: Buffer.from(sitemap, 'utf8'), contentType: 'application/xml' };
     return site.files.has(`${p}/index.html`) ? { redirect: `${p}/` } : null;
   };
 }
@@ -94,7 +98,8 @@ function garbage(seedPath: string): Buffer {
 /**
  * A small static server on node:http for tests, the demo and benchmarks: serves a generated site from memory or
  * any directory, `/dir/` → `dir/index.html` (`/dir` redirects there), GET and HEAD, keep-alive, 404 for missing
- * files, and counts requests per path so tests can assert that each page was fetched exactly once.
+ * files, and counts requests per path so tests can assert that each page was fetched exactly once. An in-memory
+ * site also has a sitemap at `/sitemap.xml` listing its pages with this server's origin (see sitemap.ts).
  */
 export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
   if (Boolean(options.site) === Boolean(options.dir)) {
@@ -106,7 +111,8 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   }
   const { faults } = options;
   if (faults) validateFaults(faults);
-  const lookup = options.site ? memoryLookup(options.site) : await dirLookup(options.dir as string);
+  let origin = '';
+  const lookup = options.site ? memoryLookup(options.site, () => origin) : await dirLookup(options.dir as string);
   const requests = new Map<string, number>();
   const faulted = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
@@ -170,9 +176,10 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   });
   const actualPort = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  origin = `http://${urlHost}:${actualPort}`;
 
   return {
-    url: `http://${urlHost}:${actualPort}`,
+    url: origin,
     port: actualPort,
     requests,
     get totalRequests() {
