@@ -1,5 +1,5 @@
 import { freePort } from '@kumo/local-redis';
-import { expectedReachable, sampleSite, type SiteServer, startSiteServer } from '@kumo/sample-site';
+import { expectedReachable, sampleSite, sitemapPaths, type SiteServer, startSiteServer } from '@kumo/sample-site';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCommand, runKumo } from '../helpers/cli-run.js';
 import { testEnv, uniquePrefix } from '../helpers/env.js';
@@ -125,6 +125,28 @@ describe('kumo against the running system', () => {
     expect(lines).toContain('truncated: yes, maxPages 5 reached, 36 link(s) not followed');
     const json = await runKumo(['status', truncatedId, '--json'], kumoEnv);
     expect(JSON.parse(json.stdout)).toMatchObject({ truncated: true, counts: { dropped: 36 } });
+  });
+
+  it("crawl --sitemap of the sample site's root reads its /sitemap.xml and fetches exactly the pages it lists", async () => {
+    // robots.txt names no sitemap, so the site root stands for /sitemap.xml (README's quickstart shows this run).
+    const result = await runKumo(['crawl', '--sitemap', `${server.url}/`, '--depth', '0', '--no-analyze'], kumoEnv);
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const sitemapId = /^crawl (\S+) queued$/m.exec(result.stdout)?.[1] ?? '';
+    const listed = sitemapPaths(site.manifest).map((path) => `${server.url}${path}`);
+    const pages = await runKumo(['pages', sitemapId, '--all', '--json'], kumoEnv);
+    expect(pages.code, pages.stderr).toBe(0);
+    const results = pages.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { url: string; status: string; kind?: string; entries?: number });
+    expect(results.find((page) => page.kind === 'sitemap')).toMatchObject({
+      url: `${server.url}/sitemap.xml`,
+      status: 'fetched',
+      entries: listed.length,
+    });
+    const fetched = results.filter((page) => page.kind === undefined);
+    expect(fetched.map((page) => page.url).sort()).toEqual([...listed].sort());
+    for (const page of fetched) expect(page.status, page.url).toBe('fetched');
   });
 
   it('crawl --json prints only the report on stdout', async () => {
