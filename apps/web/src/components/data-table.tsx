@@ -18,12 +18,15 @@ export function DataTable<T>({
   columns,
   rowKey,
   class: className,
+  rowData,
 }: {
   name: string;
   rows: readonly T[];
   columns: readonly Column<T>[];
   rowKey: (row: T, index: number) => string;
   class?: string;
+  /** `data-*` attributes of a row, for scripts and tests that find a row by what it shows. */
+  rowData?: (row: T) => Record<`data-${string}`, string>;
 }) {
   return (
     <div class="table-wrap" role="region" aria-label={name} tabIndex={0}>
@@ -40,7 +43,7 @@ export function DataTable<T>({
         </thead>
         <tbody>
           {rows.map((row, index) => (
-            <tr key={rowKey(row, index)}>
+            <tr key={rowKey(row, index)} {...rowData?.(row)}>
               {columns.map((column) => (
                 <td key={column.header} class={column.numeric ? 'num' : undefined} lang={column.ja ? 'ja' : undefined}>
                   {column.cell(row)}

@@ -1,8 +1,9 @@
-import type { CrawlStatus } from '@kumo/contract';
+import type { Crawl, CrawlStatus } from '@kumo/contract';
 import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client.js';
 import { useApiData } from '../api/use-api-data.js';
 import { CursorPager } from '../components/cursor-pager.js';
+import { DataTable, type Column } from '../components/data-table.js';
 import { ProblemMessage } from '../components/problem-message.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { CRAWL_STATUSES } from '../crawl-status.js';
@@ -73,62 +74,52 @@ export function CrawlListView({ client }: { client: ApiClient }) {
         </p>
       )}
       {list && list.items.length > 0 && (
-        <div class="table-wrap" role="region" aria-label="Crawls" tabIndex={0}>
-          <table class="crawls">
-            <thead>
-              <tr>
-                <th scope="col">Crawl</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col" class="num">
-                  Fetched
-                </th>
-                <th scope="col" class="num">
-                  Failed
-                </th>
-                <th scope="col" class="num">
-                  Analysed
-                </th>
-                <th scope="col">Truncated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((crawl) => (
-                <tr key={crawl.id} data-crawl-id={crawl.id}>
-                  <td>
-                    <a href={hrefOf({ view: 'crawl', id: crawl.id })}>{crawl.request.urls[0] ?? crawl.id}</a>
-                    {crawl.request.urls.length > 1 && <span class="muted"> +{crawl.request.urls.length - 1}</span>}
-                    <div class="muted small">
-                      <code>{crawl.id}</code>
-                      {crawl.scheduleId && (
-                        <>
-                          {' · '}
-                          <a href={hrefOf({ view: 'schedule', id: crawl.scheduleId })}>
-                            run of schedule <code>{crawl.scheduleId}</code>
-                          </a>
-                        </>
-                      )}
-                    </div>
-                  </td>
-                  <td>
-                    <StatusBadge status={crawl.status} />
-                  </td>
-                  <td>{formatDate(crawl.createdAt)}</td>
-                  <td class="num">{formatCount(crawl.counts.fetched)}</td>
-                  <td class="num">{formatCount(crawl.counts.failed)}</td>
-                  <td class="num">{formatCount(crawl.counts.analyzed)}</td>
-                  <td>{crawl.truncated ? `yes (${formatCount(crawl.counts.dropped)} links dropped)` : 'no'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          name="Crawls"
+          class="crawls"
+          rows={list.items}
+          columns={CRAWL_COLUMNS}
+          rowKey={(crawl) => crawl.id}
+          rowData={(crawl) => ({ 'data-crawl-id': crawl.id })}
+        />
       )}
       <CursorPager label="Crawl list pages" cursors={cursors} nextCursor={list?.nextCursor} onChange={setCursors} />
       <OpenById />
     </section>
   );
 }
+
+const CRAWL_COLUMNS: readonly Column<Crawl>[] = [
+  {
+    header: 'Crawl',
+    cell: (crawl) => (
+      <>
+        <a href={hrefOf({ view: 'crawl', id: crawl.id })}>{crawl.request.urls[0] ?? crawl.id}</a>
+        {crawl.request.urls.length > 1 && <span class="muted"> +{crawl.request.urls.length - 1}</span>}
+        <div class="muted small">
+          <code>{crawl.id}</code>
+          {crawl.scheduleId && (
+            <>
+              {' · '}
+              <a href={hrefOf({ view: 'schedule', id: crawl.scheduleId })}>
+                run of schedule <code>{crawl.scheduleId}</code>
+              </a>
+            </>
+          )}
+        </div>
+      </>
+    ),
+  },
+  { header: 'Status', cell: (crawl) => <StatusBadge status={crawl.status} /> },
+  { header: 'Created', cell: (crawl) => formatDate(crawl.createdAt) },
+  { header: 'Fetched', numeric: true, cell: (crawl) => formatCount(crawl.counts.fetched) },
+  { header: 'Failed', numeric: true, cell: (crawl) => formatCount(crawl.counts.failed) },
+  { header: 'Analysed', numeric: true, cell: (crawl) => formatCount(crawl.counts.analyzed) },
+  {
+    header: 'Truncated',
+    cell: (crawl) => (crawl.truncated ? `yes (${formatCount(crawl.counts.dropped)} links dropped)` : 'no'),
+  },
+];
 
 /** Go to a crawl by its id (one created elsewhere, e.g. with the CLI). */
 function OpenById() {

@@ -2,6 +2,7 @@ import type { Crawl, Schedule } from '@kumo/contract';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client.js';
 import type { ApiFailure } from '../api/problem.js';
+import { DataTable, type Column } from '../components/data-table.js';
 import { DeleteSchedule } from '../components/delete-schedule.js';
 import { ProblemMessage } from '../components/problem-message.js';
 import { ScheduleFacts } from '../components/schedule-facts.js';
@@ -91,50 +92,14 @@ export function ScheduleView({ client, id }: { client: ApiClient; id: string }) 
             <p>No run yet: the first starts at {formatDateIn(schedule.nextRunAt, schedule.timezone)}.</p>
           )}
           {runs.length > 0 && (
-            <div class="table-wrap" role="region" aria-labelledby="runs-title" tabIndex={0}>
-              <table class="runs">
-                <thead>
-                  <tr>
-                    <th scope="col">Crawl</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Created</th>
-                    <th scope="col" class="num">
-                      Fetched
-                    </th>
-                    <th scope="col" class="num">
-                      Not modified
-                    </th>
-                    <th scope="col">Report</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {runs.map((run) => (
-                    <tr key={run.id} data-crawl-id={run.id}>
-                      <td>
-                        <a href={hrefOf({ view: 'crawl', id: run.id })}>
-                          <code>{run.id}</code>
-                        </a>
-                      </td>
-                      <td>
-                        <StatusBadge status={run.status} />
-                      </td>
-                      <td>{formatDate(run.createdAt)}</td>
-                      <td class="num">{formatCount(run.counts.fetched)}</td>
-                      <td class="num">{formatCount(run.counts.notModified)}</td>
-                      <td>
-                        {TERMINAL_STATUSES.includes(run.status) ? (
-                          <a href={hrefOf({ view: 'report', id: run.id })}>
-                            Report<span class="sr-only"> of crawl {run.id}</span>
-                          </a>
-                        ) : (
-                          <span class="muted">—</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              name="Runs"
+              class="runs"
+              rows={runs}
+              columns={RUN_COLUMNS}
+              rowKey={(run) => run.id}
+              rowData={(run) => ({ 'data-crawl-id': run.id })}
+            />
           )}
           {loadingRuns && <p role="status">Reading the runs…</p>}
           {walk?.failure && <ProblemMessage problem={walk.failure} what="Could not read every run" />}
@@ -151,3 +116,29 @@ export function ScheduleView({ client, id }: { client: ApiClient; id: string }) 
     </section>
   );
 }
+
+const RUN_COLUMNS: readonly Column<Crawl>[] = [
+  {
+    header: 'Crawl',
+    cell: (run) => (
+      <a href={hrefOf({ view: 'crawl', id: run.id })}>
+        <code>{run.id}</code>
+      </a>
+    ),
+  },
+  { header: 'Status', cell: (run) => <StatusBadge status={run.status} /> },
+  { header: 'Created', cell: (run) => formatDate(run.createdAt) },
+  { header: 'Fetched', numeric: true, cell: (run) => formatCount(run.counts.fetched) },
+  { header: 'Not modified', numeric: true, cell: (run) => formatCount(run.counts.notModified) },
+  {
+    header: 'Report',
+    cell: (run) =>
+      TERMINAL_STATUSES.includes(run.status) ? (
+        <a href={hrefOf({ view: 'report', id: run.id })}>
+          Report<span class="sr-only"> of crawl {run.id}</span>
+        </a>
+      ) : (
+        <span class="muted">—</span>
+      ),
+  },
+];
