@@ -18,7 +18,7 @@ import {
   type WebhookJobData,
   type WebhookJobResult,
 } from '@kumo/queues';
-import { createScheduleRunProcessor, ScheduleSweeper } from '@kumo/schedules';
+import { createScheduleRunProcessor, ScheduleSweeper, type ScheduleRunEvent } from '@kumo/schedules';
 import type { RunningWork } from '@kumo/supervisor';
 import { bridgeWebhookMetrics, createWebhookProcessor, webhookBackoffStrategy } from '@kumo/webhooks';
 import { AggregatorRegistry } from 'prom-client';
@@ -122,7 +122,7 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
         queues,
         onCompensationError: (error, crawlId) => logger.warn({ err: error, crawlId }, 'could not mark crawl failed'),
       }),
-      onRun: (run) => logger.info(run, run.crawlId ? 'schedule run created its crawl' : 'schedule gone: runs stopped'),
+      onRun: (run) => logger.info(run, scheduleRunMessage(run)),
     }),
     {
       connection: bullConnection,
@@ -166,4 +166,11 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
       await store.close();
     },
   };
+}
+
+/** The log message of a schedule run's event. */
+function scheduleRunMessage(run: ScheduleRunEvent): string {
+  if (run.crawlId) return 'schedule run created its crawl';
+  if (run.waitingFor) return 'schedule run waits for the run in flight';
+  return 'schedule gone: runs stopped';
 }

@@ -81,6 +81,16 @@ describe('CrawlCreator', () => {
     expect((await creation.create({ owner: 'o3', request, idempotencyKey: 'k1' })).id).not.toBe(first.id);
   });
 
+  it("answers a retried schedule run with the previousId its crawl was created with, not the retry's", async () => {
+    const creation = creator();
+    const request = creation.parse({ urls: ['http://example.com/'] });
+    const run = { owner: 'o5', request, idempotencyKey: 'run-1', scheduleId: 's5' };
+    const first = await creation.create({ ...run, previousId: 'cearlier' });
+    expect(first).toEqual({ id: first.id, status: 'queued', replayed: false, previousId: 'cearlier' });
+    // The schedule moved on meanwhile (a later run recorded its crawl): the retry still answers the first's.
+    expect(await creation.create({ ...run, previousId: 'clater' })).toEqual({ ...first, replayed: true });
+  });
+
   it.each([
     ['not an object', [], ''],
     ['the schema', { urls: [], maxDepth: 11 }, 'urls'],

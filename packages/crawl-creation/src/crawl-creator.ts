@@ -1,4 +1,4 @@
-import { crawlRequestSchema, type CrawlRequest, type CrawlStatus } from '@kumo/contract';
+import { crawlRequestSchema, type Crawl, type CrawlRequest, type CrawlStatus } from '@kumo/contract';
 import type { Config } from '@kumo/config';
 import {
   CrawlStateErrorCode,
@@ -49,6 +49,8 @@ export interface CreatedCrawl {
   id: string;
   status: CrawlStatus;
   replayed: boolean;
+  /** The schedule run's previous crawl the crawl was created with (a replay's: the first call's, whatever was asked). */
+  previousId?: string;
 }
 
 /**
@@ -115,7 +117,7 @@ export class CrawlCreator {
         }
         const existing = await crawls.records.getCrawl(remembered.crawlId);
         if (existing && existing.owner === owner) {
-          return { id: existing.crawl.id, status: existing.crawl.status, replayed: true };
+          return replayOf(existing.crawl);
         }
         // The first call stored the key but failed before creating the crawl: this retry finishes its work.
         id = remembered.crawlId;
@@ -142,10 +144,25 @@ export class CrawlCreator {
       // A concurrent retry with the same idempotency key created it first: answer like a replay.
       if ((error as { code?: unknown }).code === CrawlStateErrorCode.CRAWL_EXISTS && idempotencyKey !== undefined) {
         const existing = await crawls.records.getCrawl(id);
-        if (existing && existing.owner === owner) return { id, status: existing.crawl.status, replayed: true };
+        if (existing && existing.owner === owner) return replayOf(existing.crawl);
       }
       throw error;
     }
-    return { id, status: 'queued', replayed: false };
+    return {
+      id,
+      status: 'queued',
+      replayed: false,
+      ...(input.previousId === undefined ? {} : { previousId: input.previousId }),
+    };
   }
+}
+
+/** What a creation answers when an earlier call with the same idempotency key created the crawl. */
+function replayOf(crawl: Pick<Crawl, 'id' | 'status' | 'previousId'>): CreatedCrawl {
+  return {
+    id: crawl.id,
+    status: crawl.status,
+    replayed: true,
+    ...(crawl.previousId === undefined ? {} : { previousId: crawl.previousId }),
+  };
 }

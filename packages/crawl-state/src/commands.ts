@@ -22,6 +22,7 @@ const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
   'putValidators',
   'previousPage',
   'touchSchedule',
+  'claimScheduleRun',
 ]);
 
 export type CrawlCommands = BoundCommands<keyof typeof COMMANDS>;

@@ -182,8 +182,8 @@ export const crawlKeyTable: KeyTable = (keySpace) => {
     {
       key: keys.schedule('<id>'),
       holds:
-        'hash: owner, crawl request, cron or every, timezone, createdAt, lastCrawlId, ttlMs (a TTL longer than the ' +
-        'interval, renewed by every run and by the schedule sweep)',
+        'hash: owner, crawl request, cron or every, timezone, createdAt, lastCrawlId, runJob (the run in flight), ' +
+        'ttlMs (a TTL longer than the interval, renewed by every run and by the schedule sweep)',
       writtenBy: 'api, crawl (schedule runs)',
       readBy: 'api, crawl (schedule runs)',
     },

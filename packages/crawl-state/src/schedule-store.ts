@@ -119,13 +119,35 @@ export class ScheduleStore {
   }
 
   /**
-   * Renews the record and its owner's index for `ttlMs`, recording `crawlId` as the latest run's crawl when given.
-   * False when the record is gone (deleted or expired): it is never re-created.
+   * Claims the schedule for the run `jobId` (its BullMQ job id) and renews the record for `ttlMs`, so that no two
+   * runs of one schedule overlap (they would name the same previous crawl): null when the run holds the claim (now,
+   * or already: a retried run), the holder's job id when another run does, false when the record is gone.
+   * `takeOverFrom` names a holder that can no longer run (failed for good, removed): its claim passes to this run.
+   * `touch` with the run's job id releases the claim.
    */
-  async touch(id: string, ttlMs: number, crawlId = ''): Promise<boolean> {
+  async claimRun(id: string, ttlMs: number, jobId: string, takeOverFrom = ''): Promise<string | null | false> {
+    const reply = await this.context.commands.claimScheduleRun({
+      keys: [{ key: this.context.keys.schedule(id), ttl: ttlMs }],
+      args: [jobId, takeOverFrom],
+    });
+    if (typeof reply !== 'string') return false;
+    return reply === '' ? null : reply;
+  }
+
+  /**
+   * Renews the record and its owner's index for `ttlMs`. With a `run`, records its crawl as the latest run's when it
+   * follows the latest (its `previousId` is the recorded `lastCrawlId`: a run given back after a crash never puts
+   * the schedule back to an older crawl), and releases the run's claim (`claimRun`). False when the record is gone
+   * (deleted or expired): it is never re-created.
+   */
+  async touch(
+    id: string,
+    ttlMs: number,
+    run?: { crawlId: string; previousId?: string | undefined; jobId: string },
+  ): Promise<boolean> {
     const owner = await this.context.commands.touchSchedule({
       keys: [{ key: this.context.keys.schedule(id), ttl: ttlMs }],
-      args: [crawlId],
+      args: [run?.crawlId ?? '', run?.previousId ?? '', run?.jobId ?? ''],
     });
     if (typeof owner !== 'string') return false;
     await this.#index.renew(owner, ttlMs);

@@ -86,4 +86,4 @@ export {
 } from './errors.js';
 // Re-exported so that apps need not import bullmq themselves.
 export { DelayedError, UnrecoverableError, WaitingChildrenError } from 'bullmq';
-export type { Job, Worker, Queue, JobsOptions, ParentOptions } from 'bullmq';
+export type { Job, JobState, Worker, Queue, JobsOptions, ParentOptions } from 'bullmq';

@@ -1,7 +1,15 @@
 // The queues of a crawl flow and how kumo adds jobs to them: deterministic job ids, each kind's options (attempts,
 // backoff, retention), the flow of a new crawl and the dynamic children added while it runs.
 import { createHash } from 'node:crypto';
-import { FlowProducer, Queue, type Job, type JobsOptions, type ParentOptions, type Telemetry } from 'bullmq';
+import {
+  FlowProducer,
+  Queue,
+  type Job,
+  type JobsOptions,
+  type JobState,
+  type ParentOptions,
+  type Telemetry,
+} from 'bullmq';
 import type { Config } from '@kumo/config';
 import { KeySpace, type RedisClient } from '@kumo/keyspace';
 import { activeTracing } from '@kumo/observability';
@@ -221,6 +229,15 @@ export class KumoQueues {
   async nextScheduleRun(scheduleId: string): Promise<number | undefined> {
     const scheduler = await this.schedule.getJobScheduler(scheduleId);
     return scheduler?.next ?? undefined;
+  }
+
+  /**
+   * The state of one schedule run's job (`repeat:<scheduleId>:<tick ms>`): `unknown` once it is gone (removed after
+   * it finished, or never added). A run waits while another run of its schedule is in a state it can still finish
+   * from (active, waiting, delayed, prioritized).
+   */
+  async scheduleRunState(jobId: string): Promise<JobState | 'unknown'> {
+    return this.schedule.getJobState(jobId);
   }
 
   /** The ids of every schedule that has a job scheduler, read in pages (the schedule sweep walks them). */
