@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -118,6 +119,36 @@ export function startApp(
   options: StartAppOptions = {},
 ): AppProcess {
   return new AppProcess(app, env, args, options);
+}
+
+/**
+ * SIGKILL of an app's whole process tree in the same instant (the app's process and every child of it), as when
+ * its host dies: nothing runs a shutdown hook. Resolves with the killed pids once none of them is left.
+ */
+export async function killTree(app: AppProcess): Promise<number[]> {
+  const pids = [...app.childPids(), app.pid].filter((pid) => pid > 0);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // it ended on its own meanwhile
+    }
+  }
+  await app.exited;
+  for (let round = 0; round < 200 && pids.some(isAlive); round++) await sleep(50);
+  const survivors = pids.filter(isAlive);
+  if (survivors.length > 0) throw new Error(`processes survived SIGKILL: ${survivors.join(', ')}`);
+  return pids;
+}
+
+/** True while `pid` exists (signal 0 only checks). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Direct children of `pid`, from /proc/<pid>/stat. */
