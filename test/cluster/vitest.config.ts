@@ -8,7 +8,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * (crawl-sites), the API and its Redis-backed admission, idempotency and rate limits (api-contract), the owner
  * index behind GET /v1/crawls, whose entries and records sit in different slots (api-list), the SSE
  * multiplexer's bucket readers (api-multiplexer), conditional re-fetch reading the previous crawl's validators,
- * analysis index and stream in one script on its bucket (crawl-revalidation). They take the Redis as `inject('redisEnv')`: `{ REDIS_URL }` from
+ * analysis index and stream in one script on its bucket (crawl-revalidation), schedule runs that claim their schedule
+ * and chain across restarts of every process on two crawl-worker hosts (schedule-restart). They take the Redis as `inject('redisEnv')`: `{ REDIS_URL }` from
  * test/helpers/global-setup.ts in `npm test`, `{ REDIS_CLUSTER_NODES }` from test/cluster/global-setup.ts here.
  * api-sse-fanout passes too but takes ~85 s on a local cluster on 2 cores, so it stays in the single-Redis suite;
  * test/cluster/system-on-cluster.test.ts streams on the cluster, and keys-on-masters.test.ts audits every master.
@@ -19,6 +20,7 @@ export const INTEGRATION_ON_CLUSTER = [
   'api-multiplexer',
   'api-list',
   'crawl-revalidation',
+  'schedule-restart',
 ].map((name) => `test/integration/${name}.test.ts`);
 
 /**
