@@ -81,6 +81,18 @@ describe('CrawlCreator', () => {
     expect((await creation.create({ owner: 'o3', request, idempotencyKey: 'k1' })).id).not.toBe(first.id);
   });
 
+  it.each([
+    ['store', { store: ['text'] }],
+    ['glossary', { glossary: [{ term: '雲海', reading: 'ウンカイ' }] }],
+  ])('refuses a retried idempotency key whose body differs only in %s', async (_name, extra) => {
+    const creation = creator();
+    const request = creation.parse({ urls: ['http://example.com/'] });
+    await creation.create({ owner: 'o6', request, idempotencyKey: `k-${_name}` });
+    await expect(
+      creation.create({ owner: 'o6', request: creation.parse({ ...request, ...extra }), idempotencyKey: `k-${_name}` }),
+    ).rejects.toMatchObject({ code: 'KUMO_CREATION_IDEMPOTENCY_CONFLICT' });
+  });
+
   it("answers a retried schedule run with the previousId its crawl was created with, not the retry's", async () => {
     const creation = creator();
     const request = creation.parse({ urls: ['http://example.com/'] });

@@ -16,6 +16,8 @@ export function requestHash(request: CrawlRequest): string {
     ...(request.politeness === undefined ? {} : { politeness: request.politeness }),
     ...(request.headers === undefined ? {} : { headers: request.headers }),
     ...(request.webhook === undefined ? {} : { webhook: request.webhook }),
+    ...(request.store === undefined ? {} : { store: request.store }),
+    ...(request.glossary === undefined ? {} : { glossary: request.glossary }),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }
