@@ -133,6 +133,8 @@ describe('kumo against the running system', () => {
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const sitemapId = /^crawl (\S+) queued$/m.exec(result.stdout)?.[1] ?? '';
     const listed = sitemapPaths(site.manifest).map((path) => `${server.url}${path}`);
+    // The progress line of the sitemap's own result says what it is and what it handed on.
+    expect(result.stdout).toContain(`${server.url}/sitemap.xml  (sitemap, ${listed.length} entries)`);
     const pages = await runKumo(['pages', sitemapId, '--all', '--json'], kumoEnv);
     expect(pages.code, pages.stderr).toBe(0);
     const results = pages.stdout

@@ -70,6 +70,10 @@ describe('formatPageLine', () => {
       'failed   KUMO_CRAWLER_TIMEOUT  http://a/y',
     ],
     [{ status: 'failed', url: 'http://a/z', httpStatus: 500 }, 'failed   500     http://a/z'],
+    [
+      { status: 'fetched', url: 'http://a/sitemap.xml', httpStatus: 200, kind: 'sitemap', entries: 11 },
+      'fetched  200     http://a/sitemap.xml  (sitemap, 11 entries)',
+    ],
   ] as const)('%j', (page, line) => {
     expect(formatPageLine(page)).toBe(line);
   });
@@ -99,6 +103,21 @@ describe('dropped links and truncated', () => {
     const lines = formatCrawl({ ...crawl, counts: { ...counts, dropped }, truncated });
     expect(lines).toContain(line);
     expect(lines.indexOf(line)).toBe(lines.findIndex((text) => text.startsWith('counts:')) + 1);
+  });
+
+  it("kumo status shows a run's schedule and previous crawl, and a crawl's sources among its urls", () => {
+    const run = {
+      ...crawl,
+      counts,
+      scheduleId: 'sched1',
+      previousId: 'cprev',
+      request: { ...crawl.request, sources: [{ type: 'sitemap' as const, url: 'http://a/sitemap.xml' }] },
+    };
+    const lines = formatCrawl(run);
+    expect(lines).toContain('schedule: sched1');
+    expect(lines).toContain('previous: cprev');
+    expect(lines.find((line) => line.startsWith('urls:'))).toMatch(/ sitemap:http:\/\/a\/sitemap\.xml$/);
+    expect(formatCrawl({ ...crawl, counts }).some((line) => /^(schedule|previous):/.test(line))).toBe(false);
   });
 
   it('kumo status of a server that does not send truncated has no truncated line', () => {

@@ -116,6 +116,11 @@ export function formatSeeds(request: Pick<CrawlRequest, 'urls' | 'sources'>): st
   return rest.length > 0 ? `${first} (+${rest.length})` : first;
 }
 
+/** Every seed of a crawl request: its URLs, then its sources as `sitemap:<url>` / `feed:<url>`. */
+export function formatSeedList(request: Pick<CrawlRequest, 'urls' | 'sources'>): string {
+  return [...request.urls, ...(request.sources ?? []).map((source) => `${source.type}:${source.url}`)].join(' ');
+}
+
 /** `maxDepth 1  maxPages 100  scope same-host  analyze true`: the limits of a crawl request, defaults applied. */
 export function formatRequestLimits(request: CrawlRequest): string {
   return `maxDepth ${request.maxDepth}  maxPages ${request.maxPages}  scope ${request.scope}  analyze ${request.analyze}`;
@@ -127,7 +132,7 @@ export function formatCrawl(crawl: Crawl): string[] {
   const lines = [
     `id:       ${crawl.id}`,
     `status:   ${crawl.status}`,
-    `urls:     ${request.urls.join(' ')}`,
+    `urls:     ${formatSeedList(request)}`,
     `request:  ${formatRequestLimits(request)}`,
     `counts:   ${formatCounts(crawl.counts)}`,
     `created:  ${crawl.createdAt}`,
@@ -137,6 +142,9 @@ export function formatCrawl(crawl: Crawl): string[] {
     const truncated = crawl.truncated ? `yes, ${formatTruncation(crawl.counts, request.maxPages)}` : 'no';
     lines.splice(5, 0, `truncated: ${truncated}`);
   }
+  // A schedule's run: which schedule, and the run before it (whose pages were re-fetched conditionally).
+  if (crawl.scheduleId) lines.push(`schedule: ${crawl.scheduleId}`);
+  if (crawl.previousId) lines.push(`previous: ${crawl.previousId}`);
   if (crawl.startedAt) lines.push(`started:  ${crawl.startedAt}`);
   if (crawl.finishedAt) lines.push(`finished: ${crawl.finishedAt}`);
   return lines;
@@ -144,7 +152,7 @@ export function formatCrawl(crawl: Crawl): string[] {
 
 /** One page result as one line: status, HTTP status or reason, URL, title. */
 export function formatPageLine(
-  page: Pick<PageResult, 'status' | 'url' | 'httpStatus' | 'title' | 'reason' | 'error'>,
+  page: Pick<PageResult, 'status' | 'url' | 'httpStatus' | 'title' | 'reason' | 'error' | 'kind' | 'entries'>,
 ): string {
   const detail =
     page.status === 'fetched'
@@ -153,7 +161,9 @@ export function formatPageLine(
         ? (page.reason ?? '')
         : (page.error?.code ?? String(page.httpStatus ?? ''));
   const title = page.title ? `  ${page.title}` : '';
-  return `${page.status.padEnd(7)}  ${detail.padEnd(6)}  ${page.url}${title}`;
+  // A sitemap's or feed's own result: what it is and how many entries it handed on.
+  const source = page.kind ? `  (${page.kind}, ${page.entries ?? 0} entries)` : '';
+  return `${page.status.padEnd(7)}  ${detail.padEnd(6)}  ${page.url}${title}${source}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { type CliIo, clientFor, writeJson, writeLines } from '../cli-io.js';
 import { type CrawlRequestOptions, toCrawlRequest, withCrawlRequestOptions } from '../crawl-request-options.js';
 import { CliUsageError } from '../errors.js';
-import { formatRequestLimits, formatSeeds, formatTable, formatTime } from '../format.js';
+import { formatRequestLimits, formatSeedList, formatSeeds, formatTable, formatTime } from '../format.js';
 import { integerIn } from '../option-parsers.js';
 
 /** When a schedule runs: `cron 0 9 * * 1` or `every PT1H` (the time zone is shown apart). */
@@ -37,11 +37,6 @@ export function formatScheduleTable(schedules: readonly Schedule[]): string[] {
   );
 }
 
-/** Every seed of a crawl request: its URLs, then its sources as `sitemap:<url>` / `feed:<url>`. */
-function seedList(request: Schedule['crawl']): string {
-  return [...request.urls, ...(request.sources ?? []).map((source) => `${source.type}:${source.url}`)].join(' ');
-}
-
 /** A schedule as `name: value` lines, for `kumo schedules create`. */
 export function formatSchedule(schedule: Schedule): string[] {
   return [
@@ -49,7 +44,7 @@ export function formatSchedule(schedule: Schedule): string[] {
     `runs:       ${formatCadence(schedule)}  (${schedule.timezone})`,
     `next run:   ${formatTime(schedule.nextRunAt)} UTC`,
     `last crawl: ${schedule.lastCrawlId ?? '-'}`,
-    `urls:       ${seedList(schedule.crawl)}`,
+    `urls:       ${formatSeedList(schedule.crawl)}`,
     `request:    ${formatRequestLimits(schedule.crawl)}`,
     `created:    ${schedule.createdAt}`,
   ];
