@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { expect } from 'vitest';
 import { repoRoot } from './processes.js';
 
 /** Debian's chromium (`.ci/run` installs it); Playwright never downloads a browser here. */
@@ -100,6 +101,9 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
   const paths: string[] = [];
   for (const [label, size] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(size);
+    // Usable at this width: nothing makes the page itself scroll sideways (wide tables scroll in their own region).
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(pageWidth, `web-${name} at ${label} width`).toBeLessThanOrEqual(size.width);
     const file = path.join(artifactsDir, `web-${name}-${label}.png`);
     await page.screenshot({ path: file, fullPage: true });
     paths.push(file);
