@@ -1,9 +1,8 @@
 import type http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { captureIo } from './__fixtures__/capture-io.js';
 import { counts, crawlBody, FakeApi, json, pageBody, problem, reportBody, sse } from './__fixtures__/fake-api.js';
 import { freePortUnused } from './__fixtures__/free-port.js';
-import { runCli } from './program.js';
+import { runAgainst } from './__fixtures__/run-cli.js';
 import { CLI_VERSION } from './version.js';
 
 let api: FakeApi;
@@ -44,11 +43,7 @@ function crawlingApi(options: { status?: string; id?: string } = {}) {
     .route(`GET /v1/crawls/${id}`, (_req, res) => json(res, 200, crawlBody(id, status)));
 }
 
-async function run(args: string[], env: Record<string, string> = {}, tty = false) {
-  const { io, stdout, stderr } = captureIo({ KUMO_API_URL: api.url, KUMO_API_KEY: 'key-1', ...env }, { tty });
-  const code = await runCli(args, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (args: string[], env: Record<string, string> = {}, tty = false) => runAgainst(api, args, env, tty);
 
 describe('kumo crawl: arguments become the request', () => {
   beforeEach(async () => {

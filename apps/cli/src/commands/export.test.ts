@@ -1,16 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureIo } from '../__fixtures__/capture-io.js';
 import { FakeApi, problem } from '../__fixtures__/fake-api.js';
-import { runCli } from '../program.js';
+import { runAgainst } from '../__fixtures__/run-cli.js';
 
 let api: FakeApi;
 afterEach(() => api?.close());
 
-async function run(args: string[]) {
-  const { io, stdout, stderr } = captureIo({ KUMO_API_URL: api.url, KUMO_API_KEY: 'key-1' });
-  const code = await runCli(args, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (args: string[]) => runAgainst(api, args);
 
 describe('kumo export', () => {
   it('copies the body to stdout as it arrives, asking for the format and include given', async () => {

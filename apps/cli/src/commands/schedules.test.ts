@@ -1,18 +1,13 @@
 import type { Schedule } from '@kumo/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { captureIo } from '../__fixtures__/capture-io.js';
 import { FakeApi, json, problem } from '../__fixtures__/fake-api.js';
-import { runCli } from '../program.js';
+import { runAgainst } from '../__fixtures__/run-cli.js';
 import { formatCadence, formatSchedule, formatScheduleTable } from './schedules.js';
 
 let api: FakeApi;
 afterEach(() => api?.close());
 
-async function run(args: string[]) {
-  const { io, stdout, stderr } = captureIo({ KUMO_API_URL: api.url, KUMO_API_KEY: 'key-1' });
-  const code = await runCli(args, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (args: string[]) => runAgainst(api, args);
 
 const REQUEST: Schedule['crawl'] = {
   urls: ['http://a.test/'],
