@@ -436,11 +436,12 @@ describe.skipIf(!hasChromium)(`the results page in a real browser${chromiumNotic
     await card.getByRole('button', { name: 'Delete schedule' }).click();
     const question = card.getByRole('group', { name: 'Delete this schedule?' });
     await expect.poll(() => question.count()).toBe(1);
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
+    // Focus moves once the question has rendered (an effect after the paint): wait for it, as for the question.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
     await expectAccessible('schedules-delete-confirm');
     await page.keyboard.press('Escape');
     await expect.poll(() => question.count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Delete schedule');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toContain('Delete schedule');
     expect((await apiScheduleStatus(weekly.id)).status).toBe(200);
 
     await card.getByRole('button', { name: 'Delete schedule' }).click();
