@@ -9,6 +9,7 @@ import { configSchema, loadConfig } from '@kumo/config';
 import {
   createHostLimiter,
   HostLimiter,
+  hostSpacingMs,
   limiterHost,
   MAX_HOST_LEASE_MS,
   RedisRobotsStore,
@@ -72,13 +73,21 @@ describe('HostLimiter', () => {
     expect((await limiters[1]!.acquire('other.test', crawl)).granted).toBe(true);
   });
 
+  it('keeps a dispatch margin on top of the delay: 10 %, at least 10 ms and at most 50 ms, none without a delay', () => {
+    expect([0, 1, 50, 100, 250, 499, 1000, 600_000].map(hostSpacingMs)).toEqual([
+      0, 11, 60, 110, 275, 549, 1050, 600_050,
+    ]);
+  });
+
   it('spaces request starts by delayMs across processes, and grants again once the delay has passed', async () => {
     const [a, b] = twoStores();
     const one = new HostLimiter(a, { concurrency: 10, delayMs: 400 });
     const two = new HostLimiter(b, { concurrency: 10, delayMs: 400 });
     expect((await one.acquire('slow.test', crawl)).granted).toBe(true);
     const waitMs = expectWait(await two.acquire('slow.test', crawl), 'not-yet');
-    expect(waitMs).toBeLessThanOrEqual(400);
+    // The delay plus the dispatch margin (hostSpacingMs): 440 ms.
+    expect(waitMs).toBeGreaterThan(400);
+    expect(waitMs).toBeLessThanOrEqual(hostSpacingMs(400));
     await sleep(waitMs + 20);
     expect((await two.acquire('slow.test', crawl)).granted).toBe(true);
     expectWait(await one.acquire('slow.test', crawl), 'not-yet');
@@ -94,7 +103,7 @@ describe('HostLimiter', () => {
     expect((await limiter.acquire('robots.test', crawl, { robotsDelayMs })).granted).toBe(true);
     const waitMs = expectWait(await limiter.acquire('robots.test', crawl, { robotsDelayMs }), 'not-yet');
     expect(waitMs).toBeGreaterThan(max / 2);
-    expect(waitMs).toBeLessThanOrEqual(max);
+    expect(waitMs).toBeLessThanOrEqual(hostSpacingMs(max));
   });
 
   it('holds a host back during a Retry-After back-off, and a shorter back-off does not shorten it', async () => {
@@ -141,7 +150,7 @@ describe('HostLimiter', () => {
     const firstAsked = Date.now();
     const first = await limiter.plan('plan.test', crawl, 4);
     expect(first[0]).toBeLessThanOrEqual(5);
-    for (let i = 1; i < 4; i++) expect(first[i]! - first[i - 1]!).toBeGreaterThanOrEqual(249);
+    for (let i = 1; i < 4; i++) expect(first[i]! - first[i - 1]!).toBe(hostSpacingMs(250));
     // A later batch of the same crawl continues a delay after the first. Offsets count from each call's own moment:
     // on the clock, the first batch's last start is at least `firstAsked + first[3]` and the next at most
     // `nextAnswered + next`, so a gap of 250 leaves at least that between these bounds (Redis's clock and ours each
@@ -179,13 +188,13 @@ describe('HostLimiter', () => {
     const limiter = new HostLimiter(a, { concurrency: 4, delayMs: 0 });
     const strict = { crawlId: 'strict', delayMs: 600, concurrency: 1 };
     const planned = await limiter.plan('strict.test', strict, 3);
-    expect(planned[1]! - planned[0]!).toBeGreaterThanOrEqual(599);
+    expect(planned[1]! - planned[0]!).toBe(hostSpacingMs(600));
     const lease = await limiter.acquire('strict.test', strict);
     if (!lease.granted) throw new Error('expected a lease');
     // The strict crawl waits out its own delay; the host's other crawls do not.
     const waitMs = expectWait(await limiter.acquire('strict.test', strict), 'not-yet');
     expect(waitMs).toBeGreaterThan(500);
-    expect(waitMs).toBeLessThanOrEqual(600);
+    expect(waitMs).toBeLessThanOrEqual(hostSpacingMs(600));
     expect((await limiter.acquire('strict.test', { crawlId: 'other' })).granted).toBe(true);
     // A crawl limited to one request in flight holds its one slot; the host's other slots stay free for others.
     const single = { crawlId: 'single', concurrency: 1 };

@@ -152,6 +152,21 @@ export const MAX_HOST_LEASE_MS = MAX_RATELIMIT_TTL_MS - STATE_TTL_MARGIN_MS;
 /** A crawl's latest start is kept an hour (`host-acquire-3.lua`): no delay may be longer. */
 const MAX_CRAWL_DELAY_MS = 3_600_000;
 
+/**
+ * The gap the limiter keeps between two starts on a host for a delay of `delayMs`: the delay plus a margin for the time
+ * from a grant (on Redis's clock) to the request reaching the host. That time varies by a few ms from one request to
+ * the next (the granted process's event loop, its connection pool), so grants exactly `delayMs` apart reached the host
+ * up to 10 % early: on a quiet machine the politeness benchmark saw 226 ms between two requests under a 250 ms delay,
+ * 91.9 ms under 100 ms and 989.9 ms under 1 s. The margin is 10 % of the delay, at least 10 ms and at most 50 ms; no
+ * delay keeps no margin.
+ */
+export function hostSpacingMs(delayMs: number): number {
+  if (delayMs <= 0) return 0;
+  return delayMs + Math.min(DISPATCH_MARGIN_MAX_MS, Math.max(DISPATCH_MARGIN_MIN_MS, Math.ceil(delayMs / 10)));
+}
+const DISPATCH_MARGIN_MIN_MS = 10;
+const DISPATCH_MARGIN_MAX_MS = 50;
+
 function integer(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     throw new CrawlJobsOptionsError(`${name} must be an integer from ${min} to ${max} (got ${String(value)})`);
@@ -230,7 +245,15 @@ export class HostLimiter {
         { key: this.#keys.hostState(host), ttl: this.#delayMs + STATE_TTL_MARGIN_MS },
         { key: this.#keys.hostCrawls(host), ttl: this.#planHorizonMs * 2 },
       ],
-      args: [crawl.crawlId, count, this.#delayMs, own.delayMs, this.#concurrency, own.concurrency, this.#planHorizonMs],
+      args: [
+        crawl.crawlId,
+        count,
+        hostSpacingMs(this.#delayMs),
+        hostSpacingMs(own.delayMs),
+        this.#concurrency,
+        own.concurrency,
+        this.#planHorizonMs,
+      ],
     })) as (number | string)[];
     return reply.map(Number);
   }
@@ -259,8 +282,8 @@ export class HostLimiter {
         crawl.crawlId,
         this.#concurrency,
         own.concurrency,
-        delay,
-        own.delayMs,
+        hostSpacingMs(delay),
+        hostSpacingMs(own.delayMs),
         this.#leaseMs,
         this.#busyWaitMs,
       ],
