@@ -18,9 +18,11 @@ export type WorkerConfig = Pick<Config, 'KUMO_PREFIX' | 'WORKER_LOCK_DURATION_MS
 /**
  * How long BullMQ blocks in one BZPOPMIN while the queue is empty, in seconds (its `drainDelay`). BullMQ races
  * each blocking call against a timer of this + 1 s and then resets the connection, so no blocking call waits
- * forever on a dead socket.
+ * forever on a dead socket. 10 s is BullMQ's own ceiling for a block until a delayed job (`maximumBlockTimeout`):
+ * each return costs an idle process a wake-up and a `moveToActive` round trip (about 1 ms of CPU in cold code), so
+ * 5 s kept idle workers at 0.1–0.3 % of a core (decision 0018).
  */
-export const BLOCK_TIMEOUT_S = 5;
+export const BLOCK_TIMEOUT_S = 10;
 
 /** One processed job: what `onJobDone` and the duration observer receive. */
 export interface JobDone {
