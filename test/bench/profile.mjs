@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm run profile -- <app> [--pages N] [--no-analyze] [--idle SECONDS] [--http SECONDS] [--out DIR]`: runs the whole system as the benchmarks do, with
+// `npm run profile -- <app> [--pages N] [--no-analyze] [--delay MS] [--idle SECONDS] [--http SECONDS] [--out DIR]`: runs the whole system as the benchmarks do, with
 // the named app's processes (its supervisor and every worker) under `node --cpu-prof` (node:cluster workers inherit
 // the primary's flags), drives one crawl of a generated site to `done`, stops the app gracefully so V8
 // writes its profiles, and prints the .cpuprofile paths with each one's top self-time functions. With `--idle S`
 // there is no crawl: the app just runs idle for S seconds (the `idle` benchmark's evidence); with `--http S`, the
-// crawl is followed by S seconds of autocannon on GET and POST (the `api` benchmark's evidence).
+// crawl is followed by S seconds of autocannon on GET and POST (the `api` benchmark's evidence); with `--delay MS` the
+// crawl workers keep MS between requests to the host (`CRAWL_HOST_DELAY_MS`: the `politeness` benchmark's evidence).
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -29,6 +30,7 @@ async function main() {
     options: {
       pages: { type: 'string', default: '300' },
       'no-analyze': { type: 'boolean', default: false },
+      delay: { type: 'string' },
       idle: { type: 'string' },
       http: { type: 'string' },
       out: { type: 'string' },
@@ -37,7 +39,7 @@ async function main() {
   const app = positionals[0];
   if (!APPS.includes(app))
     throw new Error(
-      `usage: npm run profile -- <${APPS.join('|')}> [--pages N] [--no-analyze] [--idle S] [--http S] [--out DIR]`,
+      `usage: npm run profile -- <${APPS.join('|')}> [--pages N] [--no-analyze] [--delay MS] [--idle S] [--http S] [--out DIR]`,
     );
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = path.resolve(values.out ?? path.join(benchDir, 'profiles', `${app}-${stamp}`));
@@ -50,7 +52,11 @@ async function main() {
     const kumo = await startKumo(ctx, {
       redisUrl: redis.url,
       apps: others,
-      overrides: { API_PROCESSES: '1', WORKER_PROCESSES: '2' },
+      overrides: {
+        API_PROCESSES: '1',
+        WORKER_PROCESSES: '2',
+        ...(values.delay === undefined ? {} : { CRAWL_HOST_DELAY_MS: values.delay }),
+      },
     });
     // The profiled app joins the same prefix under `node --cpu-prof`; node:cluster gives its workers the same flags
     // (Node 20 refuses --cpu-prof in NODE_OPTIONS, so the flags go on the command line).
