@@ -73,9 +73,9 @@ describe('HostLimiter', () => {
     expect((await limiters[1]!.acquire('other.test', crawl)).granted).toBe(true);
   });
 
-  it('keeps a dispatch margin on top of the delay: 10 %, at least 10 ms and at most 50 ms, none without a delay', () => {
+  it('keeps a dispatch margin on top of the delay: 10 %, at least 15 ms and at most 50 ms, none without a delay', () => {
     expect([0, 1, 50, 100, 250, 499, 1000, 600_000].map(hostSpacingMs)).toEqual([
-      0, 11, 60, 110, 275, 549, 1050, 600_050,
+      0, 16, 65, 115, 275, 549, 1050, 600_050,
     ]);
   });
 
