@@ -137,7 +137,10 @@ export async function startCrawlWorker(config: Config, logger: Logger): Promise<
     store: state.schedules,
     queues,
     intervalMs: config.SCHEDULE_SWEEP_INTERVAL_S * 1000,
-    onSwept: (result) => logger.info(result, 'schedules swept'),
+    onSwept: (result) =>
+      result.restored > 0
+        ? logger.warn(result, 'schedules swept: next runs that Redis had refused to add were added again')
+        : logger.info(result, 'schedules swept'),
     onError: (error) => logger.warn({ err: error }, 'schedule sweep failed'),
   });
   scheduleSweeper.start();

@@ -273,8 +273,8 @@ export const configSchema = z.object({
   SCHEDULE_SWEEP_INTERVAL_S: envInt(1, 86_400)
     .default(3600)
     .describe(
-      "How often a crawl worker renews every schedule's keys and stops the job schedulers of schedules whose " +
-        'record is gone',
+      "How often a crawl worker renews every schedule's keys, adds again the next runs Redis refused to add, and " +
+        'stops the job schedulers of schedules whose record is gone',
     ),
 
   // --- Local mode (npm start)

@@ -123,6 +123,28 @@ describe('KumoQueues', { timeout: 30_000 }, () => {
     expect(analyzeChild!.id).toBe(analyzeJobId('cret1', 'http://a/'));
   });
 
+  it('tells a schedule whose next run was lost (its job gone, its tick past) from one whose run is pending', async () => {
+    const { queues, connection } = setup();
+    const every = { every: 3_600_000 };
+    const next = await queues.upsertScheduleRuns('slost1', every);
+    const jobId = `repeat:slost1:${next}`;
+    // Pending (delayed or waiting): never lost, however late — every crawl worker may be down.
+    expect(await queues.scheduleRunsLost('slost1', -7_200_000)).toBe(false);
+    // Not yet overdue: not lost, whatever the job's state.
+    // BullMQ refuses to remove a scheduler's job: take it out of Redis the way a refused write leaves it (never added).
+    await connection.zrem(queues.schedule.toKey('delayed'), jobId);
+    await connection.lrem(queues.schedule.toKey('wait'), 0, jobId);
+    await connection.del(queues.schedule.toKey(jobId));
+    expect(await queues.schedule.getJobState(jobId)).toBe('unknown');
+    expect(await queues.scheduleRunsLost('slost1', 60_000)).toBe(false);
+    // Overdue with no job for the tick: what BullMQ leaves when Redis refused the write of the next run.
+    expect(await queues.scheduleRunsLost('slost1', -7_200_000)).toBe(true);
+    // Adding the runs again gives the scheduler a pending next run.
+    await queues.upsertScheduleRuns('slost1', every);
+    expect(await queues.scheduleRunsLost('slost1', -7_200_000)).toBe(false);
+    expect(await queues.scheduleRunsLost('no-such-schedule', -7_200_000)).toBe(false);
+  });
+
   it('makes one job per URL however often it is added (deterministic ids)', async () => {
     const { queues } = setup();
     await queues.addCrawlFlow({ crawlId: 'cdup1', seeds: [{ url: 'http://a/' }] });

@@ -63,6 +63,15 @@ export interface KumoQueuesOptions {
   telemetry?: Telemetry | undefined;
 }
 
+/** Job states a job can still run from: a schedule tick in one of them is not lost. */
+const PENDING_JOB_STATES: ReadonlySet<string> = new Set([
+  'waiting',
+  'delayed',
+  'active',
+  'prioritized',
+  'waiting-children',
+]);
+
 /**
  * The three queues of a crawl flow, the webhook queue and the flow producer, all under `<prefix>:bull:{q}` (one hash tag: a flow spans queues).
  * The connection is shared and stays open on `close()`: whoever created it closes it.
@@ -238,6 +247,21 @@ export class KumoQueues {
    */
   async scheduleRunState(jobId: string): Promise<JobState | 'unknown'> {
     return this.schedule.getJobState(jobId);
+  }
+
+  /**
+   * Whether a schedule's job scheduler has lost its next run: its `next` tick is more than `overdueMs` past and that
+   * tick's job is not pending (waiting, delayed, active…). BullMQ adds a scheduler's next run when the current one
+   * starts; when Redis refuses that write (OOM, READONLY, LOADING), BullMQ only emits "Failed to add repeatable job
+   * for next iteration" and the schedule would never run again. A tick whose job still waits (every crawl worker
+   * down or busy) is not lost. False when the schedule has no scheduler.
+   */
+  async scheduleRunsLost(scheduleId: string, overdueMs: number): Promise<boolean> {
+    const scheduler = await this.schedule.getJobScheduler(scheduleId);
+    const next = scheduler?.next;
+    if (typeof next !== 'number' || next > Date.now() - overdueMs) return false;
+    const state = await this.schedule.getJobState(`repeat:${scheduleId}:${next}`);
+    return !PENDING_JOB_STATES.has(state);
   }
 
   /** The ids of every schedule that has a job scheduler, read in pages (the schedule sweep walks them). */

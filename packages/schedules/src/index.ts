@@ -7,5 +7,5 @@ export {
   type ScheduleRunDeps,
   type ScheduleRunEvent,
 } from './schedule-run.js';
-export { ScheduleSweeper, type ScheduleSweeperOptions } from './schedule-sweeper.js';
+export { ScheduleSweeper, type ScheduleSweeperOptions, type SweepResult } from './schedule-sweeper.js';
 export { SchedulesErrorCode, InvalidScheduleError, ScheduleOptionError } from './errors.js';
