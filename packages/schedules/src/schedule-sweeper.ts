@@ -1,7 +1,7 @@
 import type { ScheduleState, ScheduleStore } from '@kumo/crawl-state';
 import type { KumoQueues } from '@kumo/queues';
 import { ScheduleOptionError } from './errors.js';
-import { parseScheduleSpec } from './schedule-spec.js';
+import { parseScheduleSpec, type ScheduleSpec } from './schedule-spec.js';
 
 export interface ScheduleSweeperOptions {
   store: Pick<ScheduleStore, 'get' | 'touch'>;
@@ -26,21 +26,21 @@ export interface SweepResult {
   restored: number;
 }
 
+const DEFAULT_LOST_AFTER_MS = 60_000;
+
+/** The job scheduler's repeat options of a stored schedule (it was checked when created: never invalid here). */
+function repeatOf(state: ScheduleState): ScheduleSpec['repeat'] | undefined {
+  const { cron, every, timezone } = state.schedule;
+  const spec = parseScheduleSpec({ cron, every, timezone }, 0);
+  return Array.isArray(spec) ? undefined : spec.repeat;
+}
+
 /**
  * Walks every schedule's job scheduler: renews the keys of each schedule whose record exists (a schedule lives until
  * deleted, whatever its interval), adds its next run again when Redis refused BullMQ's write of it, and removes the
  * scheduler of each whose record is gone. Every crawl-worker process runs one; sweeps are idempotent. The timer
  * does not keep the process up.
  */
-const DEFAULT_LOST_AFTER_MS = 60_000;
-
-/** The job scheduler's repeat options of a stored schedule (it was checked when created: never invalid here). */
-function repeatOf(state: ScheduleState): { pattern: string; tz: string } | { every: number } | undefined {
-  const { cron, every, timezone } = state.schedule;
-  const spec = parseScheduleSpec({ cron, every, timezone }, 0);
-  return Array.isArray(spec) ? undefined : spec.repeat;
-}
-
 export class ScheduleSweeper {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
