@@ -58,15 +58,13 @@ export function createHostScheduling(deps: HostSchedulingDeps): HostScheduling {
       const host = limiterHost(url);
       const crawl = politenessOf(crawlId, request);
       const robotsDelayMs = rules.crawlDelayMs(userAgent);
-      // A start at most `holdMs` away is reserved at once (a job picked up a little before its slot, which happens
-      // when an earlier job of the host started late); a short wait for a lease about to free is slept in-process.
-      // Either way the job keeps its worker slot instead of a trip through *delayed* and a new start.
-      const ask = () => deps.limiter.acquire(host, crawl, { robotsDelayMs, aheadMs: deps.holdMs });
-      let answer = await ask();
+      let answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
+      // A short wait (the host's delay since the latest start, a lease about to free) is slept in-process: the job
+      // keeps its worker slot instead of a trip through *delayed* and a new start.
       let waited = 0;
       for (; !answer.granted && answer.waitMs <= deps.holdMs && waited < deps.maxHolds; waited++) {
         await sleep(answer.waitMs, undefined, signal ? { signal } : {});
-        answer = await ask();
+        answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
       }
       if (!answer.granted) {
         const waitMs =
@@ -77,24 +75,12 @@ export function createHostScheduling(deps: HostSchedulingDeps): HostScheduling {
         throw new DelayedError();
       }
       const lease: HostLease = answer.lease;
-      // An unreleased lease only holds the slot until it expires: never worth failing the job over.
-      const giveBack = () =>
-        deps.limiter
-          .release(lease)
-          .catch((error: unknown) => deps.logger.warn({ err: error, host, url }, 'host lease not released'));
-      if (answer.startInMs > 0) {
-        // The reserved start: a local timer never fires early, so the host sees nothing before it.
-        try {
-          await sleep(answer.startInMs, undefined, signal ? { signal } : {});
-        } catch (error) {
-          await giveBack();
-          throw error;
-        }
-        waited++;
-      }
       // The crawl may have been cancelled while this job waited for its host: then nothing is fetched.
       if (waited > 0 && (await deps.state.records.isCancelRequested(crawlId))) {
-        await giveBack();
+        // An unreleased lease only holds the slot until it expires: never worth failing the job over.
+        await deps.limiter
+          .release(lease)
+          .catch((error: unknown) => deps.logger.warn({ err: error, host, url }, 'host lease not released'));
         return 'cancelled';
       }
       // The lease goes back as soon as the host is done with the request (before the parse, which can take a while on

@@ -93,37 +93,6 @@ describe('HostLimiter', () => {
     expectWait(await one.acquire('slow.test', crawl), 'not-yet');
   });
 
-  it('reserves a start at most aheadMs away instead of refusing it, and spaces the next start after the reserved one', async () => {
-    const [a, b] = twoStores();
-    const one = new HostLimiter(a, { concurrency: 10, delayMs: 400 });
-    const two = new HostLimiter(b, { concurrency: 10, delayMs: 400 });
-    const first = await one.acquire('ahead.test', crawl, { aheadMs: 1000 });
-    expect(first).toMatchObject({ granted: true, startInMs: 0 });
-    // Within aheadMs: granted, starting when the delay since the first start has passed (440 ms with the margin).
-    const second = await two.acquire('ahead.test', crawl, { aheadMs: 1000 });
-    if (!second.granted) throw new Error('expected a reserved lease');
-    expect(second.startInMs).toBeGreaterThan(400);
-    expect(second.startInMs).toBeLessThanOrEqual(hostSpacingMs(400));
-    // The next start is a delay after the reserved one: beyond 200 ms ahead it is refused, with that wait.
-    const third = expectWait(await one.acquire('ahead.test', crawl, { aheadMs: 200 }), 'not-yet');
-    expect(third).toBeGreaterThan(second.startInMs + 400);
-    expect(third).toBeLessThanOrEqual(2 * hostSpacingMs(400));
-    // Without aheadMs nothing is reserved.
-    expectWait(await one.acquire('ahead.test', crawl), 'not-yet');
-  });
-
-  it("never reserves a start that a crawl's own stricter delay pushes past the host's next start", async () => {
-    const [a] = twoStores();
-    const limiter = new HostLimiter(a, { concurrency: 10, delayMs: 100 });
-    const strict = { crawlId: 'strict-ahead', delayMs: 1000 };
-    expect(await limiter.acquire('own.test', strict, { aheadMs: 2000 })).toMatchObject({ granted: true });
-    // Reserving 1 s ahead would move the host's latest start there and hold every other crawl back until then.
-    expectWait(await limiter.acquire('own.test', strict, { aheadMs: 2000 }), 'not-yet');
-    const other = await limiter.acquire('own.test', { crawlId: 'relaxed-ahead' }, { aheadMs: 2000 });
-    if (!other.granted) throw new Error('expected a lease');
-    expect(other.startInMs).toBeLessThanOrEqual(hostSpacingMs(100));
-  });
-
   it.each([
     { name: 'robots Crawl-delay above the configured delay', delayMs: 0, robotsDelayMs: 700, cap: 1000, max: 700 },
     { name: 'Crawl-delay capped by maxCrawlDelayMs', delayMs: 0, robotsDelayMs: 3_600_000, cap: 500, max: 500 },

@@ -121,14 +121,12 @@ export interface HostLease {
 }
 
 /**
- * The answer of {@link HostLimiter.acquire}: a lease that starts in `startInMs` (0: now; more only when asked for with
- * `aheadMs`: the request must not go out before); or `not-yet`, the host or the crawl may start a
+ * The answer of {@link HostLimiter.acquire}: a lease that starts now; or `not-yet`, the host or the crawl may start a
  * request only in `waitMs` (its delay, a back-off); or `busy`, its requests in flight are at a concurrency limit, one
  * expected to free in about `waitMs`.
  */
 export type HostAcquireResult =
-  | { granted: true; lease: HostLease; startInMs: number }
-  | { granted: false; reason: 'not-yet' | 'busy'; waitMs: number };
+  { granted: true; lease: HostLease } | { granted: false; reason: 'not-yet' | 'busy'; waitMs: number };
 
 /** The schedule's Lua commands (`src/commands/`, copied to `dist/commands` by the build). */
 const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
@@ -262,13 +260,12 @@ export class HostLimiter {
 
   /**
    * Asks for a slot to fetch from `host` for a crawl. `robotsDelayMs` is the host's robots.txt Crawl-delay, if any
-   * (it raises the deployment's delay, capped by `maxCrawlDelayMs`). With `aheadMs`, a start at most that far away is
-   * reserved rather than refused: the lease then starts in `startInMs`, and the caller sleeps until then.
+   * (it raises the deployment's delay, capped by `maxCrawlDelayMs`).
    */
   async acquire(
     host: string,
     crawl: CrawlPoliteness,
-    options: { robotsDelayMs?: number | undefined; aheadMs?: number | undefined } = {},
+    options: { robotsDelayMs?: number | undefined } = {},
   ): Promise<HostAcquireResult> {
     const robotsDelay = Math.min(Math.max(0, Math.round(options.robotsDelayMs ?? 0)), this.#maxCrawlDelayMs);
     const delay = Math.max(this.#delayMs, robotsDelay);
@@ -289,11 +286,10 @@ export class HostLimiter {
         hostSpacingMs(own.delayMs),
         this.#leaseMs,
         this.#busyWaitMs,
-        Math.max(0, Math.round(options.aheadMs ?? 0)),
       ],
     })) as [number | string, number | string];
     const [kind, ms] = [Number(reply[0]), Math.max(0, Number(reply[1]))];
-    if (kind === 0) return { granted: true, lease: { host, id: `${crawl.crawlId}|${leaseId}` }, startInMs: ms };
+    if (kind === 0) return { granted: true, lease: { host, id: `${crawl.crawlId}|${leaseId}` } };
     return { granted: false, reason: kind === 1 ? 'not-yet' : 'busy', waitMs: Math.max(1, ms) };
   }
 

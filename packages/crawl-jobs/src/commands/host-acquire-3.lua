@@ -2,11 +2,9 @@
   Grants a request lease on a host now, or says how long to wait. Shared by every crawl process on every machine:
   the host sees at most `hostConcurrency` requests in flight, starts at least `hostDelay` ms apart (the larger of the
   deployment's delay and robots Crawl-delay), nothing before a Retry-After back-off ends, and a crawl with stricter
-  politeness keeps its own delay and concurrency too. A lease starts now, or — when the host's next start is at most
-  ARGV[12] ms away and the crawl's own delay does not push it further — at that start, reserved here: the caller sleeps until then on its own timer, which never fires
-  early, so the host sees no request before the start granted (a job picked up a little before its slot needs no
-  second round trip). Time comes from Redis (TIME), never from the callers, so clock skew between machines cannot
-  break limits.
+  politeness keeps its own delay and concurrency too. A lease always starts now, when its request is about to go
+  out, so the gap the host sees is the gap granted here (a lease granted ahead would start whenever its process
+  wakes). Time comes from Redis (TIME), never from the callers, so clock skew between machines cannot break limits.
 
   KEYS[1]  ratelimit:{h:<host>}:leases        ZSET  "<crawl id>|<lease id>" -> lease expiry (ms)
   KEYS[2]  ratelimit:{h:<host>}:state         HASH  last, backoff, delay (learned), fetchMs
@@ -23,11 +21,10 @@
   ARGV[10] lease duration in ms: a lease of a process that died frees itself this long after its start
   ARGV[11] wait suggested when every lease is taken and no fetch time has been observed yet, in ms (capped by the
            earliest lease expiry)
-  ARGV[12] how far ahead a start may be reserved, in ms (0: only now)
 
-  Returns: { 0, ms } when granted, the lease starting in `ms` (0: now); { 1, ms } when the host or the crawl may
-  start a request only in `ms` (delay, back-off); { 2, ms } when its requests in flight are at a concurrency limit
-  (an estimate of when one frees, from the observed fetch time).
+  Returns: { 0, 0 } when granted; { 1, ms } when the host or the crawl may start a request only in `ms` (delay,
+  back-off); { 2, ms } when its requests in flight are at a concurrency limit (an estimate of when one frees, from the
+  observed fetch time).
 ]]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -44,14 +41,8 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local state = redis.call('HMGET', KEYS[2], 'last', 'backoff', 'fetchMs')
 local fetchMs = tonumber(state[3]) or 0
 local crawlLast = tonumber(redis.call('ZSCORE', KEYS[3], crawlId)) or 0
-local hostNext = math.max((tonumber(state[1]) or 0) + hostDelay, tonumber(state[2]) or 0)
-local startAt = math.max(hostNext, crawlLast + crawlDelay)
--- Only the host's own next start is reserved ahead: `last` then moves to it, so a start further out (the crawl's
--- own, stricter delay) would hold every other crawl of the host back until then.
-if startAt > now and (startAt - now > (tonumber(ARGV[12]) or 0) or startAt > hostNext) then
-  return { 1, startAt - now }
-end
-local start = math.max(startAt, now)
+local startAt = math.max((tonumber(state[1]) or 0) + hostDelay, tonumber(state[2]) or 0, crawlLast + crawlDelay)
+if startAt > now then return { 1, startAt - now } end
 
 local held = redis.call('ZCARD', KEYS[1])
 local crawlHeld = 0
@@ -70,12 +61,12 @@ if held >= hostConcurrency or crawlHeld >= crawlConcurrency then
   return { 2, math.max(1, math.floor(math.min(freeAt, expiry) - now)) }
 end
 
-redis.call('ZADD', KEYS[1], start + leaseMs, crawlId .. '|' .. ARGV[4])
+redis.call('ZADD', KEYS[1], now + leaseMs, crawlId .. '|' .. ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[2], 'last', start, 'delay', hostDelay)
+redis.call('HSET', KEYS[2], 'last', now, 'delay', hostDelay)
 redis.call('PEXPIRE', KEYS[2], math.max(tonumber(ARGV[2]), redis.call('PTTL', KEYS[2])))
-redis.call('ZADD', KEYS[3], start, crawlId)
+redis.call('ZADD', KEYS[3], now, crawlId)
 -- A crawl's last start matters for its delay only; an hour covers the longest allowed delay.
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 3600000)
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
-return { 0, start - now }
+return { 0, 0 }
