@@ -146,6 +146,18 @@ describe('kumo schedules against the running system', () => {
     expect(crawl).toMatchObject({ scheduleId: every.id, request: { urls: [`${server.url}/index.html`], maxDepth: 0 } });
   });
 
+  it('show prints one schedule as create does, with its latest crawl; --json is what the API holds', async () => {
+    const lines = (await kumoOk(['schedules', 'show', cronId])).trimEnd().split('\n');
+    expect(lines[0]).toBe(`id:         ${cronId}`);
+    expect(lines).toContain('runs:       cron 0 6 * * *  (Asia/Tokyo)');
+    expect(lines).toContain('last crawl: -');
+    const shown = scheduleSchema.parse(JSON.parse(await kumoOk(['schedules', 'show', every.id, '--json'])));
+    expect(shown).toMatchObject({ id: every.id, every: 'PT2S', lastCrawlId: expect.any(String) });
+    const result = await runKumo(['schedules', 'show', every.id], otherEnv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error KUMO_API_SCHEDULE_NOT_FOUND: /);
+  });
+
   it('pages with the cursor like kumo list', async () => {
     const first = await runKumo(['schedules', '--limit', '1'], kumoEnv);
     expect(first.code, first.stderr).toBe(0);

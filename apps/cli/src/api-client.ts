@@ -109,6 +109,11 @@ export class ApiClient {
     return this.#request('GET', `v1/schedules${pagingQuery(options)}`, schedulesPageSchema);
   }
 
+  /** `GET /v1/schedules/:id`: the schedule, with when it runs next and its latest crawl. */
+  getSchedule(id: string): Promise<Schedule> {
+    return this.#request('GET', `v1/schedules/${encodeURIComponent(id)}`, scheduleSchema);
+  }
+
   /** `DELETE /v1/schedules/:id`: 204, no body; no run starts after it. */
   async deleteSchedule(id: string): Promise<void> {
     await this.#send('DELETE', `v1/schedules/${encodeURIComponent(id)}`);

@@ -249,6 +249,43 @@ describe('kumo schedules (list)', () => {
   });
 });
 
+describe('kumo schedules show', () => {
+  beforeEach(async () => {
+    api = await new FakeApi()
+      .route('GET /v1/schedules/s1', (_req, res) =>
+        json(res, 200, scheduleBody('s1', { lastCrawlId: 'c9', cron: '0 6 * * *', every: undefined })),
+      )
+      .route('GET /v1/schedules/gone', (_req, res) =>
+        problem(res, 404, 'KUMO_API_SCHEDULE_NOT_FOUND', 'Schedule gone not found.'),
+      )
+      .start();
+  });
+
+  it('prints the schedule as lines: cadence, next run, latest crawl, seeds', async () => {
+    const result = await run(['schedules', 'show', 's1']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('id:         s1');
+    expect(lines).toContain('runs:       cron 0 6 * * *  (UTC)');
+    expect(lines).toContain('next run:   2026-12-04 02:00:00 UTC');
+    expect(lines).toContain('last crawl: c9');
+    expect(`${api.requests[0]?.method} ${api.requests[0]?.path}`).toBe('GET /v1/schedules/s1');
+  });
+
+  it('--json prints what the API answered', async () => {
+    const result = await run(['schedules', 'show', 's1', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ id: 's1', lastCrawlId: 'c9', cron: '0 6 * * *' });
+  });
+
+  it('an unknown schedule (or one of another key) is exit 1 with the API code', async () => {
+    const result = await run(['schedules', 'show', 'gone']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('error KUMO_API_SCHEDULE_NOT_FOUND: Schedule gone not found.\n');
+    expect(result.stdout).toBe('');
+  });
+});
+
 describe('kumo schedules delete', () => {
   beforeEach(async () => {
     api = await new FakeApi()

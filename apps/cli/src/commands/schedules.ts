@@ -37,7 +37,7 @@ export function formatScheduleTable(schedules: readonly Schedule[]): string[] {
   );
 }
 
-/** A schedule as `name: value` lines, for `kumo schedules create`. */
+/** A schedule as `name: value` lines, for `kumo schedules create` and `show`. */
 export function formatSchedule(schedule: Schedule): string[] {
   return [
     `id:         ${schedule.id}`,
@@ -130,6 +130,19 @@ function createScheduleCommand(io: CliIo): Command {
     });
 }
 
+/** `kumo schedules show <id>`: one schedule — when it runs next, its latest crawl, its request. */
+function showScheduleCommand(io: CliIo): Command {
+  return new Command('show')
+    .description('show a schedule: when it runs next, its latest crawl (kumo status <id>) and its request')
+    .argument('<id>', 'schedule id')
+    .option('--json', 'print the schedule as JSON')
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      const schedule = await clientFor(command, io).getSchedule(id);
+      if (options.json) writeJson(io.stdout, schedule);
+      else writeLines(io.stdout, formatSchedule(schedule));
+    });
+}
+
 /** `kumo schedules delete <id>`: no run starts after it; crawls it already created stay. */
 function deleteScheduleCommand(io: CliIo): Command {
   return new Command('delete')
@@ -141,11 +154,12 @@ function deleteScheduleCommand(io: CliIo): Command {
     });
 }
 
-/** `kumo schedules`: list (the default), create and delete recurring crawls. */
+/** `kumo schedules`: list (the default), show, create and delete recurring crawls. */
 export function schedulesCommand(io: CliIo): Command {
   return new Command('schedules')
-    .description("your API key's schedules (recurring crawls): list them, create or delete one")
+    .description("your API key's schedules (recurring crawls): list them, show, create or delete one")
     .addCommand(listSchedulesCommand(io), { isDefault: true })
+    .addCommand(showScheduleCommand(io))
     .addCommand(createScheduleCommand(io))
     .addCommand(deleteScheduleCommand(io));
 }
