@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
+import { ANALYSIS_VERSION } from '@kumo/analyzer';
 import { analysisSchema, type Analysis } from '@kumo/contract';
 import { PURPOSES, type KeySpace, type KeyStore, type KeyTable, type KumoKey } from '@kumo/keyspace';
 import { AnalysisCacheEntryError, AnalysisJobsOptionsError } from './errors.js';
 
-/** The content hash an analysis is cached under: SHA-256 of the page text (UTF-8), in hex. */
-export function contentHash(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/**
+ * The hash an analysis is cached under: SHA-256 (hex) of the analyzer's `ANALYSIS_VERSION`, the page text (UTF-8)
+ * and, for a crawl with a glossary, the glossary's fingerprint (terms kept whole change the analysis). An analyzer
+ * that reads a text differently misses every entry an older one wrote, instead of serving its readings until the
+ * entry expires.
+ */
+export function analysisCacheHash(text: string, glossaryFingerprint?: string): string {
+  const hash = createHash('sha256').update(`kumo-analysis:${ANALYSIS_VERSION}\u0000`).update(text, 'utf8');
+  if (glossaryFingerprint !== undefined) hash.update(`\u0000glossary:${glossaryFingerprint}`);
+  return hash.digest('hex');
 }
 
 /** `<prefix>:cache:analysis:<sha256>`: one `Analysis` per distinct page text, shared by every crawl. */
@@ -17,7 +25,7 @@ export function analysisCacheKey(keySpace: KeySpace, hash: string): KumoKey<'cac
 export const analysisKeyTable: KeyTable = (keySpace) => [
   {
     key: analysisCacheKey(keySpace, '<sha256>'),
-    holds: 'string: an `Analysis` by content hash',
+    holds: 'string: an `Analysis` by analyzer version, page text and glossary (SHA-256)',
     writtenBy: 'analyze',
     readBy: 'analyze',
   },
@@ -70,7 +78,7 @@ export class AnalysisCache {
   }
 
   /**
-   * The analysis cached under `hash` (`contentHash` of the text); null on a miss. `AnalysisCacheEntryError` for an
+   * The analysis cached under `hash` (`analysisCacheHash` of the text); null on a miss. `AnalysisCacheEntryError` for an
    * entry that is damaged or of an older layout (the caller recomputes it and `put` replaces it).
    */
   async get(hash: string): Promise<Analysis | null> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
 import { createKumoWorker, translateJobError, UnrecoverableError, type AnalyzeJobData } from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, fetchedPage, jobOf } from './__fixtures__/harness.js';
-import { AnalysisCache, analysisCacheKey, contentHash } from './analysis-cache.js';
+import { AnalysisCache, analysisCacheKey, analysisCacheHash } from './analysis-cache.js';
 import {
   createAnalyzeProcessor,
   TimedTokenizer,
@@ -103,7 +104,7 @@ describe('createAnalyzeProcessor', () => {
     expect(two.analysis).toEqual(one.analysis);
     expect(await harness.metric('kumo_analysis_cache_total', { result: 'miss' })).toBe(1);
     expect(await harness.metric('kumo_analysis_cache_total', { result: 'hit' })).toBe(1);
-    const key = analysisCacheKey(harness.store.keySpace, contentHash(TEXT));
+    const key = analysisCacheKey(harness.store.keySpace, analysisCacheHash(TEXT));
     const ttl = await harness.store.pttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
@@ -181,10 +182,26 @@ describe('createAnalyzeProcessor', () => {
     expect(await harness.state.texts.readPageText(data.crawlId, data.pageKey)).toBeNull();
   });
 
+  it('never serves an analysis an older analyzer cached (keyed by the bare text hash), nor one of another glossary', async () => {
+    const { harness, run } = setup();
+    const data = await pageWithText(harness, OTHER);
+    const stale = { ...(await analyzeText(OTHER, tokenizer)), tokens: 1 };
+    const bareHash = createHash('sha256').update(OTHER, 'utf8').digest('hex');
+    await harness.store.set(analysisCacheKey(harness.store.keySpace, bareHash), JSON.stringify(stale), 60_000);
+    expect(analysisCacheHash(OTHER)).not.toBe(bareHash);
+    expect(analysisCacheHash(OTHER, 'fingerprint')).not.toBe(analysisCacheHash(OTHER));
+
+    const result = await run(data);
+
+    expect(result.cached).toBe(false);
+    const [event] = await analysisEvents(harness, data.crawlId);
+    expect(event.analysis).toEqual(await analyzeText(OTHER, tokenizer));
+  });
+
   it('replaces a damaged cache entry instead of failing every page with that text', async () => {
     const { harness, run } = setup();
     const data = await pageWithText(harness, OTHER);
-    const key = analysisCacheKey(harness.store.keySpace, contentHash(OTHER));
+    const key = analysisCacheKey(harness.store.keySpace, analysisCacheHash(OTHER));
     await harness.store.set(key, '{"tokens":"many"}', 60_000);
 
     const result = await run(data);

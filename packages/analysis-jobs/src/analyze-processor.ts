@@ -12,7 +12,7 @@ import type { Analysis } from '@kumo/contract';
 import { CrawlStateErrorCode, type CrawlStore } from '@kumo/crawl-state';
 import type { AppMetrics, Counter, JobTimer, Logger, StageTimer } from '@kumo/observability';
 import type { AnalyzeJobData, AnalyzeJobResult, KumoProcessor } from '@kumo/queues';
-import { contentHash, type AnalysisCache } from './analysis-cache.js';
+import { analysisCacheHash, type AnalysisCache } from './analysis-cache.js';
 import { CrawlGlossaries } from './crawl-glossaries.js';
 import { AnalysisJobsErrorCode, AnalysisJobsOptionsError, InvalidAnalysisJobError } from './errors.js';
 
@@ -227,9 +227,8 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
       return skip(timer, 'cancelled', context);
     }
 
-    // A glossary changes the analysis: the text is cached under its hash with the glossary's fingerprint.
     const glossary = await glossaries.of(crawlId);
-    const hash = contentHash(glossary === undefined ? text : `${text}\u0000glossary:${glossary.fingerprint}`);
+    const hash = analysisCacheHash(text, glossary?.fingerprint);
     const { analysis, computed } = await cachedAnalysis(hash, text, glossary, context);
     if (computed) {
       timer.record('tokenize', computed.tokenizeMs);

@@ -22,7 +22,7 @@ export {
   analysisCacheKey,
   analysisKeyTable,
   analysisCodec,
-  contentHash,
+  analysisCacheHash,
   type AnalysisCacheOptions,
 } from './analysis-cache.js';
 export {

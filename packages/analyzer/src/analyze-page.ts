@@ -36,6 +36,13 @@ export interface AnalyzeOptions extends TokenizeOptions {
 const JAPANESE = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
 
 /**
+ * The version of what {@link analyzeText} makes of a text: raise it with every change that gives a different
+ * `Analysis` for the same text and options (words, readings, romaji, keywords). Cached analyses are keyed by it, so a
+ * new analyzer never serves a page an older one's readings. 2: readings in context and compound keywords (#16).
+ */
+export const ANALYSIS_VERSION = 2;
+
+/**
  * Analyses one page's text: token count, top content words, top compound nouns (see CONTRACT.md, `Analysis`).
  * Text with kana or kanji goes through kuromoji; text without any is segmented as English by `Intl.Segmenter`.
  * Yields to the event loop between chunks of `maxChunkChars`. Resolves for every string; it only throws

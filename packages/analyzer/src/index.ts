@@ -6,7 +6,13 @@ export {
   type TokenizeOptions,
   type Homograph,
 } from './tokenizer.js';
-export { analyzeText, DEFAULT_MAX_TERMS, DEFAULT_MAX_PHRASES, type AnalyzeOptions } from './analyze-page.js';
+export {
+  analyzeText,
+  ANALYSIS_VERSION,
+  DEFAULT_MAX_TERMS,
+  DEFAULT_MAX_PHRASES,
+  type AnalyzeOptions,
+} from './analyze-page.js';
 export { ReportBuilder, formsOf, type ReportBuilderOptions } from './report-builder.js';
 export { diffKeywords, DIFF_KEYWORDS } from './report-diff.js';
 export { toHepburn } from './romaji.js';
