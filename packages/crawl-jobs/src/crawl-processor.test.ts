@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CrawlRequest } from '@kumo/contract';
 import { createRedisClient } from '@kumo/keyspace';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
 import { createLogger } from '@kumo/observability';
 import { crawlJobId } from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, page, TestSite } from './__fixtures__/harness.js';
-import { createCrawlProcessor, pageKeyOf, RequestCache } from './crawl-processor.js';
+import { createCrawlProcessor, pageKeyOf } from './crawl-processor.js';
 
 let redis: RedisHandle;
 let dir: string;
@@ -340,26 +339,5 @@ describe('createCrawlProcessor', () => {
     // Not one lookup per link of the page (3,000): the index job's re-run, its children and the admitted links.
     const calls = (await hgetallCalls()) - before;
     expect(calls, `HGETALL calls: ${calls}`).toBeLessThan(50);
-  });
-});
-
-const request = (url: string): CrawlRequest => ({
-  urls: [url],
-  maxDepth: 1,
-  maxPages: 10,
-  scope: 'same-host',
-  analyze: true,
-});
-
-describe('RequestCache', () => {
-  it('evicts the least recently used crawl when full', () => {
-    const cache = new RequestCache(2);
-    cache.set('a', request('http://a.test/'));
-    cache.set('b', request('http://b.test/'));
-    expect(cache.get('a')?.urls).toEqual(['http://a.test/']); // a is now the most recent
-    cache.set('c', request('http://c.test/'));
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')).toBeDefined();
-    expect(cache.get('c')).toBeDefined();
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CrawlRequest, PageResult } from '@kumo/contract';
-import { crawlInputOf, type Crawler, type CrawlPageOutcome } from '@kumo/crawler';
+import { crawlInputOf, LruCache, type Crawler, type CrawlPageOutcome } from '@kumo/crawler';
 import type { CrawlStore } from '@kumo/crawl-state';
 import type { JobTimer, Logger, StageTimer } from '@kumo/observability';
 import {
@@ -80,35 +80,6 @@ export function pageKeyOf(url: string): string {
   return createHash('sha256').update(url).digest('hex').slice(0, 32);
 }
 
-/**
- * A small LRU of crawl requests (or what the processor keeps with them) by crawl id. A request never changes after
- * the crawl is created, so a process reads it from Redis once per crawl instead of once per page.
- */
-export class RequestCache<T = CrawlRequest> {
-  readonly #entries = new Map<string, T>();
-  readonly #size: number;
-
-  constructor(size: number) {
-    this.#size = Math.max(1, Math.floor(size));
-  }
-
-  get(crawlId: string): T | undefined {
-    const request = this.#entries.get(crawlId);
-    if (request !== undefined) {
-      // Re-insert: Map keeps insertion order, so the first key is always the least recently used.
-      this.#entries.delete(crawlId);
-      this.#entries.set(crawlId, request);
-    }
-    return request;
-  }
-
-  set(crawlId: string, request: T): void {
-    this.#entries.delete(crawlId);
-    this.#entries.set(crawlId, request);
-    if (this.#entries.size > this.#size) this.#entries.delete(this.#entries.keys().next().value as string);
-  }
-}
-
 /** What a crawl job needs of its crawl besides the cancel flag, cached per process (it never changes). */
 interface CrawlSettings {
   request: CrawlRequest;
@@ -160,7 +131,8 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
   const random = deps.random ?? Math.random;
   const holdMs = deps.holdMs ?? 2000;
   const maxHolds = deps.maxHolds ?? 5;
-  const requests = new RequestCache<CrawlSettings>(deps.requestCacheSize ?? 1000);
+  // A request never changes once the crawl is created: a process reads it once per crawl, not once per page.
+  const requests = new LruCache<string, CrawlSettings>(deps.requestCacheSize ?? 1000);
 
   /**
    * The crawl's request and cancel flag, or null when the crawl is gone (expired or deleted). `queued` is true when

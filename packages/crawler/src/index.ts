@@ -62,6 +62,7 @@ export { normalizeUrl, tryNormalizeUrl, isInScope, isInScopeOfAny, siteOf } from
 export { compileUrlGlob, canonicalPattern, type UrlGlob } from './url-glob.js';
 export { createUrlFilter, UrlFilterCache, type UrlFilter, type UrlPatterns } from './url-filter.js';
 export { RobotsPolicy, RobotsRules, robotsAgentToken, type RobotsPolicyOptions, type RobotsState } from './robots.js';
+export { LruCache } from './lru-cache.js';
 export { MemoryRobotsStore, type RobotsStore } from './robots-store.js';
 export { parseRetryAfter } from './retry-after.js';
 export {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reply, startServer, type TestServer } from './__fixtures__/http-server.js';
 import { createCrawler, type Crawler } from './crawler.js';
 import type { CrawlerOptions } from './options.js';
-import { LruCache, RobotsRules, robotsAgentToken } from './robots.js';
+import { RobotsRules, robotsAgentToken } from './robots.js';
 import { MemoryRobotsStore } from './robots-store.js';
 
 const HTML = '<html><body><a href="/public/x">x</a><a href="/private/y">y</a></body></html>';
@@ -253,27 +253,5 @@ describe('RobotsPolicy', () => {
     expect(
       new RobotsRules('http://a.test', 'parsed', '<html>not robots</html>').isAllowed('http://a.test/x', 'kumo'),
     ).toBe(true);
-  });
-});
-
-describe('LruCache', () => {
-  it('evicts the least recently used entry', () => {
-    const cache = new LruCache<string, number>(2);
-    cache.set('a', 1, 1000, 0);
-    cache.set('b', 2, 1000, 0);
-    expect(cache.get('a', 1)).toBe(1);
-    cache.set('c', 3, 1000, 1);
-    expect(cache.get('b', 2)).toBeUndefined();
-    expect(cache.get('a', 2)).toBe(1);
-    expect(cache.get('c', 2)).toBe(3);
-    expect(cache.size).toBe(2);
-  });
-
-  it('forgets expired entries', () => {
-    const cache = new LruCache<string, number>(2);
-    cache.set('a', 1, 100, 0);
-    expect(cache.get('a', 99)).toBe(1);
-    expect(cache.get('a', 100)).toBeUndefined();
-    expect(cache.size).toBe(0);
   });
 });
