@@ -16,8 +16,9 @@
   ARGV[5]  crawl id
   ARGV[6]  the deployment's requests in flight per host (>= 1)
   ARGV[7]  the crawl's own requests in flight per host (>= 1)
-  ARGV[8]  delay between starts on the host in ms (deployment's delay or robots Crawl-delay, the larger)
-  ARGV[9]  the crawl's own delay between its starts in ms (0: none)
+  ARGV[8]  spacing between starts on the host in ms (`hostSpacingMs` of the deployment's delay or robots
+           Crawl-delay, the larger: the delay plus a margin for dispatch jitter)
+  ARGV[9]  spacing between the crawl's own starts in ms (`hostSpacingMs` of its own delay; 0: none)
   ARGV[10] lease duration in ms: a lease of a process that died frees itself this long after its start
   ARGV[11] wait suggested when every lease is taken and no fetch time has been observed yet, in ms (capped by the
            earliest lease expiry)

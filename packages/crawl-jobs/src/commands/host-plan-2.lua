@@ -8,8 +8,8 @@
   ARGV[2]  TTL of KEYS[2] in ms
   ARGV[3]  crawl id
   ARGV[4]  number of starts to plan (>= 1)
-  ARGV[5]  the deployment's delay between starts on the host, in ms
-  ARGV[6]  the crawl's own delay between its starts on the host, in ms (0: none)
+  ARGV[5]  spacing between starts on the host, in ms (`hostSpacingMs` of the deployment's delay)
+  ARGV[6]  spacing between the crawl's own starts on the host, in ms (`hostSpacingMs` of its delay; 0: none)
   ARGV[7]  the deployment's requests in flight per host
   ARGV[8]  the crawl's own requests in flight per host
   ARGV[9]  planning horizon in ms
