@@ -269,7 +269,9 @@ class AnalysisAccumulator {
     const lastWord: number[] = [];
     const words = this.#words;
     const wordCounts = this.#wordCounts;
-    const nextWord = new Int32Array(words.length).fill(-1);
+    // A plain array: a typed array costs more to allocate than this page's grouping does.
+    const nextWord: number[] = [];
+    for (let w = 0; w < words.length; w++) nextWord.push(-1);
     for (let w = 0; w < words.length; w++) {
       const term = (words[w] as ContentWord).term;
       const t = termSlots.get(term);
@@ -286,9 +288,7 @@ class AnalysisAccumulator {
       }
     }
     const represent = (t: number) => representativeOf(words, wordCounts, nextWord, firstWord[t] as number);
-    const readings = new PageReadings(homographs, terms, termSlots, represent, (t) =>
-      chain(words, nextWord, firstWord[t] as number),
-    );
+    const readings = new PageReadings(homographs, terms, termSlots, represent, { words, nextWord, firstWord });
     const topTerms = topByCount(terms, termCounts, maxTerms).map((t): Term => {
       const term = terms[t] as string;
       const count = termCounts[t] as number;
@@ -316,7 +316,7 @@ class AnalysisAccumulator {
 function representativeOf(
   words: readonly ContentWord[],
   counts: readonly number[],
-  next: Int32Array,
+  next: readonly number[],
   first: number,
 ): { pos: string; reading: string; display: string } {
   const only = words[first] as ContentWord;
@@ -335,9 +335,11 @@ function representativeOf(
   return { pos, reading, display };
 }
 
-/** The words of a term, chained from `first` through `next`. */
-function* chain(words: readonly ContentWord[], next: Int32Array, first: number): Generator<ContentWord> {
-  for (let w = first; w !== -1; w = next[w] as number) yield words[w] as ContentWord;
+/** The words of a page grouped by term: term `t`'s words are chained from `firstWord[t]` through `nextWord` (-1 ends). */
+interface TermWords {
+  readonly words: readonly ContentWord[];
+  readonly nextWord: readonly number[];
+  readonly firstWord: readonly number[];
 }
 
 /**
@@ -352,7 +354,8 @@ class PageReadings {
   readonly #terms: readonly string[];
   readonly #slots: ReadonlyMap<string, number>;
   readonly #represent: (t: number) => { pos: string; reading: string };
-  readonly #wordsOf: (t: number) => Iterable<ContentWord>;
+  readonly #termWords: TermWords;
+  /** Readings chosen from evidence, by entry (`word_id`): only homographs get here. */
   readonly #ofEntry = new Map<number, string>();
   readonly #ofTerm = new Map<number, string>();
 
@@ -361,13 +364,13 @@ class PageReadings {
     terms: readonly string[],
     slots: ReadonlyMap<string, number>,
     represent: (t: number) => { pos: string; reading: string },
-    wordsOf: (t: number) => Iterable<ContentWord>,
+    termWords: TermWords,
   ) {
     this.#homographs = homographs;
     this.#terms = terms;
     this.#slots = slots;
     this.#represent = represent;
-    this.#wordsOf = wordsOf;
+    this.#termWords = termWords;
   }
 
   /** The reading of noun term `t`, whose occurrences kuromoji read most often as `reading`. */
@@ -376,7 +379,9 @@ class PageReadings {
     let chosen = this.#ofTerm.get(t);
     if (chosen === undefined) {
       chosen = reading;
-      for (const word of this.#wordsOf(t)) {
+      const { words, nextWord, firstWord } = this.#termWords;
+      for (let w = firstWord[t] as number; w !== -1; w = nextWord[w] as number) {
+        const word = words[w] as ContentWord;
         const id = word.reading === reading && word.pos === '名詞' ? entryOf(word) : undefined;
         if (id === undefined) continue;
         chosen = this.#ofEntryId(id, this.#terms[t] as string, reading);
@@ -390,7 +395,8 @@ class PageReadings {
   /** The reading of one token of a compound noun, which kuromoji read `reading`. */
   ofToken(token: Token, reading: string): string {
     if (this.#homographs === undefined || token.pos !== '名詞' || token.word_type !== 'KNOWN') return reading;
-    const term = termOf(token);
+    // A content noun's term is remembered with its entry; only other nouns (数, 接尾) are normalised here.
+    const term = rememberedContentWordOf(token)?.term ?? termOf(token);
     const t = this.#slots.get(term);
     if (t !== undefined) {
       const own = this.#represent(t);
@@ -401,10 +407,12 @@ class PageReadings {
   }
 
   #ofEntryId(id: number, term: string, reading: string): string {
+    // Most entries have no homograph (the tokenizer remembers that per entry): nothing to choose, nothing to keep.
+    const candidates = (this.#homographs as (wordId: number) => readonly Homograph[])(id);
+    if (candidates.length <= 1) return reading;
     let chosen = this.#ofEntry.get(id);
     if (chosen === undefined) {
-      const candidates = (this.#homographs as (wordId: number) => readonly Homograph[])(id);
-      chosen = candidates.length > 1 ? readingFromEvidence(term, reading, candidates, this.#evidence(term)) : reading;
+      chosen = readingFromEvidence(term, reading, candidates, this.#evidence(term));
       this.#ofEntry.set(id, chosen);
     }
     return chosen;

@@ -51,4 +51,14 @@ describe('topByCount', () => {
       expect(topByCount(keys, Float64Array.from(counts), limit)).toEqual(sortedTop(keys, counts, limit));
     }
   });
+
+  it('equals sorting everything for lists past the reused scratch, interleaved with small ones', () => {
+    const next = random(21);
+    // 5,000 outgrows the first scratch, 70,000 the largest one kept; a small list after each reuses what is left.
+    for (const n of [5_000, 40, 70_000, 300, 5_000]) {
+      const keys = Array.from({ length: n }, (_, i) => `k${i % 997}`);
+      const counts = Array.from({ length: n }, () => 1 + Math.floor(next() * 20));
+      expect(topByCount(keys, counts, 50)).toEqual(sortedTop(keys, counts, 50));
+    }
+  });
 });

@@ -6,6 +6,14 @@ export function compareStrings(a: string, b: string): number {
 }
 
 /**
+ * The counts `topByCount` selects in, reused: allocating a typed array per call cost more than the selection on a
+ * page's few hundred terms (the function is synchronous, so one scratch serves every caller). Kept up to
+ * {@link MAX_KEPT_SCRATCH} counts; a larger call gets its own.
+ */
+let countScratch = new Float64Array(1024);
+const MAX_KEPT_SCRATCH = 65_536;
+
+/**
  * The indices of the `limit` keys with the highest count (`counts[i]` is the count of `keys[i]`), highest first,
  * ties broken by key in code-unit order, then by index: the same counts always give the same list whatever the
  * insertion order. `limit` past the number of keys gives them all, ranked.
@@ -21,9 +29,10 @@ export function topByCount(keys: readonly string[], counts: ArrayLike<number>, l
   if (limit >= n) {
     for (let i = 0; i < n; i++) chosen.push(i);
   } else if (limit > 0) {
-    const scratch = new Float64Array(n);
+    if (countScratch.length < n && n <= MAX_KEPT_SCRATCH) countScratch = new Float64Array(MAX_KEPT_SCRATCH);
+    const scratch = countScratch.length >= n ? countScratch : new Float64Array(n);
     for (let i = 0; i < n; i++) scratch[i] = counts[i] as number;
-    const threshold = selectNumber(scratch, n - limit);
+    const threshold = selectNumber(scratch, n, n - limit);
     const tied: number[] = [];
     for (let i = 0; i < n; i++) {
       const count = counts[i] as number;
@@ -50,9 +59,9 @@ export function topByCount(keys: readonly string[], counts: ArrayLike<number>, l
 // Hoare's selection (Wirth's form): the element that would be at `k` if sorted; reorders the array. Linear on average.
 // Two copies, one per element type, each kept monomorphic.
 
-function selectNumber(items: Float64Array, k: number): number {
+function selectNumber(items: Float64Array, length: number, k: number): number {
   let low = 0;
-  let high = items.length - 1;
+  let high = length - 1;
   while (low < high) {
     const pivot = items[(low + high) >> 1] as number;
     let i = low;
