@@ -5,8 +5,8 @@ import { uniquePrefix } from '../helpers/env.js';
 
 /**
  * `GET /v1/crawls` (issue 20): each key lists its own crawls only, newest first; paging with small limits misses
- * and repeats nothing, even while both keys create crawls between pages; the status filter; 400 problems for bad
- * parameters, never a 500.
+ * and repeats nothing, even while both keys create crawls between pages; the status and schedule filters (a
+ * schedule's runs: api-schedules.test.ts); 400 problems for bad parameters, never a 500.
  */
 const redis = inject('redisEnv');
 const [ALPHA, BETA] = TEST_API_KEYS;
@@ -131,8 +131,15 @@ describe('GET /v1/crawls', () => {
     ['cursor', '?cursor=not-a-cursor'],
     ['cursor', `?cursor=${Buffer.from('123:c').toString('base64url')}`],
     ['cursor', `?cursor=${'A'.repeat(300)}`],
+    ['scheduleId', '?scheduleId=bogus'],
+    ['scheduleId', `?scheduleId=c${'0'.repeat(20)}`],
+    ['scheduleId', `?scheduleId=s${'a'.repeat(20)}&scheduleId=s${'b'.repeat(20)}`],
   ])('a bad %s (%s) is a 400 problem naming it', async (path, query) => {
     await expectValidation(await api.request(`/v1/crawls${query}`), path);
+  });
+
+  it("a schedule's filter keeps its runs only: none for a schedule that made none of the caller's crawls", async () => {
+    expect(await pageThrough(ALPHA, { scheduleId: `s${'0'.repeat(20)}`, limit: '100' })).toEqual([]);
   });
 
   it('a well-formed cursor past the end is an empty last page', async () => {

@@ -38,12 +38,23 @@ async function created(body: unknown, key: string = ALPHA) {
   return schedule;
 }
 
-/** The caller's crawls that `scheduleId`'s runs created, oldest first. */
+/**
+ * The caller's crawls that `scheduleId`'s runs created, oldest first, as `GET /v1/crawls?scheduleId=` lists them;
+ * checked against the caller's whole list filtered here.
+ */
 async function runsOf(scheduleId: string, key: string = ALPHA): Promise<Crawl[]> {
-  const response = await api.request('/v1/crawls?limit=100', { key });
-  expect(response.status).toBe(200);
-  const page = crawlsPageSchema.parse(await response.json());
-  return page.items.filter((crawl) => crawl.scheduleId === scheduleId).reverse();
+  const page = async (query: string) => {
+    const response = await api.request(`/v1/crawls?limit=100${query}`, { key });
+    expect(response.status, await response.clone().text()).toBe(200);
+    return crawlsPageSchema.parse(await response.json());
+  };
+  const filtered = (await page(`&scheduleId=${scheduleId}`)).items;
+  const runs = (await page('')).items.filter((crawl) => crawl.scheduleId === scheduleId);
+  expect(filtered.every((crawl) => crawl.scheduleId === scheduleId)).toBe(true);
+  // Newest first; a run may start between the two reads, so the whole list may hold newer runs than the filter saw.
+  const ids = (crawls: Crawl[]) => crawls.map((crawl) => crawl.id);
+  expect(ids(runs).slice(runs.length - filtered.length)).toEqual(ids(filtered));
+  return filtered.toReversed();
 }
 
 beforeAll(async () => {

@@ -71,10 +71,16 @@ export class ApiClient {
 
   /** `GET /v1/crawls`: one page of the caller's crawls, newest first. */
   listCrawls(
-    options: { statuses?: readonly CrawlStatus[] | undefined; cursor?: string | undefined; limit?: number } = {},
+    options: {
+      statuses?: readonly CrawlStatus[] | undefined;
+      scheduleId?: string | undefined;
+      cursor?: string | undefined;
+      limit?: number;
+    } = {},
   ): Promise<CrawlsPage> {
     const query = new URLSearchParams();
     if (options.statuses && options.statuses.length > 0) query.set('status', options.statuses.join(','));
+    if (options.scheduleId) query.set('scheduleId', options.scheduleId);
     if (options.cursor) query.set('cursor', options.cursor);
     if (options.limit !== undefined) query.set('limit', String(options.limit));
     const suffix = query.size > 0 ? `?${query.toString()}` : '';

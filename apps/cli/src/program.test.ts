@@ -410,6 +410,14 @@ describe('kumo list (#20)', () => {
     ]);
   });
 
+  it("--schedule sends the schedule's id, and the hint to continue keeps every filter", async () => {
+    const schedule = `s${'1'.repeat(20)}`;
+    const result = await run(['list', '--limit', '2', '--status', 'running', '--schedule', schedule]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(api.requests[0]?.path).toBe(`/v1/crawls?status=running&scheduleId=${schedule}&limit=2`);
+    expect(result.stderr).toBe(`more: kumo list --cursor 2 --status running --schedule ${schedule}  (or --all)\n`);
+  });
+
   it('refuses an unknown status before any request', async () => {
     const result = await run(['list', '--status', 'runing']);
     expect(result.code).toBe(1);

@@ -8,6 +8,8 @@ export { LIST_LIMIT } from './owner-listing.js';
 export interface ListCrawlsOptions {
   /** Only crawls in one of these statuses. Default: every status. */
   statuses?: readonly CrawlStatus[];
+  /** Only the runs of this schedule (crawls whose `scheduleId` it is). Default: every crawl. */
+  scheduleId?: string;
   /** A `nextCursor` of an earlier page. Default: from the newest crawl. */
   cursor?: string;
   /** Most crawls returned, 1-100. Default 20. */
@@ -37,10 +39,13 @@ export class CrawlListing {
   /** A page of `owner`'s crawls; `InvalidCursorError` for a cursor this method did not produce. */
   async listCrawls(owner: string, options: ListCrawlsOptions = {}): Promise<CrawlList> {
     const statuses = options.statuses === undefined ? undefined : new Set(options.statuses);
-    return this.#listing.list(owner, {
-      cursor: options.cursor,
-      limit: options.limit,
-      accept: statuses && ((crawl) => statuses.has(crawl.status)),
-    });
+    const { scheduleId } = options;
+    const accept =
+      statuses === undefined && scheduleId === undefined
+        ? undefined
+        : (crawl: Crawl) =>
+            (statuses === undefined || statuses.has(crawl.status)) &&
+            (scheduleId === undefined || crawl.scheduleId === scheduleId);
+    return this.#listing.list(owner, { cursor: options.cursor, limit: options.limit, accept });
   }
 }

@@ -236,7 +236,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
       get: v1Operation(
         {
           operationId: 'listCrawls',
-          summary: "The caller's crawls, newest first, with a status filter and a cursor",
+          summary: "The caller's crawls, newest first, filtered by status or schedule, with a cursor",
           description:
             'Only the crawls the calling API key created. The cursor is stable: crawls created while a client pages ' +
             'through do not shift or repeat what it reads. A page may hold fewer than `limit` crawls and still have ' +
@@ -253,6 +253,15 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
                 type: 'string',
                 pattern: '^(queued|running|completed|failed|cancelled)(,(queued|running|completed|failed|cancelled))*$',
               },
+            },
+            {
+              name: 'scheduleId',
+              in: 'query',
+              required: false,
+              description:
+                'Only the runs of this schedule (crawls whose `scheduleId` it is), newest first. A kumo addition to ' +
+                'the contract.',
+              schema: { type: 'string', pattern: '^s[0-9a-z]{20}$' },
             },
             ...cursorParameters('Crawls per page.', { maximum: 100, default: 20 }),
           ],

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { crawlStatusSchema, type CrawlStatus } from '@kumo/contract';
-import { CrawlStateErrorCode, LIST_LIMIT, type ListCrawlsOptions } from '@kumo/crawl-state';
+import { CrawlStateErrorCode, isScheduleId, LIST_LIMIT, type ListCrawlsOptions } from '@kumo/crawl-state';
 import { ValidationError, type FieldError } from '../errors.js';
 import type { RouteContext } from './context.js';
 
@@ -42,15 +42,20 @@ export function parseListQuery(query: Record<string, unknown>): ListCrawlsOption
     const statuses = parseStatuses(query.status, errors);
     if (statuses) options.statuses = statuses;
   }
+  if (query.scheduleId !== undefined) {
+    const raw = query.scheduleId;
+    if (typeof raw === 'string' && isScheduleId(raw)) options.scheduleId = raw;
+    else errors.push({ path: 'scheduleId', message: 'must be the id of a schedule (`s` + 20 characters), given once' });
+  }
   if (errors.length > 0) throw new ValidationError('Invalid query parameters.', errors);
   return options;
 }
 
 /**
- * `GET /v1/crawls?status=&cursor=&limit=`: the caller's crawls (those its API key created), newest first, from the
- * owner index of @kumo/crawl-state. A page may hold fewer than `limit` crawls and still have a `nextCursor` (a
- * status filter that few crawls match: each request examines a bounded number of entries); `nextCursor: null` is
- * the end.
+ * `GET /v1/crawls?status=&scheduleId=&cursor=&limit=`: the caller's crawls (those its API key created), newest first,
+ * from the owner index of @kumo/crawl-state; `scheduleId` keeps a schedule's runs only (an addition to the contract).
+ * A page may hold fewer than `limit` crawls and still have a `nextCursor` (a filter that few crawls match: each
+ * request examines a bounded number of entries); `nextCursor: null` is the end.
  */
 export function crawlListRoutes(ctx: RouteContext): Router {
   const router = Router();

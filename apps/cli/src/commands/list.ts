@@ -6,6 +6,7 @@ import { integerIn } from '../option-parsers.js';
 
 interface ListOptions {
   status?: CrawlStatus[];
+  schedule?: string;
   limit: number;
   cursor?: string;
   all?: boolean;
@@ -52,6 +53,7 @@ export function listCommand(io: CliIo): Command {
   return new Command('list')
     .description("list your API key's crawls, newest first")
     .option('--status <s1,s2>', `only these statuses (${STATUSES.join(', ')})`, statusList)
+    .option('--schedule <id>', 'only the runs of this schedule')
     .option('--limit <n>', 'crawls per request (1-100)', integerIn(1, 100), 20)
     .option('--cursor <cursor>', 'continue after this cursor (printed by an earlier call)')
     .option('--all', 'page through every crawl with the cursor')
@@ -61,17 +63,24 @@ export function listCommand(io: CliIo): Command {
       let cursor = options.cursor;
       const crawls: Crawl[] = [];
       do {
-        const page = await client.listCrawls({ statuses: options.status, cursor, limit: options.limit });
+        const page = await client.listCrawls({
+          statuses: options.status,
+          scheduleId: options.schedule,
+          cursor,
+          limit: options.limit,
+        });
         if (options.json) for (const crawl of page.items) io.stdout.write(`${JSON.stringify(crawl)}\n`);
         else crawls.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (options.all && cursor);
       if (!options.json) writeLines(io.stdout, formatCrawlTable(crawls));
       // The hint goes to stderr so that stdout stays a clean list.
-      if (cursor) io.stderr.write(`more: kumo list --cursor ${cursor}${statusFlag(options)}  (or --all)\n`);
+      if (cursor) io.stderr.write(`more: kumo list --cursor ${cursor}${filterFlags(options)}  (or --all)\n`);
     });
 }
 
-function statusFlag(options: ListOptions): string {
-  return options.status ? ` --status ${options.status.join(',')}` : '';
+/** The filters of this call, as flags for the next page's command. */
+function filterFlags(options: ListOptions): string {
+  const status = options.status ? ` --status ${options.status.join(',')}` : '';
+  return options.schedule ? `${status} --schedule ${options.schedule}` : status;
 }
