@@ -407,11 +407,14 @@ describe.skipIf(!hasChromium)(`the results page in a real browser${chromiumNotic
       },
       { timeout: 90_000, interval: 500 },
     );
-    await page.reload();
-    await expect.poll(() => facts.locator('[data-field="lastCrawlId"]').textContent()).toBe(schedule.lastCrawlId);
+    // No reload: the open page reads its schedule and newest runs again on its own (every 10 s).
+    const refreshed = { timeout: 25_000, interval: 250 };
+    await expect
+      .poll(() => facts.locator('[data-field="lastCrawlId"]').textContent(), refreshed)
+      .toBe(schedule.lastCrawlId);
     const row = page.locator(`table.runs tr[data-crawl-id="${schedule.lastCrawlId}"]`);
-    await expect.poll(() => row.count()).toBe(1);
-    expect(await row.locator('.badge').textContent()).toBe('completed');
+    await expect.poll(() => row.count(), refreshed).toBe(1);
+    await expect.poll(() => row.locator('.badge').textContent(), refreshed).toBe('completed');
     expect(await row.getByRole('link', { name: /Report/ }).getAttribute('href')).toBe(
       `#/crawls/${schedule.lastCrawlId}/report`,
     );

@@ -1,73 +1,85 @@
 import type { Crawl } from '@kumo/contract';
 import { describe, expect, it } from 'vitest';
+import type { CrawlList } from './api/client.js';
 import type { ApiResult } from './api/problem.js';
-import { walkRuns } from './schedule-runs.js';
+import { appendOlder, mergeNewest, olderRunsExpired, readRuns, type ListCrawls } from './schedule-runs.js';
 
-const crawl = (id: string, scheduleId: string | undefined, previousId?: string): Crawl => ({
+const crawl = (id: string, previousId?: string, status: Crawl['status'] = 'completed'): Crawl => ({
   id,
-  status: 'completed',
+  status,
   request: { urls: ['https://a.jp/'], maxDepth: 0, maxPages: 1, scope: 'same-host', analyze: true },
   createdAt: '2026-12-04T00:00:00.000Z',
   counts: { discovered: 1, fetched: 1, failed: 0, skipped: 0, analyzed: 1 },
-  ...(scheduleId ? { scheduleId } : {}),
+  scheduleId: 's',
   ...(previousId ? { previousId } : {}),
 });
 
-/** What `GET /v1/crawls/:id` answers for these crawls (404 for the others), and which ids were asked for. */
-function server(crawls: Crawl[], failing: string[] = []) {
-  const asked: string[] = [];
-  const getCrawl = (id: string): Promise<ApiResult<Crawl>> => {
-    asked.push(id);
-    const found = crawls.find((c) => c.id === id);
-    if (failing.includes(id)) {
-      return Promise.resolve({ ok: false, problem: { status: 503, title: 'Unavailable', detail: '', code: 'X' } });
+/** A fake `GET /v1/crawls?scheduleId=` over `runs` (newest first), recording each query. */
+function server(runs: Crawl[], failure?: number) {
+  const asked: Array<{ scheduleId: string; cursor?: string | null; limit: number }> = [];
+  const listCrawls: ListCrawls = (query) => {
+    asked.push(query);
+    if (failure !== undefined) {
+      return Promise.resolve({ ok: false, problem: { status: failure, title: 'Unavailable', detail: '', code: 'X' } });
     }
-    if (!found) {
-      return Promise.resolve({ ok: false, problem: { status: 404, title: 'Not Found', detail: '', code: 'Y' } });
-    }
-    return Promise.resolve({ ok: true, status: 200, data: found, response: new Response() });
+    const start = query.cursor ? Number(query.cursor) : 0;
+    const items = runs.slice(start, start + query.limit);
+    const next = start + query.limit < runs.length ? String(start + query.limit) : null;
+    const result: ApiResult<CrawlList> = {
+      ok: true,
+      status: 200,
+      data: { items, nextCursor: next },
+      response: new Response(),
+    };
+    return Promise.resolve(result);
   };
-  return { getCrawl, asked };
+  return { listCrawls, asked };
 }
 
-// Runs r1 (first) … r5 (latest) of schedule s, each naming the one before.
-const RUNS = [1, 2, 3, 4, 5].map((n) => crawl(`r${n}`, 's', n > 1 ? `r${n - 1}` : undefined));
+// Runs r5 (latest) … r1 (first), newest first, as the API lists them.
+const RUNS = [5, 4, 3, 2, 1].map((n) => crawl(`r${n}`, n > 1 ? `r${n - 1}` : undefined));
 
-describe("walking a schedule's runs through previousId", () => {
-  it('reads every run back to the first, newest first', async () => {
-    const walk = await walkRuns(server(RUNS).getCrawl, 's', 'r5');
-    expect(walk.runs.map((run) => run.id)).toEqual(['r5', 'r4', 'r3', 'r2', 'r1']);
-    expect(walk.end).toBe('first');
-  });
-
-  it('stops after limit crawls and says where to go on', async () => {
-    const { getCrawl, asked } = server(RUNS);
-    const first = await walkRuns(getCrawl, 's', 'r5', 2);
-    expect(first).toMatchObject({ end: 'more', next: 'r3' });
+describe("a schedule's runs", () => {
+  it("reads a page of the schedule's runs in one request, then the next with its cursor", async () => {
+    const { listCrawls, asked } = server(RUNS);
+    const first = await readRuns(listCrawls, 's', null, 2);
     expect(first.runs.map((run) => run.id)).toEqual(['r5', 'r4']);
-    expect(asked).toEqual(['r5', 'r4']);
-    const rest = await walkRuns(getCrawl, 's', first.next!, 2);
-    expect(rest.runs.map((run) => run.id)).toEqual(['r3', 'r2']);
-    expect(rest.next).toBe('r1');
+    expect(first.nextCursor).toBe('2');
+    const rest = await readRuns(listCrawls, 's', first.nextCursor, 10);
+    expect(rest).toMatchObject({ nextCursor: null });
+    expect(rest.runs.map((run) => run.id)).toEqual(['r3', 'r2', 'r1']);
+    expect(asked).toEqual([
+      { scheduleId: 's', cursor: null, limit: 2 },
+      { scheduleId: 's', cursor: '2', limit: 10 },
+    ]);
   });
 
-  it('ends at a run whose records expired (404)', async () => {
-    const walk = await walkRuns(server(RUNS.slice(2)).getCrawl, 's', 'r5');
-    expect(walk.runs.map((run) => run.id)).toEqual(['r5', 'r4', 'r3']);
-    expect(walk).toMatchObject({ end: 'gone' });
-    expect(walk.failure).toBeUndefined();
+  it('keeps the cursor and reports the problem when a read fails', async () => {
+    const page = await readRuns(server(RUNS, 503).listCrawls, 's', '4');
+    expect(page).toMatchObject({ runs: [], nextCursor: '4', failure: { status: 503 } });
   });
 
-  it("does not wander into a crawl that is not this schedule's", async () => {
-    const stranger = [crawl('r5', 's', 'x1'), crawl('x1', 'other', 'x0'), crawl('x0', 'other')];
-    const walk = await walkRuns(server(stranger).getCrawl, 's', 'r5');
-    expect(walk.runs.map((run) => run.id)).toEqual(['r5']);
-    expect(walk.end).toBe('gone');
+  it('a refresh puts new runs on top, updates those it holds again and keeps the older ones shown', () => {
+    const shown = [crawl('r3', 'r2', 'running'), crawl('r2', 'r1'), crawl('r1')];
+    const newest = [crawl('r4', 'r3', 'running'), crawl('r3', 'r2')];
+    const merged = mergeNewest(shown, newest);
+    expect(merged.map((run) => [run.id, run.status])).toEqual([
+      ['r4', 'running'],
+      ['r3', 'completed'],
+      ['r2', 'completed'],
+      ['r1', 'completed'],
+    ]);
   });
 
-  it('keeps the runs read before a failure and reports the failure', async () => {
-    const walk = await walkRuns(server(RUNS, ['r3']).getCrawl, 's', 'r5');
-    expect(walk.runs.map((run) => run.id)).toEqual(['r5', 'r4']);
-    expect(walk.failure?.status).toBe(503);
+  it('an older page goes below, without the runs already shown', () => {
+    const merged = appendOlder([crawl('r5', 'r4'), crawl('r4', 'r3')], [crawl('r4', 'r3'), crawl('r3', 'r2')]);
+    expect(merged.map((run) => run.id)).toEqual(['r5', 'r4', 'r3']);
+  });
+
+  it('says earlier runs expired only at the end of the list with an oldest run that names one before it', () => {
+    expect(olderRunsExpired([crawl('r3', 'r2')], null)).toBe(true);
+    expect(olderRunsExpired([crawl('r3', 'r2')], 'more')).toBe(false);
+    expect(olderRunsExpired([crawl('r2', 'r1'), crawl('r1')], null)).toBe(false);
+    expect(olderRunsExpired([], null)).toBe(false);
   });
 });

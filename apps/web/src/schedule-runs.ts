@@ -1,51 +1,61 @@
 import type { Crawl } from '@kumo/contract';
+import type { CrawlList } from './api/client.js';
 import type { ApiResult } from './api/problem.js';
 
-/** Crawls read per "earlier runs" step: each is one `GET /v1/crawls/:id`. */
+/** Runs read per request (`GET /v1/crawls?scheduleId=&limit=`), and per "earlier runs" step. */
 export const RUNS_STEP = 10;
 
-/** Why a walk through a schedule's runs stopped. */
-export type RunsEnd =
-  /** The oldest run read has no `previousId`: it was the schedule's first. */
-  | 'first'
-  /** The next older run is gone (its records expired with `RESULT_TTL_S`) or is not this schedule's. */
-  | 'gone'
-  /** `limit` runs were read; `next` is the id to go on from. */
-  | 'more';
+/** How often an open schedule page reads its schedule and newest runs again. */
+export const RUNS_REFRESH_MS = 10_000;
 
-export interface RunsWalk {
+/** What `ApiClient.listCrawls` is to this module. */
+export type ListCrawls = (query: {
+  scheduleId: string;
+  cursor?: string | null;
+  limit: number;
+}) => Promise<ApiResult<CrawlList>>;
+
+/** One page of a schedule's runs, newest first. */
+export interface RunsPage {
   runs: Crawl[];
-  end: RunsEnd;
-  /** With `end: 'more'`: the crawl to read next. */
-  next?: string;
-  /** A failure other than 404 that stopped the walk (the runs read before it are kept). */
+  /** Where the next older page starts; null when there is none. */
+  nextCursor: string | null;
+  /** A failure that stopped the read (the runs already shown stay). */
   failure?: Extract<ApiResult<unknown>, { ok: false }>['problem'];
 }
 
 /**
- * A schedule's runs, newest first, from `from` (its `lastCrawlId`, or where the previous step stopped) back through
- * each run's `previousId`. The API has no "crawls of this schedule" query; every run names the one before it, so
- * the chain is the list. At most `limit` crawls are read.
+ * A page of the runs of schedule `scheduleId` from `cursor` (null: the newest), in one request
+ * (`GET /v1/crawls?scheduleId=`). A page may be short and still have a cursor: the API examines a bounded number of
+ * the caller's crawls per request.
  */
-export async function walkRuns(
-  getCrawl: (id: string) => Promise<ApiResult<Crawl>>,
+export async function readRuns(
+  listCrawls: ListCrawls,
   scheduleId: string,
-  from: string,
+  cursor: string | null = null,
   limit = RUNS_STEP,
-): Promise<RunsWalk> {
-  const runs: Crawl[] = [];
-  let id: string | undefined = from;
-  while (id !== undefined) {
-    if (runs.length >= limit) return { runs, end: 'more', next: id };
-    const result = await getCrawl(id);
-    if (!result.ok) {
-      if (result.problem.status === 404) return { runs, end: 'gone' };
-      return { runs, end: 'gone', failure: result.problem };
-    }
-    // A crawl of another schedule (or of none) ends the chain rather than wandering off into it.
-    if (result.data.scheduleId !== scheduleId) return { runs, end: 'gone' };
-    runs.push(result.data);
-    id = result.data.previousId;
-  }
-  return { runs, end: 'first' };
+): Promise<RunsPage> {
+  const result = await listCrawls({ scheduleId, cursor, limit });
+  if (!result.ok) return { runs: [], nextCursor: cursor, failure: result.problem };
+  return { runs: result.data.items, nextCursor: result.data.nextCursor };
+}
+
+/**
+ * The runs shown after a refresh: `newest` (a fresh first page) in place of the runs it holds again (their status
+ * and counts move), runs newer than those shown on top, and every older run already shown kept below.
+ */
+export function mergeNewest(shown: readonly Crawl[], newest: readonly Crawl[]): Crawl[] {
+  const fresh = new Set(newest.map((run) => run.id));
+  return [...newest, ...shown.filter((run) => !fresh.has(run.id))];
+}
+
+/** The runs shown with an older page below them (a run already shown is not repeated). */
+export function appendOlder(shown: readonly Crawl[], older: readonly Crawl[]): Crawl[] {
+  const seen = new Set(shown.map((run) => run.id));
+  return [...shown, ...older.filter((run) => !seen.has(run.id))];
+}
+
+/** True when the oldest run shown names an earlier run that no page holds: its crawl expired (`RESULT_TTL_S`). */
+export function olderRunsExpired(runs: readonly Crawl[], nextCursor: string | null): boolean {
+  return nextCursor === null && runs.at(-1)?.previousId !== undefined;
 }

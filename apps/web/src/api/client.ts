@@ -62,9 +62,15 @@ export class ApiClient {
     }
   }
 
-  listCrawls(query: { status?: string[]; cursor?: string | null; limit?: number }): Promise<ApiResult<CrawlList>> {
+  listCrawls(query: {
+    status?: string[];
+    scheduleId?: string;
+    cursor?: string | null;
+    limit?: number;
+  }): Promise<ApiResult<CrawlList>> {
     const params = new URLSearchParams();
     if (query.status && query.status.length > 0) params.set('status', query.status.join(','));
+    if (query.scheduleId) params.set('scheduleId', query.scheduleId);
     if (query.cursor) params.set('cursor', query.cursor);
     params.set('limit', String(query.limit ?? 20));
     return this.request(`/v1/crawls?${params.toString()}`);

@@ -9,22 +9,31 @@ import { ScheduleFacts } from '../components/schedule-facts.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatCount, formatDate, formatDateIn } from '../format.js';
 import { hrefOf } from '../route.js';
-import { walkRuns, type RunsWalk } from '../schedule-runs.js';
+import {
+  appendOlder,
+  mergeNewest,
+  olderRunsExpired,
+  readRuns,
+  RUNS_REFRESH_MS,
+  type RunsPage,
+} from '../schedule-runs.js';
 import { scheduleTitle } from '../schedule-title.js';
 import { TERMINAL_STATUSES } from '../crawl-status.js';
 
 /**
- * One schedule (`GET /v1/schedules/:id`): what it is, its runs' crawls newest first — read back from its latest run
- * through each crawl's `previousId`, ten at a time — and a delete button.
+ * One schedule (`GET /v1/schedules/:id`): what it is, its runs' crawls newest first (`GET /v1/crawls?scheduleId=`,
+ * ten at a time), and a delete button. While the page is open and visible it reads the schedule and its newest runs
+ * again every {@link RUNS_REFRESH_MS}, so a run that starts or ends shows without a reload.
  */
 export function ScheduleView({ client, id }: { client: ApiClient; id: string }) {
   const [schedule, setSchedule] = useState<Schedule | null>(null);
   const [problem, setProblem] = useState<ApiFailure | null>(null);
   const [runs, setRuns] = useState<Crawl[]>([]);
-  const [walk, setWalk] = useState<RunsWalk | null>(null);
+  const [page, setPage] = useState<RunsPage | null>(null);
   const [loadingRuns, setLoadingRuns] = useState(false);
   const [deleted, setDeleted] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const listRuns = (query: { scheduleId: string; cursor?: string | null; limit: number }) => client.listCrawls(query);
 
   useEffect(() => {
     let live = true;
@@ -32,12 +41,11 @@ export function ScheduleView({ client, id }: { client: ApiClient; id: string }) 
       if (!live) return;
       if (!result.ok) return setProblem(result.problem);
       setSchedule(result.data);
-      if (!result.data.lastCrawlId) return;
       setLoadingRuns(true);
-      const first = await walkRuns((crawlId) => client.getCrawl(crawlId), id, result.data.lastCrawlId);
+      const first = await readRuns(listRuns, id);
       if (!live) return;
       setRuns(first.runs);
-      setWalk(first);
+      setPage(first);
       setLoadingRuns(false);
     });
     return () => {
@@ -45,12 +53,36 @@ export function ScheduleView({ client, id }: { client: ApiClient; id: string }) 
     };
   }, [client, id]);
 
+  useEffect(() => {
+    if (!schedule || deleted) return;
+    let live = true;
+    const refresh = async () => {
+      if (document.visibilityState !== 'visible') return;
+      const result = await client.getSchedule(id);
+      if (!live) return;
+      if (!result.ok) {
+        // Deleted elsewhere: say so; any other failure keeps what is shown until the next refresh.
+        if (result.problem.status === 404) setDeleted(true);
+        return;
+      }
+      setSchedule(result.data);
+      const newest = await readRuns(listRuns, id);
+      if (!live || newest.failure) return;
+      setRuns((shown) => mergeNewest(shown, newest.runs));
+    };
+    const timer = setInterval(() => void refresh(), RUNS_REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [client, id, schedule !== null, deleted]);
+
   const earlier = async () => {
-    if (!walk?.next) return;
+    if (!page?.nextCursor) return;
     setLoadingRuns(true);
-    const next = await walkRuns((crawlId) => client.getCrawl(crawlId), id, walk.next);
-    setRuns((current) => [...current, ...next.runs]);
-    setWalk(next);
+    const next = await readRuns(listRuns, id, page.nextCursor);
+    setRuns((shown) => appendOlder(shown, next.runs));
+    setPage(next);
     setLoadingRuns(false);
   };
 
@@ -88,7 +120,7 @@ export function ScheduleView({ client, id }: { client: ApiClient; id: string }) 
             )}
           </div>
           <h2 id="runs-title">Runs</h2>
-          {!schedule.lastCrawlId && (
+          {!schedule.lastCrawlId && runs.length === 0 && (
             <p>No run yet: the first starts at {formatDateIn(schedule.nextRunAt, schedule.timezone)}.</p>
           )}
           {runs.length > 0 && (
@@ -102,13 +134,13 @@ export function ScheduleView({ client, id }: { client: ApiClient; id: string }) 
             />
           )}
           {loadingRuns && <p role="status">Reading the runs…</p>}
-          {walk?.failure && <ProblemMessage problem={walk.failure} what="Could not read every run" />}
-          {walk?.end === 'more' && !loadingRuns && (
+          {page?.failure && <ProblemMessage problem={page.failure} what="Could not read every run" />}
+          {page?.nextCursor && !loadingRuns && (
             <button type="button" onClick={earlier}>
               Show earlier runs
             </button>
           )}
-          {walk?.end === 'gone' && !walk.failure && runs.length > 0 && (
+          {page && !page.failure && olderRunsExpired(runs, page.nextCursor) && (
             <p class="muted small">Earlier runs' crawls have expired.</p>
           )}
         </>
