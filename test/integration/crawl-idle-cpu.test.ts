@@ -38,9 +38,10 @@ describe('an idle crawl-worker (supervisor + 2 workers)', () => {
     await sleep(SETTLE_MS);
     const pids = [app.child.pid!, ...app.childPids()];
     expect(pids).toHaveLength(3);
-    // Two consecutive windows; the quieter one is asserted. V8's memory reducer runs one full GC per process at an
-    // unpredictable moment after start-up (seen 35-60 s after ready, 0.06-0.12 s of CPU each): a one-off that can
-    // land in either window. Anything that polls shows in both.
+    // Two consecutive windows; each process's quieter one is asserted. V8's memory reducer runs one full GC per
+    // process at an unpredictable moment after start-up (seen 35-60 s after ready, 0.06-0.3 s of CPU each under a
+    // loaded CI): a one-off that can land in either window, and in a different one for each worker. Anything that
+    // polls shows in both windows of its process.
     const windows = [await measure(pids), await measure(pids)];
     await annotate(
       windows
@@ -50,7 +51,12 @@ describe('an idle crawl-worker (supervisor + 2 workers)', () => {
         .join('; '),
     );
     expect(app.childPids().sort(), 'no worker restarted while measuring').toEqual(pids.slice(1).sort());
-    expect(Math.min(...windows.map((window) => window.percent))).toBeLessThan(1);
+    const quietestTicks = pids.reduce(
+      (sum, _pid, index) => sum + Math.min(...windows.map((window) => window.ticks[index]!)),
+      0,
+    );
+    const seconds = WINDOW_MS / 1000;
+    expect((quietestTicks / TICKS_PER_SECOND / seconds) * 100, 'each process in its quieter window').toBeLessThan(1);
     // Even with the one-off GCs, the whole minute stays far from busy.
     expect(Math.max(...windows.map((window) => window.percent))).toBeLessThan(3);
   });
