@@ -2,7 +2,14 @@ import type { Crawl } from '@kumo/contract';
 import { describe, expect, it } from 'vitest';
 import type { CrawlList } from './api/client.js';
 import type { ApiResult } from './api/problem.js';
-import { appendOlder, mergeNewest, olderRunsExpired, readRuns, type ListCrawls } from './schedule-runs.js';
+import {
+  appendOlder,
+  mergeNewest,
+  olderRunsExpired,
+  pageAfterRefresh,
+  readRuns,
+  type ListCrawls,
+} from './schedule-runs.js';
 
 const crawl = (id: string, previousId?: string, status: Crawl['status'] = 'completed'): Crawl => ({
   id,
@@ -69,6 +76,18 @@ describe("a schedule's runs", () => {
       ['r2', 'completed'],
       ['r1', 'completed'],
     ]);
+  });
+
+  it('a refresh replaces a failed first read (its problem gone), and keeps the cursor of pages already read', () => {
+    const problem = { status: 503, title: 'Unavailable', detail: '', code: 'X' };
+    const newest = { runs: [crawl('r5', 'r4')], nextCursor: '1' };
+    expect(pageAfterRefresh({ runs: [], nextCursor: null, failure: problem }, newest)).toBe(newest);
+    const older = { runs: [crawl('r2', 'r1')], nextCursor: '4' };
+    expect(pageAfterRefresh(older, newest)).toBe(older);
+    // A failed read of an older page keeps its cursor, to try again: not replaced.
+    const failedOlder = { runs: [], nextCursor: '4', failure: problem };
+    expect(pageAfterRefresh(failedOlder, newest)).toBe(failedOlder);
+    expect(pageAfterRefresh(null, newest)).toBeNull();
   });
 
   it('an older page goes below, without the runs already shown', () => {

@@ -49,6 +49,14 @@ export function mergeNewest(shown: readonly Crawl[], newest: readonly Crawl[]): 
   return [...newest, ...shown.filter((run) => !fresh.has(run.id))];
 }
 
+/**
+ * Where "earlier runs" goes on after a refresh read `newest`: a first read that failed (no page was ever shown, so
+ * no cursor either) is replaced by the refresh, its problem cleared; otherwise the older pages' cursor stays.
+ */
+export function pageAfterRefresh(current: RunsPage | null, newest: RunsPage): RunsPage | null {
+  return current?.failure && current.nextCursor === null ? newest : current;
+}
+
 /** The runs shown with an older page below them (a run already shown is not repeated). */
 export function appendOlder(shown: readonly Crawl[], older: readonly Crawl[]): Crawl[] {
   const seen = new Set(shown.map((run) => run.id));

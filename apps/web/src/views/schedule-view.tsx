@@ -13,6 +13,7 @@ import {
   appendOlder,
   mergeNewest,
   olderRunsExpired,
+  pageAfterRefresh,
   readRuns,
   RUNS_REFRESH_MS,
   type RunsPage,
@@ -69,6 +70,7 @@ export function ScheduleView({ client, id }: { client: ApiClient; id: string }) 
       const newest = await readRuns(listRuns, id);
       if (!live || newest.failure) return;
       setRuns((shown) => mergeNewest(shown, newest.runs));
+      setPage((current) => pageAfterRefresh(current, newest));
     };
     const timer = setInterval(() => void refresh(), RUNS_REFRESH_MS);
     return () => {
