@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusyOnlyLockManager } from './busy-only-lock-manager.js';
 import { startTestRedis } from './__fixtures__/redis.js';
 import { deferred, testSetup } from './__fixtures__/setup.js';
-import { IDLE_STALLED_INTERVAL_MS, type KumoBullWorker } from './kumo-bull-worker.js';
+import { IDLE_STALLED_INTERVAL_MS, KumoBullWorker, type KumoBullWorkerOptions } from './kumo-bull-worker.js';
 import { createKumoWorker } from './worker.js';
 
 // An idle worker must not wake on timers of its own (lesson 1; issue 21 point 8): BullMQ's lock renewal and stalled
@@ -111,5 +111,83 @@ describe('KumoBullWorker timers', { timeout: 30_000 }, () => {
       await queue.close();
       connection.disconnect();
     }
+  });
+});
+
+describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
+  // BullMQ follows each timed-out blocking fetch with a moveToActive round trip, in case a job waits without the
+  // marker that wakes the fetch. kumo does that look at the idle pace; a marked job still starts at once.
+  it('looks for an unmarked job only every idleFetchIntervalMs, still finds one, and starts a marked job at once', async () => {
+    const { config, connection, queue } = setup();
+    const prefix = new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix();
+    const started = new Map<string, number>();
+    const options: KumoBullWorkerOptions = {
+      connection,
+      prefix,
+      concurrency: 1,
+      drainDelay: 1,
+      idleFetchIntervalMs: 4000,
+      autorun: false,
+    };
+    const worker = new KumoBullWorker<{ n: number }, number>(
+      'crawl',
+      async (job) => {
+        started.set(job.id!, Date.now());
+        return job.data.n;
+      },
+      options,
+    );
+    const backend = (worker as unknown as { backend: { moveToActive: (...args: unknown[]) => Promise<unknown> } })
+      .backend;
+    const moveToActive = backend.moveToActive.bind(backend);
+    let looks = 0;
+    backend.moveToActive = (...args) => {
+      looks++;
+      return moveToActive(...args);
+    };
+    try {
+      const drained = new Promise<void>((resolve) => worker.once('drained', () => resolve()));
+      void worker.run();
+      await drained;
+      const waitsBefore = worker.fetchWaits;
+      looks = 0;
+      await sleep(3500);
+      // Three blocking fetches timed out (drainDelay 1 s); BullMQ alone would have looked after each.
+      expect(worker.fetchWaits - waitsBefore).toBeGreaterThanOrEqual(2);
+      expect(looks).toBeLessThanOrEqual(1);
+
+      // A job in `wait` with no marker (as when the process that popped the marker died): found by the next look.
+      const id = 'unmarked';
+      await connection
+        .multi()
+        .hset(`${prefix}:crawl:${id}`, {
+          name: 'crawl',
+          data: JSON.stringify({ n: 1 }),
+          opts: '{}',
+          timestamp: String(Date.now()),
+          delay: '0',
+          priority: '0',
+        })
+        .lpush(`${prefix}:crawl:wait`, id)
+        .del(`${prefix}:crawl:marker`)
+        .exec();
+      for (let i = 0; i < 120 && !started.has(id); i++) await sleep(100);
+      expect(started.has(id)).toBe(true);
+
+      // A job added the ordinary way sets the marker: the blocked fetch returns at once, no look is skipped.
+      await sleep(1500);
+      const added = Date.now();
+      await queue.add('crawl', { n: 2 }, { jobId: 'marked' });
+      for (let i = 0; i < 100 && !started.has('marked'); i++) await sleep(20);
+      expect(started.get('marked')! - added).toBeLessThan(1000);
+    } finally {
+      await worker.close();
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
+  it("wraps BullMQ's private fetch (the pinned version's names)", () => {
+    expect(Object.prototype.hasOwnProperty.call(KumoBullWorker.prototype, 'waitForJob')).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { Worker, type LockManagerWorkerContext } from 'bullmq';
+import { Worker, type LockManagerWorkerContext, type WorkerOptions } from 'bullmq';
 import { BusyOnlyLockManager } from './busy-only-lock-manager.js';
 
 /**
@@ -7,7 +7,33 @@ import { BusyOnlyLockManager } from './busy-only-lock-manager.js';
  */
 export const IDLE_STALLED_INTERVAL_MS = 30_000;
 
+/**
+ * How often an idle worker looks for a waiting job that has no marker, in ms. BullMQ does that (a `moveToActive`
+ * round trip) each time its blocking fetch times out, every `drainDelay`; a job added, promoted, retried or moved
+ * back from a stall always sets the marker that wakes the fetch at once, so the look is a safety net (a marker popped
+ * by a process that died before it took the job) and runs at the idle stalled-check pace instead.
+ */
+export const IDLE_FETCH_INTERVAL_MS = 30_000;
+
 /** The paced stalled-jobs check of one worker (kept off the class's fields: BullMQ's constructor calls into it). */
+/** BullMQ's worker options and kumo's own. */
+export interface KumoBullWorkerOptions extends WorkerOptions {
+  /** The idle look for an unmarked job, in ms. @defaultValue {@link IDLE_FETCH_INTERVAL_MS} */
+  idleFetchIntervalMs?: number;
+}
+
+/** The idle fetch of one worker: see {@link IDLE_FETCH_INTERVAL_MS}. */
+interface IdleFetch {
+  /** Blocking fetches that returned (a marker, a timeout or an error): the fetch loop is not wedged while it grows. */
+  waits: number;
+  /** The last blocking fetch ended by its timeout, not by a marker. */
+  timedOut: boolean;
+  /** When the next timeout lets BullMQ's `moveToActive` look for an unmarked job (`Date.now()` scale). */
+  lookAt: number;
+  /** The `blockUntil` this worker handed BullMQ in place of 0 to skip a look, until then (0: none). */
+  skippedUntil: number;
+}
+
 interface StalledPace {
   timer: NodeJS.Timeout | undefined;
   /** When the armed timer fires (`Date.now()` scale). */
@@ -34,6 +60,7 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
   // No `#` members and no field initialisers here: BullMQ's constructor (autorun) already calls
   // `startStalledCheckTimer`, before a subclass's private names exist or its initialisers run.
   declare private stalledPace: StalledPace | undefined;
+  declare private idle: IdleFetch | undefined;
 
   protected override createLockManager(): void {
     const manager = new BusyOnlyLockManager(this as unknown as LockManagerWorkerContext, {
@@ -55,6 +82,11 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
     if (!pace.checking) this.schedule(0);
   }
 
+  /** Blocking fetches that returned so far: while this grows, the fetch loop is alive (the liveness watchdog). */
+  get fetchWaits(): number {
+    return this.idleFetch().waits;
+  }
+
   /** The paced check's timer, for tests: `undefined` while none is armed, else ms until it fires. */
   get stalledCheckDueInMs(): number | undefined {
     const pace = this.pace();
@@ -69,6 +101,11 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
   override async close(force = false): Promise<void> {
     this.stopStalledCheck();
     await super.close(force);
+  }
+
+  private idleFetch(): IdleFetch {
+    this.idle ??= { waits: 0, timedOut: false, lookAt: 0, skippedUntil: 0 };
+    return this.idle;
   }
 
   private pace(): StalledPace {
@@ -126,4 +163,64 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
     clearTimeout(pace.timer);
     pace.timer = undefined;
   }
+}
+
+/** BullMQ's private fetch primitives that the idle pace wraps (checked at load: an upgrade that renames them fails). */
+interface FetchInternals {
+  waitForJob(blockUntil: number): Promise<number>;
+  backend: { waitForJob(blockTimeoutS: number): Promise<unknown> };
+}
+
+/** BullMQ's default `drainDelay`, in s. */
+const BLOCK_CEILING_S = 5;
+const bullWaitForJob = (Worker.prototype as unknown as Partial<FetchInternals>).waitForJob;
+const wrappedBackends = new WeakSet<object>();
+
+/**
+ * BullMQ's `waitForJob` (private, so installed on the prototype: BullMQ's constructor may start the fetch loop before a
+ * subclass could patch an instance). It returns the time until which the worker may block, and 0 to have
+ * `moveToActive` run now. After a timeout of a fetch that was not blocking until a delayed job (`blockUntil` 0, or the
+ * time this returned before), it returns a time `drainDelay` ahead (at most the time of the next look) instead, so
+ * the fetch blocks again without a round trip, as for a delayed job, and a marker that comes meanwhile still wakes it
+ * at once. A marker, an error and a block until a real delayed job go to
+ * BullMQ unchanged.
+ */
+async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): Promise<number> {
+  const self = this as unknown as FetchInternals;
+  const idle = (this as unknown as { idleFetch(): IdleFetch }).idleFetch();
+  const backend = self.backend;
+  if (!wrappedBackends.has(backend)) {
+    wrappedBackends.add(backend);
+    const wait = backend.waitForJob.bind(backend);
+    backend.waitForJob = async (blockTimeoutS: number) => {
+      const marker = await wait(blockTimeoutS);
+      idle.timedOut = marker === null;
+      return marker;
+    };
+  }
+  idle.timedOut = false;
+  const next = await bullWaitForJob!.call(self, blockUntil);
+  idle.waits++;
+  const now = Date.now();
+  const notDelayed = blockUntil === 0 || blockUntil === idle.skippedUntil;
+  if (next === 0 && idle.timedOut && notDelayed && idle.lookAt - now >= 1) {
+    // Blocks for drainDelay again (not BullMQ's longer ceiling for a block until a delayed job).
+    idle.skippedUntil = Math.min(idle.lookAt, now + (this.opts.drainDelay ?? BLOCK_CEILING_S) * 1000);
+    return idle.skippedUntil;
+  }
+  // A marker of a later delayed job returns the skipped-until time itself: the look is still due then.
+  if (next !== idle.skippedUntil) idle.skippedUntil = 0;
+  if (next - now < 1) {
+    idle.lookAt = now + ((this.opts as KumoBullWorkerOptions).idleFetchIntervalMs ?? IDLE_FETCH_INTERVAL_MS);
+  }
+  return next;
+}
+
+// Left as BullMQ has it if a BullMQ version names it otherwise (kumo-bull-worker.test.ts then fails).
+if (typeof bullWaitForJob === 'function') {
+  Object.defineProperty(KumoBullWorker.prototype, 'waitForJob', {
+    value: waitForJobAtIdlePace,
+    writable: true,
+    configurable: true,
+  });
 }

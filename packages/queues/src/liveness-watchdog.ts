@@ -41,8 +41,11 @@ export interface LivenessOptions {
   checkMs: number;
   /** The worker's concurrency: a worker with every slot taken is busy, not wedged. */
   concurrency: number;
-  /** Jobs the worker started so far, and those in flight now. */
-  counters: () => { started: number; inFlight: number };
+  /**
+   * Jobs the worker started so far, those in flight now, and (`KumoBullWorker`) the blocking fetches that returned so
+   * far: a fetch loop that returned from a fetch since the last check is not wedged, and the check reads nothing.
+   */
+  counters: () => { started: number; inFlight: number; fetchWaits?: number };
   /** Called once, after the wedged worker has been force-closed. */
   onStuck: (error: WorkerStuckError) => void;
 }
@@ -73,6 +76,7 @@ export function watchLiveness(worker: Worker, options: LivenessOptions): void {
   });
   queue.on('error', () => undefined);
   let previous: LivenessSample | null = null;
+  let fetchWaits = options.counters().fetchWaits;
   let checking = false;
   let done = false;
   // A Redis that refuses writes (full, read-only) still answers the reads below, but no worker can take a job then
@@ -84,6 +88,10 @@ export function watchLiveness(worker: Worker, options: LivenessOptions): void {
 
   const sample = async (): Promise<LivenessSample | null> => {
     const before = options.counters();
+    // An idle loop returns from its blocking fetch at least every drainDelay + 1 s, less than `checkMs`: no read needed.
+    const fetched = before.fetchWaits !== undefined && fetchWaits !== undefined && before.fetchWaits !== fetchWaits;
+    fetchWaits = before.fetchWaits;
+    if (fetched) return { ok: true, started: before.started, waiting: 0 };
     if (!worker.isRunning() || worker.isPaused() || worker.closing || before.inFlight >= options.concurrency) {
       return { ok: true, started: before.started, waiting: 0 };
     }

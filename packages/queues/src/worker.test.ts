@@ -9,6 +9,8 @@ import { startTestRedis } from './__fixtures__/redis.js';
 import { deferred, testSetup } from './__fixtures__/setup.js';
 import type { WorkerStuckError } from './errors.js';
 import { UnrecoverableError } from './index.js';
+import { KumoBullWorker } from './kumo-bull-worker.js';
+import { watchLiveness } from './liveness-watchdog.js';
 import { BLOCK_TIMEOUT_S, createKumoWorker, type JobDone, type WorkerEvent } from './worker.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
@@ -244,6 +246,45 @@ describe('the liveness check of createKumoWorker', { timeout: 30_000 }, () => {
       expect(worker.closing).toBeUndefined();
     } finally {
       await close(worker);
+    }
+  });
+});
+
+describe('the liveness check of an idle worker', { timeout: 30_000 }, () => {
+  // Lesson 1: the check must not wake Redis while the fetch loop shows it is alive by returning from its fetches.
+  it.each([
+    ['reads nothing while the fetch loop returns from its blocking fetches', true, 0],
+    ['reads the queue at each check when it cannot see the fetch loop', false, 2],
+  ])('%s', async (_name, seesFetches, minimumReads) => {
+    const { config, connection } = testSetup(redis.url);
+    const prefix = new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix();
+    const worker = new KumoBullWorker('crawl', async () => 'done', { connection, prefix, drainDelay: 1 });
+    let reads = 0;
+    // BullMQ's getCounts script is the check's read (on the worker's connection): its arguments name the states.
+    const send = connection.sendCommand.bind(connection);
+    connection.sendCommand = ((command: { args: unknown[] }, stream?: unknown) => {
+      if (command.args.some((arg) => String(arg) === 'prioritized')) reads++;
+      return send(command as never, stream as never);
+    }) as typeof connection.sendCommand;
+    const stuck: unknown[] = [];
+    try {
+      await worker.waitUntilReady();
+      watchLiveness(worker, {
+        queueName: 'crawl',
+        prefix,
+        connection,
+        checkMs: 1500,
+        concurrency: 1,
+        counters: () => ({ started: 0, inFlight: 0, ...(seesFetches ? { fetchWaits: worker.fetchWaits } : {}) }),
+        onStuck: (error) => stuck.push(error),
+      });
+      await sleep(6000);
+      if (seesFetches) expect(reads).toBe(0);
+      else expect(reads).toBeGreaterThanOrEqual(minimumReads);
+      expect(stuck).toEqual([]);
+    } finally {
+      await worker.close();
+      connection.disconnect();
     }
   });
 });

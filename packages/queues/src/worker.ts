@@ -256,7 +256,7 @@ export function createKumoWorker<D, R>(
       connection: options.connection,
       checkMs,
       concurrency: options.concurrency,
-      counters: () => ({ started: jobsStarted, inFlight: jobsInFlight }),
+      counters: () => ({ started: jobsStarted, inFlight: jobsInFlight, fetchWaits: worker.fetchWaits }),
       onStuck: (error) => {
         options.logger?.error({ err: error, code: error.code, queue: queueName }, error.message);
         options.onEvent?.({ type: 'stuck', queue: queueName, error });
