@@ -84,7 +84,9 @@ export const configSchema = z.object({
   QUEUE_KEEP_FAILED_COUNT: envInt(0, 1_000_000).default(5000).describe('…or beyond this many failed jobs per queue'),
   QUEUE_SWEEP_INTERVAL_S: envInt(1, 86400)
     .default(60)
-    .describe('How often crawl-worker processes remove jobs past their keep age (BullMQ only trims while jobs finish)'),
+    .describe(
+      'Shortest pause between two sweeps of jobs past their keep age by a crawl-worker process (BullMQ only trims while jobs finish); an idle one sweeps when the oldest kept job passes its age',
+    ),
   QUEUE_EVENTS_MAX_LEN: envInt(0, 1_000_000)
     .default(1000)
     .describe("Entries kept in each queue's BullMQ event stream (`…:events`, read by `QueueEvents` listeners)"),

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis } from './__fixtures__/redis.js';
 import { deferred, testSetup } from './__fixtures__/setup.js';
@@ -92,6 +92,60 @@ describe('RetentionSweeper', { timeout: 30_000 }, () => {
       expect(await queues.crawl.getCompletedCount()).toBe(1);
       sweeper.start();
       await sweeper.stop();
+    } finally {
+      await worker.close();
+      await queues.close();
+      connection.disconnect();
+    }
+  });
+
+  it('cleans only sets with a job past its age, and plans the next sweep for when the oldest kept job passes it', async () => {
+    const { config, connection } = testSetup(redis.url);
+    const queues = new KumoQueues(connection, config);
+    const done = deferred<void>();
+    const worker = createKumoWorker(
+      'crawl',
+      async () => {
+        done.resolve();
+        return { status: 'fetched', links: 0 };
+      },
+      { connection, config, concurrency: 1 },
+    );
+    const swept = [queues.crawl, queues.analyze] as unknown as Queue[];
+    let cleans = 0;
+    for (const queue of swept) {
+      const clean = queue.clean.bind(queue);
+      queue.clean = (...args: Parameters<Queue['clean']>) => {
+        cleans++;
+        return clean(...args);
+      };
+    }
+    try {
+      const sweeper = new RetentionSweeper({
+        queues: swept,
+        keepCompletedMs: 3000,
+        keepFailedMs: 60_000,
+        intervalMs: 1000,
+      });
+      // Nothing kept: nothing to clean, and nothing can pass its age sooner than the shorter keep age.
+      expect(await sweeper.sweepOnce()).toBe(0);
+      expect(cleans).toBe(0);
+      expect(sweeper.nextDueInMs).toBeGreaterThan(2500);
+      expect(sweeper.nextDueInMs).toBeLessThanOrEqual(3000);
+
+      await queues.crawl.add('crawl', { crawlId: 'aged', url: 'http://127.0.0.1:9/', depth: 0 });
+      await done.promise;
+      await sleep(1000);
+      // One completed job, 1 s old: kept, and due when it is 3 s old.
+      expect(await sweeper.sweepOnce()).toBe(0);
+      expect(cleans).toBe(0);
+      expect(sweeper.nextDueInMs).toBeGreaterThan(1000);
+      expect(sweeper.nextDueInMs).toBeLessThanOrEqual(2000);
+
+      await sleep(sweeper.nextDueInMs + 100);
+      expect(await sweeper.sweepOnce()).toBe(1);
+      expect(cleans).toBe(1);
+      expect(await queues.crawl.getCompletedCount()).toBe(0);
     } finally {
       await worker.close();
       await queues.close();
