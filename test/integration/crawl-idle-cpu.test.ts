@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testEnv, uniquePrefix } from '../helpers/env.js';
@@ -38,10 +39,15 @@ describe('an idle crawl-worker (supervisor + 2 workers)', () => {
     await sleep(SETTLE_MS);
     const pids = [app.child.pid!, ...app.childPids()];
     expect(pids).toHaveLength(3);
-    // Two consecutive windows; each process's quieter one is asserted. V8's memory reducer runs one full GC per
-    // process at an unpredictable moment after start-up (seen 35-60 s after ready, 0.06-0.3 s of CPU each under a
-    // loaded CI): a one-off that can land in either window, and in a different one for each worker. Anything that
-    // polls shows in both windows of its process.
+    // The workers run with WORKER_NODE_FLAGS' default: no V8 memory reducer, one collection 8 s after start instead.
+    for (const pid of pids.slice(1)) {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(cmdline).toEqual(expect.arrayContaining(['--no-memory-reducer', '--expose-gc']));
+    }
+    // Two consecutive windows; each process's quieter one is asserted. The supervisor keeps V8's memory reducer,
+    // which runs a full GC at an unpredictable moment after start-up (seen 35-60 s after ready, 0.06-0.3 s of CPU
+    // under a loaded CI): a one-off that can land in either window. Anything that polls shows in both windows of its
+    // process.
     const windows = [await measure(pids), await measure(pids)];
     await annotate(
       windows

@@ -155,6 +155,13 @@ export const configSchema = z.object({
 
   // --- Workers
   WORKER_PROCESSES: envInt(1, 256).default(cores).describe('Processes per worker app'),
+  WORKER_NODE_FLAGS: z
+    .string()
+    .default('--no-memory-reducer --expose-gc')
+    .pipe(envNodeFlags())
+    .describe(
+      "Node and V8 flags of the crawl-worker's and analysis-worker's processes, space-separated (`none`: Node's defaults). The default replaces V8's timer-driven memory reducer by one collection 8 s after the work ends, so an idle worker uses ~0 % CPU (docs/decisions/0021-idle-collection.md)",
+    ),
   CRAWL_CONCURRENCY: envInt(1, 1000).default(20).describe('Crawl jobs in flight per crawl-worker process'),
   ANALYZE_CONCURRENCY: envInt(1, 16).default(1).describe('Analyze jobs per analysis-worker process (CPU-bound)'),
   ANALYZER_USER_DICTIONARY: z

@@ -10,7 +10,14 @@ export {
   type AppMetrics,
   type MetricsSettings,
 } from './metrics.js';
-export { beginWork, workInFlight } from './work-scope.js';
+export { beginWork, onWorkTransition, workInFlight } from './work-scope.js';
+export {
+  IDLE_COLLECT_DELAY_MS,
+  IDLE_COLLECT_MIN_GROWTH_BYTES,
+  startIdleCollector,
+  type IdleCollector,
+  type IdleCollectorOptions,
+} from './idle-collector.js';
 export { StageTimer, JobTimer, type StageContext } from './stage-timer.js';
 export { onDiagnostics } from './diagnostics.js';
 export { clusterMetrics, type ClusterMetricsText } from './cluster-metrics.js';

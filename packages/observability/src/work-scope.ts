@@ -7,19 +7,35 @@ import perfHooks, { type IntervalHistogram } from 'node:perf_hooks';
 let inFlight = 0;
 const monitorEventLoopDelay = perfHooks.monitorEventLoopDelay.bind(perfHooks);
 const monitors = new Set<IntervalHistogram>();
+const transitions = new Set<(busy: boolean) => void>();
 
 /**
  * Marks a piece of work as started in this process; call the function it returns when it ends (once; later calls
  * do nothing). While any work is in flight, the event-loop delay monitors of `createMetrics` sample.
  */
 export function beginWork(): () => void {
-  if (inFlight++ === 0) for (const monitor of monitors) monitor.enable();
+  if (inFlight++ === 0) {
+    for (const monitor of monitors) monitor.enable();
+    for (const listener of transitions) listener(true);
+  }
   let ended = false;
   return () => {
     if (ended) return;
     ended = true;
-    if (--inFlight === 0) for (const monitor of monitors) monitor.disable();
+    if (--inFlight === 0) {
+      for (const monitor of monitors) monitor.disable();
+      for (const listener of transitions) listener(false);
+    }
   };
+}
+
+/**
+ * Calls `listener(true)` when this process goes from no work in flight to some, and `listener(false)` when the last
+ * piece of work ends. Returns the function that removes it.
+ */
+export function onWorkTransition(listener: (busy: boolean) => void): () => void {
+  transitions.add(listener);
+  return () => transitions.delete(listener);
 }
 
 /** Work in flight in this process now (for tests and diagnostics). */

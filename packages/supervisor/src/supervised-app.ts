@@ -13,6 +13,8 @@ export interface SupervisedAppOptions {
   logger: SupervisorLogger;
   /** Worker processes to fork (`WORKER_PROCESSES`). */
   processes: number;
+  /** Node flags of the worker processes. Default: this process's (`process.execArgv`). */
+  execArgv?: string[];
   /** How long graceful shutdown may take (`SHUTDOWN_TIMEOUT_MS`). */
   shutdownTimeoutMs: number;
   /**
@@ -55,6 +57,7 @@ export async function runSupervisedApp(options: SupervisedAppOptions): Promise<v
   await runSupervisor({
     name,
     processes: options.processes,
+    ...(options.execArgv ? { execArgv: options.execArgv } : {}),
     logger,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     ...(withMetrics ? { onMetricsRequest: options.onMetricsRequest, metricsPort: options.metricsPort } : {}),
