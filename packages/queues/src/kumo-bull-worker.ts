@@ -165,7 +165,7 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
   }
 }
 
-/** BullMQ's private fetch primitives that the idle pace wraps (checked at load: an upgrade that renames them fails). */
+/** BullMQ's private fetch primitives the idle pace wraps (kumo-bull-worker.test.ts fails if an upgrade renames them). */
 interface FetchInternals {
   waitForJob(blockUntil: number): Promise<number>;
   backend: { waitForJob(blockTimeoutS: number): Promise<unknown> };
@@ -182,8 +182,7 @@ const wrappedBackends = new WeakSet<object>();
  * `moveToActive` run now. After a timeout of a fetch that was not blocking until a delayed job (`blockUntil` 0, or the
  * time this returned before), it returns a time `drainDelay` ahead (at most the time of the next look) instead, so
  * the fetch blocks again without a round trip, as for a delayed job, and a marker that comes meanwhile still wakes it
- * at once. A marker, an error and a block until a real delayed job go to
- * BullMQ unchanged.
+ * at once. A marker, an error and a block until a real delayed job go to BullMQ unchanged.
  */
 async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): Promise<number> {
   const self = this as unknown as FetchInternals;

@@ -153,6 +153,30 @@ describe('RetentionSweeper', { timeout: 30_000 }, () => {
     }
   });
 
+  it('plans the next sweep within a day, however long the keep ages (Node runs a longer timer at once)', async () => {
+    const { config, connection } = testSetup(redis.url);
+    const queues = new KumoQueues(connection, config);
+    const day = 86_400_000;
+    const sweeper = new RetentionSweeper({
+      queues: [queues.crawl] as unknown as Queue[],
+      keepCompletedMs: 30 * day,
+      keepFailedMs: 90 * day,
+      intervalMs: 1000,
+    });
+    try {
+      expect(await sweeper.sweepOnce()).toBe(0);
+      expect(sweeper.nextDueInMs).toBeGreaterThan(29 * day);
+      sweeper.start();
+      expect(sweeper.nextSweepInMs).toBeGreaterThan(day - 60_000);
+      expect(sweeper.nextSweepInMs).toBeLessThanOrEqual(day);
+      await sweeper.stop();
+      expect(sweeper.nextSweepInMs).toBeUndefined();
+    } finally {
+      await queues.close();
+      connection.disconnect();
+    }
+  });
+
   it.each([
     [{ intervalMs: 10 }, /intervalMs must be at least 1000/],
     [{ keepCompletedMs: -1 }, /keepCompletedMs must be a non-negative integer/],

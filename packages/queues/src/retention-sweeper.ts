@@ -1,6 +1,9 @@
 import type { Queue } from 'bullmq';
 import { QueuesOptionError } from './errors.js';
 
+/** The longest pause between two sweeps, in ms (a day). */
+const MAX_PAUSE_MS = 86_400_000;
+
 /** The settings the sweeper reads. */
 export interface RetentionSweeperOptions {
   /** The queues to sweep. */
@@ -40,6 +43,8 @@ export class RetentionSweeper {
   #stopped = true;
   /** When the oldest job the last sweep saw passes its keep age (`Date.now()` scale; 0: unknown). */
   #nextDueAt = 0;
+  /** When the armed timer fires (`Date.now()` scale). */
+  #timerDueAt = 0;
 
   constructor(options: RetentionSweeperOptions) {
     for (const name of ['keepCompletedMs', 'keepFailedMs', 'intervalMs'] as const) {
@@ -64,6 +69,11 @@ export class RetentionSweeper {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running?.catch(() => undefined);
+  }
+
+  /** Ms until the next sweep, for tests: `undefined` while none is planned. */
+  get nextSweepInMs(): number | undefined {
+    return this.#timer === undefined || this.#stopped ? undefined : this.#timerDueAt - Date.now();
   }
 
   /** Ms until the oldest job the last sweep kept passes its keep age (≤ 0: due; `Infinity` before any sweep). */
@@ -106,8 +116,11 @@ export class RetentionSweeper {
 
   #schedule(): void {
     const jitter = 0.9 + Math.random() * 0.2;
-    // No sooner than `intervalMs` (jittered, so processes drift apart), else when the next kept job passes its age.
-    const pauseMs = Math.max(Math.round(this.#options.intervalMs * jitter), this.#nextDueAt - Date.now());
+    // No sooner than `intervalMs` (jittered, so processes drift apart), else when the next kept job passes its age,
+    // but within a day: keep ages go up to 90 days, and Node turns a timer beyond ~24.8 days into one of 1 ms.
+    const dueInMs = Math.min(this.#nextDueAt - Date.now(), MAX_PAUSE_MS);
+    const pauseMs = Math.max(Math.round(this.#options.intervalMs * jitter), dueInMs);
+    this.#timerDueAt = Date.now() + pauseMs;
     this.#timer = setTimeout(() => {
       this.#running = this.sweepOnce();
       this.#running
