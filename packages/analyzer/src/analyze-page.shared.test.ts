@@ -2,7 +2,8 @@
 // analysis made from the ordinary tokens, with and without a glossary.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JAPANESE_PARAGRAPHS } from './__fixtures__/japanese-paragraphs.js';
-import { analyzeText, isBlank } from './analyze-page.js';
+import { analyzeText } from './analyze-page.js';
+import { isBlank } from './word-roles.js';
 import { Glossary } from './glossary.js';
 import { loadTokenizer } from './tokenizer.js';
 import type { JapaneseTokenizer } from './tokenizer.js';

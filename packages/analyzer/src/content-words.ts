@@ -97,6 +97,14 @@ export function rememberedContentWordOf(token: Token): ContentWord | undefined {
   return word;
 }
 
+/**
+ * The content word of known entry index `entry` (`word_id / 10`) as `rememberedContentWordOf` remembered it, or
+ * undefined: none, or none remembered yet.
+ */
+export function knownContentWordOf(entry: number): ContentWord | undefined {
+  return memo[entry] ?? undefined;
+}
+
 /** The `word_id` of the known dictionary entry a word from `rememberedContentWordOf` was made from. */
 export function entryOf(word: ContentWord): number | undefined {
   return entries.get(word);

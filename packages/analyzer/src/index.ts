@@ -6,6 +6,7 @@ export {
   type TokenizeOptions,
   type Homograph,
 } from './tokenizer.js';
+export type { WordPath } from './word-path.js';
 export {
   analyzeText,
   ANALYSIS_VERSION,

@@ -5,6 +5,7 @@ import type { Token } from './token.js';
 import { SharedTokens } from './shared-tokens.js';
 import { NodeType, ViterbiLattice } from './viterbi-lattice.js';
 import { WordEntries } from './word-dictionary.js';
+import { WordPath } from './word-path.js';
 
 const COMMA = 0x3001; // 、
 const FULL_STOP = 0x3002; // 。
@@ -39,12 +40,14 @@ export class LatticeTokenizer {
   #runEnds = new Int32Array(1024);
   readonly #shared: SharedTokens;
   readonly #homographs: HomographReadings;
+  readonly #path: WordPath;
 
   constructor(dictionary: KuromojiDictionary) {
     this.#dictionary = dictionary;
     this.#lattice = new ViterbiLattice(dictionary.connectionCosts);
     this.#shared = new SharedTokens(dictionary.known, dictionary.unknown);
     this.#homographs = new HomographReadings(dictionary);
+    this.#path = new WordPath(this.#shared);
   }
 
   /** The readings of a known word's entry and of the entries it cannot be told apart from (`HomographReadings`). */
@@ -65,22 +68,79 @@ export class LatticeTokenizer {
     return this.#tokenize(text, true);
   }
 
+  /**
+   * The best path of `text` as entries and spans, for counting (`WordPath`): the words `tokenizeShared` would give,
+   * without a token each. The path is this tokenizer's own, refilled by the next call.
+   */
+  tokenizePath(text: string): WordPath {
+    const input = toTokenizable(text);
+    const path = this.#path;
+    path.reset(input);
+    this.#forEachSentence(input, (start, end) => {
+      const lattice = this.#lattice;
+      for (const node of this.#bestPath(input, start, end)) {
+        path.push(
+          lattice.type[node] as number,
+          lattice.entry[node] as number,
+          lattice.surfaceStart[node] as number,
+          lattice.surfaceEnd[node] as number,
+        );
+      }
+    });
+    return path;
+  }
+
   #tokenize(text: string, shared: boolean): Token[] {
     const input = toTokenizable(text);
     const tokens: Token[] = [];
+    this.#forEachSentence(input, (start, end) => this.#tokensOf(input, start, end, tokens, shared));
+    return tokens;
+  }
+
+  /** Calls `visit` for each sentence of `input`: cut after every 、 and 。 (kuromoji's `splitByPunctuation`). */
+  #forEachSentence(input: string, visit: (start: number, end: number) => void): void {
     let start = 0;
     for (let at = 0; at < input.length; at++) {
       const code = input.charCodeAt(at);
       if (code === COMMA || code === FULL_STOP) {
-        this.#tokenizeSentence(input, start, at + 1, tokens, shared);
+        visit(start, at + 1);
         start = at + 1;
       }
     }
-    if (start < input.length) this.#tokenizeSentence(input, start, input.length, tokens, shared);
-    return tokens;
+    if (start < input.length) visit(start, input.length);
   }
 
-  #tokenizeSentence(text: string, start: number, end: number, tokens: Token[], shared: boolean): void {
+  #tokensOf(text: string, start: number, end: number, tokens: Token[], shared: boolean): void {
+    const { known, unknown } = this.#dictionary;
+    const lattice = this.#lattice;
+    const path = this.#bestPath(text, start, end);
+    const lastPosition =
+      tokens.length > 0 && !shared ? ((tokens[tokens.length - 1] as Token).word_position as number) : 0;
+    for (const node of path) {
+      const position = lastPosition + (lattice.start[node] as number) + 1;
+      const entry = lattice.entry[node] as number;
+      if (shared) {
+        tokens.push(
+          lattice.type[node] === NodeType.KNOWN
+            ? this.#shared.known(entry)
+            : this.#shared.unknown(
+                text,
+                lattice.surfaceStart[node] as number,
+                lattice.surfaceEnd[node] as number,
+                entry,
+              ),
+        );
+      } else if (lattice.type[node] === NodeType.KNOWN) {
+        tokens.push(makeToken(known.features(entry), WordEntries.wordId(entry), position, undefined));
+      } else {
+        const surface = text.slice(lattice.surfaceStart[node], lattice.surfaceEnd[node]);
+        tokens.push(makeToken(unknown.features(entry), WordEntries.wordId(entry), position, surface));
+      }
+    }
+  }
+
+  /** The best path's nodes of the sentence `text[start, end)`, in the lattice (valid until the next sentence). */
+  #bestPath(text: string, start: number, end: number): number[] {
     const count = this.#readCharacters(text, start, end);
     const { trie, known, unknown, categories } = this.#dictionary;
     const { invoke, group, nameId } = categories;
@@ -141,30 +201,7 @@ export class LatticeTokenizer {
         }
       }
     }
-    const path = lattice.bestPath();
-    const lastPosition =
-      tokens.length > 0 && !shared ? ((tokens[tokens.length - 1] as Token).word_position as number) : 0;
-    for (const node of path) {
-      const position = lastPosition + (lattice.start[node] as number) + 1;
-      const entry = lattice.entry[node] as number;
-      if (shared) {
-        tokens.push(
-          lattice.type[node] === NodeType.KNOWN
-            ? this.#shared.known(entry)
-            : this.#shared.unknown(
-                text,
-                lattice.surfaceStart[node] as number,
-                lattice.surfaceEnd[node] as number,
-                entry,
-              ),
-        );
-      } else if (lattice.type[node] === NodeType.KNOWN) {
-        tokens.push(makeToken(known.features(entry), WordEntries.wordId(entry), position, undefined));
-      } else {
-        const surface = text.slice(lattice.surfaceStart[node], lattice.surfaceEnd[node]);
-        tokens.push(makeToken(unknown.features(entry), WordEntries.wordId(entry), position, surface));
-      }
-    }
+    return lattice.bestPath();
   }
 
   /**

@@ -10,6 +10,7 @@ import type { Homograph } from './homograph-readings.js';
 import { loadKuromojiDictionary } from './kuromoji-dictionary.js';
 import { LatticeTokenizer } from './lattice-tokenizer.js';
 import type { Token } from './token.js';
+import type { WordPath } from './word-path.js';
 
 export type { Token } from './token.js';
 export type { Homograph } from './homograph-readings.js';
@@ -42,6 +43,12 @@ export interface JapaneseTokenizer {
    * must not be kept or changed. Wrappers forward it when their inner tokenizer has it.
    */
   tokenizeChunksShared?(text: string, options?: TokenizeOptions): AsyncGenerator<readonly Token[], void, undefined>;
+  /**
+   * `tokenizeChunksShared` without tokens: each chunk's words as dictionary entries and spans (`WordPath`), the
+   * cheapest way to count them. Each path is refilled for the next chunk: read it before the next one. Wrappers
+   * that change tokens (the glossary) leave it out.
+   */
+  tokenizeChunksPath?(text: string, options?: TokenizeOptions): AsyncGenerator<WordPath, void, undefined>;
   /**
    * The readings of a known word's dictionary entry (its `word_id`) and of the entries with the same written form
    * and connection ids, which no context tells apart (行: クダリ, ギョウ), lowest cost first; empty when it has no
@@ -138,14 +145,22 @@ class ChunkedTokenizer implements JapaneseTokenizer {
   }
 
   tokenizeChunks(text: string, options: TokenizeOptions = {}): AsyncGenerator<Token[], void, undefined> {
-    return this.#chunks(text, options, false);
+    return this.#chunks(text, options, (chunk) => this.#engine.tokenize(chunk));
   }
 
   tokenizeChunksShared(text: string, options: TokenizeOptions = {}): AsyncGenerator<Token[], void, undefined> {
-    return this.#chunks(text, options, true);
+    return this.#chunks(text, options, (chunk) => this.#engine.tokenizeShared(chunk));
   }
 
-  async *#chunks(text: string, options: TokenizeOptions, shared: boolean): AsyncGenerator<Token[], void, undefined> {
+  tokenizeChunksPath(text: string, options: TokenizeOptions = {}): AsyncGenerator<WordPath, void, undefined> {
+    return this.#chunks(text, options, (chunk) => this.#engine.tokenizePath(chunk));
+  }
+
+  async *#chunks<Words extends { length: number }>(
+    text: string,
+    options: TokenizeOptions,
+    tokenizeChunk: (chunk: string) => Words,
+  ): AsyncGenerator<Words, void, undefined> {
     const maxChunkChars = options.maxChunkChars ?? DEFAULT_MAX_CHUNK_CHARS;
     assertMaxChunkChars(maxChunkChars);
     const event: TokenizeEvent = { chars: text.length, tokens: 0, chunks: 0, ms: 0 };
@@ -160,11 +175,11 @@ class ChunkedTokenizer implements JapaneseTokenizer {
           sliceStarted = performance.now();
         }
         const started = performance.now();
-        const tokens: Token[] = shared ? this.#engine.tokenizeShared(chunk) : this.#engine.tokenize(chunk);
+        const words = tokenizeChunk(chunk);
         event.ms += performance.now() - started;
         event.chunks++;
-        event.tokens += tokens.length;
-        yield tokens;
+        event.tokens += words.length;
+        yield words;
       }
     } finally {
       // Also when the consumer stops early: the event then describes the work actually done.

@@ -12,6 +12,20 @@ export function compareStrings(a: string, b: string): number {
  */
 let countScratch = new Float64Array(1024);
 const MAX_KEPT_SCRATCH = 65_536;
+/** The keys' `prefixOf`, by index, for the final sort; grown as needed (a page's keys are few). */
+let prefixScratch = new Float64Array(1024);
+
+/**
+ * The first three UTF-16 code units of `key` as one number (a shorter key padded with 0), ordered as the keys are:
+ * different numbers mean keys in that order; equal numbers say nothing (compare the keys).
+ */
+function prefixOf(key: string): number {
+  const length = key.length;
+  const first = length > 0 ? key.charCodeAt(0) : 0;
+  const second = length > 1 ? key.charCodeAt(1) : 0;
+  const third = length > 2 ? key.charCodeAt(2) : 0;
+  return first * 4_294_967_296 + second * 65_536 + third;
+}
 
 /**
  * The indices of the `limit` keys with the highest count (`counts[i]` is the count of `keys[i]`), highest first,
@@ -48,9 +62,17 @@ export function topByCount(keys: readonly string[], counts: ArrayLike<number>, l
       chosen = chosen.concat(tied);
     }
   }
+  // Most comparisons are between keys of the same count, and most of those differ in their first code units: those
+  // are compared as one number (`prefixOf`), the strings only where the numbers tie.
+  if (prefixScratch.length < n) prefixScratch = new Float64Array(Math.max(n, 2 * prefixScratch.length));
+  const prefixes = prefixScratch;
+  for (const i of chosen) prefixes[i] = prefixOf(keys[i] as string);
   chosen.sort(
     (a, b) =>
-      (counts[b] as number) - (counts[a] as number) || compareStrings(keys[a] as string, keys[b] as string) || a - b,
+      (counts[b] as number) - (counts[a] as number) ||
+      (prefixes[a] as number) - (prefixes[b] as number) ||
+      compareStrings(keys[a] as string, keys[b] as string) ||
+      a - b,
   );
   if (chosen.length > limit) chosen.length = Math.max(0, limit);
   return chosen;

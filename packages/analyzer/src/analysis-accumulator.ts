@@ -1,0 +1,325 @@
+// A page's counts (terms with their variants, phrases with the words of a compound) and their ranking into the
+// contract's `Analysis`, with the page's readings of homographs.
+import type { Analysis, PhraseCount, Term } from '@kumo/contract';
+import { toKatakana } from 'wanakana';
+import { entryOf, rememberedContentWordOf, termOf } from './content-words.js';
+import type { ContentWord } from './content-words.js';
+import { readingFromEvidence } from './homograph-readings.js';
+import type { EvidenceWord, Homograph } from './homograph-readings.js';
+import type { Token } from './token.js';
+import { topByCount } from './top-by-count.js';
+
+/**
+ * Per known entry (index): the stamp of the accumulator that counted it last, then its word and term slots there;
+ * three int32 per entry, together, so that counting a word seen before on the page reads one place of memory instead
+ * of its content word and a Map. Shared by the process's analyses: a stamp that is not one's own only means a
+ * Map lookup (`AnalysisAccumulator.countSeenEntry`).
+ */
+let entrySlots = new Int32Array(3 * 1024);
+/** The next accumulator's stamp; past 2^31 − 1 the stamps start again and `entrySlots` is cleared. */
+let nextStamp = 1;
+/** Far above IPADIC's ~400,000 entries: a guard against growing `entrySlots` for an index that is no entry. */
+const MAX_ENTRY_INDEX = 4_000_000;
+
+function newStamp(): number {
+  if (nextStamp === 0x7fffffff) {
+    entrySlots.fill(0);
+    nextStamp = 1;
+  }
+  return nextStamp++;
+}
+
+/** Counts the terms and phrases of one text, then ranks them into an `Analysis`. */
+export class AnalysisAccumulator {
+  tokens = 0;
+  readonly #stamp = newStamp();
+  /**
+   * The words counted so far grouped by term as they come: per term (first-seen order) its slot in `#termSlots`, its
+   * total, and its words (variants: one object per dictionary entry or written form, usually one per term) chained
+   * from `#firstWord` through `#nextWord` in first-seen order, each with its own count. One Map lookup per
+   * occurrence, by a term string that is shared and so already hashed.
+   */
+  readonly #termSlots = new Map<string, number>();
+  readonly #terms: string[] = [];
+  readonly #termCounts: number[] = [];
+  readonly #firstWord: number[] = [];
+  readonly #words: ContentWord[] = [];
+  readonly #wordCounts: number[] = [];
+  readonly #nextWord: number[] = [];
+  /** The term slot of the last word `#count` counted. */
+  #countedTerm = 0;
+  /**
+   * Likewise for phrases: their slot, and per slot the phrase, its count and the tokens of its first occurrence
+   * (compound nouns: their reading is worked out for the top phrases only, once the page's readings are known; the
+   * tokens are immutable, one per dictionary entry for known words, and dropped with the accumulator).
+   */
+  readonly #phraseSlots = new Map<string, number>();
+  readonly #phrases: string[] = [];
+  readonly #phraseCounts: number[] = [];
+  readonly #phraseRuns: Array<readonly Token[] | undefined> = [];
+
+  addWord(word: ContentWord): void {
+    this.#count(word);
+  }
+
+  /**
+   * Counts known entry `entry` (index) once more if this accumulator has counted it before, from `entrySlots`
+   * without looking at its word; false when it has not (or another analysis took the entry's slots since): then
+   * `addKnownWord`.
+   */
+  countSeenEntry(entry: number): boolean {
+    const at = 3 * entry;
+    if (at >= entrySlots.length || entrySlots[at] !== this.#stamp) return false;
+    const w = entrySlots[at + 1] as number;
+    const t = entrySlots[at + 2] as number;
+    this.#wordCounts[w] = (this.#wordCounts[w] as number) + 1;
+    this.#termCounts[t] = (this.#termCounts[t] as number) + 1;
+    return true;
+  }
+
+  /** Counts `word`, the content word of known entry `entry`, and remembers where for `countSeenEntry`. */
+  addKnownWord(entry: number, word: ContentWord): void {
+    const w = this.#count(word);
+    if (entry < 0 || entry > MAX_ENTRY_INDEX) return;
+    const at = 3 * entry;
+    if (at >= entrySlots.length) {
+      const grown = new Int32Array(Math.max(at + 3, 2 * entrySlots.length));
+      grown.set(entrySlots);
+      entrySlots = grown;
+    }
+    entrySlots[at] = this.#stamp;
+    entrySlots[at + 1] = w;
+    entrySlots[at + 2] = this.#countedTerm;
+  }
+
+  /** Counts `word` under its term; returns its slot in `#words` (and leaves its term's in `#countedTerm`). */
+  #count(word: ContentWord): number {
+    const t = this.#termSlots.get(word.term);
+    if (t === undefined) {
+      this.#countedTerm = this.#terms.length;
+      this.#termSlots.set(word.term, this.#terms.length);
+      this.#terms.push(word.term);
+      this.#termCounts.push(1);
+      const w = this.#newWord(word);
+      this.#firstWord.push(w);
+      return w;
+    }
+    this.#countedTerm = t;
+    this.#termCounts[t] = (this.#termCounts[t] as number) + 1;
+    let w = this.#firstWord[t] as number;
+    for (;;) {
+      if (this.#words[w] === word) {
+        this.#wordCounts[w] = (this.#wordCounts[w] as number) + 1;
+        return w;
+      }
+      const next = this.#nextWord[w] as number;
+      if (next === -1) break;
+      w = next;
+    }
+    const added = this.#newWord(word);
+    this.#nextWord[w] = added;
+    return added;
+  }
+
+  #newWord(word: ContentWord): number {
+    this.#words.push(word);
+    this.#wordCounts.push(1);
+    this.#nextWord.push(-1);
+    return this.#words.length - 1;
+  }
+
+  /**
+   * Counts a phrase. A compound noun's run (the first `runLength` tokens of `run`) gives its reading (the report
+   * reads compound keywords with it).
+   */
+  addPhrase(phrase: string, run?: readonly Token[], runLength = run?.length ?? 0): void {
+    const slot = this.#phraseSlots.get(phrase);
+    if (slot !== undefined) {
+      this.#phraseCounts[slot] = (this.#phraseCounts[slot] as number) + 1;
+      return;
+    }
+    this.#phraseSlots.set(phrase, this.#phrases.length);
+    this.#phrases.push(phrase);
+    this.#phraseCounts.push(1);
+    this.#phraseRuns.push(run?.slice(0, runLength));
+  }
+
+  /** `homographs`: the tokenizer's `homographReadings`; without it, kuromoji's readings stay as they are. */
+  toAnalysis(maxTerms: number, maxPhrases: number, homographs?: (wordId: number) => readonly Homograph[]): Analysis {
+    const terms = this.#terms;
+    const termSlots = this.#termSlots;
+    const termCounts = this.#termCounts;
+    const firstWord = this.#firstWord;
+    const nextWord = this.#nextWord;
+    const words = this.#words;
+    const wordCounts = this.#wordCounts;
+    // Worked out once per term: the top terms, the readings' evidence and the compounds' parts all ask.
+    const representatives: Array<ContentWord | undefined> = [];
+    const represent = (t: number): ContentWord =>
+      (representatives[t] ??= representativeOf(words, wordCounts, nextWord, firstWord[t] as number));
+    const readings = new PageReadings(homographs, terms, termSlots, represent, { words, nextWord, firstWord });
+    const topTerms = topByCount(terms, termCounts, maxTerms).map((t): Term => {
+      const term = terms[t] as string;
+      const count = termCounts[t] as number;
+      const { pos, reading: kuromojiReading, display } = represent(t);
+      const reading = pos === '名詞' ? readings.ofTerm(t, kuromojiReading) : kuromojiReading;
+      return display === undefined || display === ''
+        ? { term, reading, pos, count }
+        : { term, reading, pos, count, display };
+    });
+    const phrases = this.#phrases;
+    const topPhrases = topByCount(phrases, this.#phraseCounts, maxPhrases).map((p): PhraseCount => {
+      const phrase = phrases[p] as string;
+      const count = this.#phraseCounts[p] as number;
+      const run = this.#phraseRuns[p];
+      const reading = run === undefined ? '' : runReading(run, readings);
+      return reading === '' ? { phrase, count } : { phrase, count, reading };
+    });
+    return { tokens: this.tokens, terms: topTerms, phrases: topPhrases };
+  }
+}
+
+/**
+ * The word that represents a term: of its words (variants), merged where part of speech, reading and display are
+ * the same, the most frequent (the first seen wins a tie); usually its only word. The words are chained from
+ * `first` through `next`, in first-seen order.
+ */
+function representativeOf(
+  words: readonly ContentWord[],
+  counts: readonly number[],
+  next: readonly number[],
+  first: number,
+): ContentWord {
+  if (next[first] === -1) return words[first] as ContentWord;
+  const variants: ContentWord[] = [];
+  const totals: number[] = [];
+  for (let w = first; w !== -1; w = next[w] as number) {
+    const word = words[w] as ContentWord;
+    let v = 0;
+    while (v < variants.length && !sameVariant(variants[v] as ContentWord, word)) v++;
+    if (v === variants.length) {
+      variants.push(word);
+      totals.push(0);
+    }
+    totals[v] = (totals[v] as number) + (counts[w] as number);
+  }
+  let best = 0;
+  for (let v = 1; v < variants.length; v++) if ((totals[v] as number) > (totals[best] as number)) best = v;
+  return variants[best] as ContentWord;
+}
+
+function sameVariant(a: ContentWord, b: ContentWord): boolean {
+  return a.pos === b.pos && a.reading === b.reading && (a.display ?? '') === (b.display ?? '');
+}
+
+/** The words of a page grouped by term: term `t`'s words are chained from `firstWord[t]` through `nextWord` (-1 ends). */
+interface TermWords {
+  readonly words: readonly ContentWord[];
+  readonly nextWord: readonly number[];
+  readonly firstWord: readonly number[];
+}
+
+/**
+ * The readings of a page's nouns. A homograph (`HomographReadings`: 行 クダリ/ギョウ, 仮名 カメイ/カナ) is read as the
+ * page's other words that contain it (or are inside it) say (`readingFromEvidence`: 改行 カイギョウ reads 行 as ギョウ),
+ * kuromoji's reading where the page says nothing. Inside compound nouns a word is read as the page reads it on its
+ * own (one sense per page): 行番号 is ギョウバンゴウ where 行 is ギョウ, although kuromoji takes that 行 for the place
+ * name アルキ. Worked out for the top terms and phrases only, once per term.
+ */
+class PageReadings {
+  readonly #homographs: ((wordId: number) => readonly Homograph[]) | undefined;
+  readonly #terms: readonly string[];
+  readonly #slots: ReadonlyMap<string, number>;
+  readonly #represent: (t: number) => { pos: string; reading: string };
+  readonly #termWords: TermWords;
+  /** Readings chosen from evidence, by entry (`word_id`): only homographs get here. */
+  readonly #ofEntry = new Map<number, string>();
+  readonly #ofTerm = new Map<number, string>();
+
+  constructor(
+    homographs: ((wordId: number) => readonly Homograph[]) | undefined,
+    terms: readonly string[],
+    slots: ReadonlyMap<string, number>,
+    represent: (t: number) => { pos: string; reading: string },
+    termWords: TermWords,
+  ) {
+    this.#homographs = homographs;
+    this.#terms = terms;
+    this.#slots = slots;
+    this.#represent = represent;
+    this.#termWords = termWords;
+  }
+
+  /** The reading of noun term `t`, whose occurrences kuromoji read most often as `reading`. */
+  ofTerm(t: number, reading: string): string {
+    if (this.#homographs === undefined) return reading;
+    let chosen = this.#ofTerm.get(t);
+    if (chosen === undefined) {
+      chosen = reading;
+      const { words, nextWord, firstWord } = this.#termWords;
+      for (let w = firstWord[t] as number; w !== -1; w = nextWord[w] as number) {
+        const word = words[w] as ContentWord;
+        const id = word.reading === reading && word.pos === '名詞' ? entryOf(word) : undefined;
+        if (id === undefined) continue;
+        chosen = this.#ofEntryId(id, this.#terms[t] as string, reading);
+        break;
+      }
+      this.#ofTerm.set(t, chosen);
+    }
+    return chosen;
+  }
+
+  /** The reading of one token of a compound noun, which kuromoji read `reading`. */
+  ofToken(token: Token, reading: string): string {
+    if (this.#homographs === undefined || token.pos !== '名詞' || token.word_type !== 'KNOWN') return reading;
+    // A content noun's term is remembered with its entry; only other nouns (数, 接尾) are normalised here.
+    const term = rememberedContentWordOf(token)?.term ?? termOf(token);
+    const t = this.#slots.get(term);
+    if (t !== undefined) {
+      const own = this.#represent(t);
+      if (own.pos === '名詞' && own.reading !== '') return this.ofTerm(t, own.reading);
+    }
+    const id = token.word_id;
+    return id === undefined ? reading : this.#ofEntryId(id, term, reading);
+  }
+
+  #ofEntryId(id: number, term: string, reading: string): string {
+    // Most entries have no homograph (the tokenizer remembers that per entry): nothing to choose, nothing to keep.
+    const candidates = (this.#homographs as (wordId: number) => readonly Homograph[])(id);
+    if (candidates.length <= 1) return reading;
+    let chosen = this.#ofEntry.get(id);
+    if (chosen === undefined) {
+      chosen = readingFromEvidence(term, reading, candidates, this.#evidence(term));
+      this.#ofEntry.set(id, chosen);
+    }
+    return chosen;
+  }
+
+  #evidence(term: string): EvidenceWord[] {
+    const terms = this.#terms;
+    const evidence: EvidenceWord[] = [];
+    for (let t = 0; t < terms.length; t++) {
+      const word = terms[t] as string;
+      if (word.length > term.length ? !word.includes(term) : word.length < 2 || !term.includes(word)) continue;
+      evidence.push([word, this.#represent(t).reading]);
+    }
+    return evidence;
+  }
+}
+
+const KANA = /^[\u3041-\u3096\u30a1-\u30fc]+$/;
+
+/**
+ * The katakana reading of a run of tokens (each token's reading, a noun's as the page reads it, kana read as
+ * written), or '' if a part has none.
+ */
+function runReading(run: readonly Token[], readings: PageReadings): string {
+  let reading = '';
+  for (const token of run) {
+    const part = token.reading;
+    if (part !== undefined && part !== '' && part !== '*') reading += readings.ofToken(token, part);
+    else if (KANA.test(token.surface_form)) reading += toKatakana(token.surface_form);
+    else return '';
+  }
+  return reading;
+}

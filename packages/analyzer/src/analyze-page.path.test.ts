@@ -1,0 +1,84 @@
+// `analyzeText` counts a `WordPath` (entries and spans, no tokens) when the tokenizer offers one. On every text of
+// the tokenizer corpus (the fixture sites, the sample site, edge cases, random strings) the analysis must be the one
+// made from ordinary tokens, field for field, with every term and phrase kept.
+import { existsSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  SITES_DIR,
+  edgeCaseTexts,
+  fixtureSiteTexts,
+  randomTexts,
+  sampleSiteTexts,
+} from './__fixtures__/tokenizer-corpus.js';
+import type { CorpusText } from './__fixtures__/tokenizer-corpus.js';
+import { analyzeText } from './analyze-page.js';
+import type { AnalyzeOptions } from './analyze-page.js';
+import { loadTokenizer } from './tokenizer.js';
+import type { JapaneseTokenizer } from './tokenizer.js';
+
+const hasSites = existsSync(SITES_DIR);
+const sitesNote = hasSites ? '' : ` (SKIPPED: ${SITES_DIR} not found)`;
+
+let tokenizer: JapaneseTokenizer;
+/** The same tokenizer with ordinary tokens only (as a tokenizer from elsewhere would be). */
+let plain: JapaneseTokenizer;
+
+beforeAll(async () => {
+  tokenizer = await loadTokenizer();
+  plain = {
+    tokenize: (text, options) => tokenizer.tokenize(text, options),
+    tokenizeAsync: (text, options) => tokenizer.tokenizeAsync(text, options),
+    tokenizeChunks: (text, options) => tokenizer.tokenizeChunks(text, options),
+    homographReadings: (wordId) => tokenizer.homographReadings?.(wordId) ?? [],
+  };
+}, 60_000);
+
+/** Everything kept, and small chunks, so that compounds and readings cross chunk ends too. */
+const ALL: AnalyzeOptions = { maxTerms: 100_000, maxPhrases: 100_000 };
+const SMALL_CHUNKS: AnalyzeOptions = { ...ALL, maxChunkChars: 64 };
+
+async function differences(texts: readonly CorpusText[], options: AnalyzeOptions): Promise<string[]> {
+  const found: string[] = [];
+  for (const { name, text } of texts) {
+    const fromPath = await analyzeText(text, tokenizer, options);
+    const fromTokens = await analyzeText(text, plain, options);
+    try {
+      expect(fromPath).toStrictEqual(fromTokens);
+    } catch {
+      found.push(name);
+    }
+  }
+  return found;
+}
+
+describe('analyzeText over word paths', () => {
+  it('the tokenizer offers word paths', () => {
+    expect(tokenizer.tokenizeChunksPath).toBeTypeOf('function');
+    expect(plain.tokenizeChunksPath).toBeUndefined();
+  });
+
+  it.skipIf(!hasSites)(
+    `the fixture sites: the analysis of the tokens, on every page${sitesNote}`,
+    async () => {
+      const texts = fixtureSiteTexts();
+      expect(texts.length).toBeGreaterThan(100);
+      expect(await differences(texts, ALL)).toEqual([]);
+      expect(await differences(texts.slice(0, 40), SMALL_CHUNKS)).toEqual([]);
+    },
+    120_000,
+  );
+
+  it('the sample site, edge cases and 5,000 random strings: the analysis of the tokens', async () => {
+    const texts = [...sampleSiteTexts(30), ...edgeCaseTexts(), ...randomTexts(5_000)];
+    expect(await differences(texts, ALL)).toEqual([]);
+    expect(await differences(texts, SMALL_CHUNKS)).toEqual([]);
+    expect(await differences(texts.slice(0, 60), {})).toEqual([]);
+  }, 120_000);
+
+  it('a word path is refilled by the next chunk: a compound across chunk ends keeps its words', async () => {
+    // 64-character chunks cut this line of nouns inside runs; the phrases must still be read from the right words.
+    const text = '形態素解析器開発者会議東京大会'.repeat(12);
+    const options = { ...ALL, maxChunkChars: 64 };
+    expect(await analyzeText(text, tokenizer, options)).toStrictEqual(await analyzeText(text, plain, options));
+  });
+});
