@@ -29,7 +29,7 @@ if (options.tokenizer === 'kuromoji') {
   const tokenizer = await loadTokenizer();
   tokenize = (text) => tokenizer.tokenize(text, { maxChunkChars: Math.max(16, text.length) }).length;
   chunked = (text) => tokenizer.tokenize(text).length;
-  analyze = async (text) => (await analyzeText(text, tokenizer)).tokenCount;
+  analyze = async (text) => (await analyzeText(text, tokenizer)).tokens;
 }
 const loadMs = performance.now() - loadStarted;
 const rssAfterLoadMb = process.memoryUsage().rss / 1e6;
