@@ -112,7 +112,8 @@ export async function run(ctx) {
     kumo: values('kumo', (v) => v.pagesPerSecond),
     baseline: values('hand-rolled + kuromoji', (v) => v.pagesPerSecond),
     baselineLabel: 'hand-rolled + kuromoji, 1 process',
-    target: { op: '>=', value: 1.7 },
+    // The analyzer issue's target (#15); the first round asked for 1.7×.
+    target: { op: '>=', value: 5 },
     note:
       'the ceiling is 2 cores / the cores the baseline uses: one JS thread, but V8’s parallel garbage collector ' +
       'gives it ~1.3 cores (see "cores used")',

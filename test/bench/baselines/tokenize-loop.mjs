@@ -50,23 +50,35 @@ async function measure(texts, fn) {
   return { texts: texts.length, chars, tokens, cpuSeconds, ms, charsPerCpuSecond: chars / cpuSeconds };
 }
 
+/** How many times the raw engine and `analyzeText` alternate on each corpus. */
+const ALTERNATIONS = 6;
+
+/** Several measurements of one corpus as one. */
+function sum(runs) {
+  const cpuSeconds = runs.reduce((total, run) => total + run.cpuSeconds, 0);
+  const chars = runs.reduce((total, run) => total + run.chars, 0);
+  return {
+    ...runs[0],
+    cpuSeconds,
+    ms: runs.reduce((total, run) => total + run.ms, 0),
+    charsPerCpuSecond: chars / cpuSeconds,
+  };
+}
+
 const results = {};
 for (const corpus of options.corpora) {
   const texts = corpora[corpus];
   if (options.tokenizer === 'analyze') {
-    // Raw and analysis alternate twice, so that drift on the shared cores hits both.
-    const raw1 = await measure(texts, chunked);
-    const analysis1 = await measure(texts, analyze);
-    const raw2 = await measure(texts, chunked);
-    const analysis2 = await measure(texts, analyze);
-    const sum = (a, b) => ({
-      ...a,
-      cpuSeconds: a.cpuSeconds + b.cpuSeconds,
-      ms: a.ms + b.ms,
-      charsPerCpuSecond: (2 * a.chars) / (a.cpuSeconds + b.cpuSeconds),
-    });
-    results[`${corpus}:raw`] = sum(raw1, raw2);
-    results[`${corpus}:analyze`] = sum(analysis1, analysis2);
+    // Raw and analysis alternate, six times each, so that drift on the shared cores (its speed varies by 2× within
+    // seconds on busy machines) hits both alike.
+    const raw = [];
+    const analysis = [];
+    for (let i = 0; i < ALTERNATIONS; i++) {
+      raw.push(await measure(texts, chunked));
+      analysis.push(await measure(texts, analyze));
+    }
+    results[`${corpus}:raw`] = sum(raw);
+    results[`${corpus}:analyze`] = sum(analysis);
   } else {
     results[corpus] = await measure(texts, tokenize);
   }
