@@ -81,4 +81,13 @@ describe('analyzeText over word paths', () => {
     const options = { ...ALL, maxChunkChars: 64 };
     expect(await analyzeText(text, tokenizer, options)).toStrictEqual(await analyzeText(text, plain, options));
   });
+
+  it('concurrent analyses each read their own path: the same results as one after another', async () => {
+    // Several chunks each, interleaved at every await (as an analysis worker's concurrent jobs are).
+    const texts = [...sampleSiteTexts(8), ...edgeCaseTexts()].map(({ text }) => text);
+    const options = { ...ALL, maxChunkChars: 64 };
+    const oneByOne = [];
+    for (const text of texts) oneByOne.push(await analyzeText(text, plain, options));
+    expect(await Promise.all(texts.map((text) => analyzeText(text, tokenizer, options)))).toStrictEqual(oneByOne);
+  });
 });

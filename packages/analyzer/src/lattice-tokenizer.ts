@@ -40,14 +40,12 @@ export class LatticeTokenizer {
   #runEnds = new Int32Array(1024);
   readonly #shared: SharedTokens;
   readonly #homographs: HomographReadings;
-  readonly #path: WordPath;
 
   constructor(dictionary: KuromojiDictionary) {
     this.#dictionary = dictionary;
     this.#lattice = new ViterbiLattice(dictionary.connectionCosts);
     this.#shared = new SharedTokens(dictionary.known, dictionary.unknown);
     this.#homographs = new HomographReadings(dictionary);
-    this.#path = new WordPath(this.#shared);
   }
 
   /** The readings of a known word's entry and of the entries it cannot be told apart from (`HomographReadings`). */
@@ -68,13 +66,18 @@ export class LatticeTokenizer {
     return this.#tokenize(text, true);
   }
 
+  /** An empty word path for `tokenizePath`, its tokens shared with `tokenizeShared`'s. */
+  newWordPath(): WordPath {
+    return new WordPath(this.#shared);
+  }
+
   /**
-   * The best path of `text` as entries and spans, for counting (`WordPath`): the words `tokenizeShared` would give,
-   * without a token each. The path is this tokenizer's own, refilled by the next call.
+   * Fills `path` (from `newWordPath`) with the best path of `text` as entries and spans, for counting: the words
+   * `tokenizeShared` would give, without a token each. A path is refilled by every call that is given it: give each
+   * reader its own.
    */
-  tokenizePath(text: string): WordPath {
+  tokenizePath(text: string, path: WordPath): WordPath {
     const input = toTokenizable(text);
-    const path = this.#path;
     path.reset(input);
     this.#forEachSentence(input, (start, end) => {
       const lattice = this.#lattice;

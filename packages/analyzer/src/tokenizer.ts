@@ -45,8 +45,8 @@ export interface JapaneseTokenizer {
   tokenizeChunksShared?(text: string, options?: TokenizeOptions): AsyncGenerator<readonly Token[], void, undefined>;
   /**
    * `tokenizeChunksShared` without tokens: each chunk's words as dictionary entries and spans (`WordPath`), the
-   * cheapest way to count them. Each path is refilled for the next chunk: read it before the next one. Wrappers
-   * that change tokens (the glossary) leave it out.
+   * cheapest way to count them. One path per call, refilled for the next chunk: read it before asking for the next
+   * one. Wrappers that change tokens (the glossary) leave it out.
    */
   tokenizeChunksPath?(text: string, options?: TokenizeOptions): AsyncGenerator<WordPath, void, undefined>;
   /**
@@ -153,7 +153,9 @@ class ChunkedTokenizer implements JapaneseTokenizer {
   }
 
   tokenizeChunksPath(text: string, options: TokenizeOptions = {}): AsyncGenerator<WordPath, void, undefined> {
-    return this.#chunks(text, options, (chunk) => this.#engine.tokenizePath(chunk));
+    // One path per call, refilled chunk after chunk: concurrent analyses each read their own.
+    const path = this.#engine.newWordPath();
+    return this.#chunks(text, options, (chunk) => this.#engine.tokenizePath(chunk, path));
   }
 
   async *#chunks<Words extends { length: number }>(

@@ -9,8 +9,8 @@ export const WordKind = { KNOWN: NodeType.KNOWN, UNKNOWN: NodeType.UNKNOWN } as 
 
 /**
  * The words of one chunk's best path, in text order: kind and entry index (kuromoji's `word_id / 10`), and for an
- * unknown word its surface `text[starts[i], ends[i])`. The same object is refilled by the tokenizer's next call:
- * read it before asking for the next chunk, and keep nothing but what `token(i)` returns.
+ * unknown word its surface `text[starts[i], ends[i])`. A path is refilled chunk after chunk (one per
+ * `tokenizeChunksPath` call): read it before asking for the next chunk, and keep nothing but what `token(i)` returns.
  */
 export class WordPath {
   /** The chunk as tokenised (lone surrogates and U+0000 already replaced): what the spans index. */
