@@ -7,6 +7,7 @@ import {
   type JapaneseTokenizer,
   type Token,
   type TokenizeOptions,
+  type WordPath,
 } from '@kumo/analyzer';
 import type { Analysis } from '@kumo/contract';
 import { CrawlStateErrorCode, type CrawlStore } from '@kumo/crawl-state';
@@ -85,9 +86,18 @@ export class TimedTokenizer implements JapaneseTokenizer {
   /** Milliseconds spent producing tokens so far (including the brief event-loop turns between chunks). */
   ms = 0;
   readonly #inner: JapaneseTokenizer;
+  /**
+   * The inner tokenizer's word paths, timed (what `analyzeText` counts first); absent when the inner tokenizer has
+   * none, so that the analysis then takes tokens.
+   */
+  readonly tokenizeChunksPath?: (text: string, options?: TokenizeOptions) => AsyncGenerator<WordPath, void, undefined>;
 
   constructor(inner: JapaneseTokenizer) {
     this.#inner = inner;
+    if (inner.tokenizeChunksPath !== undefined) {
+      this.tokenizeChunksPath = (text, options) =>
+        this.#timed((inner.tokenizeChunksPath as NonNullable<typeof inner.tokenizeChunksPath>)(text, options));
+    }
   }
 
   homographReadings(wordId: number): readonly Homograph[] {
