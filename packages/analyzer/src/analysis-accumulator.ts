@@ -3,6 +3,7 @@
 import type { Analysis, PhraseCount, Term } from '@kumo/contract';
 import { toKatakana } from 'wanakana';
 import { entryOf, rememberedContentWordOf, termOf } from './content-words.js';
+import { MAX_ENTRY_INDEX, grownCapacity } from './entry-index.js';
 import type { ContentWord } from './content-words.js';
 import { readingFromEvidence } from './homograph-readings.js';
 import type { EvidenceWord, Homograph } from './homograph-readings.js';
@@ -18,8 +19,6 @@ import { topByCount } from './top-by-count.js';
 let entrySlots = new Int32Array(3 * 1024);
 /** The next accumulator's stamp; past 2^31 − 1 the stamps start again and `entrySlots` is cleared. */
 let nextStamp = 1;
-/** Far above IPADIC's ~400,000 entries: a guard against growing `entrySlots` for an index that is no entry. */
-const MAX_ENTRY_INDEX = 4_000_000;
 
 function newStamp(): number {
   if (nextStamp === 0x7fffffff) {
@@ -83,7 +82,7 @@ export class AnalysisAccumulator {
     if (entry < 0 || entry > MAX_ENTRY_INDEX) return;
     const at = 3 * entry;
     if (at >= entrySlots.length) {
-      const grown = new Int32Array(Math.max(at + 3, 2 * entrySlots.length));
+      const grown = new Int32Array(3 * grownCapacity(entrySlots.length / 3, entry));
       grown.set(entrySlots);
       entrySlots = grown;
     }

@@ -1,5 +1,6 @@
 import { isKana, toKatakana } from 'wanakana';
 import { ENGLISH_STOP_WORDS } from './english-stop-words.js';
+import { MAX_ENTRY_INDEX, grownCapacity } from './entry-index.js';
 import type { Token } from './tokenizer.js';
 
 /**
@@ -110,12 +111,10 @@ export function entryOf(word: ContentWord): number | undefined {
   return entries.get(word);
 }
 
-/** Far above IPADIC's ~400,000 entries: a guard against growing the memo for an id that is no entry. */
-const MAX_ENTRY_INDEX = 4_000_000;
 
 /** `array` with room for `length` elements, filled (a sparse array would fall back to a dictionary of elements). */
 function grown<T>(array: Array<T | undefined>, length: number): Array<T | undefined> {
-  const next = new Array<T | undefined>(Math.max(length, 2 * array.length, 1024)).fill(undefined);
+  const next = new Array<T | undefined>(grownCapacity(array.length, length - 1)).fill(undefined);
   for (let i = 0; i < array.length; i++) next[i] = array[i];
   return next;
 }

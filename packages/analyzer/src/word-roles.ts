@@ -2,6 +2,7 @@
 // word, or nothing — worked out once per dictionary entry (per character class for unknown words), so that counting a
 // page's words from a `WordPath` reads one byte per word.
 import { rememberedContentWordOf } from './content-words.js';
+import { MAX_ENTRY_INDEX, grownCapacity } from './entry-index.js';
 import type { ContentWord } from './content-words.js';
 import type { Token } from './token.js';
 import type { WordPath } from './word-path.js';
@@ -27,8 +28,6 @@ export function roleOf(token: Token, word: ContentWord | undefined): WordRole {
   return extendsRun(token) ? WordRole.EXTENDS : WordRole.OTHER;
 }
 
-/** Far above IPADIC's ~400,000 entries: a guard against growing a memo for an index that is no entry. */
-const MAX_ENTRY_INDEX = 4_000_000;
 /** Stored for an unknown word's class whose surface decides its role. */
 const BY_SURFACE = 255;
 
@@ -43,7 +42,7 @@ class ByteMemo {
   set(entry: number, value: number): void {
     if (entry < 0 || entry > MAX_ENTRY_INDEX) return;
     if (entry >= this.#bytes.length) {
-      const grown = new Uint8Array(Math.max(entry + 1, 2 * this.#bytes.length));
+      const grown = new Uint8Array(grownCapacity(this.#bytes.length, entry));
       grown.set(this.#bytes);
       this.#bytes = grown;
     }
