@@ -111,7 +111,6 @@ export function entryOf(word: ContentWord): number | undefined {
   return entries.get(word);
 }
 
-
 /** `array` with room for `length` elements, filled (a sparse array would fall back to a dictionary of elements). */
 function grown<T>(array: Array<T | undefined>, length: number): Array<T | undefined> {
   const next = new Array<T | undefined>(grownCapacity(array.length, length - 1)).fill(undefined);
