@@ -42,6 +42,10 @@ describe('startAnalysisWorker', () => {
     expect(messages.indexOf('tokenizer loaded')).toBeGreaterThanOrEqual(0);
     expect(messages.indexOf('tokenizer loaded')).toBeLessThan(messages.indexOf('ready'));
     expect(lines.find((line) => line.msg === 'tokenizer loaded')?.rssMb).toBeGreaterThan(100);
+    // Warmed up before the first job: between the dictionary and ready.
+    expect(messages.indexOf('analyzer warmed up')).toBeGreaterThan(messages.indexOf('tokenizer loaded'));
+    expect(messages.indexOf('analyzer warmed up')).toBeLessThan(messages.indexOf('ready'));
+    expect(lines.find((line) => line.msg === 'analyzer warmed up')?.chars).toBeGreaterThan(0);
 
     // A crawl whose one page waits for analysis: the flow's root runs once the analyze child is done.
     const { store } = createKeyStore(config, 'command');

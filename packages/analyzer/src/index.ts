@@ -14,6 +14,7 @@ export {
   DEFAULT_MAX_PHRASES,
   type AnalyzeOptions,
 } from './analyze-page.js';
+export { warmUp, type WarmUpResult } from './warm-up.js';
 export { ReportBuilder, formsOf, type ReportBuilderOptions } from './report-builder.js';
 export { diffKeywords, DIFF_KEYWORDS } from './report-diff.js';
 export { toHepburn } from './romaji.js';
