@@ -11,6 +11,7 @@ import {
   sampleSiteTexts,
 } from './__fixtures__/tokenizer-corpus.js';
 import type { CorpusText } from './__fixtures__/tokenizer-corpus.js';
+import { withRoutes } from './__fixtures__/tokenizer-routes.js';
 import { analyzeText } from './analyze-page.js';
 import type { AnalyzeOptions } from './analyze-page.js';
 import { loadTokenizer } from './tokenizer.js';
@@ -25,12 +26,7 @@ let plain: JapaneseTokenizer;
 
 beforeAll(async () => {
   tokenizer = await loadTokenizer();
-  plain = {
-    tokenize: (text, options) => tokenizer.tokenize(text, options),
-    tokenizeAsync: (text, options) => tokenizer.tokenizeAsync(text, options),
-    tokenizeChunks: (text, options) => tokenizer.tokenizeChunks(text, options),
-    homographReadings: (wordId) => tokenizer.homographReadings?.(wordId) ?? [],
-  };
+  plain = withRoutes(tokenizer);
 }, 60_000);
 
 /** Everything kept, and small chunks, so that compounds and readings cross chunk ends too. */

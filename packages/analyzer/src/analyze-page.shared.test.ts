@@ -1,24 +1,23 @@
-// The analysis counts over shared tokens (`tokenizeChunksShared`) when the tokenizer has them: it must be the
-// analysis made from the ordinary tokens, with and without a glossary.
+// The analysis counts over shared tokens (`tokenizeChunksShared`) when the tokenizer has them but no word paths (a
+// glossary's wrapper): it must be the analysis made from the ordinary tokens, with and without a glossary.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JAPANESE_PARAGRAPHS } from './__fixtures__/japanese-paragraphs.js';
+import { withRoutes } from './__fixtures__/tokenizer-routes.js';
 import { analyzeText } from './analyze-page.js';
 import { isBlank } from './word-roles.js';
 import { Glossary } from './glossary.js';
 import { loadTokenizer } from './tokenizer.js';
 import type { JapaneseTokenizer } from './tokenizer.js';
 
+/** The process's tokenizer with shared tokens but no word paths. */
 let tokenizer: JapaneseTokenizer;
-/** The same tokenizer without `tokenizeChunksShared` (as a tokenizer from elsewhere would be). */
+/** The same tokenizer with ordinary tokens only (as a tokenizer from elsewhere would be). */
 let plain: JapaneseTokenizer;
 
 beforeAll(async () => {
-  tokenizer = await loadTokenizer();
-  plain = {
-    tokenize: (text, options) => tokenizer.tokenize(text, options),
-    tokenizeAsync: (text, options) => tokenizer.tokenizeAsync(text, options),
-    tokenizeChunks: (text, options) => tokenizer.tokenizeChunks(text, options),
-  };
+  const loaded = await loadTokenizer();
+  tokenizer = withRoutes(loaded, { shared: true });
+  plain = withRoutes(loaded);
 }, 60_000);
 
 const TEXTS = [
@@ -32,6 +31,7 @@ describe('analyzeText over shared tokens', () => {
     'text %i: the analysis of the ordinary tokens',
     async (_, text) => {
       expect(tokenizer.tokenizeChunksShared).toBeTypeOf('function');
+      expect(tokenizer.tokenizeChunksPath).toBeUndefined();
       for (const options of [
         {},
         { maxTerms: 3, maxPhrases: 2 },
