@@ -1,6 +1,7 @@
 // The tokens `LatticeTokenizer.tokenizeShared` gives: one object per dictionary entry for a known word, one per
 // character class and surface for an unknown one, so that counting makes no token (and no surface string) per
 // occurrence, and Map lookups by a shared surface find its hash already computed.
+import { SpanCache } from './span-cache.js';
 import type { Token } from './token.js';
 import { WordEntries } from './word-dictionary.js';
 
@@ -14,9 +15,8 @@ export class SharedTokens {
   readonly #unknown: WordEntries;
   /** Indexed by entry; filled, not sparse (a sparse array this long would fall back to a dictionary of elements). */
   readonly #knownTokens: Array<Token | undefined>;
-  /** By a hash of the character class and the surface; each bucket is checked for both. */
-  readonly #unknownTokens = new Map<number, Token[]>();
-  #unknownCount = 0;
+  /** By character class entry and surface. */
+  readonly #unknownTokens = new SpanCache<Token>(MAX_SHARED_UNKNOWN_CHARS, MAX_SHARED_UNKNOWN_TOKENS);
 
   constructor(known: WordEntries, unknown: WordEntries) {
     this.#known = known;
@@ -43,27 +43,10 @@ export class SharedTokens {
 
   /** The token of an unknown word of class entry `entry`, its surface `text[start, end)`. */
   unknown(text: string, start: number, end: number, entry: number): Token {
-    const wordId = WordEntries.wordId(entry);
-    if (end - start > MAX_SHARED_UNKNOWN_CHARS) return this.#unknownToken(entry, wordId, text.slice(start, end));
-    let hash = wordId;
-    for (let at = start; at < end; at++) hash = (Math.imul(hash, 31) + text.charCodeAt(at)) | 0;
-    let bucket = this.#unknownTokens.get(hash);
-    if (bucket !== undefined) {
-      for (const token of bucket) {
-        const surface = token.surface_form;
-        if (token.word_id === wordId && surface.length === end - start && text.startsWith(surface, start)) return token;
-      }
-    } else {
-      if (this.#unknownCount >= MAX_SHARED_UNKNOWN_TOKENS) {
-        this.#unknownTokens.clear();
-        this.#unknownCount = 0;
-      }
-      bucket = [];
-      this.#unknownTokens.set(hash, bucket);
-    }
-    const token = this.#unknownToken(entry, wordId, text.slice(start, end));
-    bucket.push(token);
-    this.#unknownCount++;
+    const shared = this.#unknownTokens.get(entry, text, start, end);
+    if (shared !== undefined) return shared;
+    const token = this.#unknownToken(entry, WordEntries.wordId(entry), text.slice(start, end));
+    this.#unknownTokens.set(entry, text, start, end, token.surface_form, token);
     return token;
   }
 

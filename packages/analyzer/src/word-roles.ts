@@ -4,6 +4,7 @@
 import { rememberedContentWordOf } from './content-words.js';
 import { MAX_ENTRY_INDEX, grownCapacity } from './entry-index.js';
 import type { ContentWord } from './content-words.js';
+import { SpanCache } from './span-cache.js';
 import type { Token } from './token.js';
 import type { WordPath } from './word-path.js';
 
@@ -132,13 +133,11 @@ export interface UnknownWord {
   readonly role: WordRole;
 }
 
-/** Unknown words longer than this are worked out each time: long runs (code, URLs) rarely recur. */
-const MAX_REMEMBERED_UNKNOWN_CHARS = 32;
-/** Unknown words remembered; past this the memo starts afresh (bounded memory). */
-const MAX_REMEMBERED_UNKNOWN_WORDS = 50_000;
-/** By a hash of the class entry and the surface; each bucket is checked for both. */
-const unknownWords = new Map<number, UnknownWord[]>();
-let unknownWordCount = 0;
+/**
+ * Unknown words remembered per class entry and surface (longer ones are worked out each time: long runs such as code
+ * and URLs rarely recur); past 50,000 the memo starts afresh (bounded memory).
+ */
+const unknownWords = new SpanCache<UnknownWord>(32, 50_000);
 
 /**
  * Word `i` of `path`, an unknown word whose surface decides its role (`unknownClassRoleOf` gave 0): remembered per
@@ -146,35 +145,15 @@ let unknownWordCount = 0;
  */
 export function unknownWordOf(path: WordPath, i: number): UnknownWord {
   const { text } = path;
+  const entry = path.entries[i] as number;
   const start = path.starts[i] as number;
   const end = path.ends[i] as number;
-  if (end - start > MAX_REMEMBERED_UNKNOWN_CHARS) return unknownWord(path.token(i));
-  const entry = path.entries[i] as number;
-  let hash = entry;
-  for (let at = start; at < end; at++) hash = (Math.imul(hash, 31) + text.charCodeAt(at)) | 0;
-  let bucket = unknownWords.get(hash);
-  if (bucket !== undefined) {
-    for (const known of bucket) {
-      const surface = known.token.surface_form;
-      if (known.token.word_id === entry * 10 && surface.length === end - start && text.startsWith(surface, start)) {
-        return known;
-      }
-    }
-  } else {
-    if (unknownWordCount >= MAX_REMEMBERED_UNKNOWN_WORDS) {
-      unknownWords.clear();
-      unknownWordCount = 0;
-    }
-    bucket = [];
-    unknownWords.set(hash, bucket);
+  let unknown = unknownWords.get(entry, text, start, end);
+  if (unknown === undefined) {
+    const token = path.token(i);
+    const word = rememberedContentWordOf(token);
+    unknown = { token, word, role: roleOf(token, word) };
+    unknownWords.set(entry, text, start, end, token.surface_form, unknown);
   }
-  const word = unknownWord(path.token(i));
-  bucket.push(word);
-  unknownWordCount++;
-  return word;
-}
-
-function unknownWord(token: Token): UnknownWord {
-  const word = rememberedContentWordOf(token);
-  return { token, word, role: roleOf(token, word) };
+  return unknown;
 }
