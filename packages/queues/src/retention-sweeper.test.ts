@@ -17,6 +17,24 @@ afterAll(async () => {
   await redis.stop();
 });
 
+/** A crawl worker that fetches nothing; `done` resolves when it has taken its first job. */
+function crawlWorker(
+  connection: Parameters<typeof createKumoWorker>[2]['connection'],
+  config: Parameters<typeof createKumoWorker>[2]['config'],
+  concurrency: number,
+) {
+  const done = deferred<void>();
+  const worker = createKumoWorker(
+    'crawl',
+    async () => {
+      done.resolve();
+      return { status: 'fetched', links: 0 };
+    },
+    { connection, config, concurrency },
+  );
+  return { worker, done };
+}
+
 describe('RetentionSweeper', { timeout: 30_000 }, () => {
   it('removes the last crawl’s root job and its children’s values once they are past their keep age', async () => {
     const { config, connection } = testSetup(redis.url, {
@@ -74,15 +92,7 @@ describe('RetentionSweeper', { timeout: 30_000 }, () => {
   it('keeps jobs younger than their keep age, and sweeps on its timer until stopped', async () => {
     const { config, connection } = testSetup(redis.url, { QUEUE_KEEP_COMPLETED_S: '3600' });
     const queues = new KumoQueues(connection, config);
-    const done = deferred<void>();
-    const worker = createKumoWorker(
-      'crawl',
-      async () => {
-        done.resolve();
-        return { status: 'fetched', links: 0 };
-      },
-      { connection, config, concurrency: 2 },
-    );
+    const { worker, done } = crawlWorker(connection, config, 2);
     try {
       await queues.crawl.add('crawl', { crawlId: 'young', url: 'http://127.0.0.1:9/', depth: 0 });
       await done.promise;
@@ -102,15 +112,7 @@ describe('RetentionSweeper', { timeout: 30_000 }, () => {
   it('cleans only sets with a job past its age, and plans the next sweep for when the oldest kept job passes it', async () => {
     const { config, connection } = testSetup(redis.url);
     const queues = new KumoQueues(connection, config);
-    const done = deferred<void>();
-    const worker = createKumoWorker(
-      'crawl',
-      async () => {
-        done.resolve();
-        return { status: 'fetched', links: 0 };
-      },
-      { connection, config, concurrency: 1 },
-    );
+    const { worker, done } = crawlWorker(connection, config, 1);
     const swept = [queues.crawl, queues.analyze] as unknown as Queue[];
     let cleans = 0;
     for (const queue of swept) {
