@@ -1,13 +1,26 @@
 // What a running system costs doing nothing: CPU of its processes and Redis commands per second over a quiet window.
 // A benchmark whose runs differ in length (a polite crawl waits) reads its figures against it.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { IDLE_COLLECT_DELAY_MS } from '@kumo/observability';
 import { cpuSnapshot, cpuSpent } from './procfs.mjs';
 import { info } from './redis.mjs';
 import { round } from './stats.mjs';
 
-/** CPU seconds (all `groups`) and Redis commands per second of a system left alone for `ms`. */
+/**
+ * How long a system takes to become quiet after work: its worker processes collect their garbage once,
+ * `IDLE_COLLECT_DELAY_MS` (8 s) after their work ends (decision 0021), and V8's memory reducer starts as late in the
+ * API. That collection is part of the work before it, not of what comes next.
+ */
+export const SETTLE_MS = IDLE_COLLECT_DELAY_MS + 2000;
+
+/** Waits until the work so far has left nothing behind (its last root job, stream readers, deferred collections). */
+export function settle() {
+  return sleep(SETTLE_MS);
+}
+
+/** CPU seconds (all `groups`) and Redis commands per second of a system left alone for `ms`, once settled. */
 export async function idleCost({ groups, client, ms }) {
-  await sleep(2000); // the last crawl's stragglers (its root job, the API's stream readers) settle first
+  await settle();
   const commands = async () => Number((await info(client, 'stats')).total_commands_processed);
   const cpuBefore = cpuSnapshot(groups);
   const before = await commands();
