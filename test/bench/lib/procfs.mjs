@@ -7,7 +7,7 @@ const TICKS_PER_SECOND = 100;
 /**
  * CPU time a process has used so far, in nanoseconds: all its threads, as `process.cpuUsage()` counts it in the
  * baselines. A Node process's main thread is not all of it: V8 collects garbage and compiles on threads of its own
- * (about as much CPU again as the main thread in a crawl worker), and libuv runs file and DNS work on its pool;
+ * (in a crawl worker 55–77 % as much CPU again as its main thread), and libuv runs file and DNS work on its pool;
  * /proc/<pid>/schedstat is the main thread's alone. Each thread's /proc/<pid>/task/<tid>/schedstat has nanosecond
  * resolution (an idle process uses a few ms a minute, below the 10 ms tick of /proc/<pid>/stat); a thread that has
  * exited is no longer listed (Node's threads live as long as the process). The tick count is the fallback.
