@@ -30,6 +30,15 @@ function setup() {
   return { config, connection, queue };
 }
 
+/** A worker of one job at a time, blocking 1 s per fetch, waiting on a timer for delayed jobs due within `ms`. */
+function shortWaitOptions(
+  connection: KumoBullWorkerOptions['connection'],
+  prefix: string,
+  ms: number,
+): KumoBullWorkerOptions {
+  return { connection, prefix, concurrency: 1, drainDelay: 1, shortDelayWaitMs: ms, autorun: false };
+}
+
 const lockManagerOf = (worker: unknown) => (worker as { lockManager: BusyOnlyLockManager }).lockManager;
 
 describe('KumoBullWorker timers', { timeout: 30_000 }, () => {
@@ -180,6 +189,77 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
       await queue.add('crawl', { n: 2 }, { jobId: 'marked' });
       for (let i = 0; i < 100 && !started.has('marked'); i++) await sleep(20);
       expect(started.get('marked')! - added).toBeLessThan(1000);
+    } finally {
+      await worker.close();
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
+  // Redis ends a blocking fetch's timeout on its next `hz` tick, so a delayed job due soon is waited for on a timer.
+  it('waits for a delayed job due within shortDelayWaitMs on a timer, not a blocking fetch, and never early', async () => {
+    const { config, connection, queue } = setup();
+    const prefix = new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix();
+    const started = new Map<string, number>();
+    let fetchesAtStart = -1;
+    const worker = new KumoBullWorker<{ n: number }, number>(
+      'crawl',
+      async (job) => {
+        started.set(job.id!, Date.now());
+        fetchesAtStart = blockingFetches;
+        return job.data.n;
+      },
+      shortWaitOptions(connection, prefix, 500),
+    );
+    const backend = (worker as unknown as { backend: { waitForJob: (...args: unknown[]) => Promise<unknown> } })
+      .backend;
+    const waitForJob = backend.waitForJob.bind(backend);
+    let blockingFetches = 0;
+    backend.waitForJob = (...args) => {
+      blockingFetches++;
+      return waitForJob(...args);
+    };
+    try {
+      const drained = new Promise<void>((resolve) => worker.once('drained', () => resolve()));
+      void worker.run();
+      await drained;
+      const idle = () => (worker as unknown as { idle?: { shortWait?: AbortController } }).idle;
+      const added = Date.now();
+      await queue.add('crawl', { n: 1 }, { jobId: 'soon', delay: 300 });
+      // The fetch under way returns with the job's marker, and the worker then waits on its timer.
+      for (let i = 0; i < 100 && idle()?.shortWait === undefined && !started.has('soon'); i++) await sleep(5);
+      const waitedOnTimer = idle()?.shortWait !== undefined;
+      const fetchesWhileWaiting = blockingFetches;
+      for (let i = 0; i < 100 && !started.has('soon'); i++) await sleep(20);
+      expect(waitedOnTimer).toBe(true);
+      expect(started.has('soon')).toBe(true);
+      expect(fetchesAtStart).toBe(fetchesWhileWaiting);
+      expect(started.get('soon')!).toBeGreaterThanOrEqual(added + 300 - 2);
+    } finally {
+      await worker.close();
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
+  it('takes no job when closed during a short wait', async () => {
+    const { config, connection, queue } = setup();
+    const prefix = new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix();
+    const worker = new KumoBullWorker<{ n: number }, number>(
+      'crawl',
+      async (job) => job.data.n,
+      shortWaitOptions(connection, prefix, 2000),
+    );
+    const idle = () => (worker as unknown as { idle?: { shortWait?: AbortController } }).idle;
+    try {
+      const drained = new Promise<void>((resolve) => worker.once('drained', () => resolve()));
+      void worker.run();
+      await drained;
+      await queue.add('crawl', { n: 1 }, { jobId: 'later', delay: 1500 });
+      for (let i = 0; i < 100 && idle()?.shortWait === undefined; i++) await sleep(10);
+      expect(idle()?.shortWait).toBeDefined();
+      await worker.close();
+      expect(await queue.getJobState('later')).toBe('delayed');
     } finally {
       await worker.close();
       await queue.close();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, type LockManagerWorkerContext, type WorkerOptions } from 'bullmq';
 import { BusyOnlyLockManager } from './busy-only-lock-manager.js';
 
@@ -15,11 +16,21 @@ export const IDLE_STALLED_INTERVAL_MS = 30_000;
  */
 export const IDLE_FETCH_INTERVAL_MS = 30_000;
 
-/** The paced stalled-jobs check of one worker (kept off the class's fields: BullMQ's constructor calls into it). */
+/**
+ * The longest wait for a delayed job that a worker sleeps on a timer of its own instead of a blocking fetch, in ms.
+ * Redis ends a `BZPOPMIN` timeout on its next `hz` tick (up to 100 ms late at the default `hz 10`), so a polite
+ * host's jobs started late; each late start pushed the host's later grants back, and the jobs planned behind it then
+ * came early, slept in-process and asked the limiter again. A timer is precise to the millisecond and costs no
+ * round trip; a job added meanwhile (its marker) is noticed when the timer ends, at most this much later.
+ */
+export const SHORT_DELAY_WAIT_MS = 500;
+
 /** BullMQ's worker options and kumo's own. */
 export interface KumoBullWorkerOptions extends WorkerOptions {
   /** The idle look for an unmarked job, in ms. @defaultValue {@link IDLE_FETCH_INTERVAL_MS} */
   idleFetchIntervalMs?: number;
+  /** See {@link SHORT_DELAY_WAIT_MS}; 0 blocks on Redis for every wait. @defaultValue {@link SHORT_DELAY_WAIT_MS} */
+  shortDelayWaitMs?: number;
 }
 
 /** The idle fetch of one worker: see {@link IDLE_FETCH_INTERVAL_MS}. */
@@ -32,6 +43,8 @@ interface IdleFetch {
   lookAt: number;
   /** The `blockUntil` this worker handed BullMQ in place of 0 to skip a look, until then (0: none). */
   skippedUntil: number;
+  /** Ends a short wait for a delayed job at once (close, pause); undefined while none is under way. */
+  shortWait: AbortController | undefined;
 }
 
 interface StalledPace {
@@ -95,16 +108,18 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
 
   override async pause(doNotWaitActive?: boolean): Promise<void> {
     this.stopStalledCheck();
+    this.idle?.shortWait?.abort();
     await super.pause(doNotWaitActive);
   }
 
   override async close(force = false): Promise<void> {
     this.stopStalledCheck();
+    this.idle?.shortWait?.abort();
     await super.close(force);
   }
 
   private idleFetch(): IdleFetch {
-    this.idle ??= { waits: 0, timedOut: false, lookAt: 0, skippedUntil: 0 };
+    this.idle ??= { waits: 0, timedOut: false, lookAt: 0, skippedUntil: 0, shortWait: undefined };
     return this.idle;
   }
 
@@ -182,7 +197,8 @@ const wrappedBackends = new WeakSet<object>();
  * `moveToActive` run now. After a timeout of a fetch that was not blocking until a delayed job (`blockUntil` 0, or the
  * time this returned before), it returns a time `drainDelay` ahead (at most the time of the next look) instead, so
  * the fetch blocks again without a round trip, as for a delayed job, and a marker that comes meanwhile still wakes it
- * at once. A marker, an error and a block until a real delayed job go to BullMQ unchanged.
+ * at once. A delayed job due within `shortDelayWaitMs` is waited for on a timer instead (`sleepUntilDelayed`). A
+ * marker, an error and a block until a later delayed job go to BullMQ unchanged.
  */
 async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): Promise<number> {
   const self = this as unknown as FetchInternals;
@@ -198,7 +214,13 @@ async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): P
     };
   }
   idle.timedOut = false;
-  const next = await bullWaitForJob!.call(self, blockUntil);
+  const shortWaitMs = blockUntil - Date.now();
+  const next =
+    blockUntil !== idle.skippedUntil &&
+    shortWaitMs >= 1 &&
+    shortWaitMs <= ((this.opts as KumoBullWorkerOptions).shortDelayWaitMs ?? SHORT_DELAY_WAIT_MS)
+      ? await sleepUntilDelayed(this, idle, shortWaitMs)
+      : await bullWaitForJob!.call(self, blockUntil);
   idle.waits++;
   const now = Date.now();
   const notDelayed = blockUntil === 0 || blockUntil === idle.skippedUntil;
@@ -213,6 +235,24 @@ async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): P
     idle.lookAt = now + ((this.opts as KumoBullWorkerOptions).idleFetchIntervalMs ?? IDLE_FETCH_INTERVAL_MS);
   }
   return next;
+}
+
+/**
+ * Sleeps `ms` until a delayed job is due (see {@link SHORT_DELAY_WAIT_MS}) and returns 0, so that BullMQ's
+ * `moveToActive` promotes and takes it then; Infinity (no `moveToActive`, as BullMQ answers a paused or closing worker)
+ * when the worker is closed or paused meanwhile.
+ */
+async function sleepUntilDelayed(worker: KumoBullWorker, idle: IdleFetch, ms: number): Promise<number> {
+  const shortWait = new AbortController();
+  idle.shortWait = shortWait;
+  try {
+    await sleep(ms, undefined, { signal: shortWait.signal });
+  } catch {
+    // aborted: the worker is closing or pausing
+  } finally {
+    idle.shortWait = undefined;
+  }
+  return worker.closing || worker.isPaused() ? Infinity : 0;
 }
 
 // Left as BullMQ has it if a BullMQ version names it otherwise (kumo-bull-worker.test.ts then fails).
