@@ -47,6 +47,7 @@ interface IdleFetch {
   shortWait: AbortController | undefined;
 }
 
+/** The paced stalled-jobs check of one worker (kept off the class's fields: BullMQ's constructor calls into it). */
 interface StalledPace {
   timer: NodeJS.Timeout | undefined;
   /** When the armed timer fires (`Date.now()` scale). */
