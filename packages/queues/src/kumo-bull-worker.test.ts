@@ -39,6 +39,25 @@ function shortWaitOptions(
   return { connection, prefix, concurrency: 1, drainDelay: 1, shortDelayWaitMs: ms, autorun: false };
 }
 
+/** Counts the calls of one of a worker's backend methods (BullMQ's private fetch primitives) from now on. */
+function countCalls<D, R>(worker: KumoBullWorker<D, R>, method: 'moveToActive' | 'waitForJob'): { calls: number } {
+  const backend = (worker as unknown as { backend: Record<string, (...args: unknown[]) => Promise<unknown>> }).backend;
+  const original = backend[method]!.bind(backend);
+  const counter = { calls: 0 };
+  backend[method] = (...args) => {
+    counter.calls++;
+    return original(...args);
+  };
+  return counter;
+}
+
+/** Starts a worker created with `autorun: false` and resolves once it has found its queue empty. */
+async function runUntilDrained<D, R>(worker: KumoBullWorker<D, R>): Promise<void> {
+  const drained = new Promise<void>((resolve) => worker.once('drained', () => resolve()));
+  void worker.run();
+  await drained;
+}
+
 const lockManagerOf = (worker: unknown) => (worker as { lockManager: BusyOnlyLockManager }).lockManager;
 
 describe('KumoBullWorker timers', { timeout: 30_000 }, () => {
@@ -146,24 +165,15 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
       },
       options,
     );
-    const backend = (worker as unknown as { backend: { moveToActive: (...args: unknown[]) => Promise<unknown> } })
-      .backend;
-    const moveToActive = backend.moveToActive.bind(backend);
-    let looks = 0;
-    backend.moveToActive = (...args) => {
-      looks++;
-      return moveToActive(...args);
-    };
+    const looks = countCalls(worker, 'moveToActive');
     try {
-      const drained = new Promise<void>((resolve) => worker.once('drained', () => resolve()));
-      void worker.run();
-      await drained;
+      await runUntilDrained(worker);
       const waitsBefore = worker.fetchWaits;
-      looks = 0;
+      looks.calls = 0;
       await sleep(3500);
       // Three blocking fetches timed out (drainDelay 1 s); BullMQ alone would have looked after each.
       expect(worker.fetchWaits - waitsBefore).toBeGreaterThanOrEqual(2);
-      expect(looks).toBeLessThanOrEqual(1);
+      expect(looks.calls).toBeLessThanOrEqual(1);
 
       // A job in `wait` with no marker (as when the process that popped the marker died): found by the next look.
       const id = 'unmarked';
@@ -206,30 +216,21 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
       'crawl',
       async (job) => {
         started.set(job.id!, Date.now());
-        fetchesAtStart = blockingFetches;
+        fetchesAtStart = blockingFetches.calls;
         return job.data.n;
       },
       shortWaitOptions(connection, prefix, 500),
     );
-    const backend = (worker as unknown as { backend: { waitForJob: (...args: unknown[]) => Promise<unknown> } })
-      .backend;
-    const waitForJob = backend.waitForJob.bind(backend);
-    let blockingFetches = 0;
-    backend.waitForJob = (...args) => {
-      blockingFetches++;
-      return waitForJob(...args);
-    };
+    const blockingFetches = countCalls(worker, 'waitForJob');
     try {
-      const drained = new Promise<void>((resolve) => worker.once('drained', () => resolve()));
-      void worker.run();
-      await drained;
+      await runUntilDrained(worker);
       const idle = () => (worker as unknown as { idle?: { shortWait?: AbortController } }).idle;
       const added = Date.now();
       await queue.add('crawl', { n: 1 }, { jobId: 'soon', delay: 300 });
       // The fetch under way returns with the job's marker, and the worker then waits on its timer.
       for (let i = 0; i < 100 && idle()?.shortWait === undefined && !started.has('soon'); i++) await sleep(5);
       const waitedOnTimer = idle()?.shortWait !== undefined;
-      const fetchesWhileWaiting = blockingFetches;
+      const fetchesWhileWaiting = blockingFetches.calls;
       for (let i = 0; i < 100 && !started.has('soon'); i++) await sleep(20);
       expect(waitedOnTimer).toBe(true);
       expect(started.has('soon')).toBe(true);
@@ -252,9 +253,7 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
     );
     const idle = () => (worker as unknown as { idle?: { shortWait?: AbortController } }).idle;
     try {
-      const drained = new Promise<void>((resolve) => worker.once('drained', () => resolve()));
-      void worker.run();
-      await drained;
+      await runUntilDrained(worker);
       await queue.add('crawl', { n: 1 }, { jobId: 'later', delay: 1500 });
       for (let i = 0; i < 100 && idle()?.shortWait === undefined; i++) await sleep(10);
       expect(idle()?.shortWait).toBeDefined();
