@@ -58,6 +58,9 @@ async function runUntilDrained<D, R>(worker: KumoBullWorker<D, R>): Promise<void
   await drained;
 }
 
+/** The short wait under way in a worker (see SHORT_DELAY_WAIT_MS), if any. */
+const shortWaitOf = (worker: unknown) => (worker as { idle?: { shortWait?: AbortController } }).idle?.shortWait;
+
 const lockManagerOf = (worker: unknown) => (worker as { lockManager: BusyOnlyLockManager }).lockManager;
 
 describe('KumoBullWorker timers', { timeout: 30_000 }, () => {
@@ -224,12 +227,11 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
     const blockingFetches = countCalls(worker, 'waitForJob');
     try {
       await runUntilDrained(worker);
-      const idle = () => (worker as unknown as { idle?: { shortWait?: AbortController } }).idle;
       const added = Date.now();
       await queue.add('crawl', { n: 1 }, { jobId: 'soon', delay: 300 });
       // The fetch under way returns with the job's marker, and the worker then waits on its timer.
-      for (let i = 0; i < 100 && idle()?.shortWait === undefined && !started.has('soon'); i++) await sleep(5);
-      const waitedOnTimer = idle()?.shortWait !== undefined;
+      for (let i = 0; i < 100 && shortWaitOf(worker) === undefined && !started.has('soon'); i++) await sleep(5);
+      const waitedOnTimer = shortWaitOf(worker) !== undefined;
       const fetchesWhileWaiting = blockingFetches.calls;
       for (let i = 0; i < 100 && !started.has('soon'); i++) await sleep(20);
       expect(waitedOnTimer).toBe(true);
@@ -251,12 +253,11 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
       async (job) => job.data.n,
       shortWaitOptions(connection, prefix, 2000),
     );
-    const idle = () => (worker as unknown as { idle?: { shortWait?: AbortController } }).idle;
     try {
       await runUntilDrained(worker);
       await queue.add('crawl', { n: 1 }, { jobId: 'later', delay: 1500 });
-      for (let i = 0; i < 100 && idle()?.shortWait === undefined; i++) await sleep(10);
-      expect(idle()?.shortWait).toBeDefined();
+      for (let i = 0; i < 100 && shortWaitOf(worker) === undefined; i++) await sleep(10);
+      expect(shortWaitOf(worker)).toBeDefined();
       await worker.close();
       expect(await queue.getJobState('later')).toBe('delayed');
     } finally {
