@@ -13,6 +13,7 @@ const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), [
   'requestCancel',
   'admitUrls',
   'appendEvent',
+  'appendAnalysis',
   'appendDone',
   'putText',
   'takeText',

@@ -41,10 +41,22 @@ export class ResultStream {
     return this.appendEvent(id, this.context.keys.pageIndex(id), indexKey, 'page', data, ...counters);
   }
 
-  /** Appends an `analysis` event, indexes it by URL, counts `analyzed`; idempotent per URL like `appendPage`. */
-  async appendAnalysis(id: string, url: string, analysis: Analysis): Promise<string> {
+  /**
+   * Appends an `analysis` event, indexes it by URL, counts `analyzed`; idempotent per URL like `appendPage`. With
+   * `pageKey`, the page text the analysis was made from is dropped in the same script, whatever the append returns
+   * (also when it throws `CrawlNotFoundError`): one round trip instead of two, and no moment where the analysis is
+   * recorded but its text still waits.
+   */
+  async appendAnalysis(id: string, url: string, analysis: Analysis, pageKey?: string): Promise<string> {
+    const { context } = this;
     const data = JSON.stringify({ url, analysis });
-    return this.appendEvent(id, this.context.keys.analysisIndex(id), url, 'analysis', data, 'analyzed');
+    const index = context.keys.analysisIndex(id);
+    if (pageKey === undefined) return this.appendEvent(id, index, url, 'analysis', data, 'analyzed');
+    const reply = await context.commands.appendAnalysis({
+      keys: [...this.appendKeys(id, index), ...context.pageText(id, pageKey)],
+      args: [url, data, pageKey],
+    });
+    return String(context.check(id, reply));
   }
 
   /** Appends the `done` event `{ status, counts }` with the final counters, once per crawl. */
@@ -80,15 +92,16 @@ export class ResultStream {
   ): Promise<string> {
     const { context } = this;
     const reply = await context.commands.appendEvent({
-      keys: [
-        context.events(id),
-        context.record(id),
-        { key: index, ttl: context.resultTtlMs },
-        context.progressLock(id),
-      ],
+      keys: this.appendKeys(id, index),
       args: [url, type, data, ...counters],
     });
     return String(context.check(id, reply));
+  }
+
+  /** The keys every append takes: stream, record, the type's URL index, the progress throttle. */
+  private appendKeys(id: string, index: KumoKey<'result'>) {
+    const { context } = this;
+    return [context.events(id), context.record(id), { key: index, ttl: context.resultTtlMs }, context.progressLock(id)];
   }
 }
 

@@ -10,7 +10,7 @@ export class PageTexts {
 
   /** Stores a page text for its analyze job (tmp TTL) and tracks it for the crawl's tmp cleanup. */
   async putPageText(id: string, pageKey: string, text: string): Promise<void> {
-    await this.context.commands.putText({ keys: this.keysOf(id, pageKey), args: [pageKey, text] });
+    await this.context.commands.putText({ keys: this.context.pageText(id, pageKey), args: [pageKey, text] });
   }
 
   /** The page text, left in place; null when there is none (never stored, dropped or expired). */
@@ -18,17 +18,12 @@ export class PageTexts {
     return this.context.store.get(this.context.keys.text(id, pageKey));
   }
 
-  /** Deletes a page text and forgets its page key; nothing happens when it is already gone. */
+  /**
+   * Deletes a page text and forgets its page key; nothing happens when it is already gone. (An analysis appended
+   * with its page key drops its text in the same script: `ResultStream.appendAnalysis`.)
+   */
   async dropPageText(id: string, pageKey: string): Promise<void> {
-    await this.context.commands.takeText({ keys: this.keysOf(id, pageKey), args: [pageKey] });
-  }
-
-  private keysOf(id: string, pageKey: string) {
-    const { keys, tmpTtlMs } = this.context;
-    return [
-      { key: keys.text(id, pageKey), ttl: tmpTtlMs },
-      { key: keys.texts(id), ttl: tmpTtlMs },
-    ];
+    await this.context.commands.takeText({ keys: this.context.pageText(id, pageKey), args: [pageKey] });
   }
 }
 

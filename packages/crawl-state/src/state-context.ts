@@ -71,6 +71,14 @@ export class StateContext {
     return { key: this.keys.events(id), ttl: this.resultTtlMs };
   }
 
+  /** A page text's key and the crawl's set of page keys with a stored text, with the tmp TTL, as scripts take them. */
+  pageText(id: string, pageKey: string) {
+    return [
+      { key: this.keys.text(id, pageKey), ttl: this.tmpTtlMs },
+      { key: this.keys.texts(id), ttl: this.tmpTtlMs },
+    ];
+  }
+
   /** The progress throttle key with the throttle interval as its TTL. */
   progressLock(id: string) {
     return { key: this.keys.progress(id), ttl: this.progressIntervalMs };

@@ -15,17 +15,7 @@
 
   Returns: the stream id of the event, or -1 no such crawl.
 ]]
---- @include "emit-progress"
+--- @include "append-event"
 
-if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
-local existing = redis.call('HGET', KEYS[3], ARGV[5])
-if existing then return existing end
-local id = redis.call('XADD', KEYS[1], '*', 'type', ARGV[6], 'data', ARGV[7])
-redis.call('HSET', KEYS[3], ARGV[5], id)
-redis.call('HINCRBY', KEYS[2], ARGV[8], 1)
-if ARGV[9] and ARGV[9] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[9], 1) end
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-redis.call('PEXPIRE', KEYS[3], ARGV[3])
-emitProgress(KEYS[1], KEYS[2], KEYS[4], ARGV[4], ARGV[1])
-return id
+return appendEvent(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6],
+  ARGV[7], ARGV[8], ARGV[9])

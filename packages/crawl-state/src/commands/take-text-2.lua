@@ -9,9 +9,8 @@
 
   Returns: the text, or nil when there is none (already taken or expired).
 ]]
+--- @include "drop-text"
+
 local text = redis.call('GET', KEYS[1])
-redis.call('DEL', KEYS[1])
-if redis.call('SREM', KEYS[2], ARGV[3]) == 1 and redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('PEXPIRE', KEYS[2], ARGV[2])
-end
+dropText(KEYS[1], KEYS[2], ARGV[2], ARGV[3])
 return text
