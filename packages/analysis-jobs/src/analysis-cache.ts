@@ -5,13 +5,13 @@ import { PURPOSES, type KeySpace, type KeyStore, type KeyTable, type KumoKey } f
 import { AnalysisCacheEntryError, AnalysisJobsOptionsError } from './errors.js';
 
 /**
- * The hash an analysis is cached under: SHA-256 (hex) of the analyzer's `ANALYSIS_VERSION`, the page text (UTF-8)
- * and, for a crawl with a glossary, the glossary's fingerprint (terms kept whole change the analysis). An analyzer
- * that reads a text differently misses every entry an older one wrote, instead of serving its readings until the
- * entry expires.
+ * The hash an analysis is cached under: SHA-256 (hex) of the analyzer's `ANALYSIS_VERSION`, the page text's digest
+ * (`pageTextDigest`, which its analyze job carries) and, for a crawl with a glossary, the glossary's fingerprint
+ * (terms kept whole change the analysis). An analyzer that reads a text differently misses every entry an older one
+ * wrote, instead of serving its readings until the entry expires.
  */
-export function analysisCacheHash(text: string, glossaryFingerprint?: string): string {
-  const hash = createHash('sha256').update(`kumo-analysis:${ANALYSIS_VERSION}\u0000`).update(text, 'utf8');
+export function analysisCacheHash(textDigest: string, glossaryFingerprint?: string): string {
+  const hash = createHash('sha256').update(`kumo-analysis:${ANALYSIS_VERSION}\u0000`).update(textDigest);
   if (glossaryFingerprint !== undefined) hash.update(`\u0000glossary:${glossaryFingerprint}`);
   return hash.digest('hex');
 }

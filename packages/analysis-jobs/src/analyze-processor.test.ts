@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { analyzeText, loadTokenizer, type JapaneseTokenizer } from '@kumo/analyzer';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
-import { createKumoWorker, translateJobError, UnrecoverableError, type AnalyzeJobData } from '@kumo/queues';
+import {
+  createKumoWorker,
+  pageTextDigest,
+  translateJobError,
+  UnrecoverableError,
+  type AnalyzeJobData,
+} from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, fetchedPage, jobOf } from './__fixtures__/harness.js';
 import { AnalysisCache, analysisCacheKey, analysisCacheHash } from './analysis-cache.js';
@@ -59,12 +65,20 @@ function setup({ cacheTtlMs = 60_000, ...overrides }: SetupOverrides = {}) {
   return { harness, run };
 }
 
-/** A crawl with one fetched page whose text waits in `tmp`, as the crawl job leaves it. */
-async function pageWithText(harness: Harness, text: string, url = 'http://127.0.0.1/a.html') {
+/**
+ * A crawl with one fetched page whose text waits in `tmp`, and its analyze job's data, as the crawl job leaves them:
+ * the job carries the text's digest (`digestOf`, the stored text by default; `null` for a job without one).
+ */
+async function pageWithText(
+  harness: Harness,
+  text: string,
+  url = 'http://127.0.0.1/a.html',
+  digestOf: string | null = text,
+): Promise<AnalyzeJobData> {
   const crawlId = await harness.createCrawl();
   await harness.state.results.appendPage(crawlId, fetchedPage(url));
   await harness.state.texts.putPageText(crawlId, 'pk-a', text);
-  return { crawlId, url, pageKey: 'pk-a' };
+  return { crawlId, url, pageKey: 'pk-a', ...(digestOf === null ? {} : { textDigest: pageTextDigest(digestOf) }) };
 }
 
 async function analysisEvents(harness: Harness, crawlId: string) {
@@ -104,13 +118,37 @@ describe('createAnalyzeProcessor', () => {
     expect(two.analysis).toEqual(one.analysis);
     expect(await harness.metric('kumo_analysis_cache_total', { result: 'miss' })).toBe(1);
     expect(await harness.metric('kumo_analysis_cache_total', { result: 'hit' })).toBe(1);
-    const key = analysisCacheKey(harness.store.keySpace, analysisCacheHash(TEXT));
+    const key = analysisCacheKey(harness.store.keySpace, analysisCacheHash(pageTextDigest(TEXT)));
     const ttl = await harness.store.pttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
     // The cached run never tokenised: no tokenize stage in its log line.
     const lines = harness.logs('job finished');
     expect(lines.map((line) => Object.keys(line.stages as object).includes('tokenize'))).toEqual([true, false]);
+  });
+
+  it('serves a job without a text digest (added before jobs carried one) from the cache as well', async () => {
+    const { harness, run } = setup();
+    await run(await pageWithText(harness, TEXT));
+    const old = await pageWithText(harness, TEXT, 'http://127.0.0.1/old.html', null);
+
+    expect(old.textDigest).toBeUndefined();
+    expect((await run(old)).cached).toBe(true);
+    const [event] = await analysisEvents(harness, old.crawlId);
+    expect(event.analysis).toEqual(await analyzeText(TEXT, tokenizer));
+  });
+
+  it('analyses the text it finds when the job was added for another (a crawl job re-run on a changed page)', async () => {
+    const { harness, run } = setup();
+    // OTHER's analysis is cached; the page now holds TEXT, while its job still carries OTHER's digest.
+    await run(await pageWithText(harness, OTHER));
+    const changed = await pageWithText(harness, TEXT, 'http://127.0.0.1/changed.html', OTHER);
+
+    const result = await run(changed);
+
+    expect(result.cached).toBe(false);
+    const [event] = await analysisEvents(harness, changed.crawlId);
+    expect(event.analysis).toEqual(await analyzeText(TEXT, tokenizer));
   });
 
   it('returns without a second event when the page was analysed before (a re-run after a crash)', async () => {
@@ -188,8 +226,8 @@ describe('createAnalyzeProcessor', () => {
     const stale = { ...(await analyzeText(OTHER, tokenizer)), tokens: 1 };
     const bareHash = createHash('sha256').update(OTHER, 'utf8').digest('hex');
     await harness.store.set(analysisCacheKey(harness.store.keySpace, bareHash), JSON.stringify(stale), 60_000);
-    expect(analysisCacheHash(OTHER)).not.toBe(bareHash);
-    expect(analysisCacheHash(OTHER, 'fingerprint')).not.toBe(analysisCacheHash(OTHER));
+    expect(analysisCacheHash(pageTextDigest(OTHER))).not.toBe(bareHash);
+    expect(analysisCacheHash(pageTextDigest(OTHER), 'fingerprint')).not.toBe(analysisCacheHash(pageTextDigest(OTHER)));
 
     const result = await run(data);
 
@@ -201,7 +239,7 @@ describe('createAnalyzeProcessor', () => {
   it('replaces a damaged cache entry instead of failing every page with that text', async () => {
     const { harness, run } = setup();
     const data = await pageWithText(harness, OTHER);
-    const key = analysisCacheKey(harness.store.keySpace, analysisCacheHash(OTHER));
+    const key = analysisCacheKey(harness.store.keySpace, analysisCacheHash(pageTextDigest(OTHER)));
     await harness.store.set(key, '{"tokens":"many"}', 60_000);
 
     const result = await run(data);
@@ -218,6 +256,7 @@ describe('createAnalyzeProcessor', () => {
     ['no pageKey', { crawlId: 'c1', url: 'http://a/' }],
     ['empty url', { crawlId: 'c1', url: '', pageKey: 'p' }],
     ['numeric crawlId', { crawlId: 1, url: 'http://a/', pageKey: 'p' }],
+    ['a text digest that is no SHA-256', { crawlId: 'c1', url: 'http://a/', pageKey: 'p', textDigest: 'abc' }],
   ];
   it.each(badData)('rejects job data that is %s as unrecoverable', async (_name, data) => {
     const { run } = setup();

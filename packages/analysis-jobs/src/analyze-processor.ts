@@ -12,7 +12,7 @@ import {
 import type { Analysis } from '@kumo/contract';
 import { CrawlStateErrorCode, type CrawlStore } from '@kumo/crawl-state';
 import type { AppMetrics, Counter, JobTimer, Logger, StageTimer } from '@kumo/observability';
-import type { AnalyzeJobData, AnalyzeJobResult, KumoProcessor } from '@kumo/queues';
+import { pageTextDigest, type AnalyzeJobData, type AnalyzeJobResult, type KumoProcessor } from '@kumo/queues';
 import { analysisCacheHash, type AnalysisCache } from './analysis-cache.js';
 import { CrawlGlossaries } from './crawl-glossaries.js';
 import { AnalysisJobsErrorCode, AnalysisJobsOptionsError, InvalidAnalysisJobError } from './errors.js';
@@ -67,14 +67,24 @@ function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
+/** What `pageTextDigest` returns. */
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 /** The data of an `analyze` job, or `InvalidAnalysisJobError` (never retried). */
 export function analyzeJobData(data: unknown): AnalyzeJobData {
   const value = data as Partial<AnalyzeJobData> | null;
-  if (!value || !nonEmpty(value.crawlId) || !nonEmpty(value.url) || !nonEmpty(value.pageKey)) {
+  if (
+    !value ||
+    !nonEmpty(value.crawlId) ||
+    !nonEmpty(value.url) ||
+    !nonEmpty(value.pageKey) ||
+    (value.textDigest !== undefined && !(typeof value.textDigest === 'string' && SHA256_HEX.test(value.textDigest)))
+  ) {
     const got = JSON.stringify(data)?.slice(0, 200) ?? String(data);
-    throw new InvalidAnalysisJobError(`analyze job data must be { crawlId, url, pageKey }, got ${got}`);
+    throw new InvalidAnalysisJobError(`analyze job data must be { crawlId, url, pageKey, textDigest? }, got ${got}`);
   }
-  return { crawlId: value.crawlId, url: value.url, pageKey: value.pageKey };
+  const { crawlId, url, pageKey, textDigest } = value;
+  return { crawlId, url, pageKey, ...(textDigest === undefined ? {} : { textDigest }) };
 }
 
 /**
@@ -146,12 +156,12 @@ export class TimedTokenizer implements JapaneseTokenizer {
 }
 
 /**
- * The BullMQ processor of `analyze` jobs. Per job: reads the page text from `tmp`; looks its SHA-256 up in the
- * analysis cache (`cache` purpose), and on a miss analyses it with the process's tokenizer (chunk by chunk, so the
- * job's lock keeps being renewed) and caches the result; appends the `analysis` event at once; then deletes the text.
- * Returns only counts.
+ * The BullMQ processor of `analyze` jobs. Per job: reads the page text from `tmp` and, in the same round trip, the
+ * analysis cache (`cache` purpose) entry of the text's digest, which the job carries; on a miss analyses the text
+ * with the process's tokenizer (chunk by chunk, so the job's lock keeps being renewed) and caches the result;
+ * appends the `analysis` event at once, and the same script deletes the text. Returns only counts.
  *
- * The text is read first and deleted only after the append, so a process that dies in between leaves it for the
+ * The text is read first and deleted only by the append, so a process that dies in between leaves it for the
  * retry. A missing text is never an error: when the page's analysis is already indexed (a re-run after a crash) the
  * job just returns; otherwise (the text expired, or was cleaned up with its crawl) the page is recorded as a skipped
  * analysis: a warning, `kumo_analysis_skipped_total{reason}`, and `skipped` in the job's return value. A crawl whose
@@ -187,24 +197,17 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
   }
 
   /**
-   * The analysis from the cache, or computed (`computed` is set then: the caller caches it, in the same round trip
-   * as the append). A damaged or outdated entry is recomputed and replaced rather than failing every page with
-   * this text.
+   * The analysis cached under `hash`, or null: on a miss, and for a damaged or outdated entry, which is then
+   * recomputed and replaced rather than failing every page with this text.
    */
-  async function cachedAnalysis(
-    hash: string,
-    text: string,
-    glossary: Glossary | undefined,
-    context: object,
-  ): Promise<{ analysis: Analysis; computed?: Computed }> {
+  async function cached(hash: string, context: object): Promise<Analysis | null> {
     try {
-      const hit = await deps.cache.get(hash);
-      if (hit !== null) return { analysis: hit };
+      return await deps.cache.get(hash);
     } catch (error) {
       if (!isCode(error, AnalysisJobsErrorCode.CACHE_ENTRY)) throw error;
       deps.logger.warn({ ...context, err: error }, 'analysis cache entry unreadable: recomputed');
+      return null;
     }
-    return analyse(text, glossary);
   }
 
   /** Records a job that found nothing to analyse. */
@@ -218,14 +221,19 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
   }
 
   return async (job) => {
-    const { crawlId, url, pageKey } = analyzeJobData(job.data);
+    const { crawlId, url, pageKey, textDigest } = analyzeJobData(job.data);
     const context = { crawlId, jobId: job.id, url };
     const timer = deps.timer.job(context);
 
-    // Both reads in one round trip: the cancel flag is only looked at when there is a text.
-    const [text, cancelled] = await Promise.all([
+    // Read once per crawl and process; the cache hash depends on it.
+    const glossary = await glossaries.of(crawlId);
+    // The text, the cancel flag and the cached analysis of the text the job was added for, in one round trip: the
+    // cancel flag is only looked at when there is a text, the analysis only when the text is the one expected.
+    const expectedHash = textDigest === undefined ? undefined : analysisCacheHash(textDigest, glossary?.fingerprint);
+    const [text, cancelled, expectedHit] = await Promise.all([
       deps.state.texts.readPageText(crawlId, pageKey),
       deps.state.records.isCancelRequested(crawlId),
+      expectedHash === undefined ? null : cached(expectedHash, context),
     ]);
     if (text === null) {
       if (await deps.state.pages.hasAnalysis(crawlId, url)) return skip(timer, 'already-analyzed', context);
@@ -237,9 +245,12 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
       return skip(timer, 'cancelled', context);
     }
 
-    const glossary = await glossaries.of(crawlId);
-    const hash = analysisCacheHash(text, glossary?.fingerprint);
-    const { analysis, computed } = await cachedAnalysis(hash, text, glossary, context);
+    const hash = analysisCacheHash(pageTextDigest(text), glossary?.fingerprint);
+    // The text differs from the one the job was added for only when a crawl job ran again (after a crash) and
+    // stored a changed page under the same key: that text's own entry is looked up then.
+    const hit = hash === expectedHash ? expectedHit : await cached(hash, context);
+    const { analysis, computed } =
+      hit === null ? await analyse(text, glossary) : { analysis: hit, computed: undefined };
     if (computed) {
       timer.record('tokenize', computed.tokenizeMs);
       timer.record('analyze', computed.analyzeMs);
@@ -247,18 +258,17 @@ export function createAnalyzeProcessor(deps: AnalyzeProcessorDeps): KumoProcesso
     cacheCounter?.inc({ result: computed ? 'miss' : 'hit' });
 
     try {
-      // At once: clients following the events see the analysis as soon as it exists. Caching a fresh analysis goes
-      // alongside (both are idempotent, so a retry after either failed is harmless).
+      // At once: clients following the events see the analysis as soon as it exists; the text goes in the same
+      // script. Caching a fresh analysis goes alongside (both are idempotent, so a retry after either failed is
+      // harmless).
       await Promise.all([
-        deps.state.results.appendAnalysis(crawlId, url, analysis),
+        deps.state.results.appendAnalysis(crawlId, url, analysis, pageKey),
         computed ? deps.cache.put(hash, analysis) : undefined,
       ]);
     } catch (error) {
       if (!isCode(error, CrawlStateErrorCode.CRAWL_NOT_FOUND)) throw error;
-      await deps.state.texts.dropPageText(crawlId, pageKey);
       return skip(timer, 'crawl-gone', context);
     }
-    await deps.state.texts.dropPageText(crawlId, pageKey);
 
     const result: AnalyzeResult = { tokens: analysis.tokens, terms: analysis.terms.length, cached: !computed };
     timer.finish('analyzed', { cached: result.cached, tokens: result.tokens, terms: result.terms });

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRedisClient } from '@kumo/keyspace';
 import { startEmbeddedRedis, type RedisHandle } from '@kumo/local-redis';
 import { createLogger } from '@kumo/observability';
-import { crawlJobId } from '@kumo/queues';
+import { crawlJobId, pageTextDigest } from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, page, TestSite } from './__fixtures__/harness.js';
 import { createCrawlProcessor, pageKeyOf } from './crawl-processor.js';
@@ -101,7 +101,16 @@ describe('createCrawlProcessor', () => {
       ['/a.html', '/a1.html', '/b.html', '/index.html', '/nofollow.html'].sort(),
     );
     const indexUrl = `${site.url}/index.html`;
-    expect(await harness.state.texts.readPageText(id, pageKeyOf(indexUrl))).toContain('トップの本文です。');
+    const indexText = await harness.state.texts.readPageText(id, pageKeyOf(indexUrl));
+    expect(indexText).toContain('トップの本文です。');
+    // Each job carries its text's digest (its analysis is looked up in the cache as the text is read).
+    const indexAnalyzeJob = analyzeJobs.find((job) => job.data.url === indexUrl);
+    expect(indexAnalyzeJob?.data).toEqual({
+      crawlId: id,
+      url: indexUrl,
+      pageKey: pageKeyOf(indexUrl),
+      textDigest: pageTextDigest(indexText!),
+    });
     const root = await harness.queues.aggregate.getJob(id);
     expect(await root?.getState()).toBe('waiting-children');
 

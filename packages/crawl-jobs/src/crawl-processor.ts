@@ -12,6 +12,7 @@ import {
   type KumoProcessor,
   type KumoQueues,
   jobAttempt,
+  pageTextDigest,
   sourceKeyOf,
 } from '@kumo/queues';
 import { CrawlJobsOptionsError, CrawlRetryError, InvalidCrawlJobError } from './errors.js';
@@ -80,6 +81,11 @@ export function pageKeyOf(url: string): string {
   return createHash('sha256').update(url).digest('hex').slice(0, 32);
 }
 
+/** Whether a page gets an analyze job: a fetched page with text, of a crawl that asked for analysis. */
+function toAnalyze(request: CrawlRequest, outcome: CrawlPageOutcome): boolean {
+  return request.analyze === true && outcome.page.status === 'fetched' && outcome.text.length > 0;
+}
+
 /** What a crawl job needs of its crawl besides the cancel flag, cached per process (it never changes). */
 interface CrawlSettings {
   request: CrawlRequest;
@@ -117,8 +123,8 @@ function cancelledPage(data: CrawlJobData): PageResult {
  * fetching; robots.txt is consulted before the host limiter (a disallowed page costs the host nothing); a lease
  * due within `holdMs` is waited for in-process, and a longer wait moves the job to *delayed* (never spun on);
  * transient failures are retried by BullMQ while attempts are left (429/503 also back the host off by `Retry-After`), and recorded as
- * `failed` on the last attempt; the page is appended to the result stream at once, then its text and analyze job,
- * then the crawl jobs of newly admitted links, each delayed until its planned start. Returns only `{ status, links }`.
+ * `failed` on the last attempt; the page is appended to the result stream at once (its text for analysis stored in
+ * the same round trip), then its analyze job, then the crawl jobs of newly admitted links, each delayed until its planned start. Returns only `{ status, links }`.
  *
  * Safe to run again after a crash: the page append is idempotent per URL, child job ids are deterministic, and a
  * re-run re-adds children for links it admitted earlier but whose jobs never got added.
@@ -225,19 +231,23 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     return result;
   }
 
+  /**
+   * Adds the analyze job of a page whose text was stored under `pageKey` (none when undefined), then admits the
+   * page's links and adds their crawl jobs; returns how many links were admitted.
+   */
   async function enqueue(
     timer: JobTimer,
     data: CrawlJobData,
     request: CrawlRequest,
     outcome: CrawlPageOutcome,
+    pageKey: string | undefined,
     rerun: boolean,
   ): Promise<number> {
     return timer.stage('enqueue', async () => {
       const { crawlId, url, depth } = data;
-      if (request.analyze && outcome.page.status === 'fetched' && outcome.text.length > 0) {
-        const pageKey = pageKeyOf(url);
-        await deps.state.texts.putPageText(crawlId, pageKey, outcome.text);
-        await deps.queues.addChildren('analyze', crawlId, [{ crawlId, url, pageKey }]);
+      if (pageKey !== undefined) {
+        const textDigest = pageTextDigest(outcome.text);
+        await deps.queues.addChildren('analyze', crawlId, [{ crawlId, url, pageKey, textDigest }]);
       }
       if (depth >= request.maxDepth || outcome.nofollow || outcome.links.length === 0) return 0;
       const admitted = await deps.state.admission.admitUrls(crawlId, outcome.links, request.maxPages);
@@ -350,16 +360,23 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
         operation: 'store the page content',
       });
     }
-    // The page goes to the result stream next: clients see it at once, whatever happens next.
-    await holdWhileRedisRefuses(() => deps.state.results.appendPage(crawlId, outcome.page), {
-      operation: 'record the page',
-    });
+    // The page goes to the result stream next: clients see it at once, whatever happens next. The text its analyze
+    // job reads is stored in the same round trip (should the append fail, the text expires with the tmp TTL).
+    const pageKey = toAnalyze(found.request, outcome) ? pageKeyOf(url) : undefined;
+    await holdWhileRedisRefuses(
+      () =>
+        Promise.all([
+          deps.state.results.appendPage(crawlId, outcome.page),
+          pageKey === undefined ? undefined : deps.state.texts.putPageText(crawlId, pageKey, outcome.text),
+        ]),
+      { operation: 'record the page' },
+    );
     await rememberAndReuse(timer, crawlId, found.request, outcome, previous);
     // A job that stalled (its process died) or failed before may have admitted links without adding their jobs; so
     // may a try of this one whose answer was lost (a connection that dropped after Redis ran the admission).
     let tries = 0;
     const links = await holdWhileRedisRefuses(
-      () => enqueue(timer, data, found.request, outcome, attempt.rerun || tries++ > 0),
+      () => enqueue(timer, data, found.request, outcome, pageKey, attempt.rerun || tries++ > 0),
       { operation: 'admit and queue the links' },
     );
     timer.finish(outcome.page.status, { links });

@@ -15,6 +15,7 @@ export {
   type SourceJobData,
   sourceKeyOf,
   type AnalyzeJobData,
+  pageTextDigest,
   type AnalyzeJobResult,
   type AggregateJobData,
   type AggregateJobResult,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The three queues of a crawl flow, `webhook` (one delivery per finished crawl that asked for one) and `schedule`
  * (the runs of schedules, added by BullMQ job schedulers).
@@ -52,6 +54,16 @@ export interface AnalyzeJobData {
   url: string;
   /** Which `tmp` text to take (`PageTexts.readPageText` of `@kumo/crawl-state`). */
   pageKey: string;
+  /**
+   * `pageTextDigest` of the text stored under `pageKey`, so that the job can look the text's analysis up in the
+   * analysis cache in the same round trip as it reads the text. Absent from jobs added before it existed.
+   */
+  textDigest?: string;
+}
+
+/** A page text's digest, as an analyze job carries it: SHA-256 of its UTF-8, in hex. */
+export function pageTextDigest(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 export interface AnalyzeJobResult {
