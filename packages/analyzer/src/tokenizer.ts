@@ -111,6 +111,8 @@ export async function buildTokenizer(options: BuildTokenizerOptions = {}): Promi
 
 class ChunkedTokenizer implements JapaneseTokenizer {
   readonly #engine: LatticeTokenizer;
+  /** Word paths of finished `tokenizeChunksPath` calls, for the next ones: their arrays have grown to a chunk's size. */
+  readonly #freePaths: WordPath[] = [];
 
   constructor(tokenizer: LatticeTokenizer) {
     this.#engine = tokenizer;
@@ -152,10 +154,15 @@ class ChunkedTokenizer implements JapaneseTokenizer {
     return this.#chunks(text, options, (chunk) => this.#engine.tokenizeShared(chunk));
   }
 
-  tokenizeChunksPath(text: string, options: TokenizeOptions = {}): AsyncGenerator<WordPath, void, undefined> {
-    // One path per call, refilled chunk after chunk: concurrent analyses each read their own.
-    const path = this.#engine.newWordPath();
-    return this.#chunks(text, options, (chunk) => this.#engine.tokenizePath(chunk, path));
+  async *tokenizeChunksPath(text: string, options: TokenizeOptions = {}): AsyncGenerator<WordPath, void, undefined> {
+    // One path per call in progress, refilled chunk after chunk (concurrent analyses each read their own), then kept.
+    const path = this.#freePaths.pop() ?? this.#engine.newWordPath();
+    try {
+      yield* this.#chunks(text, options, (chunk) => this.#engine.tokenizePath(chunk, path));
+    } finally {
+      path.reset('');
+      this.#freePaths.push(path);
+    }
   }
 
   async *#chunks<Words extends { length: number }>(
