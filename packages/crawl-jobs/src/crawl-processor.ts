@@ -232,8 +232,8 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
   }
 
   /**
-   * Adds the analyze job of a page whose text was stored under `pageKey` (none when undefined), then admits the
-   * page's links and adds their crawl jobs; returns how many links were admitted.
+   * Adds the analyze job of a page whose text was stored under `pageKey` (none when undefined) and admits the page's
+   * links, in one round trip, then adds the admitted links' crawl jobs; returns how many links were admitted.
    */
   async function enqueue(
     timer: JobTimer,
@@ -245,12 +245,18 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
   ): Promise<number> {
     return timer.stage('enqueue', async () => {
       const { crawlId, url, depth } = data;
-      if (pageKey !== undefined) {
-        const textDigest = pageTextDigest(outcome.text);
-        await deps.queues.addChildren('analyze', crawlId, [{ crawlId, url, pageKey, textDigest }]);
-      }
-      if (depth >= request.maxDepth || outcome.nofollow || outcome.links.length === 0) return 0;
-      const admitted = await deps.state.admission.admitUrls(crawlId, outcome.links, request.maxPages);
+      const follows = depth < request.maxDepth && !outcome.nofollow && outcome.links.length > 0;
+      // Independent of each other, so in one round trip. Both are idempotent, and a failed try runs again as a re-run
+      // (which adds the crawl jobs of links an earlier try admitted).
+      const [, admitted] = await Promise.all([
+        pageKey === undefined
+          ? undefined
+          : deps.queues.addChildren('analyze', crawlId, [
+              { crawlId, url, pageKey, textDigest: pageTextDigest(outcome.text) },
+            ]),
+        follows ? deps.state.admission.admitUrls(crawlId, outcome.links, request.maxPages) : [],
+      ]);
+      if (!follows) return 0;
       const toAdd = [...admitted];
       if (rerun) {
         const fresh = new Set(admitted);
