@@ -17,7 +17,8 @@ const WARM_UP_PAGES = 50;
 export const description =
   'Pages/s of crawl + kuromoji analysis + report (analyze: true, to done) on a 200-page generated site with 2 ' +
   'analysis processes, vs the hand-rolled crawler tokenising every page in one process; chars/s per analysis ' +
-  'process vs raw kuromoji.tokenize; 1 vs 2 analysis processes. The analysis cache is emptied before every kumo run.';
+  'process vs raw kuromoji.tokenize; 1 vs 2 analysis processes. The analysis cache is emptied before every kumo run; ' +
+  'analysis processes restarted to switch between 1 and 2 run a 50-page warm-up crawl first, as the first round does.';
 
 /**
  * Per analysis process, from its `job finished` log lines for this crawl: jobs, busy ms (sum of job durations),
