@@ -122,9 +122,11 @@ function cancelledPage(data: CrawlJobData): PageResult {
  * The BullMQ processor of `crawl` jobs. Per job: a cancelled crawl records the page `skipped`/`cancelled` without
  * fetching; robots.txt is consulted before the host limiter (a disallowed page costs the host nothing); a lease
  * due within `holdMs` is waited for in-process, and a longer wait moves the job to *delayed* (never spun on);
- * transient failures are retried by BullMQ while attempts are left (429/503 also back the host off by `Retry-After`), and recorded as
- * `failed` on the last attempt; the page is appended to the result stream at once (its text for analysis stored in
- * the same round trip), then its analyze job, then the crawl jobs of newly admitted links, each delayed until its planned start. Returns only `{ status, links }`.
+ * transient failures are retried by BullMQ while attempts are left (429/503 also back the host off by
+ * `Retry-After`), and recorded as `failed` on the last attempt; the page is appended to the result stream at once
+ * (its text for analysis stored in the same round trip), then its analyze job is added and its links admitted
+ * (together), then the crawl jobs of newly admitted links, each delayed until its planned start. Returns only
+ * `{ status, links }`.
  *
  * Safe to run again after a crash: the page append is idempotent per URL, child job ids are deterministic, and a
  * re-run re-adds children for links it admitted earlier but whose jobs never got added.
