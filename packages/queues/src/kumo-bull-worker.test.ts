@@ -26,8 +26,15 @@ function setup() {
     WORKER_STALLED_INTERVAL_MS: '500',
     WORKER_LIVENESS_CHECK_MS: '0',
   });
-  const queue = new Queue('crawl', { connection, prefix: new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix() });
-  return { config, connection, queue };
+  const prefix = new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix();
+  const queue = new Queue('crawl', { connection, prefix });
+  /** Closes the test's worker, then its queue and connection. */
+  const closeAll = async (worker: { close(): Promise<void> }) => {
+    await worker.close();
+    await queue.close();
+    connection.disconnect();
+  };
+  return { config, connection, queue, prefix, closeAll };
 }
 
 /** A worker of one job at a time, blocking 1 s per fetch, waiting on a timer for delayed jobs due within `ms`. */
@@ -65,7 +72,7 @@ const lockManagerOf = (worker: unknown) => (worker as { lockManager: BusyOnlyLoc
 
 describe('KumoBullWorker timers', { timeout: 30_000 }, () => {
   it('arms lock renewal only while it holds a job, and still renews a lock past lockDuration', async () => {
-    const { config, connection, queue } = setup();
+    const { config, connection, queue, closeAll } = setup();
     const running = deferred<void>();
     const release = deferred<void>();
     const stalled: string[] = [];
@@ -98,14 +105,12 @@ describe('KumoBullWorker timers', { timeout: 30_000 }, () => {
       await sleep(200);
       expect(lockManagerOf(worker).armed).toBe(false);
     } finally {
-      await worker.close();
-      await queue.close();
-      connection.disconnect();
+      await closeAll(worker);
     }
   });
 
   it('checks for stalled jobs every stalledInterval while jobs are active, else at the idle pace', async () => {
-    const { config, connection, queue } = setup();
+    const { config, connection, queue, closeAll } = setup();
     const running = deferred<void>();
     const release = deferred<void>();
     const worker = createKumoWorker<{ n: number }, number>(
@@ -138,9 +143,7 @@ describe('KumoBullWorker timers', { timeout: 30_000 }, () => {
       await worker.close();
       expect(worker.stalledCheckDueInMs).toBeUndefined();
     } finally {
-      await worker.close();
-      await queue.close();
-      connection.disconnect();
+      await closeAll(worker);
     }
   });
 });
@@ -149,8 +152,7 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
   // BullMQ follows each timed-out blocking fetch with a moveToActive round trip, in case a job waits without the
   // marker that wakes the fetch. kumo does that look at the idle pace; a marked job still starts at once.
   it('looks for an unmarked job only every idleFetchIntervalMs, still finds one, and starts a marked job at once', async () => {
-    const { config, connection, queue } = setup();
-    const prefix = new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix();
+    const { connection, queue, prefix, closeAll } = setup();
     const started = new Map<string, number>();
     const options: KumoBullWorkerOptions = {
       connection,
@@ -203,16 +205,13 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
       for (let i = 0; i < 100 && !started.has('marked'); i++) await sleep(20);
       expect(started.get('marked')! - added).toBeLessThan(1000);
     } finally {
-      await worker.close();
-      await queue.close();
-      connection.disconnect();
+      await closeAll(worker);
     }
   });
 
   // Redis ends a blocking fetch's timeout on its next `hz` tick, so a delayed job due soon is waited for on a timer.
   it('waits for a delayed job due within shortDelayWaitMs on a timer, not a blocking fetch, and never early', async () => {
-    const { config, connection, queue } = setup();
-    const prefix = new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix();
+    const { connection, queue, prefix, closeAll } = setup();
     const started = new Map<string, number>();
     let fetchesAtStart = -1;
     const worker = new KumoBullWorker<{ n: number }, number>(
@@ -239,15 +238,12 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
       expect(fetchesAtStart).toBe(fetchesWhileWaiting);
       expect(started.get('soon')!).toBeGreaterThanOrEqual(added + 300 - 2);
     } finally {
-      await worker.close();
-      await queue.close();
-      connection.disconnect();
+      await closeAll(worker);
     }
   });
 
   it('takes no job when closed during a short wait', async () => {
-    const { config, connection, queue } = setup();
-    const prefix = new KeySpace({ prefix: config.KUMO_PREFIX }).queuePrefix();
+    const { connection, queue, prefix, closeAll } = setup();
     const worker = new KumoBullWorker<{ n: number }, number>(
       'crawl',
       async (job) => job.data.n,
@@ -261,9 +257,7 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
       await worker.close();
       expect(await queue.getJobState('later')).toBe('delayed');
     } finally {
-      await worker.close();
-      await queue.close();
-      connection.disconnect();
+      await closeAll(worker);
     }
   });
 
