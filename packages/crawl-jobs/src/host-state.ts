@@ -167,6 +167,15 @@ export function hostSpacingMs(delayMs: number): number {
 const DISPATCH_MARGIN_MIN_MS = 15;
 const DISPATCH_MARGIN_MAX_MS = 50;
 
+/**
+ * What a planned start leaves on top of the limiter's spacing, in ms. A job reaches its acquire a few ms after its
+ * planned time (its timer, BullMQ's `moveToActive`, the cancel check), and a grant counts from that moment. Planned
+ * exactly `hostSpacingMs` apart, each grant slipped by that much while the plan did not, so the jobs behind came ever
+ * earlier than the host could take them, slept in-process and asked again: under a 250 ms delay every job came ~95 ms
+ * early, three more wakes of a process and of Redis per page. The crawl then runs at the delay plus margin plus this.
+ */
+export const PLAN_SLACK_MS = 10;
+
 function integer(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     throw new CrawlJobsOptionsError(`${name} must be an integer from ${min} to ${max} (got ${String(value)})`);
@@ -253,6 +262,7 @@ export class HostLimiter {
         this.#concurrency,
         own.concurrency,
         this.#planHorizonMs,
+        PLAN_SLACK_MS,
       ],
     })) as (number | string)[];
     return reply.map(Number);

@@ -13,6 +13,7 @@
   ARGV[7]  the deployment's requests in flight per host
   ARGV[8]  the crawl's own requests in flight per host
   ARGV[9]  planning horizon in ms
+  ARGV[10] slack added to a delay, in ms (`PLAN_SLACK_MS`)
 
   Returns: the planned starts, as offsets from now in ms, in argument order.
 ]]
@@ -21,6 +22,6 @@
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local offsets = planSlots(KEYS[1], KEYS[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]),
-  tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), now)
+  tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), now)
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
 return offsets

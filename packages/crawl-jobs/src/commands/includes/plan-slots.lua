@@ -1,5 +1,6 @@
 --[[
-  planSlots(stateKey, crawlsKey, crawlId, count, hostDelay, crawlDelay, hostConcurrency, crawlConcurrency, horizon, now)
+  planSlots(stateKey, crawlsKey, crawlId, count, hostDelay, crawlDelay, hostConcurrency, crawlConcurrency, horizon, slack,
+            now)
   Reserves `count` request starts of one crawl on one host and returns them as offsets from `now` (ms), so the
   crawl's jobs are added delayed until their host can take them instead of being picked up and refused.
 
@@ -8,13 +9,19 @@
   share, none waits for another to finish), and never faster than the crawl's own politeness. Nothing is planned
   before the host's back-off ends or its delay since the last start has passed. A start beyond `horizon` is not
   reserved: that job comes back at the horizon and plans again.
+
+  A delay is planned `slack` ms longer than the limiter grants it: a job reaches its acquire a little after its
+  planned time, and its grant counts from then, so starts planned exactly a delay apart would each come earlier than
+  their host can take them and wait for a second acquire.
 ]]
 local function planSlots(stateKey, crawlsKey, crawlId, count, hostDelay, crawlDelay, hostConcurrency,
-                         crawlConcurrency, horizon, now)
+                         crawlConcurrency, horizon, slack, now)
   -- Crawls whose tail has passed have nothing planned: they no longer share the host.
   redis.call('ZREMRANGEBYSCORE', crawlsKey, '-inf', now)
   local state = redis.call('HMGET', stateKey, 'last', 'backoff', 'delay', 'fetchMs')
   hostDelay = math.max(hostDelay, tonumber(state[3]) or 0)
+  if hostDelay > 0 then hostDelay = hostDelay + slack end
+  if crawlDelay > 0 then crawlDelay = crawlDelay + slack end
   local fetchMs = tonumber(state[4]) or 0
   local tail = tonumber(redis.call('ZSCORE', crawlsKey, crawlId)) or 0
   local sharing = redis.call('ZCARD', crawlsKey)
