@@ -171,7 +171,8 @@ export function startSiteProcess(ctx, dir) {
 
 /**
  * Starts `node <args>` and resolves once it prints a JSON line `{ "event": "listening", "url": … }` (the sample-site
- * CLI and the bench's baseline servers do); stopped with SIGTERM at cleanup.
+ * CLI and the bench's baseline servers do), with that line's fields and the process's `pid`; stopped with SIGTERM at
+ * cleanup.
  */
 export async function startListeningProcess(ctx, args) {
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -180,7 +181,7 @@ export async function startListeningProcess(ctx, args) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   });
-  const url = await new Promise((resolve, reject) => {
+  const listening = await new Promise((resolve, reject) => {
     let out = '';
     let err = '';
     child.stderr.on('data', (chunk) => (err += chunk));
@@ -189,7 +190,7 @@ export async function startListeningProcess(ctx, args) {
       for (const line of out.split('\n')) {
         try {
           const parsed = JSON.parse(line);
-          if (parsed.event === 'listening') resolve(parsed.url);
+          if (parsed.event === 'listening') resolve(parsed);
         } catch {
           // partial line
         }
@@ -197,7 +198,8 @@ export async function startListeningProcess(ctx, args) {
     });
     child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}: ${err.slice(-2000)}`)));
   });
-  return { url, pid: child.pid };
+  const { event: _event, ...fields } = listening;
+  return { ...fields, pid: child.pid };
 }
 
 /**

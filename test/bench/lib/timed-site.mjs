@@ -6,7 +6,9 @@
 // and would look simultaneous. A 2 ms heartbeat timer tells: each entry also holds `tick`, the heartbeat's last run
 // before the request was read, so the request arrived between `tick` and `t` (a wide window means a stalled server).
 //
-// Run as `node timed-site.mjs '<json options>'` (what startTimedSite does); it prints `{ "event": "listening", url }`.
+// Run as `node timed-site.mjs '<json options>'` (what startTimedSite does); it prints `{ "event": "listening", url,
+// urls }`: with `hosts: n` the same site is served on n ports, n hosts as a crawler's politeness sees them (the first is
+// `url`).
 // `GET /.bench/requests?from=N` answers the log from entry N on, and is itself not logged: no page links to it.
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -16,16 +18,19 @@ import { round } from './stats.mjs';
 const LOG_PATH = '/.bench/requests';
 
 /**
- * Starts the server process for a site of `pages` pages (`generateSite` options: `seed`, `linksPerPage`); returns
- * its URL and `requests(from)`, the request log (`{ t, tick, path }`, ms since the epoch, sub-millisecond precision).
+ * Starts the server process for a site of `pages` pages (`generateSite` options: `seed`, `linksPerPage`; `hosts`, the
+ * number of ports it is served on, 1 by default); returns its URL, all its URLs (`urls`, one per host, `url` first) and
+ * `requests(from)`, the request log of every host (`{ t, tick, path }`, ms since the epoch, sub-millisecond
+ * precision).
  */
 export async function startTimedSite(ctx, options) {
   // Imported here, not at the top: the server process needs none of the system helpers (nor their tsx loader).
   const { startListeningProcess } = await import('./system.mjs');
   const script = new URL(import.meta.url).pathname;
-  const { url, pid } = await startListeningProcess(ctx, [script, JSON.stringify(options)]);
+  const { url, urls, pid } = await startListeningProcess(ctx, [script, JSON.stringify(options)]);
   return {
     url,
+    urls,
     pid,
     /** @returns {Promise<Array<{ t: number, tick: number, path: string }>>} */
     async requests(from = 0) {
@@ -66,15 +71,15 @@ export function requestGaps(requests, delayMs) {
   return { minMs, rawMinMs, early: early.length, examples: early.slice(0, 5) };
 }
 
-/** Serves the site until SIGTERM. */
-function serve({ pages, seed = 1, linksPerPage = 5 }) {
+/** Serves the site on `hosts` ports until SIGTERM. */
+function serve({ pages, seed = 1, linksPerPage = 5, hosts = 1 }) {
   const site = generateSite({ pages, seed, linksPerPage, encodings: ['utf-8', 'shift_jis', 'euc-jp'] });
   const now = () => performance.timeOrigin + performance.now();
   let tick = now();
   const heartbeat = setInterval(() => (tick = now()), 2);
   /** @type {Array<{ t: number, tick: number, path: string }>} */
   const log = [];
-  const server = http.createServer((req, res) => {
+  const handle = (req, res) => {
     const t = now();
     const { pathname, searchParams } = new URL(req.url ?? '/', 'http://site.invalid');
     if (pathname === LOG_PATH) {
@@ -90,15 +95,26 @@ function serve({ pages, seed = 1, linksPerPage = 5 }) {
     }
     res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
     res.end(req.method === 'HEAD' ? undefined : file.body);
-  });
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-    process.stdout.write(`${JSON.stringify({ event: 'listening', url: `http://127.0.0.1:${port}` })}\n`);
-  });
+  };
+  const servers = Array.from({ length: hosts }, () => http.createServer(handle));
+  void Promise.all(
+    servers.map(
+      (server) =>
+        new Promise((resolve) =>
+          server.listen(0, '127.0.0.1', () => {
+            const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+            resolve(`http://127.0.0.1:${port}`);
+          }),
+        ),
+    ),
+  ).then((urls) => process.stdout.write(`${JSON.stringify({ event: 'listening', url: urls[0], urls })}\n`));
   process.once('SIGTERM', () => {
     clearInterval(heartbeat);
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
+    let open = servers.length;
+    for (const server of servers) {
+      server.close(() => --open === 0 && process.exit(0));
+      server.closeAllConnections();
+    }
   });
 }
 
