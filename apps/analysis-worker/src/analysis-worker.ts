@@ -25,8 +25,9 @@ export const AGGREGATE_CONCURRENCY = 2;
 /**
  * One analysis-worker process: loads the kuromoji dictionary once and warms the analyzer up (`warmUp`), before taking
  * any job (~1 s, ~300 MB), then runs two BullMQ workers in this process: `analyze` (`ANALYZE_CONCURRENCY`, CPU-bound:
- * 1 by default, one process per core) and `aggregate`. Processors run in-process, not sandboxed: tokenisation yields to the event loop between
- * chunks, so lock renewal keeps running, and a sandbox would need a second dictionary copy per process.
+ * 2 by default, so that one job computes while the other waits for Redis; one process per core) and `aggregate`.
+ * Processors run in-process, not sandboxed: tokenisation yields to the event loop between chunks, so lock renewal
+ * keeps running, and a sandbox would need a second dictionary copy per process.
  */
 export async function startAnalysisWorker(config: Config, logger: Logger): Promise<RunningWork> {
   lowerPriority(config.ANALYSIS_WORKER_NICE, logger);

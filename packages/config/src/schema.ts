@@ -163,7 +163,11 @@ export const configSchema = z.object({
       "Node and V8 flags of the crawl-worker's and analysis-worker's processes, space-separated (`none`: Node's defaults). The default replaces V8's timer-driven memory reducer by one collection 8 s after the work ends, so an idle worker uses ~0 % CPU (docs/decisions/0021-idle-collection.md)",
     ),
   CRAWL_CONCURRENCY: envInt(1, 1000).default(20).describe('Crawl jobs in flight per crawl-worker process'),
-  ANALYZE_CONCURRENCY: envInt(1, 16).default(1).describe('Analyze jobs per analysis-worker process (CPU-bound)'),
+  ANALYZE_CONCURRENCY: envInt(1, 16)
+    .default(2)
+    .describe(
+      'Analyze jobs per analysis-worker process: CPU-bound, but a second job computes while the first waits for Redis (docs/decisions/0025-two-analyze-jobs-per-process.md)',
+    ),
   ANALYZER_USER_DICTIONARY: z
     .string()
     .min(1)
