@@ -10,6 +10,7 @@ import { crawlJobId, pageTextDigest } from '@kumo/queues';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, page, TestSite } from './__fixtures__/harness.js';
 import { createCrawlProcessor, pageKeyOf } from './crawl-processor.js';
+import { limiterHost } from './host-state.js';
 
 let redis: RedisHandle;
 let dir: string;
@@ -168,6 +169,46 @@ describe('createCrawlProcessor', () => {
     expect(site.totalRequests).toBe(0);
     // analyze: false, every child done: the root is ready to aggregate.
     expect(await (await harness.queues.aggregate.getJob(id))?.getState()).toBe('waiting');
+  });
+
+  it("skips the pages of a crawl cancelled while it runs, giving back a lease granted with the cancel flag's answer", async () => {
+    let cancel = () => {};
+    // The first page cancels the crawl as it is fetched. The others wait for the host's delay, longer than a job waits
+    // in-process, so they come back from delayed, their crawl's request cached by then.
+    const { site, harness } = await setup(
+      {
+        '/robots.txt': robots,
+        '/index.html': (hits) => {
+          cancel();
+          return page('Top')(hits);
+        },
+        '/a.html': page('A'),
+        '/b.html': page('B'),
+      },
+      { CRAWL_HOST_DELAY_MS: '2100' },
+    );
+    const urls = ['/index.html', '/a.html', '/b.html'].map((p) => `${site.url}${p}`);
+    const id = await harness.submit({ urls, analyze: false });
+    cancel = () => void harness.state.lifecycle.requestCancel(id);
+    harness.startWorker();
+    await harness.waitDrained();
+
+    const pages = await harness.pages(id);
+    expect(pages.map((p) => [new URL(p.url).pathname, p.status, p.reason ?? null]).sort()).toEqual([
+      ['/a.html', 'skipped', 'cancelled'],
+      ['/b.html', 'skipped', 'cancelled'],
+      ['/index.html', 'fetched', null],
+    ]);
+    expect(site.totalRequests - site.count('/robots.txt')).toBe(1);
+    // The crawl's request was cached by its first job, so the next read its cancel flag with its host lease: the
+    // lease went back at once instead of holding a slot of the host until it expires.
+    const leases = harness.keyStore.keySpace.hostKey('ratelimit', limiterHost(site.url), 'leases');
+    const raw = createRedisClient(redis.url);
+    try {
+      expect(await raw.zcard(leases)).toBe(0);
+    } finally {
+      raw.disconnect();
+    }
   });
 
   it('keeps host concurrency across workers by delaying jobs, never by spinning', async () => {

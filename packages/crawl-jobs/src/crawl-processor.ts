@@ -91,6 +91,8 @@ interface CrawlSettings {
   request: CrawlRequest;
   /** The schedule's previous run, whose validators this crawl sends. */
   previousId?: string;
+  /** Set once a job of this process found the crawl cancelled: a cancelled crawl stays cancelled. */
+  seenCancelled?: true;
 }
 
 function validJob(data: unknown): CrawlJobData {
@@ -144,11 +146,21 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
 
   /**
    * The crawl's request and cancel flag, or null when the crawl is gone (expired or deleted). `queued` is true when
-   * the record was read (not cached) and still said `queued`: the caller then moves it to `running`.
+   * the record was read (not cached) and still said `queued`: the caller then moves it to `running`. The cancel flag of
+   * a crawl whose request is cached is a promise (asked for now, awaited later): a page's job awaits it together with
+   * its host lease (`withLease`), one round trip for both.
    */
-  async function crawlOf(crawlId: string): Promise<(CrawlSettings & { cancelled: boolean; queued: boolean }) | null> {
+  async function crawlOf(
+    crawlId: string,
+  ): Promise<(CrawlSettings & { cancelled: boolean | Promise<boolean>; queued: boolean }) | null> {
     const cached = requests.get(crawlId);
-    if (cached) return { ...cached, cancelled: await deps.state.records.isCancelRequested(crawlId), queued: false };
+    if (cached) {
+      if (cached.seenCancelled) return { ...cached, cancelled: true, queued: false };
+      const cancelled = deps.state.records.isCancelRequested(crawlId);
+      // Awaited by whichever path the job takes; one that throws before then must not leave it unhandled.
+      cancelled.catch(() => undefined);
+      return { ...cached, cancelled, queued: false };
+    }
     const state = await deps.state.records.getCrawl(crawlId);
     if (!state) return null;
     const { request, previousId } = state.crawl;
@@ -186,6 +198,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     request: CrawlRequest,
     signal: AbortSignal | undefined,
     previous: PreviousFetch | undefined,
+    cancelled: Promise<boolean>,
   ): Promise<CrawlPageOutcome | 'cancelled'> {
     const { url, depth } = job.data;
     const input = {
@@ -195,8 +208,13 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
       ...(signal ? { signal } : {}),
       ...(previous ? { revalidate: previous.revalidation } : {}),
     };
-    return scheduling.withLease(job, token, request, signal, (onFetched) =>
-      deps.crawler.crawlPage(onFetched === undefined ? input : { ...input, onFetched }),
+    return scheduling.withLease(
+      job,
+      token,
+      request,
+      signal,
+      (onFetched) => deps.crawler.crawlPage(onFetched === undefined ? input : { ...input, onFetched }),
+      cancelled,
     );
   }
 
@@ -314,8 +332,10 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     }
     // queued → running with the crawl's first job: once per crawl and process (later jobs find the request cached),
     // and the script moves only a queued crawl, so the other processes' first jobs change nothing.
-    if (found.queued && !found.cancelled) await deps.state.lifecycle.markRunning(crawlId, new Date(now()));
+    if (found.queued && found.cancelled === false) await deps.state.lifecycle.markRunning(crawlId, new Date(now()));
     const skipCancelled = async (): Promise<CrawlJobResult> => {
+      const cached = requests.get(crawlId);
+      if (cached) cached.seenCancelled = true;
       // Its planned starts no longer count against the host's other crawls.
       await deps.limiter.leave(limiterHost(url), crawlId);
       // A source is recorded under its key (as admitted); a site's sitemap source was never admitted.
@@ -328,9 +348,10 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
       timer.finish('cancelled');
       return { status: 'skipped', links: 0 };
     };
-    if (found.cancelled) return skipCancelled();
+    if (found.cancelled === true) return skipCancelled();
 
     if (data.source !== undefined) {
+      if ((await found.cancelled) === true) return skipCancelled();
       const result = await runSource({ job, token, signal, request: found.request, timer });
       return result === 'cancelled' ? skipCancelled() : result;
     }
@@ -338,7 +359,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): KumoProcessor<Cr
     // A page the previous run fetched with validators is asked for conditionally (its entry read before the fetch,
     // with the analysis that stands in for it on a `304`).
     const previous = await previousFetchOf(deps.state.validators, found.previousId, found.request, url);
-    const outcome = await fetchWithLease(job, token, found.request, signal, previous);
+    const outcome = await fetchWithLease(job, token, found.request, signal, previous, Promise.resolve(found.cancelled));
     if (outcome === 'cancelled') return skipCancelled();
     if (outcome.page.timings.fetchMs !== undefined) timer.record('fetch', outcome.page.timings.fetchMs);
     if (outcome.page.timings.parseMs !== undefined) timer.record('parse', outcome.page.timings.parseMs);

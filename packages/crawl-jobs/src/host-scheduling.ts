@@ -33,7 +33,9 @@ export interface HostScheduling {
    * Runs `fetch` under a host lease for `url`. A URL robots.txt disallows needs no lease (`fetch` reports it from the
    * cached rules). A host that can take the request within `holdMs` is waited for in-process (at most `maxHolds`
    * times); otherwise the job goes back to *delayed* (`DelayedError`) and runs once then. `fetch` gets a callback that
-   * gives the lease back early (once the body is read). 'cancelled' when the crawl was cancelled during a wait.
+   * gives the lease back early (once the body is read). 'cancelled' when the crawl was cancelled during a wait, or
+   * when `cancelled` (the crawl's cancel flag, read by the caller and not awaited yet) says so: then nothing is fetched
+   * and a lease granted meanwhile goes back at once.
    */
   withLease<T>(
     job: Job<CrawlJobData>,
@@ -41,6 +43,7 @@ export interface HostScheduling {
     request: CrawlRequest,
     signal: AbortSignal | undefined,
     fetch: (onFetched?: (fetchMs: number) => void) => Promise<T>,
+    cancelled?: Promise<boolean>,
   ): Promise<T | 'cancelled'>;
   /** Adds crawl jobs, each delayed until the start its host's schedule planned for it (one script per host). */
   addCrawlJobs(crawlId: string, request: CrawlRequest, jobs: readonly CrawlJobData[]): Promise<void>;
@@ -48,17 +51,28 @@ export interface HostScheduling {
 
 export function createHostScheduling(deps: HostSchedulingDeps): HostScheduling {
   const userAgent = deps.crawler.options.userAgent;
+  /** Gives back a lease nothing was fetched under. An unreleased lease only holds the slot until it expires: never
+   * worth failing the job over. */
+  const giveBack = (lease: HostLease, url: string) =>
+    deps.limiter
+      .release(lease)
+      .catch((error: unknown) => deps.logger.warn({ err: error, host: lease.host, url }, 'host lease not released'));
   return {
-    async withLease(job, token, request, signal, fetch) {
+    async withLease(job, token, request, signal, fetch, cancelled) {
       const { crawlId, url } = job.data;
       // robots.txt first: a disallowed URL (or an origin whose robots.txt cannot be read) needs no lease and no fetch.
       const rules = await deps.crawler.fetchRobots(url);
-      if (!rules.isAllowed(url, userAgent)) return fetch();
+      if (!rules.isAllowed(url, userAgent)) return (await cancelled) === true ? 'cancelled' : fetch();
 
       const host = limiterHost(url);
       const crawl = politenessOf(crawlId, request);
       const robotsDelayMs = rules.crawlDelayMs(userAgent);
       let answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
+      // The cancel flag was asked for before the lease, so both answers come back together.
+      if ((await cancelled) === true) {
+        if (answer.granted) await giveBack(answer.lease, url);
+        return 'cancelled';
+      }
       // A short wait (the host's delay since the latest start, a lease about to free) is slept in-process: the job
       // keeps its worker slot instead of a trip through *delayed* and a new start.
       let waited = 0;
@@ -77,10 +91,7 @@ export function createHostScheduling(deps: HostSchedulingDeps): HostScheduling {
       const lease: HostLease = answer.lease;
       // The crawl may have been cancelled while this job waited for its host: then nothing is fetched.
       if (waited > 0 && (await deps.state.records.isCancelRequested(crawlId))) {
-        // An unreleased lease only holds the slot until it expires: never worth failing the job over.
-        await deps.limiter
-          .release(lease)
-          .catch((error: unknown) => deps.logger.warn({ err: error, host, url }, 'host lease not released'));
+        await giveBack(lease, url);
         return 'cancelled';
       }
       // The lease goes back as soon as the host is done with the request (before the parse, which can take a while on
