@@ -51,8 +51,10 @@ export interface HostScheduling {
 
 export function createHostScheduling(deps: HostSchedulingDeps): HostScheduling {
   const userAgent = deps.crawler.options.userAgent;
-  /** Gives back a lease nothing was fetched under. An unreleased lease only holds the slot until it expires: never
-   * worth failing the job over. */
+  /**
+   * Gives back a lease nothing was fetched under. An unreleased lease only holds the slot until it expires: never worth
+   * failing the job over.
+   */
   const giveBack = (lease: HostLease, url: string) =>
     deps.limiter
       .release(lease)

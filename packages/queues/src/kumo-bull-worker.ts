@@ -41,7 +41,9 @@ export interface KumoBullWorkerOptions extends WorkerOptions {
   idleFetchIntervalMs?: number;
   /** See {@link SHORT_DELAY_WAIT_MS}; 0 blocks on Redis for every wait. @defaultValue {@link SHORT_DELAY_WAIT_MS} */
   shortDelayWaitMs?: number;
-  /** See {@link LOST_DELAYED_BACKOFF_MS}; 0 wakes for every delayed job. @defaultValue {@link LOST_DELAYED_BACKOFF_MS} */
+  /**
+   * See {@link LOST_DELAYED_BACKOFF_MS}; 0 wakes for every delayed job. @defaultValue {@link LOST_DELAYED_BACKOFF_MS}
+   */
   lostDelayedBackoffMs?: number;
 }
 
@@ -59,7 +61,7 @@ interface IdleFetch {
   shortWait: AbortController | undefined;
   /** A short wait for a delayed job ended and its `moveToActive` has not answered yet. */
   wokeForDelayed: boolean;
-  /** The last delayed job this worker woke for was gone (another worker took it): see {@link LOST_DELAYED_BACKOFF_MS}. */
+  /** The last delayed job this worker woke for was gone (another worker took it): {@link LOST_DELAYED_BACKOFF_MS}. */
   lostDelayed: boolean;
 }
 
@@ -135,7 +137,10 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
     await super.close(force);
   }
 
-  /** Whether the delayed job this worker woke for was still there: see {@link LOST_DELAYED_BACKOFF_MS}. */
+  /**
+   * BullMQ's `moveToActive`, noting whether the delayed job this worker woke for was still there
+   * ({@link LOST_DELAYED_BACKOFF_MS}).
+   */
   protected override async moveToActive(token: string, name?: string): Promise<Job<D, R>> {
     const job = await super.moveToActive(token, name);
     const idle = this.idle;
