@@ -242,52 +242,6 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
     }
   });
 
-  // Every worker wakes for the same delayed job and one takes it: under a polite crawl of one host, every page. A worker
-  // that lost such a race leaves the next ones to the winner for a while instead of waking for each.
-  it('wakes for delayed jobs another worker keeps taking about once per lostDelayedBackoffMs, not once per job', async () => {
-    const fetches = async (lostDelayedBackoffMs: number) => {
-      const { connection, queue, prefix, closeAll } = setup();
-      const started = new Map<string, number>();
-      const options = { ...shortWaitOptions(connection, prefix, 500), concurrency: 4, lostDelayedBackoffMs };
-      const workers = [0, 1].map(
-        () =>
-          new KumoBullWorker<{ n: number }, number>(
-            'crawl',
-            async (job) => {
-              started.set(job.id!, Date.now());
-              return job.data.n;
-            },
-            options,
-          ),
-      );
-      try {
-        await Promise.all(workers.map((worker) => runUntilDrained(worker)));
-        const looks = workers.map((worker) => countCalls(worker, 'moveToActive'));
-        const first = Date.now() + 300;
-        const due = Array.from({ length: 12 }, (_, i) => first + i * 150);
-        await queue.addBulk(
-          due.map((at, n) => ({ name: 'crawl', data: { n }, opts: { jobId: `j${n}`, delay: at - Date.now() } })),
-        );
-        for (let i = 0; i < 200 && started.size < due.length; i++) await sleep(20);
-        expect(started.size).toBe(due.length);
-        // Never early, and never later than the backoff (the short wait's timer, then the backoff once).
-        due.forEach((at, n) => {
-          expect(started.get(`j${n}`)!).toBeGreaterThanOrEqual(at - 2);
-          expect(started.get(`j${n}`)!).toBeLessThan(at + 500 + lostDelayedBackoffMs);
-        });
-        // The fewer of the two workers' moveToActive calls: the one that lost the races.
-        return Math.min(looks[0]!.calls, looks[1]!.calls);
-      } finally {
-        await workers[0]!.close();
-        await closeAll(workers[1]!);
-      }
-    };
-    // Without the backoff both wake for each of the 12 jobs: the winner takes it, the other finds nothing (17–19
-    // calls each here). With it the loser wakes about once a second (3–4).
-    expect(await fetches(0)).toBeGreaterThanOrEqual(10);
-    expect(await fetches(1000)).toBeLessThanOrEqual(6);
-  });
-
   it('takes no job when closed during a short wait', async () => {
     const { connection, queue, prefix, closeAll } = setup();
     const worker = new KumoBullWorker<{ n: number }, number>(

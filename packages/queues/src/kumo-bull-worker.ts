@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker, type Job, type LockManagerWorkerContext, type WorkerOptions } from 'bullmq';
+import { Worker, type LockManagerWorkerContext, type WorkerOptions } from 'bullmq';
 import { BusyOnlyLockManager } from './busy-only-lock-manager.js';
 
 /**
@@ -25,26 +25,12 @@ export const IDLE_FETCH_INTERVAL_MS = 30_000;
  */
 export const SHORT_DELAY_WAIT_MS = 500;
 
-/**
- * How much longer than the delayed job a worker sleeps after the last delayed job it woke for was taken by another
- * worker, in ms. Every worker of a queue wakes for the same delayed job and one takes it; under a polite crawl of one
- * host that is every page, and the others woke and asked Redis for nothing. A worker that lost such a race leaves the
- * next delayed jobs to the one that won for this long (it takes the job when it is still there then, and is back in
- * the race), so the others wake about once a second instead of once a page. Work added meanwhile waits for it at most
- * this much longer than {@link SHORT_DELAY_WAIT_MS} (the winner, awake once a page, takes it sooner).
- */
-export const LOST_DELAYED_BACKOFF_MS = 1000;
-
 /** BullMQ's worker options and kumo's own. */
 export interface KumoBullWorkerOptions extends WorkerOptions {
   /** The idle look for an unmarked job, in ms. @defaultValue {@link IDLE_FETCH_INTERVAL_MS} */
   idleFetchIntervalMs?: number;
   /** See {@link SHORT_DELAY_WAIT_MS}; 0 blocks on Redis for every wait. @defaultValue {@link SHORT_DELAY_WAIT_MS} */
   shortDelayWaitMs?: number;
-  /**
-   * See {@link LOST_DELAYED_BACKOFF_MS}; 0 wakes for every delayed job. @defaultValue {@link LOST_DELAYED_BACKOFF_MS}
-   */
-  lostDelayedBackoffMs?: number;
 }
 
 /** The idle fetch of one worker: see {@link IDLE_FETCH_INTERVAL_MS}. */
@@ -59,10 +45,6 @@ interface IdleFetch {
   skippedUntil: number;
   /** Ends a short wait for a delayed job at once (close, pause); undefined while none is under way. */
   shortWait: AbortController | undefined;
-  /** A short wait for a delayed job ended and its `moveToActive` has not answered yet. */
-  wokeForDelayed: boolean;
-  /** The last delayed job this worker woke for was gone (another worker took it): {@link LOST_DELAYED_BACKOFF_MS}. */
-  lostDelayed: boolean;
 }
 
 /** The paced stalled-jobs check of one worker (kept off the class's fields: BullMQ's constructor calls into it). */
@@ -137,30 +119,8 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
     await super.close(force);
   }
 
-  /**
-   * BullMQ's `moveToActive`, noting whether the delayed job this worker woke for was still there
-   * ({@link LOST_DELAYED_BACKOFF_MS}).
-   */
-  protected override async moveToActive(token: string, name?: string): Promise<Job<D, R>> {
-    const job = await super.moveToActive(token, name);
-    const idle = this.idle;
-    if (idle?.wokeForDelayed) {
-      idle.wokeForDelayed = false;
-      idle.lostDelayed = (job as Job<D, R> | undefined) === undefined;
-    }
-    return job;
-  }
-
   private idleFetch(): IdleFetch {
-    this.idle ??= {
-      waits: 0,
-      timedOut: false,
-      lookAt: 0,
-      skippedUntil: 0,
-      shortWait: undefined,
-      wokeForDelayed: false,
-      lostDelayed: false,
-    };
+    this.idle ??= { waits: 0, timedOut: false, lookAt: 0, skippedUntil: 0, shortWait: undefined };
     return this.idle;
   }
 
@@ -255,17 +215,13 @@ async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): P
     };
   }
   idle.timedOut = false;
-  const options = this.opts as KumoBullWorkerOptions;
   const shortWaitMs = blockUntil - Date.now();
-  const short =
+  const next =
     blockUntil !== idle.skippedUntil &&
     shortWaitMs >= 1 &&
-    shortWaitMs <= (options.shortDelayWaitMs ?? SHORT_DELAY_WAIT_MS);
-  const backoffMs = idle.lostDelayed ? (options.lostDelayedBackoffMs ?? LOST_DELAYED_BACKOFF_MS) : 0;
-  const next = short
-    ? await sleepUntilDelayed(this, idle, shortWaitMs + backoffMs)
-    : await bullWaitForJob!.call(self, blockUntil);
-  idle.wokeForDelayed = short && next === 0;
+    shortWaitMs <= ((this.opts as KumoBullWorkerOptions).shortDelayWaitMs ?? SHORT_DELAY_WAIT_MS)
+      ? await sleepUntilDelayed(this, idle, shortWaitMs)
+      : await bullWaitForJob!.call(self, blockUntil);
   idle.waits++;
   const now = Date.now();
   const notDelayed = blockUntil === 0 || blockUntil === idle.skippedUntil;
