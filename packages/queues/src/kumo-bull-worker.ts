@@ -45,6 +45,24 @@ interface IdleFetch {
   skippedUntil: number;
   /** Ends a short wait for a delayed job at once (close, pause); undefined while none is under way. */
   shortWait: AbortController | undefined;
+  /** What the fetch loop awaits now, each with its start (`Date.now()` scale): what a wedged loop is stuck in. */
+  pending: Set<{ phase: FetchPhase; since: number }>;
+}
+
+/** What a worker's fetch loop awaits: the liveness watchdog names it when the loop is wedged. */
+export type FetchPhase =
+  | 'blocking fetch'
+  | 'reconnecting the blocking connection'
+  | 'moveToActive'
+  | 'timer for a delayed job'
+  | 'back-off after an error';
+
+/** Where a worker's fetch loop is: see {@link KumoBullWorker.fetchState}. */
+export interface FetchState {
+  /** What it awaits (a reconnect can run inside a blocking fetch; several slots can take jobs), oldest first. */
+  pending: { phase: FetchPhase; forMs: number }[];
+  /** The blocking connection's ioredis status (`ready`, `reconnecting`, …), when it has one. */
+  blockingStatus: string | undefined;
 }
 
 /** The paced stalled-jobs check of one worker (kept off the class's fields: BullMQ's constructor calls into it). */
@@ -101,6 +119,16 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
     return this.idleFetch().waits;
   }
 
+  /** What the fetch loop awaits now and for how long, and its blocking connection's status (for diagnostics). */
+  fetchState(): FetchState {
+    const idle = this.idleFetch();
+    const blocking = (this as unknown as { backend: { blockingConnection?: { _client?: { status?: string } } } })
+      .backend?.blockingConnection;
+    const now = Date.now();
+    const pending = [...idle.pending].map(({ phase, since }) => ({ phase, forMs: now - since }));
+    return { pending: pending.sort((a, b) => b.forMs - a.forMs), blockingStatus: blocking?._client?.status };
+  }
+
   /** The paced check's timer, for tests: `undefined` while none is armed, else ms until it fires. */
   get stalledCheckDueInMs(): number | undefined {
     const pace = this.pace();
@@ -113,6 +141,11 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
     await super.pause(doNotWaitActive);
   }
 
+  /** BullMQ's pause after a failed fetch (`runRetryDelay` after a connection error), tracked like a fetch. */
+  override async delay(...args: Parameters<Worker['delay']>): Promise<void> {
+    await inPhase(this.idleFetch(), 'back-off after an error', super.delay(...args));
+  }
+
   override async close(force = false): Promise<void> {
     this.stopStalledCheck();
     this.idle?.shortWait?.abort();
@@ -120,7 +153,14 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
   }
 
   private idleFetch(): IdleFetch {
-    this.idle ??= { waits: 0, timedOut: false, lookAt: 0, skippedUntil: 0, shortWait: undefined };
+    this.idle ??= {
+      waits: 0,
+      timedOut: false,
+      lookAt: 0,
+      skippedUntil: 0,
+      shortWait: undefined,
+      pending: new Set(),
+    };
     return this.idle;
   }
 
@@ -184,7 +224,11 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
 /** BullMQ's private fetch primitives the idle pace wraps (kumo-bull-worker.test.ts fails if an upgrade renames them). */
 interface FetchInternals {
   waitForJob(blockUntil: number): Promise<number>;
-  backend: { waitForJob(blockTimeoutS: number): Promise<unknown> };
+  backend: {
+    waitForJob(blockTimeoutS: number): Promise<unknown>;
+    moveToActive(...args: unknown[]): Promise<unknown>;
+    reconnectBlocking(): Promise<void>;
+  };
 }
 
 /** BullMQ's default `drainDelay`, in s. */
@@ -209,10 +253,14 @@ async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): P
     wrappedBackends.add(backend);
     const wait = backend.waitForJob.bind(backend);
     backend.waitForJob = async (blockTimeoutS: number) => {
-      const marker = await wait(blockTimeoutS);
+      const marker = await inPhase(idle, 'blocking fetch', wait(blockTimeoutS));
       idle.timedOut = marker === null;
       return marker;
     };
+    const moveToActive = backend.moveToActive.bind(backend);
+    backend.moveToActive = (...args: unknown[]) => inPhase(idle, 'moveToActive', moveToActive(...args));
+    const reconnect = backend.reconnectBlocking.bind(backend);
+    backend.reconnectBlocking = () => inPhase(idle, 'reconnecting the blocking connection', reconnect());
   }
   idle.timedOut = false;
   const shortWaitMs = blockUntil - Date.now();
@@ -238,6 +286,17 @@ async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): P
   return next;
 }
 
+/** Marks the fetch loop as awaiting `phase` until `work` settles. */
+async function inPhase<T>(idle: IdleFetch, phase: FetchPhase, work: Promise<T>): Promise<T> {
+  const entry = { phase, since: Date.now() };
+  idle.pending.add(entry);
+  try {
+    return await work;
+  } finally {
+    idle.pending.delete(entry);
+  }
+}
+
 /**
  * Sleeps `ms` until a delayed job is due (see {@link SHORT_DELAY_WAIT_MS}) and returns 0, so that BullMQ's
  * `moveToActive` promotes and takes it then; Infinity (no `moveToActive`, as BullMQ answers a paused or closing worker)
@@ -247,7 +306,7 @@ async function sleepUntilDelayed(worker: KumoBullWorker, idle: IdleFetch, ms: nu
   const shortWait = new AbortController();
   idle.shortWait = shortWait;
   try {
-    await sleep(ms, undefined, { signal: shortWait.signal });
+    await inPhase(idle, 'timer for a delayed job', sleep(ms, undefined, { signal: shortWait.signal }));
   } catch {
     // aborted: the worker is closing or pausing
   } finally {

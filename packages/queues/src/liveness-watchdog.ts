@@ -1,6 +1,7 @@
 import { Queue, type Worker } from 'bullmq';
 import type { RedisClient } from '@kumo/keyspace';
 import { WorkerStuckError } from './errors.js';
+import type { FetchState } from './kumo-bull-worker.js';
 import type { QueueName } from './names.js';
 import { isRedisUnavailable } from './redis-failure.js';
 
@@ -46,6 +47,8 @@ export interface LivenessOptions {
    * far: a fetch loop that returned from a fetch since the last check is not wedged, and the check reads nothing.
    */
   counters: () => { started: number; inFlight: number; fetchWaits?: number };
+  /** What the fetch loop awaits (`KumoBullWorker.fetchState`), named in the error of a wedged worker. */
+  fetchState?: () => FetchState;
   /** Called once, after the wedged worker has been force-closed. */
   onStuck: (error: WorkerStuckError) => void;
 }
@@ -124,7 +127,8 @@ export function watchLiveness(worker: Worker, options: LivenessOptions): void {
         stop();
         const error = new WorkerStuckError(
           `worker of queue ${options.queueName} started no job for ${options.checkMs} ms while ${current.waiting} ` +
-            'job(s) waited and it had a free slot: its fetch loop is wedged; closing it',
+            `job(s) waited and it had a free slot: its fetch loop is wedged${describeFetch(options.fetchState?.())}; ` +
+            'closing it',
         );
         await worker.close(true).catch(() => undefined);
         options.onStuck(error);
@@ -145,4 +149,12 @@ export function watchLiveness(worker: Worker, options: LivenessOptions): void {
   };
   worker.once('closing', stop);
   worker.once('closed', stop);
+}
+
+/** ` (awaiting a blocking fetch for 41 s, …; blocking connection ready)`: where a wedged fetch loop hangs. */
+function describeFetch(state: FetchState | undefined): string {
+  if (!state) return '';
+  const awaiting = state.pending.map(({ phase, forMs }) => `${phase} for ${(forMs / 1000).toFixed(1)} s`);
+  const what = awaiting.length > 0 ? `awaiting ${awaiting.join(', ')}` : 'awaiting nothing of Redis';
+  return ` (${what}; blocking connection ${state.blockingStatus ?? 'unknown'})`;
 }

@@ -202,14 +202,18 @@ describe('the liveness check of createKumoWorker', { timeout: 30_000 }, () => {
       onStuck: (error) => reported.resolve(error),
     });
     try {
-      // What a blocking connection that never comes back looks like to BullMQ's loop: a wait that never settles.
-      (worker as unknown as { waitForJob: () => Promise<number> }).waitForJob = () => new Promise<number>(() => {});
+      // What a blocking connection that never comes back looks like to BullMQ's loop: a blocking fetch that never
+      // settles.
+      const backend = (worker as unknown as { backend: { waitForJob: () => Promise<unknown> } }).backend;
+      backend.waitForJob = () => new Promise(() => {});
       const drained = new Promise<void>((resolve) => worker.once('drained', () => resolve()));
       void worker.run();
       await drained;
       await queue.add('crawl', { n: 1 }, { jobId: 'waits' });
       const error = await reported.promise;
       expect(error).toMatchObject({ code: 'KUMO_QUEUES_WORKER_STUCK', kind: 'critical' });
+      // The error says where the loop hangs, for whoever reads the log.
+      expect(error.message).toMatch(/wedged \(awaiting blocking fetch for \d+\.\d s; blocking connection ready\)/);
       expect(events).toContain('stuck');
       expect(logged).toContainEqual(expect.objectContaining({ code: 'KUMO_QUEUES_WORKER_STUCK', queue: 'crawl' }));
       expect(worker.closing).toBeDefined();

@@ -257,6 +257,7 @@ export function createKumoWorker<D, R>(
       checkMs,
       concurrency: options.concurrency,
       counters: () => ({ started: jobsStarted, inFlight: jobsInFlight, fetchWaits: worker.fetchWaits }),
+      fetchState: () => worker.fetchState(),
       onStuck: (error) => {
         options.logger?.error({ err: error, code: error.code, queue: queueName }, error.message);
         options.onEvent?.({ type: 'stuck', queue: queueName, error });
