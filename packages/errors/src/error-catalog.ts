@@ -367,7 +367,8 @@ export const ERROR_CATALOG = {
     KUMO_QUEUES_WORKER_STUCK: critical(
       "A worker's liveness check (`WORKER_LIVENESS_CHECK_MS`) found its fetch loop wedged: jobs waited and it had " +
         'a free slot at two checks in a row, yet it started none (e.g. a blocking connection that never came back ' +
-        'after a failover). Critical: the worker is closed and its process stops gracefully, so the supervisor ' +
+        'after a failover); the message names what the loop was awaiting, for how long, and the blocking ' +
+        "connection's status. Critical: the worker is closed and its process stops gracefully, so the supervisor " +
         'starts a fresh one.',
     ),
   }),
