@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue } from 'bullmq';
+import { Queue, RedisQueueBackend } from 'bullmq';
 import { KeySpace } from '@kumo/keyspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusyOnlyLockManager } from './busy-only-lock-manager.js';
@@ -261,7 +261,33 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
     }
   });
 
+  // What the liveness watchdog names when a loop is wedged (KUMO_QUEUES_WORKER_STUCK).
+  it('says what its fetch loop awaits: a blocking fetch while idle, a timer for a due-soon delayed job', async () => {
+    const { connection, queue, prefix, closeAll } = setup();
+    const worker = new KumoBullWorker<{ n: number }, number>(
+      'crawl',
+      async (job) => job.data.n,
+      shortWaitOptions(connection, prefix, 2000),
+    );
+    const phases = () => worker.fetchState().pending.map(({ phase }) => phase);
+    try {
+      await runUntilDrained(worker);
+      for (let i = 0; i < 100 && phases()[0] !== 'blocking fetch'; i++) await sleep(10);
+      expect(worker.fetchState()).toMatchObject({ pending: [{ phase: 'blocking fetch' }], blockingStatus: 'ready' });
+      await sleep(50);
+      expect(worker.fetchState().pending[0]!.forMs).toBeGreaterThanOrEqual(40);
+      await queue.add('crawl', { n: 1 }, { jobId: 'later', delay: 1500 });
+      for (let i = 0; i < 100 && shortWaitOf(worker) === undefined; i++) await sleep(10);
+      expect(phases()).toEqual(['timer for a delayed job']);
+    } finally {
+      await closeAll(worker);
+    }
+  });
+
   it("wraps BullMQ's private fetch (the pinned version's names)", () => {
     expect(Object.prototype.hasOwnProperty.call(KumoBullWorker.prototype, 'waitForJob')).toBe(true);
+    for (const method of ['waitForJob', 'moveToActive', 'reconnectBlocking']) {
+      expect(typeof (RedisQueueBackend.prototype as unknown as Record<string, unknown>)[method]).toBe('function');
+    }
   });
 });
