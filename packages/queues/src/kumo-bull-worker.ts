@@ -51,11 +51,7 @@ interface IdleFetch {
 
 /** What a worker's fetch loop awaits: the liveness watchdog names it when the loop is wedged. */
 export type FetchPhase =
-  | 'blocking fetch'
-  | 'reconnecting the blocking connection'
-  | 'moveToActive'
-  | 'timer for a delayed job'
-  | 'back-off after an error';
+  'blocking fetch' | 'reconnecting the blocking connection' | 'moveToActive' | 'timer for a delayed job' | 'back-off';
 
 /** Where a worker's fetch loop is: see {@link KumoBullWorker.fetchState}. */
 export interface FetchState {
@@ -141,9 +137,9 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
     await super.pause(doNotWaitActive);
   }
 
-  /** BullMQ's pause after a failed fetch (`runRetryDelay` after a connection error), tracked like a fetch. */
+  /** BullMQ's pauses (`runRetryDelay` after a connection error, 100 ms after a failed fetch), tracked like a fetch. */
   override async delay(...args: Parameters<Worker['delay']>): Promise<void> {
-    await inPhase(this.idleFetch(), 'back-off after an error', super.delay(...args));
+    await inPhase(this.idleFetch(), 'back-off', super.delay(...args));
   }
 
   override async close(force = false): Promise<void> {

@@ -151,10 +151,11 @@ export function watchLiveness(worker: Worker, options: LivenessOptions): void {
   worker.once('closed', stop);
 }
 
-/** ` (awaiting a blocking fetch for 41 s, …; blocking connection ready)`: where a wedged fetch loop hangs. */
+/** ` (awaiting blocking fetch for 41.2 s, …; blocking connection ready)`: where a wedged fetch loop hangs. */
 function describeFetch(state: FetchState | undefined): string {
   if (!state) return '';
   const awaiting = state.pending.map(({ phase, forMs }) => `${phase} for ${(forMs / 1000).toFixed(1)} s`);
-  const what = awaiting.length > 0 ? `awaiting ${awaiting.join(', ')}` : 'awaiting nothing of Redis';
+  // Nothing tracked: the loop waits elsewhere (between BullMQ's own steps), which is worth knowing too.
+  const what = awaiting.length > 0 ? `awaiting ${awaiting.join(', ')}` : 'awaiting nothing it tracks';
   return ` (${what}; blocking connection ${state.blockingStatus ?? 'unknown'})`;
 }
