@@ -46,6 +46,15 @@ function shortWaitOptions(
   return { connection, prefix, concurrency: 1, drainDelay: 1, shortDelayWaitMs: ms, autorun: false };
 }
 
+/** A worker that returns its job's `n`, waiting on a timer for delayed jobs due within 2 s (`shortWaitOptions`). */
+function shortWaitWorker(connection: KumoBullWorkerOptions['connection'], prefix: string) {
+  return new KumoBullWorker<{ n: number }, number>(
+    'crawl',
+    async (job) => job.data.n,
+    shortWaitOptions(connection, prefix, 2000),
+  );
+}
+
 /** Counts the calls of one of a worker's backend methods (BullMQ's private fetch primitives) from now on. */
 function countCalls<D, R>(worker: KumoBullWorker<D, R>, method: 'moveToActive' | 'waitForJob'): { calls: number } {
   const backend = (worker as unknown as { backend: Record<string, (...args: unknown[]) => Promise<unknown>> }).backend;
@@ -244,11 +253,7 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
 
   it('takes no job when closed during a short wait', async () => {
     const { connection, queue, prefix, closeAll } = setup();
-    const worker = new KumoBullWorker<{ n: number }, number>(
-      'crawl',
-      async (job) => job.data.n,
-      shortWaitOptions(connection, prefix, 2000),
-    );
+    const worker = shortWaitWorker(connection, prefix);
     try {
       await runUntilDrained(worker);
       await queue.add('crawl', { n: 1 }, { jobId: 'later', delay: 1500 });
@@ -264,11 +269,7 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
   // What the liveness watchdog names when a loop is wedged (KUMO_QUEUES_WORKER_STUCK).
   it('says what its fetch loop awaits: a blocking fetch while idle, a timer for a due-soon delayed job', async () => {
     const { connection, queue, prefix, closeAll } = setup();
-    const worker = new KumoBullWorker<{ n: number }, number>(
-      'crawl',
-      async (job) => job.data.n,
-      shortWaitOptions(connection, prefix, 2000),
-    );
+    const worker = shortWaitWorker(connection, prefix);
     const phases = () => worker.fetchState().pending.map(({ phase }) => phase);
     try {
       await runUntilDrained(worker);
