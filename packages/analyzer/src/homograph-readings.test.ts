@@ -32,6 +32,13 @@ describe('HomographReadings (IPADIC entries no context tells apart)', () => {
     expect(homographsIn(text, surface).map(({ reading }) => reading)).toEqual(readings);
   });
 
+  it('answers again from what it remembers, and nothing for an id that is no entry of the dictionary', () => {
+    const first = homographsIn('行を消す。', '行');
+    expect(homographsIn('この行を消す。', '行')).toBe(first);
+    expect(homographsIn('東京に行く。', '東京')).toEqual([]);
+    for (const id of [-10, 5, 1e12, Number.NaN]) expect(tokenizer.homographReadings?.(id)).toEqual([]);
+  });
+
   it('lists kuromoji’s own reading first (the cheapest entry) and gives each reading its cost', () => {
     const [first, second] = homographsIn('行を消す。', '行');
     expect(first).toEqual({ reading: 'クダリ', cost: 8202 });

@@ -23,6 +23,10 @@ export const IPADIC_COST_FACTOR = 800;
 const MEMO_SIZE = 50_000;
 const NONE: readonly Homograph[] = [];
 
+/** Per entry index in `HomographReadings` (0: not looked up yet): has no homograph, has homographs (in the memo). */
+const ALONE = 1;
+const ALIKE = 2;
+
 /**
  * The readings of the dictionary entries the tokenizer cannot tell apart from a given one: same written form, same
  * left and right connection ids (so the same context costs), different reading. Lowest word cost first, so the
@@ -30,19 +34,34 @@ const NONE: readonly Homograph[] = [];
  */
 export class HomographReadings {
   readonly #dictionary: KuromojiDictionary;
+  /**
+   * One byte per entry (0, `ALONE` or `ALIKE`), never cleared (~400 KB for IPADIC): almost every entry has
+   * no homograph, and a page asks for each of its top nouns, so that answer costs one load instead of a Map lookup.
+   */
+  readonly #kinds: Uint8Array;
   readonly #memo = new Map<number, readonly Homograph[]>();
 
   constructor(dictionary: KuromojiDictionary) {
     this.#dictionary = dictionary;
+    this.#kinds = new Uint8Array(dictionary.known.costs.length / 3);
   }
 
   /** The readings of `wordId`'s entry and its homographs; empty when it has none (one reading only). */
   of(wordId: number): readonly Homograph[] {
-    let readings = this.#memo.get(wordId);
+    const index = wordId / 10;
+    const kind = index < this.#kinds.length ? this.#kinds[index] : ALONE;
+    if (kind === ALONE) return NONE;
+    let readings = kind === ALIKE ? this.#memo.get(index) : undefined;
     if (readings === undefined) {
-      readings = this.#lookUp(wordId / 10);
-      if (this.#memo.size >= MEMO_SIZE) this.#memo.clear();
-      this.#memo.set(wordId, readings);
+      readings = this.#lookUp(index);
+      // Not an entry index (no integer, or past the dictionary): nothing to remember.
+      if (Number.isInteger(index) && index >= 0 && index < this.#kinds.length) {
+        this.#kinds[index] = readings.length > 0 ? ALIKE : ALONE;
+        if (readings.length > 0) {
+          if (this.#memo.size >= MEMO_SIZE) this.#memo.clear();
+          this.#memo.set(index, readings);
+        }
+      }
     }
     return readings;
   }

@@ -67,15 +67,60 @@ export function topByCount(keys: readonly string[], counts: ArrayLike<number>, l
   if (prefixScratch.length < n) prefixScratch = new Float64Array(Math.max(n, 2 * prefixScratch.length));
   const prefixes = prefixScratch;
   for (const i of chosen) prefixes[i] = prefixOf(keys[i] as string);
-  chosen.sort(
-    (a, b) =>
-      (counts[b] as number) - (counts[a] as number) ||
-      (prefixes[a] as number) - (prefixes[b] as number) ||
-      compareStrings(keys[a] as string, keys[b] as string) ||
-      a - b,
-  );
+  if (chosen.length <= INSERTION_SORT_MAX) insertionSort(chosen, keys, counts, prefixes);
+  else chosen.sort((a, b) => compareRanks(a, b, keys, counts, prefixes));
   if (chosen.length > limit) chosen.length = Math.max(0, limit);
   return chosen;
+}
+
+/**
+ * Up to this many chosen keys (a page keeps 50 terms and 20 phrases) are sorted by insertion, which compares inline:
+ * `Array#sort` calls its comparator through the runtime, and those calls cost more than the whole sort of a page's
+ * few dozen keys.
+ */
+const INSERTION_SORT_MAX = 64;
+
+/** Negative when key `a` ranks before key `b`: higher count, then key in code-unit order, then lower index. */
+function compareRanks(
+  a: number,
+  b: number,
+  keys: readonly string[],
+  counts: ArrayLike<number>,
+  prefixes: Float64Array,
+): number {
+  return (
+    (counts[b] as number) - (counts[a] as number) ||
+    (prefixes[a] as number) - (prefixes[b] as number) ||
+    compareStrings(keys[a] as string, keys[b] as string) ||
+    a - b
+  );
+}
+
+/** Sorts `indices` by `compareRanks`, numbers compared inline and the strings only where count and prefix tie. */
+function insertionSort(
+  indices: number[],
+  keys: readonly string[],
+  counts: ArrayLike<number>,
+  prefixes: Float64Array,
+): void {
+  for (let i = 1; i < indices.length; i++) {
+    const item = indices[i] as number;
+    const count = counts[item] as number;
+    const prefix = prefixes[item] as number;
+    let j = i - 1;
+    for (; j >= 0; j--) {
+      const other = indices[j] as number;
+      const otherCount = counts[other] as number;
+      if (otherCount > count) break;
+      if (otherCount === count) {
+        const otherPrefix = prefixes[other] as number;
+        if (otherPrefix < prefix) break;
+        if (otherPrefix === prefix && compareRanks(other, item, keys, counts, prefixes) < 0) break;
+      }
+      indices[j + 1] = other;
+    }
+    indices[j + 1] = item;
+  }
 }
 
 // Hoare's selection (Wirth's form): the element that would be at `k` if sorted; reorders the array. Linear on average.
