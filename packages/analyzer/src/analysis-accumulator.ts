@@ -20,12 +20,35 @@ let entrySlots = new Int32Array(3 * 1024);
 /** The next accumulator's stamp; past 2^31 − 1 the stamps start again and `entrySlots` is cleared. */
 let nextStamp = 1;
 
+/** What forgets the stamps kept outside this module (`onStampsRestart`), for when they start again. */
+const stampedTables: Array<() => void> = [];
+
+/**
+ * Registers `forget`, called when the stamps start again: a table that remembers slots by stamp (`PhraseTable`)
+ * must then forget them, or a new accumulator would take an old one's slots for its own.
+ */
+export function onStampsRestart(forget: () => void): void {
+  stampedTables.push(forget);
+}
+
 function newStamp(): number {
   if (nextStamp === 0x7fffffff) {
     entrySlots.fill(0);
+    for (const forget of stampedTables) forget();
     nextStamp = 1;
   }
   return nextStamp++;
+}
+
+/**
+ * Where the accumulator that counted a word last (`stamp`) keeps its word and term slots: what `countSeen` reads, so
+ * that a word (an unknown word's, which has no entry for `countSeenEntry`) seen before on the page costs no Map
+ * lookup. Kept on an object shared by the word's occurrences; a stamp that is not one's own only means a Map lookup.
+ */
+export interface SeenSlots {
+  stamp: number;
+  word: number;
+  term: number;
 }
 
 /** Counts the terms and phrases of one text, then ranks them into an `Analysis`. */
@@ -57,6 +80,11 @@ export class AnalysisAccumulator {
   readonly #phraseCounts: number[] = [];
   readonly #phraseRuns: Array<readonly Token[] | undefined> = [];
 
+  /** This accumulator's stamp, by which tables outside it remember its slots (`PhraseTable`); no other has it. */
+  get stamp(): number {
+    return this.#stamp;
+  }
+
   addWord(word: ContentWord): void {
     this.#count(word);
   }
@@ -74,6 +102,24 @@ export class AnalysisAccumulator {
     this.#wordCounts[w] = (this.#wordCounts[w] as number) + 1;
     this.#termCounts[t] = (this.#termCounts[t] as number) + 1;
     return true;
+  }
+
+  /**
+   * Counts the word whose `slots` these are once more if this accumulator has counted it before (`addSeenWord`),
+   * from the slots alone; false when it has not (or another analysis took the slots since): then `addSeenWord`.
+   */
+  countSeen(slots: SeenSlots): boolean {
+    if (slots.stamp !== this.#stamp) return false;
+    this.#wordCounts[slots.word] = (this.#wordCounts[slots.word] as number) + 1;
+    this.#termCounts[slots.term] = (this.#termCounts[slots.term] as number) + 1;
+    return true;
+  }
+
+  /** Counts `word` and remembers where in `slots`, for `countSeen`. */
+  addSeenWord(word: ContentWord, slots: SeenSlots): void {
+    slots.word = this.#count(word);
+    slots.term = this.#countedTerm;
+    slots.stamp = this.#stamp;
   }
 
   /** Counts `word`, the content word of known entry `entry`, and remembers where for `countSeenEntry`. */
@@ -128,19 +174,39 @@ export class AnalysisAccumulator {
   }
 
   /**
-   * Counts a phrase. A compound noun's run (the first `runLength` tokens of `run`) gives its reading (the report
-   * reads compound keywords with it).
+   * Counts a phrase; returns its slot (for `countPhraseAt`). A compound noun's run (the first `runLength` tokens of
+   * `run`) gives its reading (the report reads compound keywords with it).
    */
-  addPhrase(phrase: string, run?: readonly Token[], runLength = run?.length ?? 0): void {
+  addPhrase(phrase: string, run?: readonly Token[], runLength = run?.length ?? 0): number {
     const slot = this.#phraseSlots.get(phrase);
     if (slot !== undefined) {
-      this.#phraseCounts[slot] = (this.#phraseCounts[slot] as number) + 1;
-      return;
+      this.countPhraseAt(slot);
+      return slot;
     }
     this.#phraseSlots.set(phrase, this.#phrases.length);
     this.#phrases.push(phrase);
     this.#phraseCounts.push(1);
     this.#phraseRuns.push(run?.slice(0, runLength));
+    return this.#phrases.length - 1;
+  }
+
+  /** `addPhrase` for a compound whose tokens are shared and never changed (`PhraseTable.tokens`): kept, not copied. */
+  addSharedPhrase(phrase: string, tokens: readonly Token[]): number {
+    const slot = this.#phraseSlots.get(phrase);
+    if (slot !== undefined) {
+      this.countPhraseAt(slot);
+      return slot;
+    }
+    this.#phraseSlots.set(phrase, this.#phrases.length);
+    this.#phrases.push(phrase);
+    this.#phraseCounts.push(1);
+    this.#phraseRuns.push(tokens);
+    return this.#phrases.length - 1;
+  }
+
+  /** Counts once more the phrase in slot `slot`, as `addPhrase` returned it. */
+  countPhraseAt(slot: number): void {
+    this.#phraseCounts[slot] = (this.#phraseCounts[slot] as number) + 1;
   }
 
   /** `homographs`: the tokenizer's `homographReadings`; without it, kuromoji's readings stay as they are. */

@@ -1,8 +1,10 @@
 // Counting Japanese text: tokens (blanks left out), content words and compound nouns, fed chunk by chunk as tokens
 // or as word paths (entries and spans, the cheap form: see `addPath`).
+import { onStampsRestart } from './analysis-accumulator.js';
 import type { AnalysisAccumulator } from './analysis-accumulator.js';
 import { knownContentWordOf, normalizeWord, rememberedContentWordOf } from './content-words.js';
 import type { ContentWord } from './content-words.js';
+import { PhraseTable, mixEntry } from './phrase-table.js';
 import type { Token } from './token.js';
 import { WordKind } from './word-path.js';
 import type { WordPath } from './word-path.js';
@@ -11,10 +13,12 @@ import {
   isAsciiWithoutLetter,
   isBlankSpan,
   knownRoleOf,
+  onUnknownWordIdsRestart,
   roleOf,
   unknownClassRoleOf,
   unknownWordOf,
 } from './word-roles.js';
+import type { UnknownWord } from './word-roles.js';
 
 /**
  * Analysis state for Japanese text, fed chunk by chunk (as tokens or as a `WordPath`): tokens counted (blanks
@@ -44,6 +48,7 @@ export class JapaneseTextAnalysis {
     const { kinds, entries, starts, ends, text } = path;
     for (let i = 0; i < path.length; i++) {
       let role: number;
+      let unknown: UnknownWord | undefined;
       if (kinds[i] === WordKind.KNOWN) {
         role = knownRoleOf(path, i);
         const entry = entries[i] as number;
@@ -57,23 +62,30 @@ export class JapaneseTextAnalysis {
         role = unknownClassRoleOf(path, i);
         const start = starts[i] as number;
         const end = ends[i] as number;
-        if (role === 0) {
-          if (!isAsciiWithoutLetter(text, start, end)) {
-            const unknown = unknownWordOf(path, i);
-            this.#add(unknown.token, unknown.word, unknown.role);
-            continue;
+        if (role === 0 && !isAsciiWithoutLetter(text, start, end)) {
+          // Its surface decides: role and content word remembered per class and surface, counted from its slots
+          // when seen before on the page.
+          unknown = unknownWordOf(path, i);
+          role = unknown.role;
+          const { word } = unknown;
+          if (word !== undefined && role !== WordRole.BLANK && !accumulator.countSeen(unknown.slots)) {
+            accumulator.addSeenWord(word, unknown.slots);
           }
-          role = WordRole.OTHER;
+        } else {
+          if (role === 0) role = WordRole.OTHER;
+          if (isBlankSpan(text, start, end)) role = WordRole.BLANK;
         }
-        if (isBlankSpan(text, start, end)) role = WordRole.BLANK;
       }
       if (role === WordRole.BLANK) {
         compounds.end();
         continue;
       }
       accumulator.tokens++;
-      if (role === WordRole.NOUN || (role === WordRole.EXTENDS && compounds.running)) compounds.pushWord(path, i);
-      else compounds.end();
+      if (role === WordRole.NOUN || (role === WordRole.EXTENDS && compounds.running)) {
+        compounds.pushWord(path, i, unknown);
+      } else {
+        compounds.end();
+      }
     }
     compounds.settle();
   }
@@ -113,6 +125,14 @@ class CompoundNouns {
   readonly #indices: number[] = [];
   #path: WordPath | undefined;
   #length = 0;
+  /**
+   * While every word of the run is a path's word: their keys (a known word's entry, `~id` of an unknown word's
+   * `UnknownWord`) and the keys' hash (`mixEntry`), by which a compound seen before is found in `pathCompounds`
+   * without its surface.
+   */
+  #keyed = true;
+  #keys: Int32Array = new Int32Array(16);
+  #hash = 0;
 
   constructor(accumulator: AnalysisAccumulator) {
     this.#accumulator = accumulator;
@@ -124,14 +144,30 @@ class CompoundNouns {
   }
 
   push(token: Token): void {
+    this.#keyed = false;
     this.#run[this.#length++] = token;
   }
 
-  /** Adds word `i` of `path`; `settle()` before the path is refilled. */
-  pushWord(path: WordPath, i: number): void {
-    this.#path = path;
-    this.#indices[this.#length] = i;
-    this.#run[this.#length++] = undefined;
+  /**
+   * Adds word `i` of `path` (`unknown`: its `unknownWordOf`, if the caller has it); `settle()` before the path is
+   * refilled.
+   */
+  pushWord(path: WordPath, i: number, unknown?: UnknownWord): void {
+    const k = this.#length++;
+    if (k === this.#keys.length) this.#keys = grownKeys(this.#keys);
+    let key: number;
+    if (path.kinds[i] === WordKind.KNOWN) {
+      key = path.entries[i] as number;
+      this.#path = path;
+      this.#indices[k] = i;
+      this.#run[k] = undefined;
+    } else {
+      const word = unknown ?? unknownWordOf(path, i);
+      key = ~word.id;
+      this.#run[k] = word.token;
+    }
+    this.#keys[k] = key;
+    this.#hash = mixEntry(this.#hash, key);
   }
 
   /** Makes the tokens of the run's path words: the path is about to be refilled, and the run may go on. */
@@ -142,11 +178,44 @@ class CompoundNouns {
   end(): void {
     const length = this.#length;
     if (length >= 2) {
-      let surface = '';
-      for (let k = 0; k < length; k++) surface += this.#tokenAt(k).surface_form;
-      this.#accumulator.addPhrase(phraseOf(surface), this.#run as readonly Token[], length);
+      if (this.#keyed) this.#endKeyed(length);
+      else this.#accumulator.addPhrase(phraseOf(this.#surface(length)), this.#tokens(length), length);
     }
     this.#length = 0;
+    this.#keyed = true;
+    this.#hash = 0;
+  }
+
+  /**
+   * Counts a compound of path words by its keys: its surface is joined only the first time in the process, and its
+   * tokens are shared by the pages that have it.
+   */
+  #endKeyed(length: number): void {
+    const accumulator = this.#accumulator;
+    let id = pathCompounds.find(this.#hash, this.#keys, length);
+    if (id >= 0) {
+      const slot = pathCompounds.slotOf(id, accumulator.stamp);
+      if (slot >= 0) {
+        accumulator.countPhraseAt(slot);
+        return;
+      }
+    } else {
+      id = pathCompounds.add(this.#hash, this.#keys, length, phraseOf(this.#surface(length)));
+    }
+    const tokens = pathCompounds.tokens(id, () => this.#tokens(length).slice(0, length));
+    pathCompounds.setSlot(id, accumulator.stamp, accumulator.addSharedPhrase(pathCompounds.phrase(id), tokens));
+  }
+
+  #surface(length: number): string {
+    let surface = '';
+    for (let k = 0; k < length; k++) surface += this.#tokenAt(k).surface_form;
+    return surface;
+  }
+
+  /** The run's tokens, every one made. */
+  #tokens(length: number): readonly Token[] {
+    for (let k = 0; k < length; k++) this.#tokenAt(k);
+    return this.#run as readonly Token[];
   }
 
   #tokenAt(k: number): Token {
@@ -158,6 +227,17 @@ class CompoundNouns {
     return token;
   }
 }
+
+function grownKeys(keys: Int32Array): Int32Array {
+  const grown = new Int32Array(2 * keys.length);
+  grown.set(keys);
+  return grown;
+}
+
+/** Compounds of path words, by their keys (shared by the process's analyses). */
+const pathCompounds = new PhraseTable();
+onStampsRestart(() => pathCompounds.forget());
+onUnknownWordIdsRestart(() => pathCompounds.forget());
 
 /** Compounds (their surfaces joined) whose phrase is remembered; past this the memo starts afresh (bounded memory). */
 const PHRASE_MEMO_SIZE = 100_000;

@@ -3,6 +3,7 @@
 // page's words from a `WordPath` reads one byte per word.
 import { rememberedContentWordOf } from './content-words.js';
 import { MAX_ENTRY_INDEX, grownCapacity } from './entry-index.js';
+import type { SeenSlots } from './analysis-accumulator.js';
 import type { ContentWord } from './content-words.js';
 import { SpanCache } from './span-cache.js';
 import type { Token } from './token.js';
@@ -126,11 +127,17 @@ export function extendsRun(token: Token): boolean {
   return token.pos_detail_1 === '接尾' && /\p{L}/u.test(token.surface_form);
 }
 
-/** An unknown word as counting sees it: its shared token, content word and role, per character class and surface. */
+/**
+ * An unknown word as counting sees it: its shared token, content word and role, per character class and surface,
+ * and where the last analysis that counted it did (`SeenSlots`).
+ */
 export interface UnknownWord {
+  /** Unique among the process's unknown words (`PhraseTable` keys compounds by it). */
+  readonly id: number;
   readonly token: Token;
   readonly word: ContentWord | undefined;
   readonly role: WordRole;
+  readonly slots: SeenSlots;
 }
 
 /**
@@ -139,9 +146,30 @@ export interface UnknownWord {
  */
 const unknownWords = new SpanCache<UnknownWord>(32, 50_000);
 
+let lastUnknownWordId = 0;
+const idTables: Array<() => void> = [];
+
 /**
- * Word `i` of `path`, an unknown word whose surface decides its role (`unknownClassRoleOf` gave 0): remembered per
- * class entry and surface, so that a recurring word (a Latin name, a symbol) costs one hash of its characters.
+ * Registers `forget`, called when the ids of unknown words start again (past 2^31 − 1): a table that keys by them
+ * (`PhraseTable`) must then forget them, or a new word would be taken for an old one.
+ */
+export function onUnknownWordIdsRestart(forget: () => void): void {
+  idTables.push(forget);
+}
+
+function nextUnknownWordId(): number {
+  if (lastUnknownWordId === 0x7fffffff) {
+    unknownWords.clear();
+    for (const forget of idTables) forget();
+    lastUnknownWordId = 0;
+  }
+  return ++lastUnknownWordId;
+}
+
+/**
+ * Word `i` of `path`, an unknown word (one whose surface decides its role, `unknownClassRoleOf` gave 0, or one in a
+ * compound noun): remembered per class entry and surface, so that a recurring word (a Latin name, a symbol, a
+ * number) costs one hash of its characters.
  */
 export function unknownWordOf(path: WordPath, i: number): UnknownWord {
   const { text } = path;
@@ -152,7 +180,13 @@ export function unknownWordOf(path: WordPath, i: number): UnknownWord {
   if (unknown === undefined) {
     const token = path.token(i);
     const word = rememberedContentWordOf(token);
-    unknown = { token, word, role: roleOf(token, word) };
+    unknown = {
+      id: nextUnknownWordId(),
+      token,
+      word,
+      role: roleOf(token, word),
+      slots: { stamp: 0, word: 0, term: 0 },
+    };
     unknownWords.set(entry, text, start, end, token.surface_form, unknown);
   }
   return unknown;

@@ -1,0 +1,112 @@
+// Compound nouns made only of dictionary words, remembered by their entries: a compound seen before is found by a
+// hash of its entries (no surfaces joined, no string hashed, no token made); its tokens, and where the analysis that
+// counted it last keeps its count, are remembered beside it. A compound seen before costs a few loads from typed
+// arrays instead of a dozen objects.
+import type { Token } from './token.js';
+
+/** Compounds remembered; past this the table starts afresh (bounded memory, ~4 MB at most). */
+const MAX_PHRASES = 100_000;
+/** 2^18 slots: at most 38 % full, so that a lookup probes one or two. */
+const SLOT_BITS = 18;
+const SLOT_MASK = (1 << SLOT_BITS) - 1;
+/** Per compound: its hash, where its entries start in the pool, how many, the stamp and slot of its last counter. */
+const RECORD = 5;
+const HASH = 0;
+const START = 1;
+const LENGTH = 2;
+const STAMP = 3;
+const SLOT = 4;
+
+/** The hash `PhraseTable` finds a compound by: start with `length`, then `mixEntry` each entry in order. */
+export function mixEntry(hash: number, entry: number): number {
+  const mixed = Math.imul(hash ^ entry, 0x9e3779b1);
+  return mixed ^ (mixed >>> 15);
+}
+
+export class PhraseTable {
+  /** Open addressing by hash: a compound's id + 1, 0 for a free slot. */
+  #slots = new Int32Array(1 << SLOT_BITS);
+  #records: Int32Array = new Int32Array(RECORD * 1024);
+  /** The compounds' entries, one after another. */
+  #pool: Int32Array = new Int32Array(4096);
+  #poolLength = 0;
+  readonly #phrases: string[] = [];
+  /** Per compound, its tokens once made (`tokens`): one array per compound, not one per page that has it. */
+  readonly #tokens: Array<readonly Token[] | undefined> = [];
+
+  /** The id of the compound of `entries[0, length)`, whose hash is `hash` (`mixEntry`), or -1 if not remembered. */
+  find(hash: number, entries: Int32Array, length: number): number {
+    const slots = this.#slots;
+    const records = this.#records;
+    const pool = this.#pool;
+    for (let at = hash & SLOT_MASK; ; at = (at + 1) & SLOT_MASK) {
+      const id = (slots[at] as number) - 1;
+      if (id < 0) return -1;
+      const record = RECORD * id;
+      if (records[record + HASH] !== hash || records[record + LENGTH] !== length) continue;
+      const start = records[record + START] as number;
+      let k = 0;
+      while (k < length && pool[start + k] === entries[k]) k++;
+      if (k === length) return id;
+    }
+  }
+
+  /** Remembers `phrase` for the compound of `entries[0, length)` (not remembered yet), whose hash is `hash`: its id. */
+  add(hash: number, entries: Int32Array, length: number, phrase: string): number {
+    if (this.#phrases.length >= MAX_PHRASES) this.forget();
+    const id = this.#phrases.length;
+    this.#phrases.push(phrase);
+    this.#tokens.push(undefined);
+    if (this.#records.length < RECORD * (id + 1)) this.#records = grown(this.#records, RECORD * (id + 1));
+    if (this.#pool.length < this.#poolLength + length) this.#pool = grown(this.#pool, this.#poolLength + length);
+    this.#pool.set(entries.subarray(0, length), this.#poolLength);
+    const record = RECORD * id;
+    this.#records[record + HASH] = hash;
+    this.#records[record + START] = this.#poolLength;
+    this.#records[record + LENGTH] = length;
+    this.#records[record + STAMP] = 0;
+    this.#poolLength += length;
+    let at = hash & SLOT_MASK;
+    while (this.#slots[at] !== 0) at = (at + 1) & SLOT_MASK;
+    this.#slots[at] = id + 1;
+    return id;
+  }
+
+  /** The phrase of compound `id`. */
+  phrase(id: number): string {
+    return this.#phrases[id] as string;
+  }
+
+  /** The tokens of compound `id`, made by `make` the first time (shared: never to be changed). */
+  tokens(id: number, make: () => readonly Token[]): readonly Token[] {
+    return (this.#tokens[id] ??= make());
+  }
+
+  /** The slot compound `id` is counted in by the analysis of stamp `stamp`, or -1 if another one counted it last. */
+  slotOf(id: number, stamp: number): number {
+    const record = RECORD * id;
+    return this.#records[record + STAMP] === stamp ? (this.#records[record + SLOT] as number) : -1;
+  }
+
+  /** Remembers that the analysis of stamp `stamp` counts compound `id` in its slot `slot`. */
+  setSlot(id: number, stamp: number, slot: number): void {
+    const record = RECORD * id;
+    this.#records[record + STAMP] = stamp;
+    this.#records[record + SLOT] = slot;
+  }
+
+  /** Forgets every compound. The stamps go with them, so a reused id is never taken for an earlier compound. */
+  forget(): void {
+    this.#slots.fill(0);
+    this.#records.fill(0);
+    this.#poolLength = 0;
+    this.#phrases.length = 0;
+    this.#tokens.length = 0;
+  }
+}
+
+function grown(array: Int32Array, length: number): Int32Array {
+  const next = new Int32Array(Math.max(length, 2 * array.length));
+  next.set(array);
+  return next;
+}
