@@ -1,11 +1,11 @@
 // A page's counts (terms with their variants, phrases with the words of a compound) and their ranking into the
 // contract's `Analysis`, with the page's readings of homographs.
 import type { Analysis, PhraseCount, Term } from '@kumo/contract';
-import { toKatakana } from 'wanakana';
-import { entryOf, rememberedContentWordOf, termOf } from './content-words.js';
+import { entryOf, rememberedContentWordOf, rememberedTermOf } from './content-words.js';
 import { MAX_ENTRY_INDEX, grownCapacity } from './entry-index.js';
 import type { ContentWord } from './content-words.js';
 import { readingFromEvidence } from './homograph-readings.js';
+import { katakanaOf } from './kana.js';
 import type { EvidenceWord, Homograph } from './homograph-readings.js';
 import type { Token } from './token.js';
 import { topByCount } from './top-by-count.js';
@@ -68,6 +68,8 @@ export class AnalysisAccumulator {
   readonly #words: ContentWord[] = [];
   readonly #wordCounts: number[] = [];
   readonly #nextWord: number[] = [];
+  /** Per word, the `word_id` of its dictionary entry, `LOOK_UP` (ask `entryOf`) or `NO_ENTRY` (an unknown word). */
+  readonly #wordEntries: number[] = [];
   /** The term slot of the last word `#count` counted. */
   #countedTerm = 0;
   /**
@@ -86,7 +88,7 @@ export class AnalysisAccumulator {
   }
 
   addWord(word: ContentWord): void {
-    this.#count(word);
+    this.#count(word, LOOK_UP);
   }
 
   /**
@@ -115,16 +117,22 @@ export class AnalysisAccumulator {
     return true;
   }
 
-  /** Counts `word` and remembers where in `slots`, for `countSeen`. */
+  /** Counts `word`, an unknown word's, and remembers where in `slots`, for `countSeen`. */
   addSeenWord(word: ContentWord, slots: SeenSlots): void {
-    slots.word = this.#count(word);
+    slots.word = this.#count(word, NO_ENTRY);
     slots.term = this.#countedTerm;
     slots.stamp = this.#stamp;
   }
 
+  /** The slot of the term under which this accumulator counted known entry `entry` (index), or -1 if unknown. */
+  #termOfEntry(entry: number): number {
+    const at = 3 * entry;
+    return entrySlots[at] === this.#stamp ? (entrySlots[at + 2] as number) : -1;
+  }
+
   /** Counts `word`, the content word of known entry `entry`, and remembers where for `countSeenEntry`. */
   addKnownWord(entry: number, word: ContentWord): void {
-    const w = this.#count(word);
+    const w = this.#count(word, 10 * entry);
     if (entry < 0 || entry > MAX_ENTRY_INDEX) return;
     const at = 3 * entry;
     if (at >= entrySlots.length) {
@@ -137,15 +145,18 @@ export class AnalysisAccumulator {
     entrySlots[at + 2] = this.#countedTerm;
   }
 
-  /** Counts `word` under its term; returns its slot in `#words` (and leaves its term's in `#countedTerm`). */
-  #count(word: ContentWord): number {
+  /**
+   * Counts `word` under its term; returns its slot in `#words` (and leaves its term's in `#countedTerm`). `wordId`:
+   * its entry's `word_id`, if known, for `#wordEntries`.
+   */
+  #count(word: ContentWord, wordId: number): number {
     const t = this.#termSlots.get(word.term);
     if (t === undefined) {
       this.#countedTerm = this.#terms.length;
       this.#termSlots.set(word.term, this.#terms.length);
       this.#terms.push(word.term);
       this.#termCounts.push(1);
-      const w = this.#newWord(word);
+      const w = this.#newWord(word, wordId);
       this.#firstWord.push(w);
       return w;
     }
@@ -161,13 +172,14 @@ export class AnalysisAccumulator {
       if (next === -1) break;
       w = next;
     }
-    const added = this.#newWord(word);
+    const added = this.#newWord(word, wordId);
     this.#nextWord[w] = added;
     return added;
   }
 
-  #newWord(word: ContentWord): number {
+  #newWord(word: ContentWord, wordId: number): number {
     this.#words.push(word);
+    this.#wordEntries.push(wordId);
     this.#wordCounts.push(1);
     this.#nextWord.push(-1);
     return this.#words.length - 1;
@@ -222,7 +234,13 @@ export class AnalysisAccumulator {
     const representatives: Array<ContentWord | undefined> = [];
     const represent = (t: number): ContentWord =>
       (representatives[t] ??= representativeOf(words, wordCounts, nextWord, firstWord[t] as number));
-    const readings = new PageReadings(homographs, terms, termSlots, represent, { words, nextWord, firstWord });
+    const readings = new PageReadings(homographs, terms, termSlots, represent, {
+      words,
+      nextWord,
+      firstWord,
+      wordEntries: this.#wordEntries,
+      termOfEntry: (entry) => this.#termOfEntry(entry),
+    });
     const topTerms = topByCount(terms, termCounts, maxTerms).map((t): Term => {
       const term = terms[t] as string;
       const count = termCounts[t] as number;
@@ -282,7 +300,16 @@ interface TermWords {
   readonly words: readonly ContentWord[];
   readonly nextWord: readonly number[];
   readonly firstWord: readonly number[];
+  /** Per word, its entry's `word_id`, `LOOK_UP` or `NO_ENTRY`. */
+  readonly wordEntries: readonly number[];
+  /** The term slot of a known entry (index) counted on the page, -1 if not (or not known to be). */
+  readonly termOfEntry: (entry: number) => number;
 }
+
+/** In `#wordEntries`: a word counted without its entry (from a token), which `entryOf` may know. */
+const LOOK_UP = -1;
+/** In `#wordEntries`: an unknown word's, which has no entry. */
+const NO_ENTRY = -2;
 
 /**
  * The readings of a page's nouns. A homograph (`HomographReadings`: 行 クダリ/ギョウ, 仮名 カメイ/カナ) is read as the
@@ -321,10 +348,13 @@ class PageReadings {
     let chosen = this.#ofTerm.get(t);
     if (chosen === undefined) {
       chosen = reading;
-      const { words, nextWord, firstWord } = this.#termWords;
+      const { words, nextWord, firstWord, wordEntries } = this.#termWords;
       for (let w = firstWord[t] as number; w !== -1; w = nextWord[w] as number) {
+        const entry = wordEntries[w] as number;
+        if (entry === NO_ENTRY) continue;
         const word = words[w] as ContentWord;
-        const id = word.reading === reading && word.pos === '名詞' ? entryOf(word) : undefined;
+        if (word.reading !== reading || word.pos !== '名詞') continue;
+        const id = entry === LOOK_UP ? entryOf(word) : entry;
         if (id === undefined) continue;
         chosen = this.#ofEntryId(id, this.#terms[t] as string, reading);
         break;
@@ -337,14 +367,21 @@ class PageReadings {
   /** The reading of one token of a compound noun, which kuromoji read `reading`. */
   ofToken(token: Token, reading: string): string {
     if (this.#homographs === undefined || token.pos !== '名詞' || token.word_type !== 'KNOWN') return reading;
-    // A content noun's term is remembered with its entry; only other nouns (数, 接尾) are normalised here.
-    const term = rememberedContentWordOf(token)?.term ?? termOf(token);
-    const t = this.#slots.get(term);
-    if (t !== undefined) {
+    const id = token.word_id;
+    // A content noun counted on the page: its term's slot is where its entry was counted.
+    let t = id === undefined ? -1 : this.#termWords.termOfEntry(id / 10);
+    let term: string;
+    if (t >= 0) {
+      term = this.#terms[t] as string;
+    } else {
+      // A content noun's term is remembered with its entry; only other nouns (数, 接尾) are normalised here.
+      term = rememberedContentWordOf(token)?.term ?? rememberedTermOf(token);
+      t = this.#slots.get(term) ?? -1;
+    }
+    if (t >= 0) {
       const own = this.#represent(t);
       if (own.pos === '名詞' && own.reading !== '') return this.ofTerm(t, own.reading);
     }
-    const id = token.word_id;
     return id === undefined ? reading : this.#ofEntryId(id, term, reading);
   }
 
@@ -372,8 +409,6 @@ class PageReadings {
   }
 }
 
-const KANA = /^[\u3041-\u3096\u30a1-\u30fc]+$/;
-
 /**
  * The katakana reading of a run of tokens (each token's reading, a noun's as the page reads it, kana read as
  * written), or '' if a part has none.
@@ -383,8 +418,11 @@ function runReading(run: readonly Token[], readings: PageReadings): string {
   for (const token of run) {
     const part = token.reading;
     if (part !== undefined && part !== '' && part !== '*') reading += readings.ofToken(token, part);
-    else if (KANA.test(token.surface_form)) reading += toKatakana(token.surface_form);
-    else return '';
+    else {
+      const kana = katakanaOf(token.surface_form);
+      if (kana === '') return '';
+      reading += kana;
+    }
   }
   return reading;
 }

@@ -8,7 +8,7 @@ import { AnalyzerOptionError } from './errors.js';
 import type { Glossary } from './glossary.js';
 import { JapaneseTextAnalysis } from './japanese-text-analysis.js';
 import { LatinTextAnalysis } from './latin-text-analysis.js';
-import type { JapaneseTokenizer, TokenizeOptions } from './tokenizer.js';
+import type { Homograph, JapaneseTokenizer, TokenizeOptions } from './tokenizer.js';
 
 /** How many terms an analysis keeps (the contract's 50). */
 export const DEFAULT_MAX_TERMS = 50;
@@ -79,7 +79,23 @@ export async function analyzeText(
       latin.addChunk(chunk);
     }
   }
-  return accumulator.toAnalysis(maxTerms, maxPhrases, tokenizer.homographReadings?.bind(tokenizer));
+  return accumulator.toAnalysis(maxTerms, maxPhrases, homographsOf(tokenizer));
+}
+
+const homographFunctions = new WeakMap<JapaneseTokenizer, (wordId: number) => readonly Homograph[]>();
+
+/**
+ * `tokenizer.homographReadings`, bound once per tokenizer: a function bound afresh for every page made each call
+ * through it a call to a function never seen before.
+ */
+function homographsOf(tokenizer: JapaneseTokenizer): ((wordId: number) => readonly Homograph[]) | undefined {
+  if (tokenizer.homographReadings === undefined) return undefined;
+  let homographs = homographFunctions.get(tokenizer);
+  if (homographs === undefined) {
+    homographs = tokenizer.homographReadings.bind(tokenizer);
+    homographFunctions.set(tokenizer, homographs);
+  }
+  return homographs;
 }
 
 function positiveInteger(option: string, value: number): number {

@@ -150,6 +150,18 @@ export function termOf(token: Token): string {
   return normalizeWord(writtenFormOf(token));
 }
 
+const terms = new WeakMap<Token, string>();
+
+/** `termOf(token)`, remembered per token: shared tokens (one per entry) recur page after page. */
+export function rememberedTermOf(token: Token): string {
+  let term = terms.get(token);
+  if (term === undefined) {
+    term = termOf(token);
+    terms.set(token, term);
+  }
+  return term;
+}
+
 /** The base form as written, NFKC-normalised: the term before lower-casing. */
 function writtenFormOf(token: Token): string {
   const base = token.basic_form === '*' || token.basic_form === '' ? token.surface_form : token.basic_form;
