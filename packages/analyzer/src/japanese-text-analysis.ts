@@ -4,7 +4,7 @@ import { onStampsRestart } from './analysis-accumulator.js';
 import type { AnalysisAccumulator } from './analysis-accumulator.js';
 import { knownContentWordOf, normalizeWord, rememberedContentWordOf } from './content-words.js';
 import type { ContentWord } from './content-words.js';
-import { PhraseTable, mixEntry } from './phrase-table.js';
+import { PhraseTable, mixKey } from './phrase-table.js';
 import type { Token } from './token.js';
 import { WordKind } from './word-path.js';
 import type { WordPath } from './word-path.js';
@@ -127,12 +127,10 @@ class CompoundNouns {
   #length = 0;
   /**
    * While every word of the run is a path's word: their keys (a known word's entry, `~id` of an unknown word's
-   * `UnknownWord`) and the keys' hash (`mixEntry`), by which a compound seen before is found in `pathCompounds`
-   * without its surface.
+   * `UnknownWord`), by which a compound seen before is found in `pathCompounds` without its surface.
    */
   #keyed = true;
-  #keys: Int32Array = new Int32Array(16);
-  #hash = 0;
+  readonly #keys: number[] = [];
 
   constructor(accumulator: AnalysisAccumulator) {
     this.#accumulator = accumulator;
@@ -154,7 +152,6 @@ class CompoundNouns {
    */
   pushWord(path: WordPath, i: number, unknown?: UnknownWord): void {
     const k = this.#length++;
-    if (k === this.#keys.length) this.#keys = grownKeys(this.#keys);
     let key: number;
     if (path.kinds[i] === WordKind.KNOWN) {
       key = path.entries[i] as number;
@@ -167,7 +164,6 @@ class CompoundNouns {
       this.#run[k] = word.token;
     }
     this.#keys[k] = key;
-    this.#hash = mixEntry(this.#hash, key);
   }
 
   /** Makes the tokens of the run's path words: the path is about to be refilled, and the run may go on. */
@@ -177,13 +173,14 @@ class CompoundNouns {
 
   end(): void {
     const length = this.#length;
+    // Most words end no run: nothing to reset.
+    if (length === 0) return;
     if (length >= 2) {
       if (this.#keyed) this.#endKeyed(length);
       else this.#accumulator.addPhrase(phraseOf(this.#surface(length)), this.#tokens(length), length);
     }
     this.#length = 0;
     this.#keyed = true;
-    this.#hash = 0;
   }
 
   /**
@@ -192,7 +189,10 @@ class CompoundNouns {
    */
   #endKeyed(length: number): void {
     const accumulator = this.#accumulator;
-    let id = pathCompounds.find(this.#hash, this.#keys, length);
+    const keys = this.#keys;
+    let hash = 0;
+    for (let k = 0; k < length; k++) hash = mixKey(hash, keys[k] as number);
+    let id = pathCompounds.find(hash, keys, length);
     if (id >= 0) {
       const slot = pathCompounds.slotOf(id, accumulator.stamp);
       if (slot >= 0) {
@@ -200,7 +200,7 @@ class CompoundNouns {
         return;
       }
     } else {
-      id = pathCompounds.add(this.#hash, this.#keys, length, phraseOf(this.#surface(length)));
+      id = pathCompounds.add(hash, keys, length, phraseOf(this.#surface(length)));
     }
     const tokens = pathCompounds.tokens(id, () => this.#tokens(length).slice(0, length));
     pathCompounds.setSlot(id, accumulator.stamp, accumulator.addSharedPhrase(pathCompounds.phrase(id), tokens));
@@ -226,12 +226,6 @@ class CompoundNouns {
     }
     return token;
   }
-}
-
-function grownKeys(keys: Int32Array): Int32Array {
-  const grown = new Int32Array(2 * keys.length);
-  grown.set(keys);
-  return grown;
 }
 
 /** Compounds of path words, by their keys (shared by the process's analyses). */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PhraseTable, mixEntry } from './phrase-table.js';
+import { PhraseTable, mixKey } from './phrase-table.js';
 import type { Token } from './token.js';
 
 function keysOf(...keys: number[]): { keys: Int32Array; hash: number } {
-  return { keys: Int32Array.from(keys), hash: keys.reduce(mixEntry, 0) };
+  return { keys: Int32Array.from(keys), hash: keys.reduce(mixKey, 0) };
 }
 
 describe('PhraseTable', () => {

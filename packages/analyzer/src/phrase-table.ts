@@ -1,7 +1,7 @@
-// Compound nouns made only of dictionary words, remembered by their entries: a compound seen before is found by a
-// hash of its entries (no surfaces joined, no string hashed, no token made); its tokens, and where the analysis that
-// counted it last keeps its count, are remembered beside it. A compound seen before costs a few loads from typed
-// arrays instead of a dozen objects.
+// Compound nouns remembered by their words' keys (a known word's entry, `~id` of an unknown word's `UnknownWord`): a
+// compound seen before is found by a hash of its keys (no surfaces joined, no string hashed, no token made); its
+// tokens, and where the analysis that counted it last keeps its count, are remembered beside it. A compound seen
+// before costs a few loads from typed arrays instead of a dozen objects.
 import type { Token } from './token.js';
 
 /** Compounds remembered; past this the table starts afresh (bounded memory, ~4 MB at most). */
@@ -9,7 +9,7 @@ const MAX_PHRASES = 100_000;
 /** 2^18 slots: at most 38 % full, so that a lookup probes one or two. */
 const SLOT_BITS = 18;
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
-/** Per compound: its hash, where its entries start in the pool, how many, the stamp and slot of its last counter. */
+/** Per compound: its hash, where its keys start in the pool, how many, the stamp and slot of its last counter. */
 const RECORD = 5;
 const HASH = 0;
 const START = 1;
@@ -17,9 +17,9 @@ const LENGTH = 2;
 const STAMP = 3;
 const SLOT = 4;
 
-/** The hash `PhraseTable` finds a compound by: start with `length`, then `mixEntry` each entry in order. */
-export function mixEntry(hash: number, entry: number): number {
-  const mixed = Math.imul(hash ^ entry, 0x9e3779b1);
+/** The hash `PhraseTable` finds a compound by: from 0, `mixKey` each of its keys in order. */
+export function mixKey(hash: number, key: number): number {
+  const mixed = Math.imul(hash ^ key, 0x9e3779b1);
   return mixed ^ (mixed >>> 15);
 }
 
@@ -27,15 +27,15 @@ export class PhraseTable {
   /** Open addressing by hash: a compound's id + 1, 0 for a free slot. */
   #slots = new Int32Array(1 << SLOT_BITS);
   #records: Int32Array = new Int32Array(RECORD * 1024);
-  /** The compounds' entries, one after another. */
+  /** The compounds' keys, one after another. */
   #pool: Int32Array = new Int32Array(4096);
   #poolLength = 0;
   readonly #phrases: string[] = [];
   /** Per compound, its tokens once made (`tokens`): one array per compound, not one per page that has it. */
   readonly #tokens: Array<readonly Token[] | undefined> = [];
 
-  /** The id of the compound of `entries[0, length)`, whose hash is `hash` (`mixEntry`), or -1 if not remembered. */
-  find(hash: number, entries: Int32Array, length: number): number {
+  /** The id of the compound of `keys[0, length)`, whose hash is `hash` (`mixKey`), or -1 if not remembered. */
+  find(hash: number, keys: ArrayLike<number>, length: number): number {
     const slots = this.#slots;
     const records = this.#records;
     const pool = this.#pool;
@@ -46,20 +46,20 @@ export class PhraseTable {
       if (records[record + HASH] !== hash || records[record + LENGTH] !== length) continue;
       const start = records[record + START] as number;
       let k = 0;
-      while (k < length && pool[start + k] === entries[k]) k++;
+      while (k < length && pool[start + k] === keys[k]) k++;
       if (k === length) return id;
     }
   }
 
-  /** Remembers `phrase` for the compound of `entries[0, length)` (not remembered yet), whose hash is `hash`: its id. */
-  add(hash: number, entries: Int32Array, length: number, phrase: string): number {
+  /** Remembers `phrase` for the compound of `keys[0, length)` (not remembered yet), whose hash is `hash`: its id. */
+  add(hash: number, keys: ArrayLike<number>, length: number, phrase: string): number {
     if (this.#phrases.length >= MAX_PHRASES) this.forget();
     const id = this.#phrases.length;
     this.#phrases.push(phrase);
     this.#tokens.push(undefined);
     if (this.#records.length < RECORD * (id + 1)) this.#records = grown(this.#records, RECORD * (id + 1));
     if (this.#pool.length < this.#poolLength + length) this.#pool = grown(this.#pool, this.#poolLength + length);
-    this.#pool.set(entries.subarray(0, length), this.#poolLength);
+    for (let k = 0; k < length; k++) this.#pool[this.#poolLength + k] = keys[k] as number;
     const record = RECORD * id;
     this.#records[record + HASH] = hash;
     this.#records[record + START] = this.#poolLength;
