@@ -82,20 +82,14 @@ export async function analyzeText(
   return accumulator.toAnalysis(maxTerms, maxPhrases, homographsOf(tokenizer));
 }
 
-const homographFunctions = new WeakMap<JapaneseTokenizer, (wordId: number) => readonly Homograph[]>();
-
 /**
- * `tokenizer.homographReadings`, bound once per tokenizer: a function bound afresh for every page made each call
- * through it a call to a function never seen before.
+ * `tokenizer.homographReadings` as a function, or undefined. A closure, not a bound function: V8 can take the
+ * closures made at one place for one call target (their feedback cell), where every page's freshly bound function
+ * was a target never seen before. (The analyze jobs wrap the tokenizer once per job, so no per-tokenizer cache.)
  */
 function homographsOf(tokenizer: JapaneseTokenizer): ((wordId: number) => readonly Homograph[]) | undefined {
   if (tokenizer.homographReadings === undefined) return undefined;
-  let homographs = homographFunctions.get(tokenizer);
-  if (homographs === undefined) {
-    homographs = tokenizer.homographReadings.bind(tokenizer);
-    homographFunctions.set(tokenizer, homographs);
-  }
-  return homographs;
+  return (wordId) => tokenizer.homographReadings?.(wordId) ?? [];
 }
 
 function positiveInteger(option: string, value: number): number {
