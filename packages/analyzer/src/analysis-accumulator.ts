@@ -51,7 +51,37 @@ export interface SeenSlots {
   term: number;
 }
 
-/** Counts the terms and phrases of one text, then ranks them into an `Analysis`. */
+/**
+ * The growable arrays of an accumulator, handed to the next one once its analysis is made (`toAnalysis`): growing
+ * ten arrays from empty on every page allocated more than the counting itself. Their lengths are the accumulator's
+ * own counts; past those they hold an earlier page's values, never read.
+ */
+class CountArrays {
+  readonly terms: string[] = [];
+  readonly termCounts: number[] = [];
+  readonly firstWord: number[] = [];
+  readonly words: ContentWord[] = [];
+  readonly wordCounts: number[] = [];
+  readonly nextWord: number[] = [];
+  /** Per word, the `word_id` of its dictionary entry, `LOOK_UP` (ask `entryOf`) or `NO_ENTRY` (an unknown word). */
+  readonly wordEntries: number[] = [];
+  readonly phrases: string[] = [];
+  readonly phraseCounts: number[] = [];
+  readonly phraseRuns: Array<readonly Token[] | undefined> = [];
+}
+
+/** Arrays of finished accumulators, for the next ones (one per analysis running at a time, as a rule). */
+const freeArrays: CountArrays[] = [];
+const MAX_FREE_ARRAYS = 4;
+/** Arrays that grew past this many words are not kept (one huge page must not hold memory for good). */
+const MAX_KEPT_WORDS = 65_536;
+/** What a finished accumulator is left with: never kept, never read. */
+const RELEASED = new CountArrays();
+
+/**
+ * Counts the terms and phrases of one text, then ranks them into an `Analysis`. `toAnalysis` ends it: its arrays go
+ * to the next accumulator.
+ */
 export class AnalysisAccumulator {
   tokens = 0;
   readonly #stamp = newStamp();
@@ -62,14 +92,11 @@ export class AnalysisAccumulator {
    * occurrence, by a term string that is shared and so already hashed.
    */
   readonly #termSlots = new Map<string, number>();
-  readonly #terms: string[] = [];
-  readonly #termCounts: number[] = [];
-  readonly #firstWord: number[] = [];
-  readonly #words: ContentWord[] = [];
-  readonly #wordCounts: number[] = [];
-  readonly #nextWord: number[] = [];
-  /** Per word, the `word_id` of its dictionary entry, `LOOK_UP` (ask `entryOf`) or `NO_ENTRY` (an unknown word). */
-  readonly #wordEntries: number[] = [];
+  /** The arrays behind the slots (`CountArrays`), and how much of each is this accumulator's. */
+  #arrays = freeArrays.pop() ?? new CountArrays();
+  #termCount = 0;
+  #wordCount = 0;
+  #phraseCount = 0;
   /** The term slot of the last word `#count` counted. */
   #countedTerm = 0;
   /**
@@ -78,9 +105,6 @@ export class AnalysisAccumulator {
    * tokens are immutable, one per dictionary entry for known words, and dropped with the accumulator).
    */
   readonly #phraseSlots = new Map<string, number>();
-  readonly #phrases: string[] = [];
-  readonly #phraseCounts: number[] = [];
-  readonly #phraseRuns: Array<readonly Token[] | undefined> = [];
 
   /** This accumulator's stamp, by which tables outside it remember its slots (`PhraseTable`); no other has it. */
   get stamp(): number {
@@ -101,8 +125,9 @@ export class AnalysisAccumulator {
     if (at >= entrySlots.length || entrySlots[at] !== this.#stamp) return false;
     const w = entrySlots[at + 1] as number;
     const t = entrySlots[at + 2] as number;
-    this.#wordCounts[w] = (this.#wordCounts[w] as number) + 1;
-    this.#termCounts[t] = (this.#termCounts[t] as number) + 1;
+    const { wordCounts, termCounts } = this.#arrays;
+    wordCounts[w] = (wordCounts[w] as number) + 1;
+    termCounts[t] = (termCounts[t] as number) + 1;
     return true;
   }
 
@@ -112,8 +137,9 @@ export class AnalysisAccumulator {
    */
   countSeen(slots: SeenSlots): boolean {
     if (slots.stamp !== this.#stamp) return false;
-    this.#wordCounts[slots.word] = (this.#wordCounts[slots.word] as number) + 1;
-    this.#termCounts[slots.term] = (this.#termCounts[slots.term] as number) + 1;
+    const { wordCounts, termCounts } = this.#arrays;
+    wordCounts[slots.word] = (wordCounts[slots.word] as number) + 1;
+    termCounts[slots.term] = (termCounts[slots.term] as number) + 1;
     return true;
   }
 
@@ -150,39 +176,43 @@ export class AnalysisAccumulator {
    * its entry's `word_id`, if known, for `#wordEntries`.
    */
   #count(word: ContentWord, wordId: number): number {
+    const { terms, termCounts, firstWord, words, wordCounts, nextWord } = this.#arrays;
     const t = this.#termSlots.get(word.term);
     if (t === undefined) {
-      this.#countedTerm = this.#terms.length;
-      this.#termSlots.set(word.term, this.#terms.length);
-      this.#terms.push(word.term);
-      this.#termCounts.push(1);
+      const slot = this.#termCount++;
+      this.#countedTerm = slot;
+      this.#termSlots.set(word.term, slot);
+      terms[slot] = word.term;
+      termCounts[slot] = 1;
       const w = this.#newWord(word, wordId);
-      this.#firstWord.push(w);
+      firstWord[slot] = w;
       return w;
     }
     this.#countedTerm = t;
-    this.#termCounts[t] = (this.#termCounts[t] as number) + 1;
-    let w = this.#firstWord[t] as number;
+    termCounts[t] = (termCounts[t] as number) + 1;
+    let w = firstWord[t] as number;
     for (;;) {
-      if (this.#words[w] === word) {
-        this.#wordCounts[w] = (this.#wordCounts[w] as number) + 1;
+      if (words[w] === word) {
+        wordCounts[w] = (wordCounts[w] as number) + 1;
         return w;
       }
-      const next = this.#nextWord[w] as number;
+      const next = nextWord[w] as number;
       if (next === -1) break;
       w = next;
     }
     const added = this.#newWord(word, wordId);
-    this.#nextWord[w] = added;
+    nextWord[w] = added;
     return added;
   }
 
   #newWord(word: ContentWord, wordId: number): number {
-    this.#words.push(word);
-    this.#wordEntries.push(wordId);
-    this.#wordCounts.push(1);
-    this.#nextWord.push(-1);
-    return this.#words.length - 1;
+    const w = this.#wordCount++;
+    const arrays = this.#arrays;
+    arrays.words[w] = word;
+    arrays.wordEntries[w] = wordId;
+    arrays.wordCounts[w] = 1;
+    arrays.nextWord[w] = -1;
+    return w;
   }
 
   /**
@@ -195,11 +225,7 @@ export class AnalysisAccumulator {
       this.countPhraseAt(slot);
       return slot;
     }
-    this.#phraseSlots.set(phrase, this.#phrases.length);
-    this.#phrases.push(phrase);
-    this.#phraseCounts.push(1);
-    this.#phraseRuns.push(run?.slice(0, runLength));
-    return this.#phrases.length - 1;
+    return this.#newPhrase(phrase, run?.slice(0, runLength));
   }
 
   /** `addPhrase` for a compound whose tokens are shared and never changed (`PhraseTable.tokens`): kept, not copied. */
@@ -209,39 +235,45 @@ export class AnalysisAccumulator {
       this.countPhraseAt(slot);
       return slot;
     }
-    this.#phraseSlots.set(phrase, this.#phrases.length);
-    this.#phrases.push(phrase);
-    this.#phraseCounts.push(1);
-    this.#phraseRuns.push(tokens);
-    return this.#phrases.length - 1;
+    return this.#newPhrase(phrase, tokens);
+  }
+
+  #newPhrase(phrase: string, run: readonly Token[] | undefined): number {
+    const slot = this.#phraseCount++;
+    const arrays = this.#arrays;
+    this.#phraseSlots.set(phrase, slot);
+    arrays.phrases[slot] = phrase;
+    arrays.phraseCounts[slot] = 1;
+    arrays.phraseRuns[slot] = run;
+    return slot;
   }
 
   /** Counts once more the phrase in slot `slot`, as `addPhrase` returned it. */
   countPhraseAt(slot: number): void {
-    this.#phraseCounts[slot] = (this.#phraseCounts[slot] as number) + 1;
+    const { phraseCounts } = this.#arrays;
+    phraseCounts[slot] = (phraseCounts[slot] as number) + 1;
   }
 
-  /** `homographs`: the tokenizer's `homographReadings`; without it, kuromoji's readings stay as they are. */
+  /**
+   * `homographs`: the tokenizer's `homographReadings`; without it, kuromoji's readings stay as they are. Ends the
+   * accumulator (its arrays go to the next one).
+   */
   toAnalysis(maxTerms: number, maxPhrases: number, homographs?: (wordId: number) => readonly Homograph[]): Analysis {
-    const terms = this.#terms;
-    const termSlots = this.#termSlots;
-    const termCounts = this.#termCounts;
-    const firstWord = this.#firstWord;
-    const nextWord = this.#nextWord;
-    const words = this.#words;
-    const wordCounts = this.#wordCounts;
+    const arrays = this.#arrays;
+    const { terms, termCounts, firstWord, nextWord, words, wordCounts, phrases, phraseCounts, phraseRuns } = arrays;
+    const termCount = this.#termCount;
     // Worked out once per term: the top terms, the readings' evidence and the compounds' parts all ask.
     const representatives: Array<ContentWord | undefined> = [];
     const represent = (t: number): ContentWord =>
       (representatives[t] ??= representativeOf(words, wordCounts, nextWord, firstWord[t] as number));
-    const readings = new PageReadings(homographs, terms, termSlots, represent, {
+    const readings = new PageReadings(homographs, terms, termCount, this.#termSlots, represent, {
       words,
       nextWord,
       firstWord,
-      wordEntries: this.#wordEntries,
+      wordEntries: arrays.wordEntries,
       termOfEntry: (entry) => this.#termOfEntry(entry),
     });
-    const topTerms = topByCount(terms, termCounts, maxTerms).map((t): Term => {
+    const topTerms = topByCount(terms, termCounts, maxTerms, termCount).map((t): Term => {
       const term = terms[t] as string;
       const count = termCounts[t] as number;
       const { pos, reading: kuromojiReading, display } = represent(t);
@@ -250,14 +282,15 @@ export class AnalysisAccumulator {
         ? { term, reading, pos, count }
         : { term, reading, pos, count, display };
     });
-    const phrases = this.#phrases;
-    const topPhrases = topByCount(phrases, this.#phraseCounts, maxPhrases).map((p): PhraseCount => {
+    const topPhrases = topByCount(phrases, phraseCounts, maxPhrases, this.#phraseCount).map((p): PhraseCount => {
       const phrase = phrases[p] as string;
-      const count = this.#phraseCounts[p] as number;
-      const run = this.#phraseRuns[p];
+      const count = phraseCounts[p] as number;
+      const run = phraseRuns[p];
       const reading = run === undefined ? '' : runReading(run, readings);
       return reading === '' ? { phrase, count } : { phrase, count, reading };
     });
+    this.#arrays = RELEASED;
+    if (freeArrays.length < MAX_FREE_ARRAYS && this.#wordCount <= MAX_KEPT_WORDS) freeArrays.push(arrays);
     return { tokens: this.tokens, terms: topTerms, phrases: topPhrases };
   }
 }
@@ -321,6 +354,7 @@ const NO_ENTRY = -2;
 class PageReadings {
   readonly #homographs: ((wordId: number) => readonly Homograph[]) | undefined;
   readonly #terms: readonly string[];
+  readonly #termCount: number;
   readonly #slots: ReadonlyMap<string, number>;
   readonly #represent: (t: number) => { pos: string; reading: string };
   readonly #termWords: TermWords;
@@ -331,12 +365,14 @@ class PageReadings {
   constructor(
     homographs: ((wordId: number) => readonly Homograph[]) | undefined,
     terms: readonly string[],
+    termCount: number,
     slots: ReadonlyMap<string, number>,
     represent: (t: number) => { pos: string; reading: string },
     termWords: TermWords,
   ) {
     this.#homographs = homographs;
     this.#terms = terms;
+    this.#termCount = termCount;
     this.#slots = slots;
     this.#represent = represent;
     this.#termWords = termWords;
@@ -400,7 +436,7 @@ class PageReadings {
   #evidence(term: string): EvidenceWord[] {
     const terms = this.#terms;
     const evidence: EvidenceWord[] = [];
-    for (let t = 0; t < terms.length; t++) {
+    for (let t = 0; t < this.#termCount; t++) {
       const word = terms[t] as string;
       if (word.length > term.length ? !word.includes(term) : word.length < 2 || !term.includes(word)) continue;
       evidence.push([word, this.#represent(t).reading]);

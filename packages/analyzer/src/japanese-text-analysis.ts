@@ -202,7 +202,11 @@ class CompoundNouns {
     } else {
       id = pathCompounds.add(hash, keys, length, phraseOf(this.#surface(length)));
     }
-    const tokens = pathCompounds.tokens(id, () => this.#tokens(length).slice(0, length));
+    let tokens = pathCompounds.tokens(id);
+    if (tokens === undefined) {
+      tokens = this.#tokens(length).slice(0, length);
+      pathCompounds.setTokens(id, tokens);
+    }
     pathCompounds.setSlot(id, accumulator.stamp, accumulator.addSharedPhrase(pathCompounds.phrase(id), tokens));
   }
 

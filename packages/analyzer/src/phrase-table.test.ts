@@ -42,19 +42,16 @@ describe('PhraseTable', () => {
     expect([table.slotOf(id, 1), table.slotOf(id, 2)]).toEqual([-1, 0]);
   });
 
-  it('makes a compound’s tokens once', () => {
+  it('remembers a compound’s tokens until it forgets the compound', () => {
     const table = new PhraseTable();
     const { keys, hash } = keysOf(8, 9);
     const id = table.add(hash, keys, 2, 'y');
     const tokens: Token[] = [];
-    let made = 0;
-    const make = () => {
-      made++;
-      return tokens;
-    };
-    expect(table.tokens(id, make)).toBe(tokens);
-    expect(table.tokens(id, make)).toBe(tokens);
-    expect(made).toBe(1);
+    expect(table.tokens(id)).toBeUndefined();
+    table.setTokens(id, tokens);
+    expect(table.tokens(id)).toBe(tokens);
+    table.forget();
+    expect(table.tokens(table.add(hash, keys, 2, 'y'))).toBeUndefined();
   });
 
   it('forgets every compound and every slot', () => {

@@ -77,9 +77,14 @@ export class PhraseTable {
     return this.#phrases[id] as string;
   }
 
-  /** The tokens of compound `id`, made by `make` the first time (shared: never to be changed). */
-  tokens(id: number, make: () => readonly Token[]): readonly Token[] {
-    return (this.#tokens[id] ??= make());
+  /** The tokens of compound `id` (shared: never to be changed), if remembered (`setTokens`). */
+  tokens(id: number): readonly Token[] | undefined {
+    return this.#tokens[id];
+  }
+
+  /** Remembers the tokens of compound `id`. */
+  setTokens(id: number, tokens: readonly Token[]): void {
+    this.#tokens[id] = tokens;
   }
 
   /** The slot compound `id` is counted in by the analysis of stamp `stamp`, or -1 if another one counted it last. */

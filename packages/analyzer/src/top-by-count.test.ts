@@ -52,6 +52,18 @@ describe('topByCount', () => {
     }
   });
 
+  it('ranks only the first `length` keys of longer arrays (an accumulator reuses its arrays)', () => {
+    const next = random(33);
+    for (let round = 0; round < 500; round++) {
+      const n = Math.floor(next() * 200);
+      const extra = Math.floor(next() * 50);
+      const keys = Array.from({ length: n + extra }, () => `k${Math.floor(next() * 300)}`);
+      const counts = Array.from({ length: n + extra }, () => 1 + Math.floor(next() * next() * 10));
+      const limit = 1 + Math.floor(next() * 60);
+      expect(topByCount(keys, counts, limit, n)).toEqual(sortedTop(keys.slice(0, n), counts.slice(0, n), limit));
+    }
+  });
+
   it('equals sorting everything for lists past the reused scratch, interleaved with small ones', () => {
     const next = random(21);
     // 5,000 outgrows the first scratch, 70,000 the largest one kept; a small list after each reuses what is left.

@@ -28,17 +28,22 @@ function prefixOf(key: string): number {
 }
 
 /**
- * The indices of the `limit` keys with the highest count (`counts[i]` is the count of `keys[i]`), highest first,
- * ties broken by key in code-unit order, then by index: the same counts always give the same list whatever the
- * insertion order. `limit` past the number of keys gives them all, ranked.
+ * The indices of the `limit` keys with the highest count (`counts[i]` is the count of `keys[i]`; only the first
+ * `length` keys are ranked), highest first, ties broken by key in code-unit order, then by index: the same counts
+ * always give the same list whatever the insertion order. `limit` past the number of keys gives them all, ranked.
  *
  * A page has hundreds of counted terms and phrases, most seen once, and keeps the top 50 and 20: only those that can
  * make the list are sorted. The limit-th highest count is found by selection (linear); every key counted more often
  * is in; of the keys counted exactly that often, only those that can still fit, also found by selection. The result
  * is that of sorting everything and keeping the first `limit`.
  */
-export function topByCount(keys: readonly string[], counts: ArrayLike<number>, limit: number): number[] {
-  const n = keys.length;
+export function topByCount(
+  keys: readonly string[],
+  counts: ArrayLike<number>,
+  limit: number,
+  length: number = keys.length,
+): number[] {
+  const n = length;
   let chosen: number[] = [];
   if (limit >= n) {
     for (let i = 0; i < n; i++) chosen.push(i);
