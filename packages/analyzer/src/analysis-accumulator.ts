@@ -47,8 +47,8 @@ function newStamp(): number {
  */
 export interface SeenSlots {
   stamp: number;
-  word: number;
-  term: number;
+  wordSlot: number;
+  termSlot: number;
 }
 
 /**
@@ -138,15 +138,15 @@ export class AnalysisAccumulator {
   countSeen(slots: SeenSlots): boolean {
     if (slots.stamp !== this.#stamp) return false;
     const { wordCounts, termCounts } = this.#arrays;
-    wordCounts[slots.word] = (wordCounts[slots.word] as number) + 1;
-    termCounts[slots.term] = (termCounts[slots.term] as number) + 1;
+    wordCounts[slots.wordSlot] = (wordCounts[slots.wordSlot] as number) + 1;
+    termCounts[slots.termSlot] = (termCounts[slots.termSlot] as number) + 1;
     return true;
   }
 
   /** Counts `word`, an unknown word's, and remembers where in `slots`, for `countSeen`. */
   addSeenWord(word: ContentWord, slots: SeenSlots): void {
-    slots.word = this.#count(word, NO_ENTRY);
-    slots.term = this.#countedTerm;
+    slots.wordSlot = this.#count(word, NO_ENTRY);
+    slots.termSlot = this.#countedTerm;
     slots.stamp = this.#stamp;
   }
 

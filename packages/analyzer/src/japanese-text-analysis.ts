@@ -68,8 +68,8 @@ export class JapaneseTextAnalysis {
           unknown = unknownWordOf(path, i);
           role = unknown.role;
           const { word } = unknown;
-          if (word !== undefined && role !== WordRole.BLANK && !accumulator.countSeen(unknown.slots)) {
-            accumulator.addSeenWord(word, unknown.slots);
+          if (word !== undefined && role !== WordRole.BLANK && !accumulator.countSeen(unknown)) {
+            accumulator.addSeenWord(word, unknown);
           }
         } else {
           if (role === 0) role = WordRole.OTHER;

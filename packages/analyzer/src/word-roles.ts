@@ -129,15 +129,14 @@ export function extendsRun(token: Token): boolean {
 
 /**
  * An unknown word as counting sees it: its shared token, content word and role, per character class and surface,
- * and where the last analysis that counted it did (`SeenSlots`).
+ * and where the last analysis that counted it did (its `SeenSlots`, on the object itself: one object per word).
  */
-export interface UnknownWord {
+export interface UnknownWord extends SeenSlots {
   /** Unique among the process's unknown words (`PhraseTable` keys compounds by it). */
   readonly id: number;
   readonly token: Token;
   readonly word: ContentWord | undefined;
   readonly role: WordRole;
-  readonly slots: SeenSlots;
 }
 
 /**
@@ -185,7 +184,9 @@ export function unknownWordOf(path: WordPath, i: number): UnknownWord {
       token,
       word,
       role: roleOf(token, word),
-      slots: { stamp: 0, word: 0, term: 0 },
+      stamp: 0,
+      wordSlot: 0,
+      termSlot: 0,
     };
     unknownWords.set(entry, text, start, end, token.surface_form, unknown);
   }
