@@ -68,6 +68,8 @@ class CountArrays {
   readonly phrases: string[] = [];
   readonly phraseCounts: number[] = [];
   readonly phraseRuns: Array<readonly Token[] | undefined> = [];
+  /** Per term, its reading once `PageReadings.ofTerm` worked it out (cleared for each page's terms first). */
+  readonly termReadings: Array<string | undefined> = [];
 }
 
 /** Arrays of finished accumulators, for the next ones (one per analysis running at a time, as a rule). */
@@ -271,6 +273,7 @@ export class AnalysisAccumulator {
       nextWord,
       firstWord,
       wordEntries: arrays.wordEntries,
+      termReadings: arrays.termReadings,
       termOfEntry: (entry) => this.#termOfEntry(entry),
     });
     const topTerms = topByCount(terms, termCounts, maxTerms, termCount).map((t): Term => {
@@ -335,6 +338,8 @@ interface TermWords {
   readonly firstWord: readonly number[];
   /** Per word, its entry's `word_id`, `LOOK_UP` or `NO_ENTRY`. */
   readonly wordEntries: readonly number[];
+  /** Where `PageReadings` keeps each term's reading; its first terms' entries are cleared by `PageReadings`. */
+  readonly termReadings: Array<string | undefined>;
   /** The term slot of a known entry (index) counted on the page, -1 if not (or not known to be). */
   readonly termOfEntry: (entry: number) => number;
 }
@@ -360,7 +365,6 @@ class PageReadings {
   readonly #termWords: TermWords;
   /** Readings chosen from evidence, by entry (`word_id`): only homographs get here. */
   readonly #ofEntry = new Map<number, string>();
-  readonly #ofTerm = new Map<number, string>();
 
   constructor(
     homographs: ((wordId: number) => readonly Homograph[]) | undefined,
@@ -376,12 +380,15 @@ class PageReadings {
     this.#slots = slots;
     this.#represent = represent;
     this.#termWords = termWords;
+    // The arrays are reused page after page: no reading of an earlier page's term may be taken for this page's.
+    termWords.termReadings.fill(undefined, 0, termCount);
   }
 
   /** The reading of noun term `t`, whose occurrences kuromoji read most often as `reading`. */
   ofTerm(t: number, reading: string): string {
     if (this.#homographs === undefined) return reading;
-    let chosen = this.#ofTerm.get(t);
+    const termReadings = this.#termWords.termReadings;
+    let chosen = termReadings[t];
     if (chosen === undefined) {
       chosen = reading;
       const { words, nextWord, firstWord, wordEntries } = this.#termWords;
@@ -395,7 +402,7 @@ class PageReadings {
         chosen = this.#ofEntryId(id, this.#terms[t] as string, reading);
         break;
       }
-      this.#ofTerm.set(t, chosen);
+      termReadings[t] = chosen;
     }
     return chosen;
   }

@@ -78,6 +78,37 @@ describe('analyzeText over word paths', () => {
     expect(await analyzeText(text, tokenizer, options)).toStrictEqual(await analyzeText(text, plain, options));
   });
 
+  it('a page’s nouns read as its own words say, whatever pages came before (accumulators hand their arrays on)', async () => {
+    // Homographs read from the page's evidence, the terms in other orders on each page.
+    const pages = [
+      '改行と行頭で行を数える。行番号も見る。',
+      '行を消す。仮名と平仮名と片仮名を書く。',
+      '平仮名の仮名。改行の後の行末。生物の本。',
+      '生物学と生物。今日は晴れ。大文字と小文字。',
+    ];
+    /** Per noun of `text`, the readings its tokens have, homographs' included. */
+    const readingsOf = (text: string): Map<string, Set<string>> => {
+      const readings = new Map<string, Set<string>>();
+      for (const token of tokenizer.tokenize(text)) {
+        if (token.pos !== '名詞' || token.word_id === undefined) continue;
+        const own = readings.get(token.surface_form) ?? new Set<string>();
+        if (token.reading !== undefined) own.add(token.reading);
+        for (const { reading } of tokenizer.homographReadings?.(token.word_id) ?? []) own.add(reading);
+        readings.set(token.surface_form, own);
+      }
+      return readings;
+    };
+    for (const before of pages) {
+      for (const text of pages) {
+        await analyzeText(before, tokenizer);
+        const allowed = readingsOf(text);
+        for (const { term, reading, pos } of (await analyzeText(text, tokenizer)).terms) {
+          if (pos === '名詞') expect([term, allowed.get(term)?.has(reading)]).toEqual([term, true]);
+        }
+      }
+    }
+  });
+
   it('concurrent analyses each read their own path: the same results as one after another', async () => {
     // Several chunks each, interleaved at every await (as an analysis worker's concurrent jobs are).
     const texts = [...sampleSiteTexts(8), ...edgeCaseTexts()].map(({ text }) => text);

@@ -12,6 +12,9 @@ export function compareStrings(a: string, b: string): number {
  */
 let countScratch = new Float64Array(1024);
 const MAX_KEPT_SCRATCH = 65_536;
+/** The indices tied at the cut, and their copy that selection reorders: reused as `countScratch` is. */
+let tiedScratch = new Int32Array(1024);
+let selectionScratch = new Int32Array(1024);
 /** The keys' `prefixOf`, by index, for the final sort; grown as needed (a page's keys are few). */
 let prefixScratch = new Float64Array(1024);
 
@@ -44,7 +47,7 @@ export function topByCount(
   length: number = keys.length,
 ): number[] {
   const n = length;
-  let chosen: number[] = [];
+  const chosen: number[] = [];
   if (limit >= n) {
     for (let i = 0; i < n; i++) chosen.push(i);
   } else if (limit > 0) {
@@ -52,19 +55,29 @@ export function topByCount(
     const scratch = countScratch.length >= n ? countScratch : new Float64Array(n);
     for (let i = 0; i < n; i++) scratch[i] = counts[i] as number;
     const threshold = selectNumber(scratch, n, n - limit);
-    const tied: number[] = [];
+    if (tiedScratch.length < n && n <= MAX_KEPT_SCRATCH) {
+      tiedScratch = new Int32Array(MAX_KEPT_SCRATCH);
+      selectionScratch = new Int32Array(MAX_KEPT_SCRATCH);
+    }
+    const tied = tiedScratch.length >= n ? tiedScratch : new Int32Array(n);
+    let tiedCount = 0;
     for (let i = 0; i < n; i++) {
       const count = counts[i] as number;
       if (count > threshold) chosen.push(i);
-      else if (count === threshold) tied.push(i);
+      else if (count === threshold) tied[tiedCount++] = i;
     }
     const room = limit - chosen.length;
-    if (tied.length > room) {
+    if (tiedCount > room) {
       // The room-th smallest key and every key up to it (a key may repeat: the sort below settles those).
-      const last = keys[selectByKey(tied.slice(), room - 1, keys)] as string;
-      for (const i of tied) if ((keys[i] as string) <= last) chosen.push(i);
+      const selection = selectionScratch.length >= n ? selectionScratch : new Int32Array(n);
+      for (let k = 0; k < tiedCount; k++) selection[k] = tied[k] as number;
+      const last = keys[selectByKey(selection, tiedCount, room - 1, keys)] as string;
+      for (let k = 0; k < tiedCount; k++) {
+        const i = tied[k] as number;
+        if ((keys[i] as string) <= last) chosen.push(i);
+      }
     } else {
-      chosen = chosen.concat(tied);
+      for (let k = 0; k < tiedCount; k++) chosen.push(tied[k] as number);
     }
   }
   // Most comparisons are between keys of the same count, and most of those differ in their first code units: those
@@ -154,10 +167,10 @@ function selectNumber(items: Float64Array, length: number, k: number): number {
   return items[k] as number;
 }
 
-/** The index (one of `indices`) whose key would be at `k` if `indices` were sorted by key. */
-function selectByKey(indices: number[], k: number, keys: readonly string[]): number {
+/** The index (one of `indices[0, length)`) whose key would be at `k` if those were sorted by key; reorders them. */
+function selectByKey(indices: Int32Array, length: number, k: number, keys: readonly string[]): number {
   let low = 0;
-  let high = indices.length - 1;
+  let high = length - 1;
   while (low < high) {
     const pivot = keys[indices[(low + high) >> 1] as number] as string;
     let i = low;
