@@ -5,6 +5,7 @@ import { entryOf, rememberedContentWordOf, rememberedTermOf } from './content-wo
 import { MAX_ENTRY_INDEX, grownCapacity } from './entry-index.js';
 import type { ContentWord } from './content-words.js';
 import { readingFromEvidence } from './homograph-readings.js';
+import { RestartingIds } from './restarting-ids.js';
 import { katakanaOf } from './kana.js';
 import type { EvidenceWord, Homograph } from './homograph-readings.js';
 import type { Token } from './token.js';
@@ -17,27 +18,16 @@ import { topByCount } from './top-by-count.js';
  * Map lookup (`AnalysisAccumulator.countSeenEntry`).
  */
 let entrySlots = new Int32Array(3 * 1024);
-/** The next accumulator's stamp; past 2^31 − 1 the stamps start again and `entrySlots` is cleared. */
-let nextStamp = 1;
-
-/** What forgets the stamps kept outside this module (`onStampsRestart`), for when they start again. */
-const stampedTables: Array<() => void> = [];
+/** The accumulators' stamps; past 2^31 − 1 they start again, and `entrySlots` is cleared first. */
+const stamps = new RestartingIds();
+stamps.onRestart(() => entrySlots.fill(0));
 
 /**
  * Registers `forget`, called when the stamps start again: a table that remembers slots by stamp (`PhraseTable`)
  * must then forget them, or a new accumulator would take an old one's slots for its own.
  */
 export function onStampsRestart(forget: () => void): void {
-  stampedTables.push(forget);
-}
-
-function newStamp(): number {
-  if (nextStamp === 0x7fffffff) {
-    entrySlots.fill(0);
-    for (const forget of stampedTables) forget();
-    nextStamp = 1;
-  }
-  return nextStamp++;
+  stamps.onRestart(forget);
 }
 
 /**
@@ -86,7 +76,7 @@ const RELEASED = new CountArrays();
  */
 export class AnalysisAccumulator {
   tokens = 0;
-  readonly #stamp = newStamp();
+  readonly #stamp = stamps.next();
   /**
    * The words counted so far grouped by term as they come: per term (first-seen order) its slot in `#termSlots`, its
    * total, and its words (variants: one object per dictionary entry or written form, usually one per term) chained

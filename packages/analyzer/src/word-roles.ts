@@ -5,6 +5,7 @@ import { rememberedContentWordOf } from './content-words.js';
 import { MAX_ENTRY_INDEX, grownCapacity } from './entry-index.js';
 import type { SeenSlots } from './analysis-accumulator.js';
 import type { ContentWord } from './content-words.js';
+import { RestartingIds } from './restarting-ids.js';
 import { SpanCache } from './span-cache.js';
 import type { Token } from './token.js';
 import type { WordPath } from './word-path.js';
@@ -145,24 +146,16 @@ export interface UnknownWord extends SeenSlots {
  */
 const unknownWords = new SpanCache<UnknownWord>(32, 50_000);
 
-let lastUnknownWordId = 0;
-const idTables: Array<() => void> = [];
+/** The unknown words' ids; past 2^31 − 1 they start again, and the words remembered so far are forgotten first. */
+const unknownWordIds = new RestartingIds();
+unknownWordIds.onRestart(() => unknownWords.clear());
 
 /**
- * Registers `forget`, called when the ids of unknown words start again (past 2^31 − 1): a table that keys by them
- * (`PhraseTable`) must then forget them, or a new word would be taken for an old one.
+ * Registers `forget`, called when the ids of unknown words start again: a table that keys by them (`PhraseTable`)
+ * must then forget them, or a new word would be taken for an old one.
  */
 export function onUnknownWordIdsRestart(forget: () => void): void {
-  idTables.push(forget);
-}
-
-function nextUnknownWordId(): number {
-  if (lastUnknownWordId === 0x7fffffff) {
-    unknownWords.clear();
-    for (const forget of idTables) forget();
-    lastUnknownWordId = 0;
-  }
-  return ++lastUnknownWordId;
+  unknownWordIds.onRestart(forget);
 }
 
 /**
@@ -180,7 +173,7 @@ export function unknownWordOf(path: WordPath, i: number): UnknownWord {
     const token = path.token(i);
     const word = rememberedContentWordOf(token);
     unknown = {
-      id: nextUnknownWordId(),
+      id: unknownWordIds.next(),
       token,
       word,
       role: roleOf(token, word),
