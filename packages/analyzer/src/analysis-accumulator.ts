@@ -80,8 +80,9 @@ export class AnalysisAccumulator {
   /**
    * The words counted so far grouped by term as they come: per term (first-seen order) its slot in `#termSlots`, its
    * total, and its words (variants: one object per dictionary entry or written form, usually one per term) chained
-   * from `#firstWord` through `#nextWord` in first-seen order, each with its own count. One Map lookup per
-   * occurrence, by a term string that is shared and so already hashed.
+   * from `firstWord` through `nextWord` (`CountArrays`) in first-seen order, each with its own count. One Map lookup
+   * per word new to the page (`countSeenEntry` and `countSeen` count the others), by a term string that is shared and
+   * so already hashed.
    */
   readonly #termSlots = new Map<string, number>();
   /** The arrays behind the slots (`CountArrays`), and how much of each is this accumulator's. */
@@ -94,7 +95,8 @@ export class AnalysisAccumulator {
   /**
    * Likewise for phrases: their slot, and per slot the phrase, its count and the tokens of its first occurrence
    * (compound nouns: their reading is worked out for the top phrases only, once the page's readings are known; the
-   * tokens are immutable, one per dictionary entry for known words, and dropped with the accumulator).
+   * tokens are immutable and shared: one per dictionary entry for known words, one array per compound of path
+   * words).
    */
   readonly #phraseSlots = new Map<string, number>();
 
@@ -164,8 +166,8 @@ export class AnalysisAccumulator {
   }
 
   /**
-   * Counts `word` under its term; returns its slot in `#words` (and leaves its term's in `#countedTerm`). `wordId`:
-   * its entry's `word_id`, if known, for `#wordEntries`.
+   * Counts `word` under its term; returns its slot in `words` (and leaves its term's in `#countedTerm`). `wordId`:
+   * its entry's `word_id`, if known, for `wordEntries`.
    */
   #count(word: ContentWord, wordId: number): number {
     const { terms, termCounts, firstWord, words, wordCounts, nextWord } = this.#arrays;
@@ -334,9 +336,9 @@ interface TermWords {
   readonly termOfEntry: (entry: number) => number;
 }
 
-/** In `#wordEntries`: a word counted without its entry (from a token), which `entryOf` may know. */
+/** In `wordEntries`: a word counted without its entry (from a token), which `entryOf` may know. */
 const LOOK_UP = -1;
-/** In `#wordEntries`: an unknown word's, which has no entry. */
+/** In `wordEntries`: an unknown word's, which has no entry. */
 const NO_ENTRY = -2;
 
 /**
