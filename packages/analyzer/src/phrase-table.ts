@@ -3,6 +3,7 @@
 // tokens, and where the analysis that counted it last keeps its count, are remembered beside it. A compound seen
 // before costs a few loads from typed arrays instead of a dozen objects.
 import type { Token } from './token.js';
+import { grownTypedArray } from './typed-arrays.js';
 
 /** Compounds remembered; past this the table starts afresh (bounded memory, ~4 MB at most). */
 const MAX_PHRASES = 100_000;
@@ -57,8 +58,10 @@ export class PhraseTable {
     const id = this.#phrases.length;
     this.#phrases.push(phrase);
     this.#tokens.push(undefined);
-    if (this.#records.length < RECORD * (id + 1)) this.#records = grown(this.#records, RECORD * (id + 1));
-    if (this.#pool.length < this.#poolLength + length) this.#pool = grown(this.#pool, this.#poolLength + length);
+    if (this.#records.length < RECORD * (id + 1)) this.#records = grownTypedArray(this.#records, RECORD * (id + 1));
+    if (this.#pool.length < this.#poolLength + length) {
+      this.#pool = grownTypedArray(this.#pool, this.#poolLength + length);
+    }
     for (let k = 0; k < length; k++) this.#pool[this.#poolLength + k] = keys[k] as number;
     const record = RECORD * id;
     this.#records[record + HASH] = hash;
@@ -108,10 +111,4 @@ export class PhraseTable {
     this.#phrases.length = 0;
     this.#tokens.length = 0;
   }
-}
-
-function grown(array: Int32Array, length: number): Int32Array {
-  const next = new Int32Array(Math.max(length, 2 * array.length));
-  next.set(array);
-  return next;
 }

@@ -4,6 +4,7 @@
 // Open addressing over typed arrays, the surfaces copied into one character pool: a lookup reads a slot, a record
 // and a few characters, where a Map of buckets of objects read five objects scattered over the heap (each a cache
 // miss once the tokenizer has run over its dictionary).
+import { grownTypedArray } from './typed-arrays.js';
 
 /** Per value: its hash, entry, where its surface starts in the pool, and its length. */
 const RECORD = 4;
@@ -64,15 +65,10 @@ export class SpanCache<T> {
     if (this.#values.length >= this.#maxValues) this.clear();
     const index = this.#values.length;
     this.#values.push(value);
-    if (this.#records.length < RECORD * (index + 1)) {
-      const grown = new Int32Array(2 * this.#records.length);
-      grown.set(this.#records);
-      this.#records = grown;
-    }
+    if (this.#records.length < RECORD * (index + 1))
+      this.#records = grownTypedArray(this.#records, RECORD * (index + 1));
     if (this.#chars.length < this.#charsLength + length) {
-      const grown = new Uint16Array(Math.max(2 * this.#chars.length, this.#charsLength + length));
-      grown.set(this.#chars);
-      this.#chars = grown;
+      this.#chars = grownTypedArray(this.#chars, this.#charsLength + length);
     }
     for (let k = 0; k < length; k++) this.#chars[this.#charsLength + k] = surface.charCodeAt(k);
     const hash = hashOf(entry, text, start, end);
