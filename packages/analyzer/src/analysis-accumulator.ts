@@ -6,6 +6,7 @@ import { MAX_ENTRY_INDEX, grownCapacity } from './entry-index.js';
 import type { ContentWord } from './content-words.js';
 import { readingFromEvidence } from './homograph-readings.js';
 import { RestartingIds } from './restarting-ids.js';
+import { StringSlots } from './string-slots.js';
 import { katakanaOf } from './kana.js';
 import type { EvidenceWord, Homograph } from './homograph-readings.js';
 import type { Token } from './token.js';
@@ -43,11 +44,13 @@ export interface SeenSlots {
 
 /**
  * The growable arrays of an accumulator, handed to the next one once its analysis is made (`toAnalysis`): growing
- * ten arrays from empty on every page allocated more than the counting itself. Their lengths are the accumulator's
- * own counts; past those they hold an earlier page's values, never read.
+ * ten arrays and two hash tables from empty on every page allocated more than the counting itself, and that garbage
+ * slowed the tokenizer beside it (it shares the caches). Their lengths are the accumulator's own counts; past those
+ * they hold an earlier page's values, never read.
  */
 class CountArrays {
-  readonly terms: string[] = [];
+  /** The terms by slot (`keys`), first-seen order. */
+  readonly termSlots = new StringSlots();
   readonly termCounts: number[] = [];
   readonly firstWord: number[] = [];
   readonly words: ContentWord[] = [];
@@ -55,11 +58,23 @@ class CountArrays {
   readonly nextWord: number[] = [];
   /** Per word, the `word_id` of its dictionary entry, `LOOK_UP` (ask `entryOf`) or `NO_ENTRY` (an unknown word). */
   readonly wordEntries: number[] = [];
-  readonly phrases: string[] = [];
+  /** The phrases by slot (`keys`), first-seen order. */
+  readonly phraseSlots = new StringSlots();
   readonly phraseCounts: number[] = [];
   readonly phraseRuns: Array<readonly Token[] | undefined> = [];
   /** Per term, its reading once `PageReadings.ofTerm` worked it out (cleared for each page's terms first). */
   readonly termReadings: Array<string | undefined> = [];
+  /** Per term, the word that represents it once `toAnalysis` asked (cleared for each page's terms first). */
+  readonly representatives: Array<ContentWord | undefined> = [];
+
+  /** These arrays, emptied for a new accumulator. */
+  static take(): CountArrays {
+    const arrays = freeArrays.pop();
+    if (arrays === undefined) return new CountArrays();
+    arrays.termSlots.clear();
+    arrays.phraseSlots.clear();
+    return arrays;
+  }
 }
 
 /** Arrays of finished accumulators, for the next ones (one per analysis running at a time, as a rule). */
@@ -78,27 +93,21 @@ export class AnalysisAccumulator {
   tokens = 0;
   readonly #stamp = stamps.next();
   /**
-   * The words counted so far grouped by term as they come: per term (first-seen order) its slot in `#termSlots`, its
-   * total, and its words (variants: one object per dictionary entry or written form, usually one per term) chained
-   * from `firstWord` through `nextWord` (`CountArrays`) in first-seen order, each with its own count. One Map lookup
-   * per word new to the page (`countSeenEntry` and `countSeen` count the others), by a term string that is shared and
-   * so already hashed.
-   */
-  readonly #termSlots = new Map<string, number>();
-  /** The arrays behind the slots (`CountArrays`), and how much of each is this accumulator's. */
-  #arrays = freeArrays.pop() ?? new CountArrays();
-  #termCount = 0;
-  #wordCount = 0;
-  #phraseCount = 0;
-  /** The term slot of the last word `#count` counted. */
-  #countedTerm = 0;
-  /**
-   * Likewise for phrases: their slot, and per slot the phrase, its count and the tokens of its first occurrence
+   * The arrays behind the slots (`CountArrays`; the first `#wordCount` words are this accumulator's). The words
+   * counted so far are grouped by term as they come: per term (first-seen order) its slot in `termSlots`, its total,
+   * and its words (variants: one object per dictionary entry or written form, usually one per term) chained from
+   * `firstWord` through `nextWord` in first-seen order, each with its own count. One lookup of the term per word new
+   * to the page (`countSeenEntry` and `countSeen` count the others).
+   *
+   * Likewise for phrases: their slot in `phraseSlots`, and per slot its count and the tokens of its first occurrence
    * (compound nouns: their reading is worked out for the top phrases only, once the page's readings are known; the
    * tokens are immutable and shared: one per dictionary entry for known words, one array per compound of path
    * words).
    */
-  readonly #phraseSlots = new Map<string, number>();
+  #arrays = CountArrays.take();
+  #wordCount = 0;
+  /** The term slot of the last word `#count` counted. */
+  #countedTerm = 0;
 
   /** This accumulator's stamp, by which tables outside it remember its slots (`PhraseTable`); no other has it. */
   get stamp(): number {
@@ -170,13 +179,11 @@ export class AnalysisAccumulator {
    * its entry's `word_id`, if known, for `wordEntries`.
    */
   #count(word: ContentWord, wordId: number): number {
-    const { terms, termCounts, firstWord, words, wordCounts, nextWord } = this.#arrays;
-    const t = this.#termSlots.get(word.term);
-    if (t === undefined) {
-      const slot = this.#termCount++;
+    const { termSlots, termCounts, firstWord, words, wordCounts, nextWord } = this.#arrays;
+    const t = termSlots.slotOf(word.term);
+    if (t < 0) {
+      const slot = termSlots.add(word.term);
       this.#countedTerm = slot;
-      this.#termSlots.set(word.term, slot);
-      terms[slot] = word.term;
       termCounts[slot] = 1;
       const w = this.#newWord(word, wordId);
       firstWord[slot] = w;
@@ -214,8 +221,8 @@ export class AnalysisAccumulator {
    * `run`) gives its reading (the report reads compound keywords with it).
    */
   addPhrase(phrase: string, run?: readonly Token[], runLength = run?.length ?? 0): number {
-    const slot = this.#phraseSlots.get(phrase);
-    if (slot !== undefined) {
+    const slot = this.#arrays.phraseSlots.slotOf(phrase);
+    if (slot >= 0) {
       this.countPhraseAt(slot);
       return slot;
     }
@@ -224,8 +231,8 @@ export class AnalysisAccumulator {
 
   /** `addPhrase` for a compound whose tokens are shared and never changed (`PhraseTable.tokens`): kept, not copied. */
   addSharedPhrase(phrase: string, tokens: readonly Token[]): number {
-    const slot = this.#phraseSlots.get(phrase);
-    if (slot !== undefined) {
+    const slot = this.#arrays.phraseSlots.slotOf(phrase);
+    if (slot >= 0) {
       this.countPhraseAt(slot);
       return slot;
     }
@@ -233,10 +240,8 @@ export class AnalysisAccumulator {
   }
 
   #newPhrase(phrase: string, run: readonly Token[] | undefined): number {
-    const slot = this.#phraseCount++;
     const arrays = this.#arrays;
-    this.#phraseSlots.set(phrase, slot);
-    arrays.phrases[slot] = phrase;
+    const slot = arrays.phraseSlots.add(phrase);
     arrays.phraseCounts[slot] = 1;
     arrays.phraseRuns[slot] = run;
     return slot;
@@ -254,13 +259,16 @@ export class AnalysisAccumulator {
    */
   toAnalysis(maxTerms: number, maxPhrases: number, homographs?: (wordId: number) => readonly Homograph[]): Analysis {
     const arrays = this.#arrays;
-    const { terms, termCounts, firstWord, nextWord, words, wordCounts, phrases, phraseCounts, phraseRuns } = arrays;
-    const termCount = this.#termCount;
+    const { termSlots, termCounts, firstWord, nextWord, words, wordCounts, phraseSlots, phraseCounts, phraseRuns } =
+      arrays;
+    const terms = termSlots.keys;
+    const termCount = termSlots.size;
     // Worked out once per term: the top terms, the readings' evidence and the compounds' parts all ask.
-    const representatives: Array<ContentWord | undefined> = [];
+    const representatives = arrays.representatives;
+    clearFirst(representatives, termCount);
     const represent = (t: number): ContentWord =>
       (representatives[t] ??= representativeOf(words, wordCounts, nextWord, firstWord[t] as number));
-    const readings = new PageReadings(homographs, terms, termCount, this.#termSlots, represent, {
+    const readings = new PageReadings(homographs, termSlots, represent, {
       words,
       nextWord,
       firstWord,
@@ -277,7 +285,8 @@ export class AnalysisAccumulator {
         ? { term, reading, pos, count }
         : { term, reading, pos, count, display };
     });
-    const topPhrases = topByCount(phrases, phraseCounts, maxPhrases, this.#phraseCount).map((p): PhraseCount => {
+    const phrases = phraseSlots.keys;
+    const topPhrases = topByCount(phrases, phraseCounts, maxPhrases, phraseSlots.size).map((p): PhraseCount => {
       const phrase = phrases[p] as string;
       const count = phraseCounts[p] as number;
       const run = phraseRuns[p];
@@ -288,6 +297,15 @@ export class AnalysisAccumulator {
     if (freeArrays.length < MAX_FREE_ARRAYS && this.#wordCount <= MAX_KEPT_WORDS) freeArrays.push(arrays);
     return { tokens: this.tokens, terms: topTerms, phrases: topPhrases };
   }
+}
+
+/**
+ * Sets the first `length` elements of a reused array to undefined, appending where it is shorter: assigning past its
+ * end later would leave holes, and V8 then keeps the array in a slower form.
+ */
+function clearFirst<T>(array: Array<T | undefined>, length: number): void {
+  array.fill(undefined, 0, length);
+  for (let i = array.length; i < length; i++) array.push(undefined);
 }
 
 /**
@@ -352,7 +370,7 @@ class PageReadings {
   readonly #homographs: ((wordId: number) => readonly Homograph[]) | undefined;
   readonly #terms: readonly string[];
   readonly #termCount: number;
-  readonly #slots: ReadonlyMap<string, number>;
+  readonly #slots: StringSlots;
   readonly #represent: (t: number) => { pos: string; reading: string };
   readonly #termWords: TermWords;
   /** Readings chosen from evidence, by entry (`word_id`): only homographs get here. */
@@ -360,20 +378,18 @@ class PageReadings {
 
   constructor(
     homographs: ((wordId: number) => readonly Homograph[]) | undefined,
-    terms: readonly string[],
-    termCount: number,
-    slots: ReadonlyMap<string, number>,
+    slots: StringSlots,
     represent: (t: number) => { pos: string; reading: string },
     termWords: TermWords,
   ) {
     this.#homographs = homographs;
-    this.#terms = terms;
-    this.#termCount = termCount;
+    this.#terms = slots.keys;
+    this.#termCount = slots.size;
     this.#slots = slots;
     this.#represent = represent;
     this.#termWords = termWords;
     // The arrays are reused page after page: no reading of an earlier page's term may be taken for this page's.
-    termWords.termReadings.fill(undefined, 0, termCount);
+    clearFirst(termWords.termReadings, slots.size);
   }
 
   /** The reading of noun term `t`, whose occurrences kuromoji read most often as `reading`. */
@@ -411,7 +427,7 @@ class PageReadings {
     } else {
       // A content noun's term is remembered with its entry; only other nouns (数, 接尾) are normalised here.
       term = rememberedContentWordOf(token)?.term ?? rememberedTermOf(token);
-      t = this.#slots.get(term) ?? -1;
+      t = this.#slots.slotOf(term);
     }
     if (t >= 0) {
       const own = this.#represent(t);
