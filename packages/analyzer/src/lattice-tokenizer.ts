@@ -81,7 +81,10 @@ export class LatticeTokenizer {
     path.reset(input);
     this.#forEachSentence(input, (start, end) => {
       const lattice = this.#lattice;
-      for (const node of this.#bestPath(input, start, end)) {
+      const length = this.#bestPath(input, start, end);
+      const nodes = lattice.path;
+      for (let k = 0; k < length; k++) {
+        const node = nodes[k] as number;
         path.push(
           lattice.type[node] as number,
           lattice.entry[node] as number,
@@ -116,10 +119,12 @@ export class LatticeTokenizer {
   #tokensOf(text: string, start: number, end: number, tokens: Token[], shared: boolean): void {
     const { known, unknown } = this.#dictionary;
     const lattice = this.#lattice;
-    const path = this.#bestPath(text, start, end);
+    const length = this.#bestPath(text, start, end);
+    const nodes = lattice.path;
     const lastPosition =
       tokens.length > 0 && !shared ? ((tokens[tokens.length - 1] as Token).word_position as number) : 0;
-    for (const node of path) {
+    for (let k = 0; k < length; k++) {
+      const node = nodes[k] as number;
       const position = lastPosition + (lattice.start[node] as number) + 1;
       const entry = lattice.entry[node] as number;
       if (shared) {
@@ -142,8 +147,11 @@ export class LatticeTokenizer {
     }
   }
 
-  /** The best path's nodes of the sentence `text[start, end)`, in the lattice (valid until the next sentence). */
-  #bestPath(text: string, start: number, end: number): number[] {
+  /**
+   * Finds the best path of the sentence `text[start, end)`; returns how many nodes it has (the first of the lattice's
+   * `path`, valid until the next sentence).
+   */
+  #bestPath(text: string, start: number, end: number): number {
     const count = this.#readCharacters(text, start, end);
     const { trie, known, unknown, categories } = this.#dictionary;
     const { invoke, group, nameId } = categories;

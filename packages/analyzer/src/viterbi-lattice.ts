@@ -1,3 +1,5 @@
+import { grownTypedArray } from './typed-arrays.js';
+
 /** Node kinds, as kuromoji's `ViterbiNode.type`. */
 export const NodeType = { BOS: 0, KNOWN: 1, UNKNOWN: 2, EOS: 3 } as const;
 
@@ -37,6 +39,7 @@ export class ViterbiLattice {
   #predRow = new Int32Array(256);
   #predTotal = new Float64Array(256);
   #predCount = 0;
+  #path = new Int32Array(256);
   #size = 0;
   #maxEnd = 0;
   readonly #costs: Int16Array;
@@ -101,24 +104,37 @@ export class ViterbiLattice {
   }
 
   /**
-   * Adds EOS after the furthest end and returns the best path's nodes, BOS and EOS excluded, in text order (empty
-   * where kuromoji's backward pass fails and returns no token).
+   * Adds EOS after the furthest end and finds the best path: its nodes, BOS and EOS excluded, are the first
+   * `bestPath()` of `path`, in text order (none where kuromoji's backward pass fails and returns no token). The array
+   * is refilled by the next call, not allocated per sentence (an array per sentence was most of a page's garbage).
    */
-  bestPath(): number[] {
+  bestPath(): number {
     this.startAt(this.#maxEnd);
     const eos = this.add(NodeType.EOS, -1, this.#maxEnd, this.#maxEnd + 1, 0, 0, 0);
     // A reachable EOS is reached through reachable nodes only, whose predecessors do not depend on the order of the
     // forward pass; only an unreachable EOS can lead back through a stale predecessor.
     if (this.total[eos] === UNREACHED) this.#replay();
-    const path: number[] = [];
+    let length = 0;
     let node = this.prev[eos] as number;
-    if (node < 0) return path;
+    if (node < 0) return 0;
     while (this.type[node] !== NodeType.BOS) {
-      path.push(node);
+      if (length === this.#path.length) this.#path = grownTypedArray(this.#path, length + 1);
+      this.#path[length++] = node;
       node = this.prev[node] as number;
-      if (node < 0) return [];
+      if (node < 0) return 0;
     }
-    return path.reverse();
+    const path = this.#path;
+    for (let low = 0, high = length - 1; low < high; low++, high--) {
+      const swap = path[low] as number;
+      path[low] = path[high] as number;
+      path[high] = swap;
+    }
+    return length;
+  }
+
+  /** The nodes of the last `bestPath()`, in text order (only that many of them). */
+  get path(): Int32Array {
+    return this.#path;
   }
 
   /**
