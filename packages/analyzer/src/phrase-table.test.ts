@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PhraseTable, mixKey } from './phrase-table.js';
+import { PhraseTable } from './phrase-table.js';
+import { mixKey } from './table-hash.js';
 import type { Token } from './token.js';
 
 function keysOf(...keys: number[]): { keys: Int32Array; hash: number } {

@@ -18,12 +18,6 @@ const LENGTH = 2;
 const STAMP = 3;
 const SLOT = 4;
 
-/** The hash `PhraseTable` finds a compound by: from 0, `mixKey` each of its keys in order. */
-export function mixKey(hash: number, key: number): number {
-  const mixed = Math.imul(hash ^ key, 0x9e3779b1);
-  return mixed ^ (mixed >>> 15);
-}
-
 export class PhraseTable {
   /** Open addressing by hash: a compound's id + 1, 0 for a free slot. */
   #slots = new Int32Array(1 << SLOT_BITS);

@@ -4,6 +4,7 @@
 // Open addressing over typed arrays, the surfaces copied into one character pool: a lookup reads a slot, a record
 // and a few characters, where a Map of buckets of objects read five objects scattered over the heap (each a cache
 // miss once the tokenizer has run over its dictionary).
+import { hashChars } from './table-hash.js';
 import { grownTypedArray } from './typed-arrays.js';
 
 /** Per value: its hash, entry, where its surface starts in the pool, and its length. */
@@ -40,7 +41,7 @@ export class SpanCache<T> {
   get(entry: number, text: string, start: number, end: number): T | undefined {
     const length = end - start;
     if (length > this.#maxChars) return undefined;
-    const hash = hashOf(entry, text, start, end);
+    const hash = hashChars(entry, text, start, end);
     const slots = this.#slots;
     const records = this.#records;
     const chars = this.#chars;
@@ -71,7 +72,7 @@ export class SpanCache<T> {
       this.#chars = grownTypedArray(this.#chars, this.#charsLength + length);
     }
     for (let k = 0; k < length; k++) this.#chars[this.#charsLength + k] = surface.charCodeAt(k);
-    const hash = hashOf(entry, text, start, end);
+    const hash = hashChars(entry, text, start, end);
     const record = RECORD * index;
     this.#records[record + HASH] = hash;
     this.#records[record + ENTRY] = entry;
@@ -92,13 +93,7 @@ export class SpanCache<T> {
   }
 }
 
-function hashOf(entry: number, text: string, start: number, end: number): number {
-  let hash = entry;
-  for (let at = start; at < end; at++) hash = (Math.imul(hash, 31) + text.charCodeAt(at)) | 0;
-  return hash;
-}
-
-/** The slot a hash starts probing at: its top bits after a multiplicative mix (the low bits of `hashOf` are poor). */
+/** The slot a hash starts probing at: its top bits after a multiplicative mix (`hashChars`' low bits are poor). */
 function slotOf(hash: number, shift: number): number {
   return Math.imul(hash, 0x9e3779b1) >>> shift;
 }

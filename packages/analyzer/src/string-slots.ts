@@ -4,6 +4,7 @@
 // Open addressing over typed arrays that are kept from page to page (`clear`): a Map per page grew and rehashed its
 // buckets with every page's terms, and that garbage (~2 MB for 200 pages) pushed the tokenizer's dictionary out of
 // the caches it shares with the counting.
+import { hashChars, mixKey } from './table-hash.js';
 import { grownTypedArray } from './typed-arrays.js';
 
 /** Strings and their slots, in the order they were added; reusable after `clear()`. */
@@ -78,13 +79,10 @@ export class StringSlots {
 }
 
 function hashOf(key: string): number {
-  let hash = key.length;
-  for (let at = 0; at < key.length; at++) hash = (Math.imul(hash, 31) + key.charCodeAt(at)) | 0;
-  return hash;
+  return hashChars(key.length, key, 0, key.length);
 }
 
-/** The bucket a hash starts probing at: a multiplicative mix first (the low bits of `hashOf` are poor). */
+/** The bucket a hash starts probing at. */
 function bucketOf(hash: number, mask: number): number {
-  const mixed = Math.imul(hash, 0x9e3779b1);
-  return (mixed ^ (mixed >>> 15)) & mask;
+  return mixKey(hash, 0) & mask;
 }
