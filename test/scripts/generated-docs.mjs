@@ -21,7 +21,8 @@ export async function renderedArchitectureSections() {
   const { crawlJobsKeyTable } = await import('@kumo/crawl-jobs');
   const { analysisKeyTable } = await import('@kumo/analysis-jobs');
   const { apiKeyTable } = await import('@kumo/api');
-  const tables = [crawlKeyTable, crawlJobsKeyTable, analysisKeyTable, apiKeyTable];
+  const { queuesKeyTable } = await import('@kumo/queues');
+  const tables = [crawlKeyTable, crawlJobsKeyTable, analysisKeyTable, apiKeyTable, queuesKeyTable];
   // Blank lines around the table, as Prettier keeps Markdown (docs/architecture.md is formatted, README.md is not).
   return { 'key-layout': `\n${renderKeyLayoutTable(new KeySpace(), tables)}\n` };
 }

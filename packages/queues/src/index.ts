@@ -73,6 +73,15 @@ export {
 export { holdWhileRedisRefuses, DEFAULT_HOLD_MS, type HoldEvent, type HoldOptions } from './job-hold.js';
 export { bridgeHoldMetrics } from './hold-metrics.js';
 export { DEFAULT_LIVENESS_CHECK_MS } from './liveness-watchdog.js';
+export {
+  FetchWatch,
+  QueueKeys,
+  queuesKeyTable,
+  FETCH_WATCH_CLAIM_MS,
+  FETCH_WATCH_GRACE_MS,
+  type FetchWatchOptions,
+  type WatchTurn,
+} from './fetch-watch.js';
 export { RetentionSweeper, type RetentionSweeperOptions } from './retention-sweeper.js';
 export { assertRedisFitForQueues } from './redis-preflight.js';
 export { runQueueWorkerApp, type QueueWorkerAppOptions } from './worker-app.js';

@@ -5,14 +5,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadCommands, type RedisClient } from '@kumo/keyspace';
+import type { RedisClient } from '@kumo/keyspace';
+import { COMMANDS } from './commands.js';
 import { QueueUnavailableError } from './errors.js';
 import { isRedisUnavailable } from './redis-failure.js';
 
 /** Default of {@link HoldOptions.maxHoldMs}: an OOM or a failover cleared by an operator within minutes fits. */
 export const DEFAULT_HOLD_MS = 5 * 60_000;
 
-const COMMANDS = loadCommands(new URL('./commands/', import.meta.url), ['keepJobLock']);
 const KEEP_LOCK = COMMANDS.keepJobLock;
 const KEEP_LOCK_SHA = createHash('sha1').update(KEEP_LOCK.lua).digest('hex');
 

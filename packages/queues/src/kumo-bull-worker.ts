@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, type LockManagerWorkerContext, type WorkerOptions } from 'bullmq';
 import { BusyOnlyLockManager } from './busy-only-lock-manager.js';
+import type { BlockingListClient, FetchWatch } from './fetch-watch.js';
 
 /**
  * How often the stalled-jobs check runs while no job is active in the queue, in ms: BullMQ's own default
@@ -31,6 +32,11 @@ export interface KumoBullWorkerOptions extends WorkerOptions {
   idleFetchIntervalMs?: number;
   /** See {@link SHORT_DELAY_WAIT_MS}; 0 blocks on Redis for every wait. @defaultValue {@link SHORT_DELAY_WAIT_MS} */
   shortDelayWaitMs?: number;
+  /**
+   * The worker's side of its queue's watch over delayed jobs (see fetch-watch.ts), built from the worker's id once it
+   * has one. Default: none; every worker of the queue waits for every delayed job.
+   */
+  fetchWatch?: (workerId: string) => FetchWatch;
 }
 
 /** The idle fetch of one worker: see {@link IDLE_FETCH_INTERVAL_MS}. */
@@ -47,11 +53,22 @@ interface IdleFetch {
   shortWait: AbortController | undefined;
   /** What the fetch loop awaits now, each with its start (`Date.now()` scale): what a wedged loop is stuck in. */
   pending: Set<{ phase: FetchPhase; since: number }>;
+  /** The queue's watch over delayed jobs, when the worker takes part in one. */
+  watch: FetchWatch | undefined;
+  /** The blocking fetch under way sleeps on the watch's wake-up list instead of BullMQ's marker. */
+  asleep: boolean;
+  /** Jobs this worker took since its fetch loop last waited: a second one means there is work for another worker. */
+  takenSinceWait: number;
 }
 
 /** What a worker's fetch loop awaits: the liveness watchdog names it when the loop is wedged. */
 export type FetchPhase =
-  'blocking fetch' | 'reconnecting the blocking connection' | 'moveToActive' | 'timer for a delayed job' | 'back-off';
+  | 'blocking fetch'
+  | 'asleep while another worker watches the delayed jobs'
+  | 'reconnecting the blocking connection'
+  | 'moveToActive'
+  | 'timer for a delayed job'
+  | 'back-off';
 
 /** Where a worker's fetch loop is: see {@link KumoBullWorker.fetchState}. */
 export interface FetchState {
@@ -134,6 +151,7 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
   override async pause(doNotWaitActive?: boolean): Promise<void> {
     this.stopStalledCheck();
     this.idle?.shortWait?.abort();
+    await this.idle?.watch?.release();
     await super.pause(doNotWaitActive);
   }
 
@@ -145,7 +163,25 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
   override async close(force = false): Promise<void> {
     this.stopStalledCheck();
     this.idle?.shortWait?.abort();
+    await this.idle?.watch?.release();
     await super.close(force);
+  }
+
+  /**
+   * Every job this worker takes passes here (from `moveToActive`, or fetched with the previous job's completion). One
+   * taken while another of its own runs, or a second one since the fetch loop last waited, means more work than one
+   * worker takes alone: a worker asleep on the queue's watch is woken to share it.
+   */
+  protected override async nextJobFromJobData(
+    ...args: Parameters<Worker<D, R>['nextJobFromJobData']>
+  ): ReturnType<Worker<D, R>['nextJobFromJobData']> {
+    const idle = this.idleFetch();
+    if (args[0] && idle.watch) {
+      idle.takenSinceWait++;
+      const running = (this.lockManager as BusyOnlyLockManager).getActiveJobCount();
+      if (idle.takenSinceWait > 1 || running > 0) idle.watch.wakeOne();
+    }
+    return super.nextJobFromJobData(...args);
   }
 
   private idleFetch(): IdleFetch {
@@ -156,6 +192,9 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
       skippedUntil: 0,
       shortWait: undefined,
       pending: new Set(),
+      watch: (this.opts as KumoBullWorkerOptions).fetchWatch?.(this.id),
+      asleep: false,
+      takenSinceWait: 0,
     };
     return this.idle;
   }
@@ -224,6 +263,10 @@ interface FetchInternals {
     waitForJob(blockTimeoutS: number): Promise<unknown>;
     moveToActive(...args: unknown[]): Promise<unknown>;
     reconnectBlocking(): Promise<void>;
+    /** The blocking connection's client, which a sleeper of the fetch watch blocks on. */
+    queue: { blockingClient: Promise<BlockingListClient> | BlockingListClient | undefined };
+    /** Whether Redis takes a blocking timeout in fractions of a second (6.0 and later). */
+    blockingConnection?: { capabilities?: { canDoubleTimeout?: boolean } };
   };
 }
 
@@ -238,8 +281,10 @@ const wrappedBackends = new WeakSet<object>();
  * `moveToActive` run now. After a timeout of a fetch that was not blocking until a delayed job (`blockUntil` 0, or the
  * time this returned before), it returns a time `drainDelay` ahead (at most the time of the next look) instead, so
  * the fetch blocks again without a round trip, as for a delayed job, and a marker that comes meanwhile still wakes it
- * at once. A delayed job due within `shortDelayWaitMs` is waited for on a timer instead (`sleepUntilDelayed`). A
- * marker, an error and a block until a later delayed job go to BullMQ unchanged.
+ * at once. Before a wait for a delayed job the worker claims its queue's watch (`fetchWatch`): while another worker
+ * holds it, this one sleeps on the watch's wake-up list until the claim ends or it is woken, then looks for a job. A
+ * delayed job due within `shortDelayWaitMs` is waited for on a timer (`sleepUntilDelayed`). A marker, an error and a
+ * block until a later delayed job go to BullMQ unchanged.
  */
 async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): Promise<number> {
   const self = this as unknown as FetchInternals;
@@ -249,6 +294,21 @@ async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): P
     wrappedBackends.add(backend);
     const wait = backend.waitForJob.bind(backend);
     backend.waitForJob = async (blockTimeoutS: number) => {
+      if (idle.asleep && idle.watch) {
+        const client = await backend.queue.blockingClient;
+        if (client) {
+          const watch = idle.watch;
+          const reconnect = () => backend.reconnectBlocking();
+          const fractions = backend.blockingConnection?.capabilities?.canDoubleTimeout !== false;
+          await inPhase(
+            idle,
+            'asleep while another worker watches the delayed jobs',
+            watch.sleep(client, fractions ? blockTimeoutS : Math.ceil(blockTimeoutS), reconnect),
+          );
+          // As after a timeout: BullMQ's `moveToActive` looks for a job now.
+          return null;
+        }
+      }
       const marker = await inPhase(idle, 'blocking fetch', wait(blockTimeoutS));
       idle.timedOut = marker === null;
       return marker;
@@ -264,13 +324,27 @@ async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): P
     }
   }
   idle.timedOut = false;
+  idle.takenSinceWait = 0;
+  const delayed = blockUntil !== idle.skippedUntil && blockUntil - Date.now() >= 1;
+  const turn = delayed && idle.watch ? await idle.watch.claim() : undefined;
   const shortWaitMs = blockUntil - Date.now();
-  const next =
-    blockUntil !== idle.skippedUntil &&
+  let next: number;
+  if (turn?.role === 'sleeper') {
+    idle.asleep = true;
+    try {
+      next = await bullWaitForJob!.call(self, Date.now() + turn.ms);
+    } finally {
+      idle.asleep = false;
+    }
+  } else if (
+    delayed &&
     shortWaitMs >= 1 &&
     shortWaitMs <= ((this.opts as KumoBullWorkerOptions).shortDelayWaitMs ?? SHORT_DELAY_WAIT_MS)
-      ? await sleepUntilDelayed(this, idle, shortWaitMs)
-      : await bullWaitForJob!.call(self, blockUntil);
+  ) {
+    next = await sleepUntilDelayed(this, idle, shortWaitMs);
+  } else {
+    next = await bullWaitForJob!.call(self, blockUntil);
+  }
   idle.waits++;
   const now = Date.now();
   const notDelayed = blockUntil === 0 || blockUntil === idle.skippedUntil;

@@ -6,6 +6,7 @@ import { activeTracing, beginWork } from '@kumo/observability';
 import type { WorkerStuckError } from './errors.js';
 import { translateJobError, type JobOutcome } from './job-errors.js';
 import { KumoBullWorker } from './kumo-bull-worker.js';
+import { FetchWatch } from './fetch-watch.js';
 import { DEFAULT_HOLD_MS, holdWhileRedisRefuses, keepJobLock, runInHoldScope } from './job-hold.js';
 import { DEFAULT_LIVENESS_CHECK_MS, stopThisProcess, watchLiveness } from './liveness-watchdog.js';
 import type { QueueName } from './names.js';
@@ -104,6 +105,11 @@ export interface KumoWorkerOptions {
    * 86 400 000 (a day)
    */
   maxDeferAgeMs?: number;
+  /**
+   * One worker of the queue (of every process) waits for its next delayed job while the others sleep (see
+   * fetch-watch.ts). False: every worker waits for every delayed job. @defaultValue true
+   */
+  fetchWatch?: boolean;
 }
 
 /** How soon a job put back after a Redis refusal runs again (its lock is gone then; another worker may take it). */
@@ -126,7 +132,8 @@ export function createKumoWorker<D, R>(
     options.onJobDone?.(done);
   };
   const onCritical = options.onCritical ?? stopThisProcess;
-  const prefix = new KeySpace({ prefix: options.config.KUMO_PREFIX }).queuePrefix();
+  const keySpace = new KeySpace({ prefix: options.config.KUMO_PREFIX });
+  const prefix = keySpace.queuePrefix();
   const holdMs = options.holdMs ?? DEFAULT_HOLD_MS;
   const maxDeferAgeMs = options.maxDeferAgeMs ?? 86_400_000;
   const lockPlace = {
@@ -219,6 +226,12 @@ export function createKumoWorker<D, R>(
     stalledInterval: options.config.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: 2,
     autorun: options.autorun ?? true,
+    ...(options.fetchWatch === false
+      ? {}
+      : {
+          fetchWatch: (workerId: string) =>
+            new FetchWatch({ connection: options.connection, keySpace, queueName, workerId }),
+        }),
     ...(telemetry ? { telemetry } : {}),
     ...(options.backoffStrategy ? { settings: { backoffStrategy: options.backoffStrategy } } : {}),
   });
