@@ -251,6 +251,47 @@ describe('KumoBullWorker idle fetch', { timeout: 30_000 }, () => {
     }
   });
 
+  // BullMQ looks for a second job before it runs the first; after a delayed job that look waits for the job's end.
+  it('looks for the next job once a delayed job it took has ended, and starts a job due meanwhile on time', async () => {
+    const { connection, queue, prefix, closeAll } = setup();
+    const started = new Map<string, number>();
+    const worker = new KumoBullWorker<{ n: number; ms: number }, number>(
+      'crawl',
+      async (job) => {
+        started.set(job.id!, Date.now());
+        await sleep(job.data.ms);
+        return job.data.n;
+      },
+      { ...shortWaitOptions(connection, prefix, 500), concurrency: 2 },
+    );
+    const looks = countCalls(worker, 'moveToActive');
+    try {
+      await runUntilDrained(worker);
+      const added = Date.now();
+      const quick = Array.from({ length: 8 }, (_, n) => ({
+        name: 'crawl',
+        data: { n, ms: 5 },
+        opts: { jobId: `quick${n}`, delay: 150 + n * 120 },
+      }));
+      await queue.addBulk(quick);
+      for (let i = 0; i < 300 && started.size < quick.length; i++) await sleep(10);
+      expect(started.size).toBe(quick.length);
+      // One look per job (BullMQ's own loop: two), and the first one after the worker drained.
+      expect(looks.calls).toBeLessThanOrEqual(quick.length + 2);
+      for (const job of quick) expect(started.get(job.opts.jobId)!).toBeGreaterThanOrEqual(added + job.opts.delay);
+
+      // A long job: the look is not put off past LOOK_AFTER_JOB_MS, so a job due meanwhile starts on time.
+      const longAdded = Date.now();
+      await queue.add('crawl', { n: 100, ms: 400 }, { jobId: 'long', delay: 100 });
+      await queue.add('crawl', { n: 101, ms: 5 }, { jobId: 'meanwhile', delay: 200 });
+      for (let i = 0; i < 300 && !started.has('meanwhile'); i++) await sleep(10);
+      expect(started.get('meanwhile')!).toBeGreaterThanOrEqual(longAdded + 200);
+      expect(started.get('meanwhile')!).toBeLessThan(longAdded + 200 + 80);
+    } finally {
+      await closeAll(worker);
+    }
+  });
+
   it('takes no job when closed during a short wait', async () => {
     const { connection, queue, prefix, closeAll } = setup();
     const worker = shortWaitWorker(connection, prefix);

@@ -26,6 +26,13 @@ export const IDLE_FETCH_INTERVAL_MS = 30_000;
  */
 export const SHORT_DELAY_WAIT_MS = 500;
 
+/**
+ * How long a worker that took a delayed job waits for that job's end before it looks for the next job, in ms (see
+ * `KumoBullWorker.moveToActive`). Short: a delayed job of another host may come due meanwhile and start this much
+ * late; a page of a polite host that answers at once is done within it.
+ */
+export const LOOK_AFTER_JOB_MS = 50;
+
 /** BullMQ's worker options and kumo's own. */
 export interface KumoBullWorkerOptions extends WorkerOptions {
   /** The idle look for an unmarked job, in ms. @defaultValue {@link IDLE_FETCH_INTERVAL_MS} */
@@ -59,6 +66,18 @@ interface IdleFetch {
   asleep: boolean;
   /** Jobs this worker took since its fetch loop last waited: a second one means there is work for another worker. */
   takenSinceWait: number;
+  /** The look under way follows a wait for a delayed job. */
+  afterDelayedWait: boolean;
+  /** BullMQ's next look (right after it took a delayed job) is put off until that job ends. */
+  deferLook: boolean;
+  /** The fetch loop's next wait first waits for the end of the job it took (at most {@link LOOK_AFTER_JOB_MS}). */
+  awaitJobEnd: boolean;
+  /** Jobs of this worker that ended (their completion reported the queue's next job or delayed time). */
+  jobEnds: number;
+  /** `jobEnds` when the look was put off. */
+  jobEndsAtDefer: number;
+  /** Ends the wait for a job's end, while one is under way. */
+  jobEnded: (() => void) | undefined;
 }
 
 /** What a worker's fetch loop awaits: the liveness watchdog names it when the loop is wedged. */
@@ -68,6 +87,7 @@ export type FetchPhase =
   | 'reconnecting the blocking connection'
   | 'moveToActive'
   | 'timer for a delayed job'
+  | 'the end of the job it took'
   | 'back-off';
 
 /** Where a worker's fetch loop is: see {@link KumoBullWorker.fetchState}. */
@@ -181,7 +201,40 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
       const running = (this.lockManager as BusyOnlyLockManager).getActiveJobCount();
       if (idle.takenSinceWait > 1 || running > 0) idle.watch.wakeOne();
     }
-    return super.nextJobFromJobData(...args);
+    // BullMQ updates its `drained` state before its first await: a fetch loop waiting for a job's end reads it next.
+    const next = super.nextJobFromJobData(...args);
+    idle.jobEnds++;
+    idle.jobEnded?.();
+    return next;
+  }
+
+  /**
+   * BullMQ looks for a second job as soon as it has taken one, and runs the first only once that look has answered.
+   * After a wait for a delayed job the look mostly finds nothing (a polite host's next job is due a delay later), and
+   * the job's completion, which fetches the next job in its own round trip, says the same moments later. So the look
+   * right after a job taken after such a wait is put off until that job ends, for at most {@link LOOK_AFTER_JOB_MS}:
+   * per polite page one round trip and one wake fewer, and the job starts a round trip sooner.
+   */
+  protected override async moveToActive(
+    ...args: Parameters<Worker<D, R>['moveToActive']>
+  ): ReturnType<Worker<D, R>['moveToActive']> {
+    const idle = this.idleFetch();
+    if (idle.deferLook) {
+      idle.deferLook = false;
+      idle.awaitJobEnd = true;
+      idle.jobEndsAtDefer = idle.jobEnds;
+      // As after a look that found nothing: the fetch loop waits next (`waitForJobAtIdlePace`).
+      const state = this as unknown as BullFetchState;
+      state.drained = true;
+      state.blockUntil = 0;
+      return undefined as unknown as Awaited<ReturnType<Worker<D, R>['moveToActive']>>;
+    }
+    const afterDelayedWait = idle.afterDelayedWait;
+    idle.afterDelayedWait = false;
+    const job = await super.moveToActive(...args);
+    // BullMQ's loop looks again at once only below its concurrency.
+    if (job && afterDelayedWait && this.concurrency > 1) idle.deferLook = true;
+    return job;
   }
 
   private idleFetch(): IdleFetch {
@@ -195,6 +248,12 @@ export class KumoBullWorker<D = unknown, R = unknown> extends Worker<D, R> {
       watch: (this.opts as KumoBullWorkerOptions).fetchWatch?.(this.id),
       asleep: false,
       takenSinceWait: 0,
+      afterDelayedWait: false,
+      deferLook: false,
+      awaitJobEnd: false,
+      jobEnds: 0,
+      jobEndsAtDefer: 0,
+      jobEnded: undefined,
     };
     return this.idle;
   }
@@ -270,6 +329,12 @@ interface FetchInternals {
   };
 }
 
+/** BullMQ's private fetch state (`Worker.drained`, `Worker.blockUntil`). */
+interface BullFetchState {
+  drained: boolean;
+  blockUntil: number;
+}
+
 /** BullMQ's default `drainDelay`, in s. */
 const BLOCK_CEILING_S = 5;
 const bullWaitForJob = (Worker.prototype as unknown as Partial<FetchInternals>).waitForJob;
@@ -325,6 +390,16 @@ async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): P
   }
   idle.timedOut = false;
   idle.takenSinceWait = 0;
+  if (idle.awaitJobEnd) {
+    idle.awaitJobEnd = false;
+    const ended = idle.jobEnds !== idle.jobEndsAtDefer || (await waitForJobEnd(idle));
+    if (this.closing || this.isPaused()) return Infinity;
+    const state = this as unknown as BullFetchState;
+    // Not ended in time, or its completion fetched another job: BullMQ's look, as it would have run at once.
+    if (!ended || !state.drained) return 0;
+    // When the next delayed job is due, as the job's completion said.
+    blockUntil = state.blockUntil;
+  }
   const delayed = blockUntil !== idle.skippedUntil && blockUntil - Date.now() >= 1;
   const turn = delayed && idle.watch ? await idle.watch.claim() : undefined;
   const shortWaitMs = blockUntil - Date.now();
@@ -347,6 +422,7 @@ async function waitForJobAtIdlePace(this: KumoBullWorker, blockUntil: number): P
   }
   idle.waits++;
   const now = Date.now();
+  idle.afterDelayedWait = delayed && next - now < 1;
   const notDelayed = blockUntil === 0 || blockUntil === idle.skippedUntil;
   if (next === 0 && idle.timedOut && notDelayed && idle.lookAt - now >= 1) {
     // Blocks for drainDelay again (not BullMQ's longer ceiling for a block until a delayed job).
@@ -369,6 +445,23 @@ async function inPhase<T>(idle: IdleFetch, phase: FetchPhase, work: Promise<T>):
     return await work;
   } finally {
     idle.pending.delete(entry);
+  }
+}
+
+/** Waits for the end of the job the worker took (see `KumoBullWorker.moveToActive`): true when it ended in time. */
+async function waitForJobEnd(idle: IdleFetch): Promise<boolean> {
+  const timer = new AbortController();
+  idle.shortWait = timer;
+  const ended = new Promise<boolean>((resolve) => {
+    idle.jobEnded = () => resolve(true);
+  });
+  const late = sleep(LOOK_AFTER_JOB_MS, false, { signal: timer.signal }).catch(() => false);
+  try {
+    return await inPhase(idle, 'the end of the job it took', Promise.race([ended, late]));
+  } finally {
+    idle.jobEnded = undefined;
+    idle.shortWait = undefined;
+    timer.abort();
   }
 }
 
