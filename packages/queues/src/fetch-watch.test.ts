@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis } from './__fixtures__/redis.js';
 import { testSetup } from './__fixtures__/setup.js';
 import { FetchWatch, QueueKeys } from './fetch-watch.js';
-import { KumoBullWorker } from './kumo-bull-worker.js';
+import { KumoBullWorker, type KumoBullWorkerOptions } from './kumo-bull-worker.js';
 
 // One worker of a queue waits for its delayed jobs while the others sleep (issue 14, lesson 1): with two crawl
 // processes, the one that did not take a polite host's job woke for it all the same, a third of the job's cost.
@@ -38,6 +38,14 @@ function watchedWorker(
   started: Map<string, Started>,
   options: { claimMs?: number; holdMs?: number; concurrency?: number } = {},
 ) {
+  const workerOptions: KumoBullWorkerOptions = {
+    connection: context.connection,
+    prefix: context.prefix,
+    concurrency: options.concurrency ?? 1,
+    drainDelay: 1,
+    autorun: false,
+    fetchWatch: (workerId) => context.watchOf(workerId, options.claimMs),
+  };
   const worker = new KumoBullWorker<{ n: number }, number>(
     'crawl',
     async (job) => {
@@ -45,14 +53,7 @@ function watchedWorker(
       if (options.holdMs) await sleep(options.holdMs);
       return job.data.n;
     },
-    {
-      connection: context.connection,
-      prefix: context.prefix,
-      concurrency: options.concurrency ?? 1,
-      drainDelay: 1,
-      autorun: false,
-      fetchWatch: (workerId) => context.watchOf(workerId, options.claimMs),
-    },
+    workerOptions,
   );
   const backend = (worker as unknown as { backend: { moveToActive(...args: unknown[]): Promise<unknown> } }).backend;
   const moveToActive = backend.moveToActive.bind(backend);
