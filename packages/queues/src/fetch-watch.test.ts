@@ -65,6 +65,35 @@ function watchedWorker(
   return { worker, counter };
 }
 
+/**
+ * Two watched workers of one queue, `a` and `b` (see `watchedWorker`), running for `body` and closed after it with
+ * the queue and connection; `started` records which one started each job, and when.
+ */
+async function withTwoWorkers(
+  options: Parameters<typeof watchedWorker>[3],
+  body: (run: {
+    context: ReturnType<typeof setup>;
+    started: Map<string, Started>;
+    a: ReturnType<typeof watchedWorker>;
+    b: ReturnType<typeof watchedWorker>;
+  }) => Promise<void>,
+): Promise<void> {
+  const context = setup();
+  const started = new Map<string, Started>();
+  const a = watchedWorker('a', context, started, options);
+  const b = watchedWorker('b', context, started, options);
+  try {
+    void a.worker.run();
+    void b.worker.run();
+    await sleep(100);
+    await body({ context, started, a, b });
+  } finally {
+    await Promise.all([a.worker.close(), b.worker.close()]);
+    await context.queue.close();
+    context.connection.disconnect();
+  }
+}
+
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   for (const end = Date.now() + timeoutMs; !condition() && Date.now() < end;) await sleep(10);
 }
@@ -125,14 +154,7 @@ describe('FetchWatch', { timeout: 30_000 }, () => {
 
 describe('KumoBullWorker with a fetch watch', { timeout: 30_000 }, () => {
   it('runs delayed jobs on time while the other worker sleeps through them', async () => {
-    const context = setup();
-    const started = new Map<string, Started>();
-    const a = watchedWorker('a', context, started);
-    const b = watchedWorker('b', context, started);
-    try {
-      void a.worker.run();
-      void b.worker.run();
-      await sleep(100);
+    await withTwoWorkers({}, async ({ context, started, a, b }) => {
       const added = Date.now();
       const jobs = Array.from({ length: 10 }, (_, n) => ({
         name: 'crawl',
@@ -147,24 +169,13 @@ describe('KumoBullWorker with a fetch watch', { timeout: 30_000 }, () => {
       // per claim (2 s) and the holder about twice per job.
       const looks = [a.counter.looks, b.counter.looks].sort((x, y) => x - y);
       expect(looks[0]).toBeLessThanOrEqual(4);
-      // None of the jobs ran more than 50 ms late.
-      for (const job of jobs) expect(started.get(job.opts.jobId)!.at).toBeLessThan(added + job.opts.delay + 50);
-    } finally {
-      await Promise.all([a.worker.close(), b.worker.close()]);
-      await context.queue.close();
-      context.connection.disconnect();
-    }
+      // The holder took each job when it came due, not the sleeper at the claim's end (2 s).
+      for (const job of jobs) expect(started.get(job.opts.jobId)!.at).toBeLessThan(added + job.opts.delay + 250);
+    });
   });
 
   it('hands the watch on when a claim ends, so both workers take jobs', async () => {
-    const context = setup();
-    const started = new Map<string, Started>();
-    const a = watchedWorker('a', context, started, { claimMs: 300 });
-    const b = watchedWorker('b', context, started, { claimMs: 300 });
-    try {
-      void a.worker.run();
-      void b.worker.run();
-      await sleep(100);
+    await withTwoWorkers({ claimMs: 300 }, async ({ context, started }) => {
       const jobs = Array.from({ length: 16 }, (_, n) => ({
         name: 'crawl',
         data: { n },
@@ -175,23 +186,12 @@ describe('KumoBullWorker with a fetch watch', { timeout: 30_000 }, () => {
       expect(started.size).toBe(jobs.length);
       const byWorker = new Set([...started.values()].map(({ worker }) => worker));
       expect([...byWorker].sort()).toEqual(['a', 'b']);
-    } finally {
-      await Promise.all([a.worker.close(), b.worker.close()]);
-      await context.queue.close();
-      context.connection.disconnect();
-    }
+    });
   });
 
   it('wakes the sleeper when there is more work than the holder takes alone', async () => {
-    const context = setup();
-    const started = new Map<string, Started>();
     // Claims of 10 s: only a wake-up gets the sleeper to take a job within the test.
-    const a = watchedWorker('a', context, started, { claimMs: 10_000, holdMs: 400 });
-    const b = watchedWorker('b', context, started, { claimMs: 10_000, holdMs: 400 });
-    try {
-      void a.worker.run();
-      void b.worker.run();
-      await sleep(100);
+    await withTwoWorkers({ claimMs: 10_000, holdMs: 400 }, async ({ context, started }) => {
       await context.queue.add('crawl', { n: 0 }, { jobId: 'first', delay: 200 });
       await until(() => started.size === 1, 3000);
       const holder = started.get('first')!.worker;
@@ -204,22 +204,11 @@ describe('KumoBullWorker with a fetch watch', { timeout: 30_000 }, () => {
       const helpers = [...started.entries()].filter(([id, { worker }]) => id !== 'first' && worker !== holder);
       expect(helpers.length).toBeGreaterThan(0);
       expect(Math.min(...helpers.map(([, { at }]) => at))).toBeLessThan(added + 2000);
-    } finally {
-      await Promise.all([a.worker.close(), b.worker.close()]);
-      await context.queue.close();
-      context.connection.disconnect();
-    }
+    });
   });
 
   it('gives the watch back on close: the other worker takes the next delayed job on time', async () => {
-    const context = setup();
-    const started = new Map<string, Started>();
-    const a = watchedWorker('a', context, started, { claimMs: 10_000 });
-    const b = watchedWorker('b', context, started, { claimMs: 10_000 });
-    try {
-      void a.worker.run();
-      void b.worker.run();
-      await sleep(100);
+    await withTwoWorkers({ claimMs: 10_000 }, async ({ context, started, a, b }) => {
       await context.queue.add('crawl', { n: 0 }, { jobId: 'first', delay: 200 });
       await until(() => started.size === 1, 3000);
       const holder = started.get('first')!.worker === 'a' ? a : b;
@@ -229,10 +218,6 @@ describe('KumoBullWorker with a fetch watch', { timeout: 30_000 }, () => {
       await holder.worker.close();
       await until(() => started.size === 2, 5000);
       expect(started.get('second')!.at).toBeLessThan(added + 600 + 500);
-    } finally {
-      await Promise.all([a.worker.close(), b.worker.close()]);
-      await context.queue.close();
-      context.connection.disconnect();
-    }
+    });
   });
 });

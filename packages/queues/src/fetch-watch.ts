@@ -11,8 +11,8 @@ import { COMMANDS } from './commands.js';
 
 // The watch over a queue's delayed jobs (issue 14, lesson 1): of all the worker processes of a queue, one waits for
 // the next delayed job and the others sleep. Without it every process woke for every delayed job of a polite host
-// (a timer, a `moveToActive` for nothing, and the marker each promotion and each take adds), about 3.5 CPU ms per page
-// of a 250 ms crawl with two crawl processes, a third of what the page cost.
+// (a timer, a `moveToActive` for nothing, and the marker each promotion and each take adds): with two crawl processes,
+// 3–4 CPU ms of the ~16 a page of a 250 ms crawl cost (decision 0026).
 
 /** How long one claim of the watch lasts, in ms: the others sleep that long, then one of them may take over. */
 export const FETCH_WATCH_CLAIM_MS = 2000;
