@@ -71,7 +71,8 @@ function instancesThatCrawled(crawlId: string): number[] {
 
 describe(`${INSTANCES} crawl-worker instances on one cluster`, () => {
   it('keep one request at a time on a host (CRAWL_HOST_CONCURRENCY=1) and fetch every URL once', async () => {
-    const graph = await site({ pages: 40, fanOut: 3, delayMs: 25 });
+    // Long enough (~4 s, one page at a time) for the watch over the delayed jobs to change hands (decision 0026).
+    const graph = await site({ pages: 80, fanOut: 3, delayMs: 40 });
     const id = await postCrawl(system, { urls: [graph.pageUrls[0]], maxDepth: 10, maxPages: 1000, analyze: false });
     await expect.poll(async () => (await crawlOf(id)).status, { timeout: 120_000, interval: 200 }).toBe('completed');
 
@@ -99,8 +100,10 @@ describe(`${INSTANCES} crawl-worker instances on one cluster`, () => {
   it('stop fetching on every instance once the crawl is cancelled, and end it cancelled', async () => {
     const graph = await site({ pages: 400, fanOut: 4, delayMs: 40 });
     const id = await postCrawl(system, { urls: [graph.pageUrls[0]], maxDepth: 10, maxPages: 1000, analyze: false });
-    // Let it get going on more than one instance.
+    // Let it get going on more than one instance. One instance at a time watches the queue's delayed jobs, for 2 s
+    // (decision 0026), so a host crawled one page at a time moves to another instance only when the watch does.
     while ((await client.state.records.counts(id))!.fetched < 10) await sleep(50);
+    await expect.poll(() => instancesThatCrawled(id).length, { timeout: 60_000, interval: 100 }).toBeGreaterThan(1);
     const response = await system.request(`/v1/crawls/${id}`, { method: 'DELETE' });
     expect(response.status).toBe(202);
     const cancelledAt = graph.now();
@@ -117,6 +120,5 @@ describe(`${INSTANCES} crawl-worker instances on one cluster`, () => {
     expect(fetched).toBe([...graph.requests].filter(([path]) => path !== '/robots.txt').length);
     // Jobs still queued at the DELETE ran without fetching: recorded skipped/cancelled.
     expect(pages.some((page) => page.status === 'skipped' && page.reason === 'cancelled')).toBe(true);
-    expect(instancesThatCrawled(id).length).toBeGreaterThan(1);
   });
 });
