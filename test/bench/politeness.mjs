@@ -46,8 +46,8 @@ const IDLE_MS = 8000;
  */
 const WARM_PAGES = 1600;
 /**
- * The warm-up crawl's hosts: the same site on as many more ports, so that a warm-up under the 250 ms delay (a process
- * setting, like the crawl it warms for) takes seconds instead of two minutes.
+ * The warm-up crawl's hosts: the same site on as many more ports, so that the warm-up crawls eight copies of the site
+ * (1,600 pages) before the measured crawls of the site itself.
  */
 const WARM_HOSTS = 8;
 
@@ -205,7 +205,7 @@ export async function run(ctx) {
   // 1. The 250 ms crawl against the no-delay crawl, A B A B, on the same processes (deployed without a delay; the
   // 250 ms crawl asks for its own, `politeness.delayMs`), after a warm-up and a discarded round of each. Each crawl
   // waits for the deferred work of the one before (the collection 8 s after it) to pass. At most three rounds: a
-  // 250 ms crawl of the site takes a minute, and the whole benchmark should stay near nine.
+  // 250 ms crawl of the site takes a minute, and the whole benchmark should stay near seven.
   const rounds = Math.min(ctx.rounds, 3);
   ctx.rounds = rounds; // what the result file and the report say ran
   await useDelay(0, { warm: true });
