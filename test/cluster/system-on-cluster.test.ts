@@ -96,6 +96,8 @@ describe('kumo on a Redis Cluster, end to end', () => {
     }
     expect(new Set(crawls.map((crawl) => crawl.master)).size).toBe(3);
     expect(crawls.some((crawl) => crawl.master !== queueMaster)).toBe(true);
+    // Each stream answered (the API subscribes it as it answers), so the API's bucket readers are in the snapshot.
+    for (const { stream } of crawls) expect(await stream.status).toBe(200);
     snapshots.push(await snapshotConnections(`${crawls.length} crawls running, one SSE client each`));
 
     for (const { id, site, stream } of crawls) {
