@@ -37,9 +37,9 @@ const SECOND_CRAWL_AFTER_MS = 3000;
 /** How long the idle system is measured. */
 const IDLE_MS = 8000;
 /**
- * Pages of the crawl that warms the crawl processes (JIT, connections) unmeasured after each start: after a warm-up of
- * 10 pages the crawl of the site cost the crawl processes 2–2.5× the CPU per page of the crawls after it, mostly V8
- * compiling on its own threads. After 400 pages V8 still compiled ~250 functions during the next crawl of the site,
+ * Pages of the crawl that warms the crawl processes (JIT, connections) unmeasured before the compared crawls: after
+ * a warm-up of 10 pages the crawl of the site cost the crawl processes 2–2.5× the CPU per page of the crawls after
+ * it, mostly V8 compiling on its own threads. After 400 pages V8 still compiled ~250 functions during the next crawl of the site,
  * ~3 CPU ms per page, which made a no-delay crawl on fresh processes look 1.3× as costly as on warm ones
  * (session 21); the comparison of the two crawls therefore runs on the same processes, warmed by every page of the
  * warm-up hosts and a discarded round of each crawl.
