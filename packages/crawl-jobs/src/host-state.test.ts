@@ -220,6 +220,20 @@ describe('HostLimiter', () => {
     expect(planned[2]! - planned[0]!).toBeGreaterThanOrEqual(99);
   });
 
+  it('paces by how long a request held its slot (grant to release), not by its fetch time alone', async () => {
+    const [a] = twoStores();
+    const limiter = new HostLimiter(a, { concurrency: 1, delayMs: 0, busyWaitMs: 5000 });
+    const first = await limiter.acquire('hold.test', crawl);
+    if (!first.granted) throw new Error('expected a lease');
+    // A 10 ms fetch whose slot stayed taken for 150 ms (round trips, a busy event loop) before its release.
+    await sleep(150);
+    await limiter.release(first.lease, 10);
+    const planned = await limiter.plan('hold.test', { crawlId: 'c2' }, 3);
+    expect(planned[2]! - planned[0]!).toBeGreaterThanOrEqual(2 * 150);
+    expect((await limiter.acquire('hold.test', crawl)).granted).toBe(true);
+    expect(expectWait(await limiter.acquire('hold.test', crawl), 'busy')).toBeGreaterThan(100);
+  });
+
   it('plans no start beyond the horizon: those jobs come back then and plan again', async () => {
     const [a] = twoStores();
     const limiter = new HostLimiter(a, { concurrency: 1, delayMs: 600, planHorizonMs: 1000 });

@@ -30,7 +30,8 @@ export class CrawlJobsKeys {
 
   /**
    * `ratelimit:{h:<host>}:state` hash: `last` (latest granted start), `backoff` (back-off end), `delay` (the
-   * host's delay as last learned, robots Crawl-delay included) and `fetchMs` (average fetch time), in ms.
+   * host's delay as last learned, robots Crawl-delay included) and `holdMs` (average time a request holds its slot,
+   * from grant to release), in ms.
    */
   hostState(host: string): KumoKey<'ratelimit'> {
     return this.keySpace.hostKey('ratelimit', host, 'state');
@@ -65,7 +66,7 @@ export const crawlJobsKeyTable: KeyTable = (keySpace) => {
     },
     {
       key: keys.hostState('<host>'),
-      holds: 'hash: latest request start, back-off end, learned delay, average fetch time',
+      holds: 'hash: latest request start, back-off end, learned delay, average hold of a slot',
       writtenBy: 'crawl',
       readBy: 'crawl',
     },
@@ -304,8 +305,9 @@ export class HostLimiter {
   }
 
   /**
-   * Gives a lease back (idempotent; an expired lease is simply gone). `fetchMs`, the request's duration, feeds the
-   * host's average fetch time that paces planning when concurrency, not delay, is the limit.
+   * Gives a lease back (idempotent; an expired lease is simply gone). A request that was measured (`fetchMs`, its
+   * duration) feeds the host's average hold, from the grant to this release on Redis's clock, which paces planning
+   * when concurrency, not delay, is the limit.
    */
   async release(lease: HostLease, fetchMs?: number): Promise<void> {
     await this.#commands.hostRelease({
@@ -313,7 +315,7 @@ export class HostLimiter {
         { key: this.#keys.hostLeases(lease.host), ttl: this.#leaseMs + STATE_TTL_MARGIN_MS },
         { key: this.#keys.hostState(lease.host), ttl: this.#delayMs + STATE_TTL_MARGIN_MS },
       ],
-      args: [lease.id, fetchMs === undefined ? -1 : Math.max(0, Math.round(fetchMs))],
+      args: [lease.id, fetchMs === undefined ? -1 : Math.max(0, Math.round(fetchMs)), this.#leaseMs],
     });
   }
 

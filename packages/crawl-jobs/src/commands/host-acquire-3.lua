@@ -7,7 +7,7 @@
   wakes). Time comes from Redis (TIME), never from the callers, so clock skew between machines cannot break limits.
 
   KEYS[1]  ratelimit:{h:<host>}:leases        ZSET  "<crawl id>|<lease id>" -> lease expiry (ms)
-  KEYS[2]  ratelimit:{h:<host>}:state         HASH  last, backoff, delay (learned), fetchMs
+  KEYS[2]  ratelimit:{h:<host>}:state         HASH  last, backoff, delay (learned), holdMs
   KEYS[3]  ratelimit:{h:<host>}:crawl-starts  ZSET  crawl id -> its latest granted start (ms)
   ARGV[1]  TTL of KEYS[1] in ms
   ARGV[2]  TTL of KEYS[2] in ms
@@ -20,12 +20,12 @@
            Crawl-delay, the larger: the delay plus a margin for dispatch jitter)
   ARGV[9]  spacing between the crawl's own starts in ms (`hostSpacingMs` of its own delay; 0: none)
   ARGV[10] lease duration in ms: a lease of a process that died frees itself this long after its start
-  ARGV[11] wait suggested when every lease is taken and no fetch time has been observed yet, in ms (capped by the
+  ARGV[11] wait suggested when every lease is taken and no hold time has been observed yet, in ms (capped by the
            earliest lease expiry)
 
   Returns: { 0, 0 } when granted; { 1, ms } when the host or the crawl may start a request only in `ms` (delay,
   back-off); { 2, ms } when its requests in flight are at a concurrency limit (an estimate of when one frees, from the
-  observed fetch time).
+  observed hold time).
 ]]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -39,8 +39,8 @@ local leaseMs = tonumber(ARGV[10])
 -- Leases of dead processes (or never released) expire here.
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 
-local state = redis.call('HMGET', KEYS[2], 'last', 'backoff', 'fetchMs')
-local fetchMs = tonumber(state[3]) or 0
+local state = redis.call('HMGET', KEYS[2], 'last', 'backoff', 'holdMs')
+local holdMs = tonumber(state[3]) or 0
 local crawlLast = tonumber(redis.call('ZSCORE', KEYS[3], crawlId)) or 0
 local startAt = math.max((tonumber(state[1]) or 0) + hostDelay, tonumber(state[2]) or 0, crawlLast + crawlDelay)
 if startAt > now then return { 1, startAt - now } end
@@ -54,11 +54,11 @@ if crawlConcurrency < hostConcurrency then
   end
 end
 if held >= hostConcurrency or crawlHeld >= crawlConcurrency then
-  -- The earliest lease started at its expiry minus the lease duration and takes about the observed fetch time; it
-  -- frees at its expiry at the latest.
+  -- The earliest lease started at its expiry minus the lease duration and holds its slot about the observed hold
+  -- time; it frees at its expiry at the latest.
   local expiry = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
   local freeAt = now + tonumber(ARGV[11])
-  if fetchMs > 0 then freeAt = expiry - leaseMs + fetchMs end
+  if holdMs > 0 then freeAt = expiry - leaseMs + holdMs end
   return { 2, math.max(1, math.floor(math.min(freeAt, expiry) - now)) }
 end
 

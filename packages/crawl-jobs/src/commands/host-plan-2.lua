@@ -2,7 +2,7 @@
   Plans the start times of a crawl's newly admitted requests to one host (see includes/plan-slots.lua). Called once
   per host per batch of links; the jobs are then added with these delays.
 
-  KEYS[1]  ratelimit:{h:<host>}:state   HASH  last (latest granted start), backoff, delay (learned), fetchMs
+  KEYS[1]  ratelimit:{h:<host>}:state   HASH  last (latest granted start), backoff, delay (learned), holdMs
   KEYS[2]  ratelimit:{h:<host>}:crawls  ZSET  crawl id -> end of its planned starts (ms)
   ARGV[1]  TTL of KEYS[1] in ms (unused: planning writes no state)
   ARGV[2]  TTL of KEYS[2] in ms
