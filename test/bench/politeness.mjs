@@ -12,6 +12,7 @@ import { barsChart, cpuChart, roundsChart, summaryRows, timeChart } from './lib/
 import { interleave } from './lib/interleave.mjs';
 import { cpuSnapshot, cpuSpent } from './lib/procfs.mjs';
 import { commandCalls, commandsPer, info, openRedis } from './lib/redis.mjs';
+import { coldWorkCost } from './lib/cold-work.mjs';
 import { idleCost, settle, SETTLE_MS } from './lib/idle-cost.mjs';
 import { nowMs } from './lib/sse-client.mjs';
 import { round } from './lib/stats.mjs';
@@ -26,7 +27,9 @@ export const description =
   'under the default politeness and a 1 s delay; two crawls of the host 3 s apart (fairness); the smallest gap ' +
   'between two request starts the host saw. Host concurrency at its default, 2 crawl processes × 20 jobs, analyze: ' +
   "false. The two crawls compared run on the same long-running processes (the delay is the crawl's own " +
-  '`politeness.delayMs`), warmed by a 1,600-page crawl of 8 other hosts and a discarded round of each.';
+  '`politeness.delayMs`), warmed by a 1,600-page crawl of 8 other hosts and a discarded round of each. Job starts ' +
+  'and CPU of the crawl one request at a time (`politeness.concurrency: 1`, no delay). For reading them: what the ' +
+  "machine charges the same work (the crawler's parse of a page) after a 250 ms sleep.";
 
 const SITE = { pages: 200, linksPerPage: 6, seed: 1 };
 const MAX_DEPTH = 3;
@@ -303,6 +306,53 @@ export async function run(ctx) {
     baselineLabel: 'same crawl, no delay',
   });
 
+  // A host whose limit is its concurrency, not a delay: the crawl allows one request at a time, the deployment has no
+  // delay. Its jobs are planned as far apart as a request holds its slot; planned by the fetch time alone (before
+  // session 22) they came due before their slot freed and were started 1.5 times a page.
+  await settle();
+  const oneAtATime = await measuredCrawl({ maxPages: sizes.main, delayMs: 0, politeness: { concurrency: 1 } });
+  ctx.metric({
+    id: 'starts-per-page-one-at-a-time',
+    label: 'crawl job starts per page, one request at a time (`politeness.concurrency: 1`), no delay',
+    unit: 'starts',
+    kumo: [oneAtATime.startsPerPage],
+    target: { op: '<=', value: 1.1 },
+    targetOn: 'kumo',
+  });
+  ctx.metric({
+    id: 'max-starts-one-at-a-time',
+    label: 'most starts of one crawl job, one request at a time, no delay',
+    unit: 'starts',
+    kumo: [oneAtATime.maxStarts],
+    target: { op: '<=', value: 3 },
+    targetOn: 'kumo',
+  });
+  ctx.metric({
+    id: 'cpu-per-page-one-at-a-time',
+    label: 'CPU ms per fetched page, one request at a time vs the no-delay crawl (4 at a time)',
+    unit: 'CPU ms',
+    kumo: [oneAtATime.cpuMsPerPage],
+    baseline: fast.map((r) => r.cpuMsPerPage),
+    baselineLabel: 'same crawl, no delay',
+  });
+
+  // What the machine itself charges work for the wait before it, measured while kumo idles: each page of the 250 ms
+  // crawl runs after such a wait, the no-delay crawl's pages one after another.
+  const cold = await coldWorkCost(
+    ctx.quick ? { longMs: DELAY_MS, rounds: 1, shortPages: 50, longPages: 8 } : { longMs: DELAY_MS },
+  );
+  ctx.metric({
+    id: 'cold-work',
+    label: `the same work after a ${DELAY_MS} ms sleep vs after a ${cold.shortMs} ms one: CPU of the crawler's parse of a page`,
+    unit: 'CPU µs',
+    kumo: cold.longUs,
+    baseline: cold.shortUs,
+    baselineLabel: `after a ${cold.shortMs} ms sleep`,
+    note:
+      "a machine figure, not kumo's: decode and parse of the site's pages (no I/O) in a process of their own while " +
+      'kumo idles, compiled and warm; after a long sleep caches and TLBs are cold and the same instructions cost more',
+  });
+
   // 2. Fairness: two crawls of the host, the second submitted a few seconds after the first (crawl processes still
   // at the 250 ms delay).
   const fairness = await fairCrawls(ctx, { crawlOnce, newRequests, jobStarts, useDelay, maxPages: sizes.fair });
@@ -399,9 +449,16 @@ export async function run(ctx) {
     crawlConcurrency: 20,
   };
   ctx.data.runs = Object.fromEntries(Object.entries(out).map(([k, { values }]) => [k, values.map(brief)]));
+  ctx.data.oneAtATime = brief(oneAtATime);
   ctx.data.defaultPoliteness = { delayMs: defaults.CRAWL_HOST_DELAY_MS, ...brief(defaultRun) };
   ctx.data.slowDelay = { delayMs: SLOW_DELAY_MS, ...brief(slowRun) };
   ctx.data.fairness = fairness.data;
+  ctx.data.coldWork = {
+    shortMs: cold.shortMs,
+    longMs: cold.longMs,
+    shortUs: cold.shortUs.map(round),
+    longUs: cold.longUs.map(round),
+  };
   ctx.data.idle = {
     ms: IDLE_MS,
     cpuMsPerSecond: round(idle.cpuSecondsPerSecond * 1000),
