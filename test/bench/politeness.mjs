@@ -311,22 +311,7 @@ export async function run(ctx) {
   // session 22) they came due before their slot freed and were started 1.5 times a page.
   await settle();
   const oneAtATime = await measuredCrawl({ maxPages: sizes.main, delayMs: 0, politeness: { concurrency: 1 } });
-  ctx.metric({
-    id: 'starts-per-page-one-at-a-time',
-    label: 'crawl job starts per page, one request at a time (`politeness.concurrency: 1`), no delay',
-    unit: 'starts',
-    kumo: [oneAtATime.startsPerPage],
-    target: { op: '<=', value: 1.1 },
-    targetOn: 'kumo',
-  });
-  ctx.metric({
-    id: 'max-starts-one-at-a-time',
-    label: 'most starts of one crawl job, one request at a time, no delay',
-    unit: 'starts',
-    kumo: [oneAtATime.maxStarts],
-    target: { op: '<=', value: 3 },
-    targetOn: 'kumo',
-  });
+  startsMetrics(ctx, 'one-at-a-time', 'one request at a time (`politeness.concurrency: 1`), no delay', oneAtATime);
   ctx.metric({
     id: 'cpu-per-page-one-at-a-time',
     label: 'CPU ms per fetched page, one request at a time vs the no-delay crawl (4 at a time)',
@@ -366,28 +351,8 @@ export async function run(ctx) {
     await useDelay(SLOW_DELAY_MS, { warm: false });
     return measuredCrawl({ maxPages: sizes.slow, delayMs: SLOW_DELAY_MS });
   })();
-  for (const [label, r, delay] of [
-    [`default politeness (${defaults.CRAWL_HOST_DELAY_MS} ms)`, defaultRun, defaults.CRAWL_HOST_DELAY_MS],
-    [`${SLOW_DELAY_MS} ms delay, ${r0(slowRun.fetched)} pages`, slowRun, SLOW_DELAY_MS],
-  ]) {
-    const id = delay === SLOW_DELAY_MS ? 'slow' : 'default';
-    ctx.metric({
-      id: `starts-per-page-${id}`,
-      label: `crawl job starts per page, ${label}`,
-      unit: 'starts',
-      kumo: [r.startsPerPage],
-      target: { op: '<=', value: 1.1 },
-      targetOn: 'kumo',
-    });
-    ctx.metric({
-      id: `max-starts-${id}`,
-      label: `most starts of one crawl job, ${label}`,
-      unit: 'starts',
-      kumo: [r.maxStarts],
-      target: { op: '<=', value: 3 },
-      targetOn: 'kumo',
-    });
-  }
+  startsMetrics(ctx, 'default', `default politeness (${defaults.CRAWL_HOST_DELAY_MS} ms)`, defaultRun);
+  startsMetrics(ctx, 'slow', `${SLOW_DELAY_MS} ms delay, ${r0(slowRun.fetched)} pages`, slowRun);
 
   // 4. Exactness: no two request starts closer than the delay, as the host saw them. The figure is the smallest gap
   // over every run at that delay (one early request is a miss, whatever the other runs did).
@@ -581,6 +546,26 @@ async function fairCrawls(ctx, { crawlOnce, newRequests, jobStarts, useDelay, ma
       earlyExamples: gaps.examples,
     },
   };
+}
+
+/** Job starts per page (target 1.1) and most starts of one job (target 3) of a measured crawl. */
+function startsMetrics(ctx, id, label, run) {
+  ctx.metric({
+    id: `starts-per-page-${id}`,
+    label: `crawl job starts per page, ${label}`,
+    unit: 'starts',
+    kumo: [run.startsPerPage],
+    target: { op: '<=', value: 1.1 },
+    targetOn: 'kumo',
+  });
+  ctx.metric({
+    id: `max-starts-${id}`,
+    label: `most starts of one crawl job, ${label}`,
+    unit: 'starts',
+    kumo: [run.maxStarts],
+    target: { op: '<=', value: 3 },
+    targetOn: 'kumo',
+  });
 }
 
 const sum = (values) => values.reduce((a, b) => a + b, 0);
