@@ -76,10 +76,14 @@ export function createHostScheduling(deps: HostSchedulingDeps): HostScheduling {
         return 'cancelled';
       }
       // A short wait (the host's delay since the latest start, a lease about to free) is slept in-process: the job
-      // keeps its worker slot instead of a trip through *delayed* and a new start.
+      // keeps its worker slot instead of a trip through *delayed* and a new start. A delay's end is known; when a busy
+      // slot frees is only an estimate (often "any moment" once a request overran it), so those pauses grow (1–2, 2–4,
+      // 4–8 ms …), and five asks cover ~30–60 ms instead of ~5 before the job goes back to *delayed*.
       let waited = 0;
       for (; !answer.granted && answer.waitMs <= deps.holdMs && waited < deps.maxHolds; waited++) {
-        await sleep(answer.waitMs, undefined, signal ? { signal } : {});
+        const pauseMs =
+          answer.reason === 'busy' ? Math.max(answer.waitMs, 2 ** waited * (1 + deps.random())) : answer.waitMs;
+        await sleep(pauseMs, undefined, signal ? { signal } : {});
         answer = await deps.limiter.acquire(host, crawl, { robotsDelayMs });
       }
       if (!answer.granted) {
