@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue } from 'bullmq';
-import { createRedisClient, KeySpace, type RedisClient } from '@kumo/keyspace';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startAcceptedCrawl } from '../helpers/api-harness.js';
 import { startSystem, type RunningSystem } from '../helpers/api-processes.js';
+import { crawlJobStarts } from '../helpers/crawl-job-starts.js';
 import { uniquePrefix } from '../helpers/env.js';
 
 // A host whose limit is its concurrency, not a delay (a deployment without a delay, a crawl that allows one request
@@ -20,8 +19,7 @@ const PAGES = 60;
 const RESPONSE_MS = 15;
 
 let system: RunningSystem;
-let admin: RedisClient;
-let crawlQueue: Queue;
+let jobStarts: ReturnType<typeof crawlJobStarts>;
 let server: Server;
 let siteUrl: string;
 let inFlight = 0;
@@ -59,14 +57,12 @@ beforeAll(async () => {
       QUEUE_KEEP_COMPLETED_COUNT: '100000',
     },
   });
-  admin = createRedisClient(redisUrl);
-  crawlQueue = new Queue('crawl', { connection: admin, prefix: new KeySpace({ prefix }).queuePrefix() });
+  jobStarts = crawlJobStarts(redisUrl, prefix);
 }, 120_000);
 
 afterAll(async () => {
   await system?.stop();
-  await crawlQueue?.close();
-  admin?.disconnect();
+  await jobStarts?.close();
   await new Promise((resolve) => server?.close(resolve));
 });
 
@@ -87,10 +83,7 @@ describe('a host whose limit is concurrency (two crawl processes, real Redis)', 
       await sleep(100);
     }
     expect(status).toBe('completed');
-    const jobs = await crawlQueue.getJobs(['completed', 'failed']);
-    const starts = jobs
-      .filter((job) => (job.data as { crawlId?: string }).crawlId === id)
-      .map((job) => job.attemptsStarted);
+    const starts = await jobStarts.of(id);
     expect(starts).toHaveLength(PAGES);
     expect(mostInFlight).toBe(1);
     // A page may now and then be refused once (its planned start met a request a little late to free its slot).

@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue } from 'bullmq';
-import { createRedisClient, KeySpace, type RedisClient } from '@kumo/keyspace';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startAcceptedCrawl } from '../helpers/api-harness.js';
 import { startSystem, type RunningSystem } from '../helpers/api-processes.js';
+import { crawlJobStarts } from '../helpers/crawl-job-starts.js';
 import { uniquePrefix } from '../helpers/env.js';
 
 // The frontier from outside: a polite crawl's jobs wait in Redis until their host can take them (no job picked up
@@ -97,8 +96,7 @@ function expectSpaced(hits: readonly Hit[], minMs: number): void {
 }
 
 let system: RunningSystem;
-let admin: RedisClient;
-let crawlQueue: Queue;
+let jobStarts: ReturnType<typeof crawlJobStarts>;
 const sites: TestSite[] = [];
 
 async function site(options: Parameters<typeof startTestSite>[0]): Promise<TestSite> {
@@ -138,12 +136,6 @@ function crawlOf(seed: string, maxDepth: number, maxPages: number, extra: Record
   return startAcceptedCrawl(system, { urls: [seed], maxDepth, maxPages, analyze: false, ...extra });
 }
 
-/** How many times BullMQ started each crawl job of a crawl (Bull Board's "started" count). */
-async function jobStarts(crawlId: string): Promise<number[]> {
-  const jobs = await crawlQueue.getJobs(['completed', 'failed']);
-  return jobs.filter((job) => (job.data as { crawlId?: string }).crawlId === crawlId).map((job) => job.attemptsStarted);
-}
-
 beforeAll(async () => {
   system = await startSystem({
     redisUrl,
@@ -155,14 +147,12 @@ beforeAll(async () => {
       QUEUE_KEEP_COMPLETED_COUNT: '100000',
     },
   });
-  admin = createRedisClient(redisUrl);
-  crawlQueue = new Queue('crawl', { connection: admin, prefix: new KeySpace({ prefix }).queuePrefix() });
+  jobStarts = crawlJobStarts(redisUrl, prefix);
 }, 120_000);
 
 afterAll(async () => {
   await system?.stop();
-  await crawlQueue?.close();
-  admin?.disconnect();
+  await jobStarts?.close();
   await Promise.all(sites.map((one) => one.close()));
 });
 
@@ -173,7 +163,7 @@ describe('the crawl frontier (two crawl processes, real Redis)', () => {
     expect((await settled(id)).status).toBe('completed');
     expect(slow.pageHits()).toHaveLength(7);
     expectSpaced(slow.pageHits(), 1000);
-    const starts = await jobStarts(id);
+    const starts = await jobStarts.of(id);
     expect(starts).toHaveLength(7);
     // Planned ahead: each job waits delayed until its start and is picked up once (a stray refusal at most).
     expect(Math.max(...starts)).toBeLessThanOrEqual(2);
