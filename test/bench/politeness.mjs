@@ -324,7 +324,9 @@ export async function run(ctx) {
   // What the machine itself charges work for the wait before it, measured while kumo idles: each page of the 250 ms
   // crawl runs after such a wait, the no-delay crawl's pages one after another.
   const cold = await coldWorkCost(
-    ctx.quick ? { longMs: DELAY_MS, rounds: 1, shortPages: 50, longPages: 8 } : { longMs: DELAY_MS },
+    ctx.quick
+      ? { site: SITE, longMs: DELAY_MS, rounds: 1, shortPages: 50, longPages: 8 }
+      : { site: SITE, longMs: DELAY_MS },
   );
   ctx.metric({
     id: 'cold-work',

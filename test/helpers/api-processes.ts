@@ -97,12 +97,20 @@ export function sampleApiConnections(redis: string | RedisEnv, prefix: string, i
   };
 }
 
-/** Starts a crawl of `urls` (to `maxDepth`) on a running system, waits until it has completed and returns its id. */
-export async function crawlToCompletion(system: RunningSystem, urls: string[], maxDepth: number): Promise<string> {
+/**
+ * Starts a crawl of `urls` (to `maxDepth`, with `fields` such as `maxPages` or `politeness` added to the request) on a
+ * running system, waits until it has completed and returns its id.
+ */
+export async function crawlToCompletion(
+  system: RunningSystem,
+  urls: string[],
+  maxDepth: number,
+  fields: Record<string, unknown> = {},
+): Promise<string> {
   const created = await system.request('/v1/crawls', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ urls, maxDepth }),
+    body: JSON.stringify({ urls, maxDepth, ...fields }),
   });
   expect(created.status).toBe(202);
   const { id } = (await created.json()) as { id: string };

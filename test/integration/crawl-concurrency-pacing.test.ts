@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startAcceptedCrawl } from '../helpers/api-harness.js';
-import { startSystem, type RunningSystem } from '../helpers/api-processes.js';
+import { crawlToCompletion, startSystem, type RunningSystem } from '../helpers/api-processes.js';
 import { crawlJobStarts } from '../helpers/crawl-job-starts.js';
 import { uniquePrefix } from '../helpers/env.js';
 
@@ -68,21 +66,11 @@ afterAll(async () => {
 
 describe('a host whose limit is concurrency (two crawl processes, real Redis)', () => {
   it('starts each job of a one-request-at-a-time crawl about once, with one request in flight', async () => {
-    const id = await startAcceptedCrawl(system, {
-      urls: [`${siteUrl}/p/0`],
-      maxDepth: 10,
+    const id = await crawlToCompletion(system, [`${siteUrl}/p/0`], 10, {
       maxPages: PAGES,
       analyze: false,
       politeness: { concurrency: 1 },
     });
-    const deadline = Date.now() + 90_000;
-    let status = '';
-    while (Date.now() < deadline) {
-      status = ((await (await system.request(`/v1/crawls/${id}`)).json()) as { status: string }).status;
-      if (['completed', 'failed', 'cancelled'].includes(status)) break;
-      await sleep(100);
-    }
-    expect(status).toBe('completed');
     const starts = await jobStarts.of(id);
     expect(starts).toHaveLength(PAGES);
     expect(mostInFlight).toBe(1);

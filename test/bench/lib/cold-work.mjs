@@ -12,12 +12,13 @@ import { generateSite } from '@kumo/sample-site';
 const SELF = fileURLToPath(import.meta.url);
 
 /**
- * CPU µs of one page's parse after `shortMs` and after `longMs` of sleep, per round (blocks of each interleaved,
- * `shortPages` and `longPages` pages a block), measured in a child process so that nothing else runs on its loop.
+ * CPU µs of one page's parse (of the generated `site`: `generateSite` options) after `shortMs` and after `longMs` of
+ * sleep, per round (blocks of each interleaved, `shortPages` and `longPages` pages a block), measured in a child
+ * process so that nothing else runs on its loop.
  * @returns {Promise<{ shortMs: number, longMs: number, shortUs: number[], longUs: number[] }>}
  */
-export function coldWorkCost({ shortMs = 2, longMs = 250, rounds = 3, shortPages = 100, longPages = 20 } = {}) {
-  const settings = { shortMs, longMs, rounds, shortPages, longPages };
+export function coldWorkCost({ site, shortMs = 2, longMs = 250, rounds = 3, shortPages = 100, longPages = 20 }) {
+  const settings = { site, shortMs, longMs, rounds, shortPages, longPages };
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [SELF, JSON.stringify(settings)], { timeout: 120_000 }, (error, stdout) => {
       if (error) reject(error);
@@ -26,9 +27,8 @@ export function coldWorkCost({ shortMs = 2, longMs = 250, rounds = 3, shortPages
   });
 }
 
-async function measure({ shortMs, longMs, rounds, shortPages, longPages }) {
-  const site = generateSite({ pages: 200, linksPerPage: 6, seed: 1 });
-  const pages = [...site.files]
+async function measure({ site, shortMs, longMs, rounds, shortPages, longPages }) {
+  const pages = [...generateSite(site).files]
     .filter(([path]) => path.endsWith('.html'))
     .map(([path, file]) => ({ url: `http://127.0.0.1${path}`, body: file.body }));
   let next = 0;
